@@ -1,0 +1,168 @@
+//! The crate's one error type.
+
+use crate::scale::Scale;
+
+/// Everything that can go wrong in `cxmetrics`.
+///
+/// Every variant carries the values that were wrong, so that its message
+/// alone tells a caller what to fix. The enum is `#[non_exhaustive]`: new
+/// checks may add variants in minor releases.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{Error, Scale};
+///
+/// let err = Scale::NPS.rating(11).unwrap_err();
+/// assert!(matches!(err, Error::ScoreOutOfRange { score: 11, .. }));
+/// assert_eq!(err.to_string(), "score 11 is outside scale 0..=10");
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A scale's bounds do not describe a usable scale: the lowest point is
+    /// not below the highest, or there are more than
+    /// [`Scale::MAX_POINTS`] points.
+    #[error("scale {lowest}..={highest} is invalid: {reason}")]
+    InvalidScale {
+        /// The lowest point asked for.
+        lowest: i64,
+        /// The highest point asked for.
+        highest: i64,
+        /// Why the scale was refused.
+        reason: &'static str,
+    },
+
+    /// An integer score (or an integral float) lies outside its scale.
+    #[error("score {score} is outside scale {lowest}..={highest}")]
+    ScoreOutOfRange {
+        /// The score given.
+        score: i128,
+        /// The scale's lowest point.
+        lowest: i32,
+        /// The scale's highest point.
+        highest: i32,
+    },
+
+    /// A floating-point score is not a whole number inside the scale: it is
+    /// fractional (9.5), NaN, infinite, or too large to be any point.
+    #[error("score {score} is not a whole number within scale {lowest}..={highest}")]
+    InvalidScore {
+        /// The score given.
+        score: f64,
+        /// The scale's lowest point.
+        lowest: i32,
+        /// The scale's highest point.
+        highest: i32,
+    },
+
+    /// A weight is negative, NaN or infinite. Weights must be finite and
+    /// at least zero.
+    #[error("weight {weight} is invalid: weights must be finite and at least 0")]
+    InvalidWeight {
+        /// The weight given.
+        weight: f64,
+    },
+
+    /// One element of a batch was bad, so the whole batch was rejected and
+    /// nothing was added.
+    #[error("answer at index {index} rejected, batch not added: {error}")]
+    InvalidBatchItem {
+        /// Position of the first bad element in the batch.
+        index: usize,
+        /// What was wrong with it.
+        error: Box<Error>,
+    },
+
+    /// Two parallel inputs (scores and weights, keys and scores) have
+    /// different lengths.
+    #[error("length mismatch: {left} {left_name} but {right} {right_name}")]
+    LengthMismatch {
+        /// What the first input holds, e.g. `"scores"`.
+        left_name: &'static str,
+        /// Its length.
+        left: usize,
+        /// What the second input holds, e.g. `"weights"`.
+        right_name: &'static str,
+        /// Its length.
+        right: usize,
+    },
+
+    /// Two values that must share a scale do not: merging tallies of
+    /// different scales, pushing a rating of another scale, or asking for
+    /// NPS on a scale that is not 0..=10.
+    #[error("scale mismatch: expected {expected}, got {actual}")]
+    ScaleMismatch {
+        /// The scale required.
+        expected: Scale,
+        /// The scale supplied.
+        actual: Scale,
+    },
+
+    /// A count would exceed `u64::MAX`. Counts never wrap or saturate.
+    #[error("count overflow: {count} + {added} {what} exceeds u64::MAX")]
+    CountOverflow {
+        /// Which count overflowed, e.g. `"rated answers"`.
+        what: &'static str,
+        /// The count before the addition.
+        count: u64,
+        /// The amount that was to be added.
+        added: u64,
+    },
+
+    /// There are no rated answers to score (every answer may have been
+    /// "not applicable").
+    #[error("no rated answers to score ({not_applicable} not applicable)")]
+    EmptyTally {
+        /// The number of "not applicable" answers in the tally.
+        not_applicable: u64,
+    },
+
+    /// The rated answers all have weight zero, so no weighted score exists.
+    #[error("the {n} rated answers have a total weight of 0")]
+    ZeroTotalWeight {
+        /// The number of rated answers.
+        n: u64,
+    },
+
+    /// A top-box or bottom-box size (or a pair of them for a net score)
+    /// does not fit the scale.
+    #[error("a box of {k} points is invalid on a scale of {points} points")]
+    InvalidBox {
+        /// The number of points asked for.
+        k: u32,
+        /// The number of points on the scale.
+        points: u32,
+    },
+
+    /// A statistic needs more data than the tally has: a sample variance
+    /// needs an effective sample size above 1.
+    #[error("{what} needs an effective sample size above {needed}, got {effective_n}")]
+    TooFewAnswers {
+        /// The statistic asked for.
+        what: &'static str,
+        /// The smallest effective sample size it is defined for (exclusive).
+        needed: f64,
+        /// The effective sample size of the data.
+        effective_n: f64,
+    },
+
+    /// A serialized tally breaks one of the tally's invariants.
+    #[error("invalid tally: {reason}")]
+    InvalidTally {
+        /// Which invariant is broken, with the offending values.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// Wraps an element's error with its position in a batch.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn at(self, index: usize) -> Error {
+        Error::InvalidBatchItem {
+            index,
+            error: Box::new(self),
+        }
+    }
+}

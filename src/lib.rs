@@ -1,0 +1,123 @@
+//! Customer-experience survey metrics — Net Promoter Score, CSAT and
+//! Customer Effort Score — over a fast, exact, mergeable aggregation core.
+//!
+//! ```
+//! use cxmetrics::{Mean, Nps, Scale, Tally, TopBox};
+//!
+//! // "How likely are you to recommend us?" on 0–10.
+//! let nps = Tally::from_scores(Scale::NPS, &[10u8, 9, 9, 8, 7, 6, 3, 10, 9, 5])?;
+//! assert_eq!(Nps::from_tally(&nps)?.score(), 20.0); // 5 promoters, 3 detractors
+//!
+//! // CSAT on 1–5: the top-2 box (4 and 5) and the mean.
+//! let csat = Tally::from_scores(Scale::CSAT_5, &[5, 4, 4, 3, 5, 2])?;
+//! assert_eq!(TopBox::top(&csat, 2)?.share(), 4.0 / 6.0);
+//! assert_eq!(Mean::from_tally(&csat)?.mean(), 23.0 / 6.0);
+//!
+//! // Effort on 1–5 where 1 is very easy: "% easy" follows the polarity.
+//! let ces = Tally::from_scores(Scale::CES_5, &[1, 2, 2, 4])?;
+//! assert_eq!(TopBox::top(&ces, 2)?.points(), 1..=2);
+//! # Ok::<(), cxmetrics::Error>(())
+//! ```
+//!
+//! # Overview
+//!
+//! Data moves one way:
+//!
+//! ```text
+//! raw score ──Scale::rating──▶ Rating ──▶ Response ──push/extend──▶ Tally
+//!                                                                    │
+//!              Nps · NetScore · TopBox · Mean · Distribution ◀───────┘
+//! ```
+//!
+//! - A [`Scale`] is a validated range of whole-number points with a
+//!   [`Polarity`]. Presets cover NPS (0–10), CSAT (1–5, 1–7, 1–10) and CES
+//!   (1–7 where high is easy, 1–5 where low is easy).
+//! - A [`Rating`] is a point known to lie on its scale; a [`Response`] is a
+//!   rating with a [`Weight`], or "not applicable".
+//! - A [`Tally`] keeps counts and weight sums per point. It is the only
+//!   state: every score is a pure function of it, it merges exactly with
+//!   [`Tally::merge`], and (with the `serde` feature) it serializes into a
+//!   message or a database row and is checked again on the way back in.
+//! - Scores: [`Nps`], [`NetScore`], [`TopBox`] (CSAT %, "% easy"),
+//!   [`Mean`] (with variance and a 0–100 index) and [`Distribution`].
+//!
+//! # Examples
+//!
+//! ### Weighted answers and "not applicable"
+//!
+//! ```
+//! use cxmetrics::{Response, Scale, Tally, TopBox, Weight};
+//!
+//! let mut t = Tally::new(Scale::CSAT_5);
+//! t.push(Response::weighted(Scale::CSAT_5.rating(5)?, Weight::new(2.0)?))?;
+//! t.push(Response::weighted(Scale::CSAT_5.rating(2)?, Weight::new(1.0)?))?;
+//! t.push(Response::NotApplicable)?;
+//! assert_eq!(TopBox::top(&t, 2)?.share(), 2.0 / 3.0);
+//! assert_eq!(t.not_applicable(), 1);
+//! # Ok::<(), cxmetrics::Error>(())
+//! ```
+//!
+//! ### Merging shards
+//!
+//! ```
+//! use cxmetrics::{Scale, Tally};
+//!
+//! let shards = [vec![10u8, 9, 3], vec![7, 8], vec![]];
+//! let mut total = Tally::new(Scale::NPS);
+//! for shard in &shards {
+//!     total.merge(&Tally::from_scores(Scale::NPS, shard)?)?;
+//! }
+//! assert_eq!(total, Tally::from_scores(Scale::NPS, &[10u8, 9, 3, 7, 8])?);
+//! # Ok::<(), cxmetrics::Error>(())
+//! ```
+//!
+//! # Errors and panics
+//!
+//! Every fallible operation returns [`Error`], whose variants carry the
+//! values that were wrong. Empty input is an error ([`Error::EmptyTally`]),
+//! never NaN. Batches are all-or-nothing, merges check before they change
+//! anything, and counts never wrap or saturate. No input reachable through
+//! the public API panics.
+//!
+//! # Crate features
+//!
+//! - `serde` (off by default): `Serialize` for every public data type, and
+//!   `Deserialize` for the inputs and the [`Tally`], which runs the same
+//!   checks as building one.
+//!
+//! # Rust version
+//!
+//! The minimum supported Rust version is 1.89 (required by `statrs` 0.19).
+//! Raising it is a minor-version change, noted in the changelog.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+#![warn(missing_debug_implementations, unreachable_pub)]
+#![deny(rustdoc::broken_intra_doc_links)]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+mod count;
+mod error;
+mod metric;
+mod response;
+mod scale;
+mod sum;
+mod tally;
+
+pub use crate::error::Error;
+pub use crate::metric::distribution::{Distribution, PointShare};
+pub use crate::metric::mean::Mean;
+pub use crate::metric::nps::{NetScore, Nps};
+pub use crate::metric::top_box::TopBox;
+pub use crate::response::{Response, Weight};
+pub use crate::scale::{Polarity, Rating, Scale, ScoreValue};
+pub use crate::tally::Tally;
+
+/// Runs the README's code as a doc-test, so it cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,0 +1,65 @@
+//! The count and share of every point.
+
+use crate::error::Error;
+use crate::tally::Tally;
+
+/// One point of a [`Distribution`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct PointShare {
+    /// The point on the scale.
+    pub point: i32,
+    /// Answers at the point.
+    pub count: u64,
+    /// Share of the total weight at the point, 0..=1.
+    pub share: f64,
+}
+
+/// The distribution of answers over a scale's points, lowest first.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{Distribution, Scale, Tally};
+///
+/// let t = Tally::from_scores(Scale::CSAT_5, &[5, 5, 4, 1])?;
+/// let d = Distribution::from_tally(&t)?;
+/// let top = d.points().last().unwrap();
+/// assert_eq!((top.point, top.count, top.share), (5, 2, 0.5));
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Distribution {
+    points: Vec<PointShare>,
+}
+
+impl Distribution {
+    /// The count and share of every point of the tally's scale.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::EmptyTally`]; [`Error::ZeroTotalWeight`].
+    pub fn from_tally(tally: &Tally) -> Result<Distribution, Error> {
+        tally.require_scorable()?;
+        let total = tally.total_weight();
+        let scale = tally.scale();
+        let points = scale
+            .points()
+            .zip(tally.counts())
+            .zip(tally.weight_values())
+            .map(|((point, &count), w)| PointShare {
+                point,
+                count,
+                share: w / total,
+            })
+            .collect();
+        Ok(Distribution { points })
+    }
+
+    /// Every point, lowest first.
+    #[must_use]
+    pub fn points(&self) -> &[PointShare] {
+        &self.points
+    }
+}

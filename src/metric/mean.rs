@@ -1,0 +1,201 @@
+//! Mean, variance and the normalised index of a rating.
+
+use std::fmt;
+
+use crate::error::Error;
+use crate::scale::{Polarity, Scale};
+use crate::tally::Tally;
+
+/// The mean rating of a tally (CES mean, CSAT mean) with its spread.
+///
+/// [`Mean::from_tally`] weights answers by survey weight (for unweighted
+/// answers this is the plain mean); [`Mean::unweighted`] ignores weights.
+///
+/// # Formula
+///
+/// ```text
+/// x̄   = Σ w·x / Σ w
+/// v    = Σ w·(x − x̄)² / Σ w                  (population_variance)
+/// n_eff = (Σ w)² / Σ w²                      (Kish)
+/// s²   = v · n_eff / (n_eff − 1)             (variance; n − 1 divisor when unweighted)
+/// ```
+///
+/// With unit weights `s²` is the usual sample variance. Sums run over the
+/// scale's points, offsets from the lowest point, so they are exact in
+/// practice.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{Mean, Scale, Tally};
+///
+/// let t = Tally::from_scores(Scale::CSAT_5, &[5, 4, 4, 3])?;
+/// let m = Mean::from_tally(&t)?;
+/// assert_eq!(m.mean(), 4.0);
+/// assert_eq!(m.variance()?, 2.0 / 3.0);
+/// assert_eq!(m.index(), 75.0);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Mean {
+    scale: Scale,
+    mean: f64,
+    population_variance: f64,
+    n: u64,
+    effective_n: f64,
+}
+
+impl Mean {
+    /// The weighted mean (plain mean for unweighted answers).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::EmptyTally`] when the tally has no rated answers;
+    /// [`Error::ZeroTotalWeight`] when their weights are all zero.
+    pub fn from_tally(tally: &Tally) -> Result<Mean, Error> {
+        tally.require_scorable()?;
+        let weights: Vec<f64> = tally.weight_values().collect();
+        Ok(Mean::from_point_weights(
+            tally.scale(),
+            &weights,
+            tally.n(),
+            tally.effective_n(),
+        ))
+    }
+
+    /// The mean ignoring survey weights: every answer counts once.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::EmptyTally`] when the tally has no rated answers.
+    pub fn unweighted(tally: &Tally) -> Result<Mean, Error> {
+        if tally.n() == 0 {
+            return Err(Error::EmptyTally {
+                not_applicable: tally.not_applicable(),
+            });
+        }
+        let weights: Vec<f64> = tally.counts().iter().map(|&c| c as f64).collect();
+        Ok(Mean::from_point_weights(
+            tally.scale(),
+            &weights,
+            tally.n(),
+            tally.n() as f64,
+        ))
+    }
+
+    /// Two passes over the points: the mean offset, then the spread.
+    fn from_point_weights(scale: Scale, weights: &[f64], n: u64, effective_n: f64) -> Mean {
+        let total: f64 = weights.iter().sum();
+        let offset = weights
+            .iter()
+            .enumerate()
+            .map(|(i, &w)| w * i as f64)
+            .sum::<f64>()
+            / total;
+        // Rounding must not carry the mean past an end of the scale.
+        let offset = offset.clamp(0.0, (weights.len() - 1) as f64);
+        let population_variance = weights
+            .iter()
+            .enumerate()
+            .map(|(i, &w)| w * (i as f64 - offset).powi(2))
+            .sum::<f64>()
+            / total;
+        Mean {
+            scale,
+            mean: f64::from(scale.lowest()) + offset,
+            population_variance,
+            n,
+            effective_n,
+        }
+    }
+
+    /// The mean rating, inside the scale.
+    #[must_use]
+    pub fn mean(&self) -> f64 {
+        self.mean
+    }
+
+    /// The spread with divisor Σw: `Σ w·(x − x̄)² / Σ w`.
+    #[must_use]
+    pub fn population_variance(&self) -> f64 {
+        self.population_variance
+    }
+
+    /// The sample variance `v · n_eff / (n_eff − 1)`: with unit weights,
+    /// the usual n − 1 estimator.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooFewAnswers`] when the effective sample size is 1 or less.
+    pub fn variance(&self) -> Result<f64, Error> {
+        if self.effective_n > 1.0 {
+            Ok(self.population_variance * self.effective_n / (self.effective_n - 1.0))
+        } else {
+            Err(Error::TooFewAnswers {
+                what: "a sample variance",
+                needed: 1.0,
+                effective_n: self.effective_n,
+            })
+        }
+    }
+
+    /// The sample standard deviation, √[`Mean::variance`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Mean::variance`].
+    pub fn std_dev(&self) -> Result<f64, Error> {
+        self.variance().map(f64::sqrt)
+    }
+
+    /// The mean mapped onto 0..=100 with 100 the best end of the scale,
+    /// so that scales of different length and direction compare.
+    ///
+    /// # Formula
+    ///
+    /// ```text
+    /// higher is better: 100 · (x̄ − lowest) / (highest − lowest)
+    /// lower is better:  100 · (highest − x̄) / (highest − lowest)
+    /// ```
+    #[must_use]
+    pub fn index(&self) -> f64 {
+        let lo = f64::from(self.scale.lowest());
+        let hi = f64::from(self.scale.highest());
+        let span = hi - lo;
+        match self.scale.polarity() {
+            Polarity::HigherIsBetter => 100.0 * (self.mean - lo) / span,
+            Polarity::LowerIsBetter => 100.0 * (hi - self.mean) / span,
+        }
+    }
+
+    /// The number of rated answers.
+    #[must_use]
+    pub fn n(&self) -> u64 {
+        self.n
+    }
+
+    /// Kish effective sample size (= [`Mean::n`] when unweighted).
+    #[must_use]
+    pub fn effective_n(&self) -> f64 {
+        self.effective_n
+    }
+
+    /// The scale the mean was taken on.
+    #[must_use]
+    pub fn scale(&self) -> Scale {
+        self.scale
+    }
+}
+
+impl fmt::Display for Mean {
+    /// `mean 4.00 on 1..=5 (n = 4)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision().unwrap_or(2);
+        write!(
+            f,
+            "mean {:.p$} on {} (n = {})",
+            self.mean, self.scale, self.n
+        )
+    }
+}

@@ -1,0 +1,264 @@
+//! Net Promoter Score and the general net score.
+
+use std::fmt;
+
+use crate::error::Error;
+use crate::scale::Scale;
+use crate::tally::Tally;
+
+/// Net Promoter Score of a tally on [`Scale::NPS`]: promoters (9–10),
+/// passives (7–8) and detractors (0–6).
+///
+/// Shares are weighted by survey weight (for unweighted answers, the plain
+/// shares). The score is computed as a fraction on −1..=1
+/// ([`Nps::fraction`]) and reported on −100..=100 ([`Nps::score`]).
+///
+/// # Formula
+///
+/// ```text
+/// NPS = 100 · (P − D) / n      (weighted: 100 · (Σw_P − Σw_D) / Σw)
+/// ```
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{Nps, Scale, Tally};
+///
+/// let t = Tally::from_scores(Scale::NPS, &[10u8, 9, 9, 8, 7, 6, 3, 10])?;
+/// let nps = Nps::from_tally(&t)?;
+/// assert_eq!((nps.promoters(), nps.passives(), nps.detractors()), (4, 2, 2));
+/// assert_eq!(nps.score(), 25.0);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+#[doc(alias = "net promoter score")]
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Nps {
+    promoters: u64,
+    passives: u64,
+    detractors: u64,
+    promoter_share: f64,
+    passive_share: f64,
+    detractor_share: f64,
+    effective_n: f64,
+}
+
+impl Nps {
+    /// The NPS of a tally on [`Scale::NPS`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ScaleMismatch`] when the tally is not on [`Scale::NPS`];
+    /// [`Error::EmptyTally`] when it has no rated answers;
+    /// [`Error::ZeroTotalWeight`] when their weights are all zero.
+    pub fn from_tally(tally: &Tally) -> Result<Nps, Error> {
+        if tally.scale() != Scale::NPS {
+            return Err(Error::ScaleMismatch {
+                expected: Scale::NPS,
+                actual: tally.scale(),
+            });
+        }
+        tally.require_scorable()?;
+        let total = tally.total_weight();
+        let (promoters, wp) = tally.sum_range(9..11);
+        let (passives, wa) = tally.sum_range(7..9);
+        let (detractors, wd) = tally.sum_range(0..7);
+        Ok(Nps {
+            promoters,
+            passives,
+            detractors,
+            promoter_share: wp / total,
+            passive_share: wa / total,
+            detractor_share: wd / total,
+            effective_n: tally.effective_n(),
+        })
+    }
+
+    /// The NPS of unweighted bucket counts.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::EmptyTally`] when all three are zero;
+    /// [`Error::CountOverflow`] when they add up to more than `u64::MAX`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::Nps;
+    /// assert_eq!(Nps::from_counts(45, 30, 25)?.score(), 20.0);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn from_counts(promoters: u64, passives: u64, detractors: u64) -> Result<Nps, Error> {
+        let mut counts = [0u64; 11];
+        counts[10] = promoters;
+        counts[8] = passives;
+        counts[0] = detractors;
+        Nps::from_tally(&Tally::from_counts(Scale::NPS, &counts)?)
+    }
+
+    /// Number of promoters (9–10).
+    #[must_use]
+    pub fn promoters(&self) -> u64 {
+        self.promoters
+    }
+
+    /// Number of passives (7–8).
+    #[must_use]
+    pub fn passives(&self) -> u64 {
+        self.passives
+    }
+
+    /// Number of detractors (0–6).
+    #[must_use]
+    pub fn detractors(&self) -> u64 {
+        self.detractors
+    }
+
+    /// Number of rated answers.
+    #[must_use]
+    pub fn n(&self) -> u64 {
+        self.promoters + self.passives + self.detractors
+    }
+
+    /// Kish effective sample size (= [`Nps::n`] when unweighted).
+    #[must_use]
+    pub fn effective_n(&self) -> f64 {
+        self.effective_n
+    }
+
+    /// Share of promoters, 0..=1.
+    #[must_use]
+    pub fn promoter_share(&self) -> f64 {
+        self.promoter_share
+    }
+
+    /// Share of passives, 0..=1.
+    #[must_use]
+    pub fn passive_share(&self) -> f64 {
+        self.passive_share
+    }
+
+    /// Share of detractors, 0..=1.
+    #[must_use]
+    pub fn detractor_share(&self) -> f64 {
+        self.detractor_share
+    }
+
+    /// Promoter share minus detractor share, on −1..=1.
+    #[must_use]
+    pub fn fraction(&self) -> f64 {
+        self.promoter_share - self.detractor_share
+    }
+
+    /// The Net Promoter Score on −100..=100.
+    #[must_use]
+    pub fn score(&self) -> f64 {
+        100.0 * self.fraction()
+    }
+}
+
+impl fmt::Display for Nps {
+    /// `NPS 25.0 (50.0% promoters, 25.0% passives, 25.0% detractors, n = 8)`;
+    /// the precision applies to every number.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision().unwrap_or(1);
+        write!(
+            f,
+            "NPS {:.p$} ({:.p$}% promoters, {:.p$}% passives, {:.p$}% detractors, n = {})",
+            self.score(),
+            100.0 * self.promoter_share,
+            100.0 * self.passive_share,
+            100.0 * self.detractor_share,
+            self.n()
+        )
+    }
+}
+
+/// A net score on any scale: the share of the best `top` points minus the
+/// share of the worst `bottom` points, following the scale's polarity.
+/// NPS is the net score of [`Scale::NPS`] with `top = 2`, `bottom = 7`.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{NetScore, Scale, Tally};
+///
+/// // CSAT 1–5: top-2 (4, 5) minus bottom-2 (1, 2).
+/// let t = Tally::from_scores(Scale::CSAT_5, &[5, 4, 4, 3, 1])?;
+/// let net = NetScore::from_tally(&t, 2, 2)?;
+/// assert_eq!(net.fraction(), 0.6 - 0.2);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct NetScore {
+    top_share: f64,
+    bottom_share: f64,
+    n: u64,
+    effective_n: f64,
+}
+
+impl NetScore {
+    /// The net score of the best `top` and worst `bottom` points.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidBox`] when `top` or `bottom` is 0 or they overlap
+    /// (`top + bottom` more than the scale's points); [`Error::EmptyTally`];
+    /// [`Error::ZeroTotalWeight`].
+    pub fn from_tally(tally: &Tally, top: u32, bottom: u32) -> Result<NetScore, Error> {
+        let scale = tally.scale();
+        let best = scale.best_indices(top)?;
+        let worst = scale.worst_indices(bottom)?;
+        if u64::from(top) + u64::from(bottom) > scale.len() as u64 {
+            return Err(Error::InvalidBox {
+                k: top.saturating_add(bottom),
+                points: scale.len() as u32,
+            });
+        }
+        tally.require_scorable()?;
+        let total = tally.total_weight();
+        Ok(NetScore {
+            top_share: tally.sum_range(best).1 / total,
+            bottom_share: tally.sum_range(worst).1 / total,
+            n: tally.n(),
+            effective_n: tally.effective_n(),
+        })
+    }
+
+    /// Share of the best points, 0..=1.
+    #[must_use]
+    pub fn top_share(&self) -> f64 {
+        self.top_share
+    }
+
+    /// Share of the worst points, 0..=1.
+    #[must_use]
+    pub fn bottom_share(&self) -> f64 {
+        self.bottom_share
+    }
+
+    /// Top share minus bottom share, on −1..=1.
+    #[must_use]
+    pub fn fraction(&self) -> f64 {
+        self.top_share - self.bottom_share
+    }
+
+    /// The net score on −100..=100.
+    #[must_use]
+    pub fn score(&self) -> f64 {
+        100.0 * self.fraction()
+    }
+
+    /// Number of rated answers.
+    #[must_use]
+    pub fn n(&self) -> u64 {
+        self.n
+    }
+
+    /// Kish effective sample size.
+    #[must_use]
+    pub fn effective_n(&self) -> f64 {
+        self.effective_n
+    }
+}

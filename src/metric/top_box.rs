@@ -1,0 +1,150 @@
+//! Top-box and bottom-box shares (CSAT %, CES "% easy").
+
+use std::fmt;
+use std::ops::RangeInclusive;
+
+use crate::error::Error;
+use crate::scale::Scale;
+use crate::tally::Tally;
+
+/// The share of answers in the best (top box) or worst (bottom box) `k`
+/// points of a scale, following its [`Polarity`](crate::Polarity).
+///
+/// On [`Scale::CSAT_5`] the top-2 box is 4 and 5 (the usual "CSAT %"). On
+/// [`Scale::CES_5`], where 1 is very easy, the top-2 box is 1 and 2: the
+/// share of "easy" answers.
+///
+/// # Formula
+///
+/// ```text
+/// share = Σ_{x in box} w_x / Σ_x w_x      (unweighted: k_box / n)
+/// ```
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{Scale, Tally, TopBox};
+///
+/// let csat = Tally::from_scores(Scale::CSAT_5, &[5, 4, 3, 4, 2])?;
+/// assert_eq!(TopBox::top(&csat, 2)?.share(), 0.6);
+///
+/// let effort = Tally::from_scores(Scale::CES_5, &[1, 2, 5, 4])?; // 1 = very easy
+/// let easy = TopBox::top(&effort, 2)?;
+/// assert_eq!((easy.share(), easy.points()), (0.5, 1..=2));
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct TopBox {
+    scale: Scale,
+    points: RangeInclusive<i32>,
+    count: u64,
+    n: u64,
+    share: f64,
+    effective_n: f64,
+}
+
+impl TopBox {
+    /// The share of the best `k` points.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidBox`] when `k` is 0 or more than the scale's points;
+    /// [`Error::EmptyTally`]; [`Error::ZeroTotalWeight`].
+    pub fn top(tally: &Tally, k: u32) -> Result<TopBox, Error> {
+        let range = tally.scale().best_indices(k)?;
+        TopBox::over(tally, range)
+    }
+
+    /// The share of the worst `k` points.
+    ///
+    /// # Errors
+    ///
+    /// As [`TopBox::top`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Tally, TopBox};
+    ///
+    /// let t = Tally::from_scores(Scale::CSAT_5, &[1, 2, 5, 5])?;
+    /// assert_eq!(TopBox::bottom(&t, 2)?.share(), 0.5);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn bottom(tally: &Tally, k: u32) -> Result<TopBox, Error> {
+        let range = tally.scale().worst_indices(k)?;
+        TopBox::over(tally, range)
+    }
+
+    fn over(tally: &Tally, range: std::ops::Range<usize>) -> Result<TopBox, Error> {
+        tally.require_scorable()?;
+        let scale = tally.scale();
+        let points = scale.point_at(range.start)..=scale.point_at(range.end - 1);
+        let (count, weight) = tally.sum_range(range);
+        Ok(TopBox {
+            scale,
+            points,
+            count,
+            n: tally.n(),
+            share: weight / tally.total_weight(),
+            effective_n: tally.effective_n(),
+        })
+    }
+
+    /// The share in the box, 0..=1 (weighted by survey weight).
+    #[must_use]
+    pub fn share(&self) -> f64 {
+        self.share
+    }
+
+    /// The share as a percentage, 0..=100.
+    #[must_use]
+    pub fn percent(&self) -> f64 {
+        100.0 * self.share
+    }
+
+    /// The number of answers in the box.
+    #[must_use]
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The number of rated answers.
+    #[must_use]
+    pub fn n(&self) -> u64 {
+        self.n
+    }
+
+    /// Kish effective sample size (= [`TopBox::n`] when unweighted).
+    #[must_use]
+    pub fn effective_n(&self) -> f64 {
+        self.effective_n
+    }
+
+    /// The points in the box, lowest first.
+    #[must_use]
+    pub fn points(&self) -> RangeInclusive<i32> {
+        self.points.clone()
+    }
+
+    /// The scale the share was taken on.
+    #[must_use]
+    pub fn scale(&self) -> Scale {
+        self.scale
+    }
+}
+
+impl fmt::Display for TopBox {
+    /// `60.0% in 4..=5 (n = 5)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision().unwrap_or(1);
+        write!(
+            f,
+            "{:.p$}% in {}..={} (n = {})",
+            self.percent(),
+            self.points.start(),
+            self.points.end(),
+            self.n
+        )
+    }
+}

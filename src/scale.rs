@@ -1,0 +1,487 @@
+//! Rating scales, their direction, and ratings known to lie on them.
+
+use std::fmt;
+
+use crate::error::Error;
+
+/// Which end of a scale is the good one.
+///
+/// Every "good share" in the crate (top box, "% easy", the normalised index)
+/// follows the polarity of its scale, so a CES question asked as
+/// 1 = very easy … 5 = very difficult is scored correctly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Polarity {
+    /// Higher points are better (NPS, CSAT, CES 2.0 agreement items).
+    HigherIsBetter,
+    /// Lower points are better (effort asked as 1 = very easy).
+    LowerIsBetter,
+}
+
+impl Polarity {
+    /// The other direction.
+    ///
+    /// ```
+    /// use cxmetrics::Polarity;
+    /// assert_eq!(Polarity::HigherIsBetter.reversed(), Polarity::LowerIsBetter);
+    /// ```
+    #[must_use]
+    pub const fn reversed(self) -> Polarity {
+        match self {
+            Polarity::HigherIsBetter => Polarity::LowerIsBetter,
+            Polarity::LowerIsBetter => Polarity::HigherIsBetter,
+        }
+    }
+}
+
+/// A validated rating scale: the whole-number points `lowest..=highest` and
+/// a [`Polarity`].
+///
+/// Presets cover the common questions ([`Scale::NPS`], [`Scale::CSAT_5`],
+/// [`Scale::CES_7`], [`Scale::CES_5`] …); [`Scale::new`] builds any other
+/// Likert-style or slider scale of up to [`Scale::MAX_POINTS`] points.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{Polarity, Scale};
+///
+/// let slider = Scale::new(0, 100, Polarity::HigherIsBetter)?;
+/// assert_eq!(slider.len(), 101);
+/// assert!(Scale::new(5, 1, Polarity::HigherIsBetter).is_err());
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "ScaleRepr", into = "ScaleRepr")
+)]
+pub struct Scale {
+    lowest: i32,
+    highest: i32,
+    polarity: Polarity,
+}
+
+impl Scale {
+    /// The largest number of points a scale may have (a 0–1000 slider).
+    pub const MAX_POINTS: u32 = 1001;
+
+    /// Net Promoter "how likely are you to recommend" question: 0..=10.
+    #[doc(alias = "net promoter score")]
+    pub const NPS: Scale = Scale::preset(0, 10, Polarity::HigherIsBetter);
+    /// CSAT on 1..=5, 5 = very satisfied (the most common form).
+    #[doc(alias = "customer satisfaction")]
+    pub const CSAT_5: Scale = Scale::preset(1, 5, Polarity::HigherIsBetter);
+    /// CSAT on 1..=7, 7 = very satisfied.
+    pub const CSAT_7: Scale = Scale::preset(1, 7, Polarity::HigherIsBetter);
+    /// CSAT on 1..=10, 10 = very satisfied.
+    pub const CSAT_10: Scale = Scale::preset(1, 10, Polarity::HigherIsBetter);
+    /// Customer Effort Score 2.0 (Gartner/CEB): agreement with "the company
+    /// made it easy for me to handle my issue" on 1..=7, 7 = easy.
+    #[doc(alias = "customer effort score")]
+    pub const CES_7: Scale = Scale::preset(1, 7, Polarity::HigherIsBetter);
+    /// Customer Effort Score asked as effort on 1..=5, 1 = very easy
+    /// (lower is better).
+    pub const CES_5: Scale = Scale::preset(1, 5, Polarity::LowerIsBetter);
+
+    const fn preset(lowest: i32, highest: i32, polarity: Polarity) -> Scale {
+        Scale {
+            lowest,
+            highest,
+            polarity,
+        }
+    }
+
+    /// A scale of the whole numbers `lowest..=highest` with the given
+    /// polarity.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidScale`] when `lowest >= highest` (an empty or
+    /// one-point scale measures nothing) or when the scale has more than
+    /// [`Scale::MAX_POINTS`] points.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Error, Polarity, Scale};
+    ///
+    /// let agree = Scale::new(-3, 3, Polarity::HigherIsBetter)?;
+    /// assert_eq!(agree.len(), 7);
+    /// let err = Scale::new(1, 1, Polarity::HigherIsBetter).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidScale { lowest: 1, highest: 1, .. }));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn new(lowest: i32, highest: i32, polarity: Polarity) -> Result<Scale, Error> {
+        let invalid = |reason| Error::InvalidScale {
+            lowest: i64::from(lowest),
+            highest: i64::from(highest),
+            reason,
+        };
+        if lowest >= highest {
+            return Err(invalid("the lowest point must be below the highest"));
+        }
+        if i64::from(highest) - i64::from(lowest) + 1 > i64::from(Self::MAX_POINTS) {
+            return Err(invalid("a scale may have at most 1001 points"));
+        }
+        Ok(Scale {
+            lowest,
+            highest,
+            polarity,
+        })
+    }
+
+    /// The lowest point.
+    #[must_use]
+    pub const fn lowest(&self) -> i32 {
+        self.lowest
+    }
+
+    /// The highest point.
+    #[must_use]
+    pub const fn highest(&self) -> i32 {
+        self.highest
+    }
+
+    /// Which end is good.
+    #[must_use]
+    pub const fn polarity(&self) -> Polarity {
+        self.polarity
+    }
+
+    /// The number of points (at least 2, at most [`Scale::MAX_POINTS`]).
+    #[must_use]
+    #[expect(clippy::len_without_is_empty, reason = "a scale is never empty")]
+    pub const fn len(&self) -> usize {
+        // Cannot overflow or be negative: `new` and the presets guarantee
+        // lowest < highest and at most MAX_POINTS points.
+        (self.highest as i64 - self.lowest as i64 + 1) as usize
+    }
+
+    /// The same points with the opposite polarity.
+    ///
+    /// ```
+    /// use cxmetrics::{Polarity, Scale};
+    /// assert_eq!(Scale::CES_5.reversed().polarity(), Polarity::HigherIsBetter);
+    /// ```
+    #[must_use]
+    pub const fn reversed(&self) -> Scale {
+        Scale {
+            lowest: self.lowest,
+            highest: self.highest,
+            polarity: self.polarity.reversed(),
+        }
+    }
+
+    /// Whether `score` is one of the scale's points.
+    #[must_use]
+    pub fn contains(&self, score: i64) -> bool {
+        (i64::from(self.lowest)..=i64::from(self.highest)).contains(&score)
+    }
+
+    /// The points from lowest to highest.
+    ///
+    /// ```
+    /// use cxmetrics::Scale;
+    /// assert_eq!(Scale::CSAT_5.points().collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+    /// ```
+    pub fn points(&self) -> std::ops::RangeInclusive<i32> {
+        self.lowest..=self.highest
+    }
+
+    /// Checks `score` against the scale and returns it as a [`Rating`].
+    ///
+    /// Scores may be any integer type, or `f32`/`f64` as they arrive from
+    /// JSON or CSV: an integral float (`9.0`) is accepted.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ScoreOutOfRange`] for a whole number outside the scale;
+    /// [`Error::InvalidScore`] for a fractional, NaN or infinite float.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Error, Scale};
+    ///
+    /// assert_eq!(Scale::NPS.rating(9.0)?.value(), 9);
+    /// assert!(matches!(Scale::NPS.rating(9.5), Err(Error::InvalidScore { .. })));
+    /// assert!(matches!(Scale::NPS.rating(-1), Err(Error::ScoreOutOfRange { score: -1, .. })));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn rating<S: ScoreValue>(&self, score: S) -> Result<Rating, Error> {
+        let index = score.to_index(self)?;
+        Ok(Rating {
+            scale: *self,
+            index: index as u16,
+        })
+    }
+
+    /// The point at `index` (0 = lowest). The caller guarantees the index.
+    pub(crate) fn point_at(&self, index: usize) -> i32 {
+        self.lowest + index as i32
+    }
+
+    /// The indices of the `k` best points: the top of the scale when higher
+    /// is better, the bottom when lower is better.
+    pub(crate) fn best_indices(&self, k: u32) -> Result<std::ops::Range<usize>, Error> {
+        let k = self.check_box(k)?;
+        Ok(match self.polarity {
+            Polarity::HigherIsBetter => self.len() - k..self.len(),
+            Polarity::LowerIsBetter => 0..k,
+        })
+    }
+
+    /// The indices of the `k` worst points.
+    pub(crate) fn worst_indices(&self, k: u32) -> Result<std::ops::Range<usize>, Error> {
+        self.reversed().best_indices(k)
+    }
+
+    fn check_box(&self, k: u32) -> Result<usize, Error> {
+        let points = self.len();
+        if k == 0 || k as usize > points {
+            return Err(Error::InvalidBox {
+                k,
+                points: points as u32,
+            });
+        }
+        Ok(k as usize)
+    }
+
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn out_of_range(&self, score: i128) -> Error {
+        Error::ScoreOutOfRange {
+            score,
+            lowest: self.lowest,
+            highest: self.highest,
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn invalid_float(&self, score: f64) -> Error {
+        Error::InvalidScore {
+            score,
+            lowest: self.lowest,
+            highest: self.highest,
+        }
+    }
+
+    /// The index of an integer score, or an error naming it.
+    #[inline]
+    pub(crate) fn index_of_int(&self, score: i128) -> Result<usize, Error> {
+        let offset = score - i128::from(self.lowest);
+        if (0..self.len() as i128).contains(&offset) {
+            Ok(offset as usize)
+        } else {
+            Err(self.out_of_range(score))
+        }
+    }
+
+    /// The index of a float score, or an error naming it.
+    #[inline]
+    pub(crate) fn index_of_float(&self, score: f64) -> Result<usize, Error> {
+        // 2^100 is far outside any scale yet well inside i128, so the cast
+        // below is exact for every integral value that passes.
+        const LIMIT: f64 = 1.267_650_600_228_229_4e30;
+        if score.is_finite() && score.fract() == 0.0 && score.abs() < LIMIT {
+            self.index_of_int(score as i128)
+        } else {
+            Err(self.invalid_float(score))
+        }
+    }
+}
+
+impl fmt::Display for Scale {
+    /// `0..=10`, with ` (lower is better)` appended for such scales.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..={}", self.lowest, self.highest)?;
+        if self.polarity == Polarity::LowerIsBetter {
+            f.write_str(" (lower is better)")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ScaleRepr {
+    lowest: i32,
+    highest: i32,
+    polarity: Polarity,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<ScaleRepr> for Scale {
+    type Error = Error;
+    fn try_from(r: ScaleRepr) -> Result<Scale, Error> {
+        Scale::new(r.lowest, r.highest, r.polarity)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<Scale> for ScaleRepr {
+    fn from(s: Scale) -> ScaleRepr {
+        ScaleRepr {
+            lowest: s.lowest,
+            highest: s.highest,
+            polarity: s.polarity,
+        }
+    }
+}
+
+/// A point known to lie on its scale. Made only by [`Scale::rating`].
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::Scale;
+///
+/// let r = Scale::CSAT_5.rating(4)?;
+/// assert_eq!((r.value(), r.scale()), (4, Scale::CSAT_5));
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "RatingRepr", into = "RatingRepr")
+)]
+pub struct Rating {
+    scale: Scale,
+    index: u16,
+}
+
+impl Rating {
+    /// The point on the scale.
+    #[must_use]
+    pub fn value(&self) -> i32 {
+        self.scale.point_at(self.index.into())
+    }
+
+    /// The scale the rating lies on.
+    #[must_use]
+    pub fn scale(&self) -> Scale {
+        self.scale
+    }
+
+    /// Position on the scale, 0 = lowest point.
+    pub(crate) fn index(&self) -> usize {
+        self.index.into()
+    }
+}
+
+impl fmt::Display for Rating {
+    /// `9 on 0..=10`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} on {}", self.value(), self.scale)
+    }
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct RatingRepr {
+    scale: Scale,
+    value: i32,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RatingRepr> for Rating {
+    type Error = Error;
+    fn try_from(r: RatingRepr) -> Result<Rating, Error> {
+        r.scale.rating(r.value)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<Rating> for RatingRepr {
+    fn from(r: Rating) -> RatingRepr {
+        RatingRepr {
+            scale: r.scale,
+            value: r.value(),
+        }
+    }
+}
+
+mod sealed {
+    use crate::error::Error;
+    use crate::scale::Scale;
+
+    /// Keeps [`super::ScoreValue`] closed to the types below, and carries
+    /// the batch-counting kernel each type uses.
+    pub trait Sealed: Sized {
+        /// Adds one to `counts[index]` for every score; on the first bad
+        /// score returns its error wrapped with its position. `counts` is
+        /// scratch owned by the caller: on error it is discarded.
+        fn count_into(scores: &[Self], scale: &Scale, counts: &mut [u64]) -> Result<(), Error>;
+    }
+}
+
+/// A raw score type the crate accepts: every primitive integer, `f32` and
+/// `f64`. Sealed; the crate decides which types qualify.
+pub trait ScoreValue: sealed::Sealed + Copy {
+    /// The score's position on `scale` (0 = lowest point), or the error
+    /// naming it.
+    ///
+    /// # Errors
+    ///
+    /// As [`Scale::rating`].
+    fn to_index(self, scale: &Scale) -> Result<usize, Error>;
+}
+
+macro_rules! int_score {
+    ($($t:ty),*) => {$(
+        impl sealed::Sealed for $t {
+            fn count_into(scores: &[Self], scale: &Scale, counts: &mut [u64]) -> Result<(), Error> {
+                crate::count::count_generic(scores, scale, counts)
+            }
+        }
+        impl ScoreValue for $t {
+            #[inline]
+            fn to_index(self, scale: &Scale) -> Result<usize, Error> {
+                scale.index_of_int(self as i128)
+            }
+        }
+    )*};
+}
+int_score!(u16, u32, u64, usize, i8, i16, i32, i64, isize);
+
+impl sealed::Sealed for u8 {
+    fn count_into(scores: &[Self], scale: &Scale, counts: &mut [u64]) -> Result<(), Error> {
+        crate::count::count_u8(scores, scale, counts)
+    }
+}
+impl ScoreValue for u8 {
+    #[inline]
+    fn to_index(self, scale: &Scale) -> Result<usize, Error> {
+        scale.index_of_int(i128::from(self))
+    }
+}
+
+macro_rules! float_count {
+    ($($t:ty),*) => {$(
+        impl sealed::Sealed for $t {
+            fn count_into(scores: &[Self], scale: &Scale, counts: &mut [u64]) -> Result<(), Error> {
+                crate::count::count_generic(scores, scale, counts)
+            }
+        }
+    )*};
+}
+float_count!(f32, f64);
+
+impl ScoreValue for f64 {
+    #[inline]
+    fn to_index(self, scale: &Scale) -> Result<usize, Error> {
+        scale.index_of_float(self)
+    }
+}
+
+impl ScoreValue for f32 {
+    #[inline]
+    fn to_index(self, scale: &Scale) -> Result<usize, Error> {
+        scale.index_of_float(f64::from(self))
+    }
+}

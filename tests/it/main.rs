@@ -1,0 +1,24 @@
+//! The one integration-test binary: one module per area.
+
+mod properties;
+mod scores;
+#[cfg(feature = "serde")]
+mod serde;
+mod tally;
+
+/// Relative tolerance for every floating-point comparison in the suite.
+pub const REL_TOL: f64 = 1e-9;
+/// Absolute tolerance for expected values within this distance of zero.
+pub const ABS_TOL: f64 = 1e-12;
+
+/// Asserts `actual` agrees with `expected` to [`REL_TOL`] (or [`ABS_TOL`]
+/// near zero).
+#[track_caller]
+pub fn assert_close(actual: f64, expected: f64, what: &str) {
+    let ok = if expected.abs() <= ABS_TOL {
+        (actual - expected).abs() <= ABS_TOL
+    } else {
+        ((actual - expected) / expected).abs() <= REL_TOL
+    };
+    assert!(ok, "{what}: got {actual:e}, expected {expected:e}");
+}

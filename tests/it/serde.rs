@@ -1,0 +1,120 @@
+//! Serde round trips and rejection of payloads that break an invariant.
+
+use cxmetrics::{Nps, Rating, Response, Scale, Tally, Weight};
+use proptest::prelude::*;
+use serde_json::json;
+
+fn from_json(v: serde_json::Value) -> Result<Tally, String> {
+    serde_json::from_value::<Tally>(v).map_err(|e| e.to_string())
+}
+
+#[test]
+fn tally_json_is_plain_and_round_trips() {
+    let mut t = Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 4]).unwrap();
+    t.extend_weighted_scores(&[1u8], &[0.5]).unwrap();
+    t.push_not_applicable().unwrap();
+    let v = serde_json::to_value(&t).unwrap();
+    assert_eq!(
+        v,
+        json!({
+            "scale": {"lowest": 1, "highest": 5, "polarity": "higher_is_better"},
+            "counts": [1, 0, 0, 2, 1],
+            "weights": [0.5, 0.0, 0.0, 2.0, 1.0],
+            "weights_squared": [0.25, 0.0, 0.0, 2.0, 1.0],
+            "not_applicable": 1
+        })
+    );
+    assert_eq!(from_json(v).unwrap(), t);
+}
+
+#[test]
+fn inputs_round_trip() {
+    let r = Scale::CES_5.rating(2).unwrap();
+    let resp = Response::weighted(r, Weight::new(1.5).unwrap());
+    let text = serde_json::to_string(&resp).unwrap();
+    assert_eq!(serde_json::from_str::<Response>(&text).unwrap(), resp);
+    let na = serde_json::to_string(&Response::NotApplicable).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Response>(&na).unwrap(),
+        Response::NotApplicable
+    );
+    assert!(serde_json::from_str::<Weight>("-1.0").is_err());
+    assert!(serde_json::from_value::<Rating>(json!({"scale": {"lowest": 0, "highest": 10, "polarity": "higher_is_better"}, "value": 11})).is_err());
+    assert!(
+        serde_json::from_value::<Scale>(
+            json!({"lowest": 5, "highest": 1, "polarity": "higher_is_better"})
+        )
+        .is_err()
+    );
+    let nps = Nps::from_counts(1, 1, 1).unwrap();
+    assert!(
+        serde_json::to_string(&nps)
+            .unwrap()
+            .contains("\"promoters\":1")
+    );
+}
+
+#[test]
+fn invariant_breaking_tallies_are_rejected() {
+    let scale = json!({"lowest": 1, "highest": 5, "polarity": "higher_is_better"});
+    let good = json!({"scale": scale, "counts": [1, 0, 0, 2, 1], "weights": [1.0, 0.0, 0.0, 2.0, 1.0],
+                      "weights_squared": [1.0, 0.0, 0.0, 2.0, 1.0], "not_applicable": 0});
+    assert!(from_json(good.clone()).is_ok());
+    let broken = |field: &str, value: serde_json::Value| {
+        let mut v = good.clone();
+        v[field] = value;
+        from_json(v).unwrap_err()
+    };
+    let msg = broken("counts", json!([1, 0, 2, 1]));
+    assert!(
+        msg.contains("counts has 4 entries but scale 1..=5 has 5 points"),
+        "{msg}"
+    );
+    let msg = broken("weights", json!([1.0, 0.0, 0.0, 2.0]));
+    assert!(msg.contains("weights has 4 entries"), "{msg}");
+    let msg = broken("weights", json!([-1.0, 0.0, 0.0, 2.0, 1.0]));
+    assert!(
+        msg.contains("finite and at least 0") && msg.contains("point 1"),
+        "{msg}"
+    );
+    let msg = broken("weights", json!([1.0, 0.5, 0.0, 2.0, 1.0]));
+    assert!(
+        msg.contains("no answers") && msg.contains("point 2"),
+        "{msg}"
+    );
+    // Two answers at point 4 cannot weigh 2 in total with squares summing to 5.
+    let msg = broken("weights_squared", json!([1.0, 0.0, 0.0, 5.0, 1.0]));
+    assert!(
+        msg.contains("impossible") && msg.contains("point 4"),
+        "{msg}"
+    );
+    let msg = broken("weights_squared", json!([1.0, 0.0, 0.0, 1.0, 1.0]));
+    assert!(msg.contains("impossible"), "{msg}");
+    let msg = broken("weights_squared", json!([1.0, 0.0, 0.0, 0.0, 1.0]));
+    assert!(msg.contains("impossible"), "{msg}");
+    let msg = broken("counts", json!([u64::MAX, 0, 0, 2, 1]));
+    assert!(msg.contains("overflow"), "{msg}");
+    let msg = broken("not_applicable", json!(u64::MAX));
+    assert!(msg.contains("overflow"), "{msg}");
+    let msg = broken(
+        "scale",
+        json!({"lowest": 1, "highest": 1, "polarity": "higher_is_better"}),
+    );
+    assert!(msg.contains("invalid"), "{msg}");
+    assert!(broken("counts", json!([1, 0, 0, -2, 1])).contains("invalid value"));
+}
+
+proptest! {
+    #[test]
+    fn any_tally_round_trips(answers in prop::collection::vec((0u8..=10, 0.0f64..50.0), 0..100), na in 0u64..5) {
+        let (scores, weights): (Vec<u8>, Vec<f64>) = answers.into_iter().unzip();
+        let mut t = Tally::new(Scale::NPS);
+        t.extend_weighted_scores(&scores, &weights).unwrap();
+        for _ in 0..na {
+            t.push_not_applicable().unwrap();
+        }
+        let text = serde_json::to_string(&t).unwrap();
+        let back: Tally = serde_json::from_str(&text).unwrap();
+        prop_assert_eq!(back, t);
+    }
+}

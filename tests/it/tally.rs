@@ -1,0 +1,265 @@
+//! Scales, ratings and the tally: construction, batches, merging, limits.
+
+use cxmetrics::{Error, Polarity, Response, Scale, Tally, Weight};
+
+#[test]
+fn presets_have_the_documented_ranges() {
+    let expect = [
+        (Scale::NPS, 0, 10, Polarity::HigherIsBetter),
+        (Scale::CSAT_5, 1, 5, Polarity::HigherIsBetter),
+        (Scale::CSAT_7, 1, 7, Polarity::HigherIsBetter),
+        (Scale::CSAT_10, 1, 10, Polarity::HigherIsBetter),
+        (Scale::CES_7, 1, 7, Polarity::HigherIsBetter),
+        (Scale::CES_5, 1, 5, Polarity::LowerIsBetter),
+    ];
+    for (scale, lo, hi, pol) in expect {
+        assert_eq!(
+            (scale.lowest(), scale.highest(), scale.polarity()),
+            (lo, hi, pol)
+        );
+        assert_eq!(Scale::new(lo, hi, pol).unwrap(), scale);
+    }
+    assert_eq!(Scale::CES_5.to_string(), "1..=5 (lower is better)");
+    assert_eq!(Scale::NPS.to_string(), "0..=10");
+}
+
+#[test]
+fn scale_bounds_are_validated() {
+    assert!(Scale::new(0, 100, Polarity::HigherIsBetter).is_ok());
+    assert!(Scale::new(0, 1000, Polarity::HigherIsBetter).is_ok());
+    for (lo, hi) in [(5, 1), (3, 3), (0, 1001), (i32::MIN, i32::MAX)] {
+        let err = Scale::new(lo, hi, Polarity::HigherIsBetter).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidScale { lowest, highest, .. } if lowest == i64::from(lo) && highest == i64::from(hi)),
+            "{err}"
+        );
+        assert!(err.to_string().contains(&format!("{lo}..={hi}")), "{err}");
+    }
+}
+
+#[test]
+fn ratings_accept_integers_and_integral_floats() {
+    assert_eq!(Scale::NPS.rating(9u8).unwrap().value(), 9);
+    assert_eq!(Scale::NPS.rating(9i64).unwrap().value(), 9);
+    assert_eq!(Scale::NPS.rating(9.0f32).unwrap().value(), 9);
+    assert_eq!(Scale::NPS.rating(-0.0).unwrap().value(), 0);
+    assert_eq!(
+        Scale::NPS.rating(10usize).unwrap().to_string(),
+        "10 on 0..=10"
+    );
+}
+
+#[test]
+fn bad_scores_name_the_value_and_range() {
+    let cases: [(Error, &str); 6] = [
+        (
+            Scale::NPS.rating(11).unwrap_err(),
+            "score 11 is outside scale 0..=10",
+        ),
+        (
+            Scale::NPS.rating(-1i8).unwrap_err(),
+            "score -1 is outside scale 0..=10",
+        ),
+        (
+            Scale::NPS.rating(u64::MAX).unwrap_err(),
+            "score 18446744073709551615 is outside scale 0..=10",
+        ),
+        (
+            Scale::NPS.rating(9.5).unwrap_err(),
+            "score 9.5 is not a whole number within scale 0..=10",
+        ),
+        (
+            Scale::NPS.rating(f64::NAN).unwrap_err(),
+            "score NaN is not a whole number within scale 0..=10",
+        ),
+        (
+            Scale::NPS.rating(f64::NEG_INFINITY).unwrap_err(),
+            "score -inf is not a whole number within scale 0..=10",
+        ),
+    ];
+    for (err, msg) in cases {
+        assert_eq!(err.to_string(), msg);
+    }
+    assert!(matches!(
+        Scale::NPS.rating(1e300),
+        Err(Error::InvalidScore { .. })
+    ));
+    assert!(matches!(
+        Scale::NPS.rating(11.0),
+        Err(Error::ScoreOutOfRange { score: 11, .. })
+    ));
+}
+
+#[test]
+fn slice_fast_path_counts_every_type_alike() {
+    let bytes: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 11) as u8).collect();
+    let from_u8 = Tally::from_scores(Scale::NPS, &bytes).unwrap();
+    let ints: Vec<i64> = bytes.iter().map(|&b| i64::from(b)).collect();
+    let floats: Vec<f64> = bytes.iter().map(|&b| f64::from(b)).collect();
+    assert_eq!(Tally::from_scores(Scale::NPS, &ints).unwrap(), from_u8);
+    assert_eq!(Tally::from_scores(Scale::NPS, &floats).unwrap(), from_u8);
+    let mut pushed = Tally::new(Scale::NPS);
+    for &b in &bytes {
+        pushed.push_score(b).unwrap();
+    }
+    assert_eq!(pushed, from_u8);
+    assert_eq!(from_u8.n(), 1000);
+    assert_eq!(from_u8.counts().iter().sum::<u64>(), 1000);
+}
+
+#[test]
+fn u8_fast_path_respects_scales_that_do_not_start_at_zero() {
+    let t = Tally::from_scores(Scale::CSAT_5, &[1u8, 5, 5, 3]).unwrap();
+    assert_eq!(t.counts(), &[1, 0, 1, 0, 2]);
+    let err = Tally::from_scores(Scale::CSAT_5, &[1u8, 5, 0, 6]).unwrap_err();
+    assert_eq!(
+        err,
+        Error::InvalidBatchItem {
+            index: 2,
+            error: Box::new(Error::ScoreOutOfRange {
+                score: 0,
+                lowest: 1,
+                highest: 5
+            })
+        }
+    );
+    let negative = Scale::new(-2, 2, Polarity::HigherIsBetter).unwrap();
+    let t = Tally::from_scores(negative, &[0u8, 1, 2]).unwrap();
+    assert_eq!(t.counts(), &[0, 0, 1, 1, 1]);
+    assert!(Tally::from_scores(negative, &[3u8]).is_err());
+    let high = Scale::new(300, 310, Polarity::HigherIsBetter).unwrap();
+    assert!(Tally::from_scores(high, &[255u8]).is_err());
+}
+
+#[test]
+fn a_bad_batch_leaves_the_tally_unchanged() {
+    let mut t = Tally::from_scores(Scale::NPS, &[10u8, 9]).unwrap();
+    let before = t.clone();
+    let err = t.extend_scores(&[1.0, 2.0, 2.5, 11.0]).unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidBatchItem { index: 2, .. }),
+        "{err}"
+    );
+    assert_eq!(t, before);
+    let err = t
+        .extend_weighted_scores(&[1u8, 2, 3], &[1.0, -1.0, 1.0])
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "answer at index 1 rejected, batch not added: weight -1 is invalid: weights must be finite and at least 0"
+    );
+    assert_eq!(t, before);
+    let err = t.extend_weighted_scores(&[1u8, 2], &[1.0]).unwrap_err();
+    assert_eq!(err.to_string(), "length mismatch: 2 scores but 1 weights");
+    let wrong = Response::rated(Scale::CSAT_5.rating(5).unwrap());
+    let err = t.extend([Response::NotApplicable, wrong]).unwrap_err();
+    assert!(matches!(err, Error::InvalidBatchItem { index: 1, .. }));
+    assert_eq!(t, before);
+}
+
+#[test]
+fn pushing_a_rating_of_another_scale_is_refused() {
+    let mut t = Tally::new(Scale::CES_5);
+    let err = t.push_rating(Scale::CSAT_5.rating(3).unwrap()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "scale mismatch: expected 1..=5 (lower is better), got 1..=5"
+    );
+    assert!(t.is_empty());
+}
+
+#[test]
+fn responses_count_weights_and_not_applicable() {
+    let r = |v| Scale::CSAT_5.rating(v).unwrap();
+    let t = Tally::from_responses(
+        Scale::CSAT_5,
+        [
+            Response::rated(r(5)),
+            Response::weighted(r(4), Weight::new(0.5).unwrap()),
+            Response::NotApplicable,
+            r(5).into(),
+        ],
+    )
+    .unwrap();
+    assert_eq!((t.n(), t.not_applicable(), t.len()), (3, 1, 4));
+    assert_eq!(t.weight(5), Some(2.0));
+    assert_eq!(t.weight(4), Some(0.5));
+    assert_eq!(t.total_weight(), 2.5);
+    assert_eq!(t.total_weight_squared(), 2.25);
+    assert_eq!(Response::NotApplicable.rating(), None);
+}
+
+#[test]
+fn merge_is_exact_and_checks_scales() {
+    let a = Tally::from_scores(Scale::NPS, &[10u8, 9, 3]).unwrap();
+    let b = Tally::from_scores(Scale::NPS, &[7u8, 0]).unwrap();
+    let mut ab = a.clone();
+    ab.merge(&b).unwrap();
+    let mut ba = b.clone();
+    ba.merge(&a).unwrap();
+    assert_eq!(ab, ba);
+    assert_eq!(
+        ab,
+        Tally::from_scores(Scale::NPS, &[10u8, 9, 3, 7, 0]).unwrap()
+    );
+    let mut c = ab.clone();
+    c.merge(&Tally::new(Scale::NPS)).unwrap();
+    assert_eq!(c, ab);
+    let err = c.merge(&Tally::new(Scale::CSAT_10)).unwrap_err();
+    assert_eq!(
+        err,
+        Error::ScaleMismatch {
+            expected: Scale::NPS,
+            actual: Scale::CSAT_10
+        }
+    );
+    assert_eq!(c, ab);
+}
+
+#[test]
+fn counts_never_overflow_silently() {
+    let mut counts = [0u64; 5];
+    counts[0] = u64::MAX;
+    let mut big = Tally::from_counts(Scale::CSAT_5, &counts).unwrap();
+    assert_eq!(big.n(), u64::MAX);
+    let before = big.clone();
+    let err = big.push_score(3).unwrap_err();
+    assert_eq!(
+        err,
+        Error::CountOverflow {
+            what: "rated answers",
+            count: u64::MAX,
+            added: 1
+        }
+    );
+    assert!(err.to_string().contains("18446744073709551615 + 1"));
+    assert!(
+        big.merge(&Tally::from_scores(Scale::CSAT_5, &[1]).unwrap())
+            .is_err()
+    );
+    assert!(big.push_not_applicable().is_err());
+    assert_eq!(big, before);
+    let err = Tally::from_counts(Scale::CSAT_5, &[u64::MAX, 0, 1, 0, 0]).unwrap_err();
+    assert!(matches!(err, Error::CountOverflow { .. }));
+    let err = Tally::from_counts(Scale::CSAT_5, &[1, 2]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "length mismatch: 2 counts but 5 scale points"
+    );
+}
+
+#[test]
+fn effective_n_is_n_when_unweighted() {
+    let t = Tally::from_scores(Scale::NPS, &vec![5u8; 12345]).unwrap();
+    assert_eq!(t.effective_n(), 12345.0);
+    assert_eq!(t.total_weight(), 12345.0);
+    assert_eq!(Tally::new(Scale::NPS).effective_n(), 0.0);
+}
+
+#[test]
+fn tally_is_send_sync_and_cloneable() {
+    fn assert_traits<T: Send + Sync + Clone + PartialEq + std::fmt::Debug>() {}
+    assert_traits::<Tally>();
+    assert_traits::<Scale>();
+    assert_traits::<Error>();
+}
