@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use cxmetrics::{Mean, Nps, Response, Scale, Tally, TopBox};
+use cxmetrics::{ConfidenceLevel, Mean, Nps, Response, Scale, Tally, TopBox, compare};
 
 /// One record per answer: `channel,nps,csat,ces`, records separated by `;`.
 const SURVEY: &[&str] = &[
@@ -113,7 +113,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         overall.merge(q)?;
     }
 
-    println!("Customer survey: {} respondents\n", overall.nps.len());
+    println!(
+        "Customer survey: {} respondents (95% confidence intervals)\n",
+        overall.nps.len()
+    );
     for (name, q) in channels
         .iter()
         .map(|(k, v)| (*k, v))
@@ -121,19 +124,41 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     {
         report(name, q)?;
     }
+
+    // Did web really beat phone, or is it noise?
+    let level = ConfidenceLevel::P95;
+    let (web, phone) = (&channels["web"], &channels["phone"]);
+    let nps_gap = compare::nps(
+        &Nps::from_tally(&web.nps)?,
+        &Nps::from_tally(&phone.nps)?,
+        level,
+    )?;
+    println!("NPS, web minus phone:        {nps_gap}");
+    let csat_gap = compare::top_box(
+        &TopBox::top(&web.csat, 2)?,
+        &TopBox::top(&phone.csat, 2)?,
+        level,
+    )?;
+    println!("CSAT top-2, web minus phone: {csat_gap:.3}");
     Ok(())
 }
 
 fn report(name: &str, q: &Questions) -> Result<(), cxmetrics::Error> {
+    let level = ConfidenceLevel::P95;
     let nps = Nps::from_tally(&q.nps)?;
+    let nps_ci = nps.estimate(level)?; // adjusted Wald
     let csat_top2 = TopBox::top(&q.csat, 2)?;
+    let csat_ci = csat_top2.estimate(level)?; // Wilson score
     let csat_mean = Mean::from_tally(&q.csat)?;
     let ces_mean = Mean::from_tally(&q.ces)?;
+    let ces_ci = ces_mean.estimate(level)?; // Student t
     let ces_easy = TopBox::top(&q.ces, 3)?;
     println!("== {name} ==");
     println!(
-        "  NPS   {:>6.1}   n = {:<3} ({} promoters, {} passives, {} detractors; {} n/a)",
+        "  NPS   {:>6.1}  [{:>6.1}, {:>5.1}]  n = {:<3} ({} promoters, {} passives, {} detractors; {} n/a)",
         nps.score(),
+        nps_ci.interval.lower,
+        nps_ci.interval.upper,
         nps.n(),
         nps.promoters(),
         nps.passives(),
@@ -141,15 +166,19 @@ fn report(name: &str, q: &Questions) -> Result<(), cxmetrics::Error> {
         q.nps.not_applicable()
     );
     println!(
-        "  CSAT  {:>5.1}%   n = {:<3} top-2 box (4–5); mean {:.2} of 5 ({} n/a)",
+        "  CSAT  {:>5.1}%  [{:>5.1}%, {:>4.1}%]  n = {:<3} top-2 box (4-5); mean {:.2} of 5 ({} n/a)",
         csat_top2.percent(),
+        100.0 * csat_ci.interval.lower,
+        100.0 * csat_ci.interval.upper,
         csat_top2.n(),
         csat_mean.mean(),
         q.csat.not_applicable()
     );
     println!(
-        "  CES   {:>6.2}   n = {:<3} mean of 7; {:.1}% easy (5–7) ({} n/a)\n",
+        "  CES   {:>6.2}  [{:>6.2}, {:>5.2}]  n = {:<3} mean of 7; {:.1}% easy (5-7) ({} n/a)\n",
         ces_mean.mean(),
+        ces_ci.interval.lower,
+        ces_ci.interval.upper,
         ces_mean.n(),
         ces_easy.percent(),
         q.ces.not_applicable()

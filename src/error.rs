@@ -147,6 +147,53 @@ pub enum Error {
         effective_n: f64,
     },
 
+    /// A confidence level is not strictly between 0 and 1.
+    #[error("confidence level {level} is invalid: it must be strictly between 0 and 1")]
+    InvalidConfidenceLevel {
+        /// The level given.
+        level: f64,
+    },
+
+    /// A population size is smaller than the sample drawn from it.
+    #[error("population {population} is smaller than the sample of {n}")]
+    PopulationTooSmall {
+        /// The population size given.
+        population: u64,
+        /// The number of answers in the sample.
+        n: u64,
+    },
+
+    /// A test statistic or t interval is undefined because the data have no
+    /// spread (every answer the same, in every group compared).
+    #[error("{what} is undefined: the data have zero variance (n = {n})")]
+    ZeroVariance {
+        /// The statistic asked for.
+        what: &'static str,
+        /// The number of answers involved.
+        n: u64,
+    },
+
+    /// A numeric argument is outside its allowed range.
+    #[error("{name} {value} is invalid: expected {expected}")]
+    InvalidArgument {
+        /// The argument's name.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+        /// What was expected, e.g. `"a number in (0, 1)"`.
+        expected: &'static str,
+    },
+
+    /// Two results compared are not comparable: top boxes over different
+    /// points, or shares of different scales.
+    #[error("cannot compare {left} with {right}")]
+    Incomparable {
+        /// The first result.
+        left: String,
+        /// The second result.
+        right: String,
+    },
+
     /// A serialized tally breaks one of the tally's invariants.
     #[error("invalid tally: {reason}")]
     InvalidTally {

@@ -1,6 +1,9 @@
 //! The one integration-test binary: one module per area.
 
+mod intervals;
 mod properties;
+mod quantile;
+mod reference;
 mod scores;
 #[cfg(feature = "serde")]
 mod serde;

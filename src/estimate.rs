@@ -1,0 +1,93 @@
+//! A point estimate with its uncertainty.
+
+use std::fmt;
+
+use crate::interval::{ConfidenceLevel, Method};
+
+/// A confidence interval `[lower, upper]`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Interval {
+    /// The lower bound.
+    pub lower: f64,
+    /// The upper bound.
+    pub upper: f64,
+}
+
+impl Interval {
+    /// `upper − lower`.
+    #[must_use]
+    pub fn width(&self) -> f64 {
+        self.upper - self.lower
+    }
+
+    /// Whether `x` lies in the closed interval.
+    #[must_use]
+    pub fn contains(&self, x: f64) -> bool {
+        self.lower <= x && x <= self.upper
+    }
+
+    /// The bounds scaled by `factor` (fractions to points or percent).
+    pub(crate) fn scaled(self, factor: f64) -> Interval {
+        Interval {
+            lower: self.lower * factor,
+            upper: self.upper * factor,
+        }
+    }
+}
+
+/// A score with its standard error and confidence interval.
+///
+/// Made by the `estimate` methods of the scores: [`Nps::estimate`],
+/// [`TopBox::estimate`], [`Mean::estimate`], and the functions of
+/// [`interval`](crate::interval). Values are in the score's own units: NPS
+/// in points on −100..=100, shares as fractions on 0..=1, means on the
+/// scale.
+///
+/// [`Nps::estimate`]: crate::Nps::estimate
+/// [`TopBox::estimate`]: crate::TopBox::estimate
+/// [`Mean::estimate`]: crate::Mean::estimate
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{ConfidenceLevel, Nps};
+///
+/// let est = Nps::from_counts(45, 30, 25)?.estimate(ConfidenceLevel::default())?;
+/// assert_eq!(est.value, 20.0);
+/// assert_eq!(est.to_string(), "20.0 (95% CI 3.8 to 35.1, n = 100)");
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Estimate {
+    /// The point estimate.
+    pub value: f64,
+    /// Its standard error (after any finite population correction). For
+    /// score and exact proportion methods this is the Wald standard error
+    /// √(p(1−p)/n); for adjusted-Wald NPS, that of the adjusted shares.
+    pub std_error: f64,
+    /// The confidence interval, clipped to the score's range.
+    pub interval: Interval,
+    /// The confidence level of the interval.
+    pub level: ConfidenceLevel,
+    /// The method that produced the interval.
+    pub method: Method,
+    /// The number of rated answers.
+    pub n: u64,
+    /// The Kish effective sample size (= `n` when unweighted).
+    pub effective_n: f64,
+}
+
+impl fmt::Display for Estimate {
+    /// `20.0 (95% CI 3.8 to 35.1, n = 100)`; the precision (default 1)
+    /// applies to the value and the bounds.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision().unwrap_or(1);
+        write!(
+            f,
+            "{:.p$} ({} CI {:.p$} to {:.p$}, n = {})",
+            self.value, self.level, self.interval.lower, self.interval.upper, self.n
+        )
+    }
+}

@@ -1,0 +1,75 @@
+//! The Student t interval of a mean rating.
+
+use crate::error::Error;
+use crate::estimate::{Estimate, Interval};
+use crate::interval::{IntervalSpec, Method, fpc};
+use crate::metric::mean::Mean;
+
+impl Mean {
+    /// The mean with its Student t interval.
+    ///
+    /// The interval is not clipped to the scale: with very few answers it
+    /// can reach past the scale's ends, a sign that the sample says little
+    /// (scipy's `t.interval` gives the same numbers).
+    ///
+    /// # Formula
+    ///
+    /// ```text
+    /// se = √(s² / n_eff) · fpc        s² = Mean::variance (n − 1 divisor)
+    /// x̄ ± t_{n_eff − 1} · se
+    /// ```
+    ///
+    /// For weighted answers n_eff is Kish's effective sample size and
+    /// s²/n_eff = v/(n_eff − 1) with v = Σw(x − x̄)²/Σw, so the degrees of
+    /// freedom are fractional. This treats weights as survey (precision)
+    /// weights; statsmodels' `DescrStatsW` treats them as frequency weights
+    /// (df = Σw − 1), which overstates the precision of weighted surveys.
+    /// With equal weights both reduce to the ordinary t interval.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooFewAnswers`] when n_eff ≤ 1; [`Error::ZeroVariance`]
+    /// when every answer is the same; [`Error::PopulationTooSmall`].
+    ///
+    /// # References
+    ///
+    /// Kish, L. (1965), *Survey Sampling*; scipy `stats.t.interval`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{ConfidenceLevel, Mean, Scale, Tally};
+    ///
+    /// let t = Tally::from_counts(Scale::CSAT_5, &[5, 10, 20, 40, 25])?;
+    /// let est = Mean::from_tally(&t)?.estimate(ConfidenceLevel::P95)?;
+    /// assert!((est.interval.lower - 3.4806365622975024).abs() < 1e-12);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn estimate(&self, spec: impl Into<IntervalSpec>) -> Result<Estimate, Error> {
+        let spec = spec.into();
+        let level = spec.confidence_level();
+        let variance = self.variance()?;
+        if variance <= 0.0 {
+            return Err(Error::ZeroVariance {
+                what: "a t interval",
+                n: self.n(),
+            });
+        }
+        let f = fpc::factor(spec.population_size(), self.n())?;
+        let n_eff = self.effective_n();
+        let se = (variance / n_eff).sqrt() * f;
+        let half = level.t(n_eff - 1.0) * se;
+        Ok(Estimate {
+            value: self.mean(),
+            std_error: se,
+            interval: Interval {
+                lower: self.mean() - half,
+                upper: self.mean() + half,
+            },
+            level,
+            method: Method::StudentT,
+            n: self.n(),
+            effective_n: n_eff,
+        })
+    }
+}

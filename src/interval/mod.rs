@@ -1,0 +1,275 @@
+//! Confidence levels, interval options and methods.
+//!
+//! Every score has an `estimate` method that takes an [`IntervalSpec`]
+//! (or just a [`ConfidenceLevel`]) and returns an
+//! [`Estimate`](crate::Estimate). The method used is chosen with
+//! `estimate_with`; the defaults follow the literature:
+//!
+//! | score | default | others |
+//! |---|---|---|
+//! | a share (CSAT %, "% easy") | [`ProportionMethod::Wilson`] | Wald, Wilson with continuity correction, Agresti–Coull, Clopper–Pearson, Jeffreys |
+//! | NPS | [`NpsMethod::AdjustedWald`] | Wald, trinomial t |
+//! | a mean | Student t | — |
+//!
+//! The free functions [`proportion`] and [`nps`] compute the same
+//! intervals from plain counts.
+
+use std::fmt;
+
+use crate::error::Error;
+
+pub(crate) mod fpc;
+pub(crate) mod mean;
+pub(crate) mod nps;
+pub(crate) mod proportion;
+
+pub use self::nps::nps;
+pub use self::proportion::proportion;
+
+/// A confidence level, strictly between 0 and 1 (0.95 by default).
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{ConfidenceLevel, Error};
+///
+/// let level = ConfidenceLevel::new(0.9)?;
+/// assert_eq!(level.get(), 0.9);
+/// assert!((level.z() - 1.6448536269514722).abs() < 1e-15);
+/// assert!(matches!(ConfidenceLevel::new(1.0), Err(Error::InvalidConfidenceLevel { .. })));
+/// assert_eq!(ConfidenceLevel::default().to_string(), "95%");
+/// # Ok::<(), Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "f64", into = "f64")
+)]
+pub struct ConfidenceLevel(f64);
+
+impl ConfidenceLevel {
+    /// 90%.
+    pub const P90: ConfidenceLevel = ConfidenceLevel(0.90);
+    /// 95%, the default.
+    pub const P95: ConfidenceLevel = ConfidenceLevel(0.95);
+    /// 99%.
+    pub const P99: ConfidenceLevel = ConfidenceLevel(0.99);
+
+    /// A confidence level.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfidenceLevel`] unless `0 < level < 1`.
+    pub fn new(level: f64) -> Result<ConfidenceLevel, Error> {
+        if level > 0.0 && level < 1.0 {
+            Ok(ConfidenceLevel(level))
+        } else {
+            Err(Error::InvalidConfidenceLevel { level })
+        }
+    }
+
+    /// The level as a fraction.
+    #[must_use]
+    pub const fn get(self) -> f64 {
+        self.0
+    }
+
+    /// α = 1 − level.
+    #[must_use]
+    pub fn alpha(self) -> f64 {
+        1.0 - self.0
+    }
+
+    /// The two-sided standard normal critical value Φ⁻¹((1 + level)/2).
+    #[must_use]
+    pub fn z(self) -> f64 {
+        crate::dist::normal_quantile_unchecked(0.5 + 0.5 * self.0)
+    }
+
+    /// The two-sided Student t critical value with `df` degrees of freedom.
+    pub(crate) fn t(self, df: f64) -> f64 {
+        crate::dist::t_quantile_unchecked(0.5 + 0.5 * self.0, df)
+    }
+}
+
+impl Default for ConfidenceLevel {
+    fn default() -> ConfidenceLevel {
+        ConfidenceLevel::P95
+    }
+}
+
+impl TryFrom<f64> for ConfidenceLevel {
+    type Error = Error;
+    fn try_from(level: f64) -> Result<ConfidenceLevel, Error> {
+        ConfidenceLevel::new(level)
+    }
+}
+
+impl From<ConfidenceLevel> for f64 {
+    fn from(level: ConfidenceLevel) -> f64 {
+        level.0
+    }
+}
+
+impl fmt::Display for ConfidenceLevel {
+    /// `95%`, `99.9%`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pct = 100.0 * self.0;
+        // Print the shortest form that round-trips, without float noise.
+        let rounded = (pct * 1e6).round() / 1e6;
+        write!(f, "{rounded}%")
+    }
+}
+
+/// Options for an interval: the confidence level and, optionally, the size
+/// of the population sampled (for the finite population correction).
+///
+/// Converts from a [`ConfidenceLevel`], so the common call takes one
+/// argument.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::interval::IntervalSpec;
+/// use cxmetrics::{ConfidenceLevel, Scale, Tally, TopBox};
+///
+/// let t = Tally::from_counts(Scale::CSAT_5, &[5, 5, 20, 40, 30])?;
+/// let top2 = TopBox::top(&t, 2)?;
+/// let wide = top2.estimate(ConfidenceLevel::P95)?;
+/// // Only 400 customers could have answered: the interval narrows.
+/// let spec = IntervalSpec::new(ConfidenceLevel::P95).population(400);
+/// let narrow = top2.estimate(spec)?;
+/// assert!(narrow.interval.width() < wide.interval.width());
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct IntervalSpec {
+    level: ConfidenceLevel,
+    population: Option<u64>,
+}
+
+impl IntervalSpec {
+    /// Options with the given level and no population size.
+    #[must_use]
+    pub const fn new(level: ConfidenceLevel) -> IntervalSpec {
+        IntervalSpec {
+            level,
+            population: None,
+        }
+    }
+
+    /// Sets the confidence level.
+    #[must_use]
+    pub const fn level(mut self, level: ConfidenceLevel) -> IntervalSpec {
+        self.level = level;
+        self
+    }
+
+    /// Sets the population size: the number of customers who could have
+    /// answered. The standard error is multiplied by √((N − n)/(N − 1)).
+    #[must_use]
+    pub const fn population(mut self, population: u64) -> IntervalSpec {
+        self.population = Some(population);
+        self
+    }
+
+    /// The confidence level.
+    #[must_use]
+    pub const fn confidence_level(&self) -> ConfidenceLevel {
+        self.level
+    }
+
+    /// The population size, if set.
+    #[must_use]
+    pub const fn population_size(&self) -> Option<u64> {
+        self.population
+    }
+}
+
+impl From<ConfidenceLevel> for IntervalSpec {
+    fn from(level: ConfidenceLevel) -> IntervalSpec {
+        IntervalSpec::new(level)
+    }
+}
+
+/// How to compute the interval of a share. Names follow statsmodels'
+/// `proportion_confint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum ProportionMethod {
+    /// Normal approximation p ± z·√(p(1−p)/n) (statsmodels `normal`).
+    /// Poor at small n or extreme p; zero width at 0 or n successes.
+    #[doc(alias = "normal")]
+    Wald,
+    /// Wilson score interval (Wilson 1927), the recommended default
+    /// (Brown, Cai & DasGupta 2001).
+    #[default]
+    Wilson,
+    /// Wilson score interval with continuity correction (Newcombe 1998,
+    /// method 4).
+    WilsonCc,
+    /// Agresti–Coull "add z²/2 successes and failures" (Agresti & Coull
+    /// 1998).
+    AgrestiCoull,
+    /// Clopper–Pearson exact interval from beta quantiles (statsmodels
+    /// `beta`).
+    #[doc(alias = "exact")]
+    ClopperPearson,
+    /// Jeffreys interval: quantiles of Beta(k + ½, n − k + ½), with the
+    /// bound at 0 or n successes set to 0 or 1 (Brown, Cai & DasGupta 2001).
+    Jeffreys,
+}
+
+/// How to compute the interval of a Net Promoter Score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum NpsMethod {
+    /// Normal approximation with the multinomial variance of p − d.
+    Wald,
+    /// Adjusted Wald (Sauro & Lewis, following Rocks 2016): add 3 answers,
+    /// ¾ of them promoters and ¾ detractors, then Wald. The default: best
+    /// coverage among simple methods.
+    #[default]
+    AdjustedWald,
+    /// Score answers +1 / 0 / −1 and take the Student t interval of their
+    /// mean.
+    TrinomialT,
+}
+
+/// The method behind an [`Estimate`](crate::Estimate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Method {
+    /// An interval of a share.
+    Proportion(ProportionMethod),
+    /// An interval of a Net Promoter Score.
+    Nps(NpsMethod),
+    /// A Student t interval of a mean.
+    StudentT,
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Method::Proportion(ProportionMethod::Wald) | Method::Nps(NpsMethod::Wald) => "Wald",
+            Method::Proportion(ProportionMethod::Wilson) => "Wilson score",
+            Method::Proportion(ProportionMethod::WilsonCc) => {
+                "Wilson score with continuity correction"
+            }
+            Method::Proportion(ProportionMethod::AgrestiCoull) => "Agresti-Coull",
+            Method::Proportion(ProportionMethod::ClopperPearson) => "Clopper-Pearson",
+            Method::Proportion(ProportionMethod::Jeffreys) => "Jeffreys",
+            Method::Nps(NpsMethod::AdjustedWald) => "adjusted Wald",
+            Method::Nps(NpsMethod::TrinomialT) => "trinomial t",
+            Method::StudentT => "Student t",
+        })
+    }
+}

@@ -1,0 +1,256 @@
+//! Intervals of a share (CSAT top-box, "% easy", any share).
+
+use crate::dist;
+use crate::error::Error;
+use crate::estimate::{Estimate, Interval};
+use crate::interval::{IntervalSpec, Method, ProportionMethod, fpc};
+use crate::metric::top_box::TopBox;
+
+/// The interval of `successes` out of `n` unweighted answers.
+///
+/// Results match statsmodels' `proportion_confint` for every method it has
+/// (Wald = `normal`, Clopper–Pearson = `beta`), including at 0 and n
+/// successes; Jeffreys additionally sets the bound at 0 or n successes to 0
+/// or 1. Bounds are clipped to 0..=1.
+///
+/// # Formula
+///
+/// With p = k/n, q = 1 − p and z the two-sided normal critical value:
+///
+/// ```text
+/// Wald            p ± z·√(pq/n)
+/// Wilson          (p + z²/2n)/(1 + z²/n) ± z/(1 + z²/n)·√(pq/n + z²/4n²)
+/// Wilson (cc)     (2np + z² ∓ 1 ∓ z·√(z² ∓ 2 − 1/n ± 4p(nq ± 1))) / (2(n + z²))
+/// Agresti–Coull   p̃ ± z·√(p̃(1−p̃)/ñ),  ñ = n + z², p̃ = (k + z²/2)/ñ
+/// Clopper–Pearson Beta⁻¹(α/2; k, n−k+1), Beta⁻¹(1−α/2; k+1, n−k)
+/// Jeffreys        Beta⁻¹(α/2; k+½, n−k+½), Beta⁻¹(1−α/2; k+½, n−k+½)
+/// ```
+///
+/// With a population N, n is replaced by n·(N − 1)/(N − n) (the standard
+/// error shrinks by the finite population correction √((N − n)/(N − 1))),
+/// and k by k scaled alike; N = n gives the zero-width interval at p.
+///
+/// # Errors
+///
+/// [`Error::EmptyTally`] when `n` is 0; [`Error::InvalidArgument`] when
+/// `successes > n`; [`Error::PopulationTooSmall`].
+///
+/// # References
+///
+/// Brown, Cai & DasGupta (2001), "Interval Estimation for a Binomial
+/// Proportion", *Statistical Science* 16(2). Newcombe (1998), "Two-sided
+/// confidence intervals for the single proportion", *Statistics in
+/// Medicine* 17. statsmodels `proportion_confint`.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::ConfidenceLevel;
+/// use cxmetrics::interval::{self, ProportionMethod};
+///
+/// let est = interval::proportion(37, 50, ProportionMethod::Wilson, ConfidenceLevel::P95)?;
+/// assert!((est.interval.lower - 0.6044684273515117).abs() < 1e-12);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+pub fn proportion(
+    successes: u64,
+    n: u64,
+    method: ProportionMethod,
+    spec: impl Into<IntervalSpec>,
+) -> Result<Estimate, Error> {
+    if n == 0 {
+        return Err(Error::EmptyTally { not_applicable: 0 });
+    }
+    if successes > n {
+        return Err(Error::InvalidArgument {
+            name: "successes",
+            value: successes as f64,
+            expected: "at most the number of answers",
+        });
+    }
+    share_interval(successes as f64, n as f64, n, method, spec.into())
+}
+
+impl TopBox {
+    /// The share with its Wilson score interval (the recommended default).
+    ///
+    /// Weighted shares use the Kish effective sample size in place of n.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PopulationTooSmall`] when the population is smaller than
+    /// the number of answers.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{ConfidenceLevel, Scale, Tally, TopBox};
+    ///
+    /// let t = Tally::from_counts(Scale::CSAT_5, &[3, 2, 8, 20, 17])?;
+    /// let est = TopBox::top(&t, 2)?.estimate(ConfidenceLevel::P95)?;
+    /// assert_eq!(est.value, 0.74);
+    /// assert!(est.interval.contains(0.74));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn estimate(&self, spec: impl Into<IntervalSpec>) -> Result<Estimate, Error> {
+        self.estimate_with(ProportionMethod::default(), spec)
+    }
+
+    /// The share with an interval by the given method.
+    ///
+    /// # Errors
+    ///
+    /// As [`TopBox::estimate`].
+    pub fn estimate_with(
+        &self,
+        method: ProportionMethod,
+        spec: impl Into<IntervalSpec>,
+    ) -> Result<Estimate, Error> {
+        let (k, n) = self.binomial();
+        let mut est = share_interval(k, n, self.n(), method, spec.into())?;
+        est.value = self.share();
+        est.effective_n = self.effective_n();
+        Ok(est)
+    }
+
+    /// (successes, trials) for the binomial methods: the exact counts when
+    /// the answers are unweighted, else the share times the Kish effective
+    /// sample size.
+    pub(crate) fn binomial(&self) -> (f64, f64) {
+        let n = self.n() as f64;
+        if self.effective_n() == n && self.share() == self.count() as f64 / n {
+            (self.count() as f64, n)
+        } else {
+            (self.share() * self.effective_n(), self.effective_n())
+        }
+    }
+}
+
+/// The interval of k successes in n (both possibly fractional, for weighted
+/// data); `n_sample` is the number of answers, for the population check.
+pub(crate) fn share_interval(
+    k: f64,
+    n: f64,
+    n_sample: u64,
+    method: ProportionMethod,
+    spec: IntervalSpec,
+) -> Result<Estimate, Error> {
+    let f = fpc::factor(spec.population_size(), n_sample)?;
+    let level = spec.confidence_level();
+    let p = k / n;
+    let mut est = Estimate {
+        value: p,
+        std_error: 0.0,
+        interval: Interval { lower: p, upper: p },
+        level,
+        method: Method::Proportion(method),
+        n: n_sample,
+        effective_n: n,
+    };
+    if f == 0.0 {
+        return Ok(est);
+    }
+    // The finite population correction as an inflated sample size.
+    let (k, n) = (k / (f * f), n / (f * f));
+    est.std_error = (p * (1.0 - p) / n).sqrt();
+    est.interval = clip01(bounds(k, n, p, method, level));
+    Ok(est)
+}
+
+fn bounds(
+    k: f64,
+    n: f64,
+    p: f64,
+    method: ProportionMethod,
+    level: crate::ConfidenceLevel,
+) -> Interval {
+    let q = 1.0 - p;
+    let z = level.z();
+    let z2 = z * z;
+    let half_alpha = 0.5 * level.alpha();
+    match method {
+        ProportionMethod::Wald => {
+            let half = z * (p * q / n).sqrt();
+            Interval {
+                lower: p - half,
+                upper: p + half,
+            }
+        }
+        ProportionMethod::Wilson => wilson(p, n, z),
+        ProportionMethod::WilsonCc => {
+            let denom = 2.0 * (n + z2);
+            let lower = if k <= 0.0 {
+                0.0
+            } else {
+                let root = (z2 - 2.0 - 1.0 / n + 4.0 * p * (n * q + 1.0))
+                    .max(0.0)
+                    .sqrt();
+                (2.0 * n * p + z2 - 1.0 - z * root) / denom
+            };
+            let upper = if k >= n {
+                1.0
+            } else {
+                let root = (z2 + 2.0 - 1.0 / n + 4.0 * p * (n * q - 1.0))
+                    .max(0.0)
+                    .sqrt();
+                (2.0 * n * p + z2 + 1.0 + z * root) / denom
+            };
+            Interval { lower, upper }
+        }
+        ProportionMethod::AgrestiCoull => {
+            let n_c = n + z2;
+            let p_c = (k + z2 / 2.0) / n_c;
+            let half = z * (p_c * (1.0 - p_c) / n_c).sqrt();
+            Interval {
+                lower: p_c - half,
+                upper: p_c + half,
+            }
+        }
+        ProportionMethod::ClopperPearson => Interval {
+            lower: if k <= 0.0 {
+                0.0
+            } else {
+                dist::beta_quantile_unchecked(half_alpha, k, n - k + 1.0)
+            },
+            upper: if k >= n {
+                1.0
+            } else {
+                dist::beta_quantile_unchecked(1.0 - half_alpha, k + 1.0, n - k)
+            },
+        },
+        ProportionMethod::Jeffreys => Interval {
+            lower: if k <= 0.0 {
+                0.0
+            } else {
+                dist::beta_quantile_unchecked(half_alpha, k + 0.5, n - k + 0.5)
+            },
+            upper: if k >= n {
+                1.0
+            } else {
+                dist::beta_quantile_unchecked(1.0 - half_alpha, k + 0.5, n - k + 0.5)
+            },
+        },
+    }
+}
+
+/// The Wilson score interval of a share p of n.
+pub(crate) fn wilson(p: f64, n: f64, z: f64) -> Interval {
+    let z2 = z * z;
+    let denom = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denom;
+    let half = z / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    // At p = 0 (or 1) the bound is exactly 0 (or 1); rounding must not
+    // leave it a hair inside and the interval excluding the estimate.
+    Interval {
+        lower: if p <= 0.0 { 0.0 } else { centre - half },
+        upper: if p >= 1.0 { 1.0 } else { centre + half },
+    }
+}
+
+/// Clips both bounds into 0..=1.
+pub(crate) fn clip01(i: Interval) -> Interval {
+    Interval {
+        lower: i.lower.clamp(0.0, 1.0),
+        upper: i.upper.clamp(0.0, 1.0),
+    }
+}

@@ -1,0 +1,125 @@
+"""Generates tests/data/extended.json: reference cases computed by scipy and
+statsmodels over the whole range the crate promises (n = 1 to 10^7, shares
+of 0 and 1, levels 0.5 to 0.999, t degrees of freedom 1 to 10^7), in the
+schema of ../shared/refdata (SCHEMA.md). Run: python3 tests/data/generate.py
+"""
+import json
+import numpy as np
+import scipy
+import statsmodels
+from scipy import stats
+from statsmodels.stats.proportion import (
+    proportion_confint, proportions_ztest, confint_proportions_2indep)
+
+cases = []
+
+
+def add(kind, source, inp, exp):
+    cases.append({"id": f"X{len(cases):04d}-{kind}", "kind": kind, "source": source,
+                  "input": inp, "expected": exp})
+
+
+PS = [0.5000001, 0.51, 0.6, 0.75, 0.8, 0.9, 0.95, 0.975, 0.99, 0.995, 0.999, 0.9995,
+      0.0005, 0.025, 0.1, 0.3]
+DFS = list(range(1, 31)) + [1.5, 2.5, 3.7, 10.3, 45, 60, 99.5, 120, 197.24938084141172, 500,
+                            1000, 2500, 9999, 10000, 10001, 30000, 99999, 100000, 100001,
+                            250000, 1e6, 3333333.3, 1e7]
+def t_ppf_mpmath(p, df):
+    """The t quantile to 30 digits with mpmath. scipy 1.17's t.ppf loses
+    precision next to the median for some df (df = 4 at p = 0.5000001 is
+    off by 4e-4 relative), so cases there use this instead."""
+    import mpmath as mp
+    mp.mp.dps = 40
+    p, df = mp.mpf(p), mp.mpf(df)
+    cdf = lambda t: 1 - mp.betainc(df / 2, mp.mpf(1) / 2, 0, df / (df + t * t), regularized=True) / 2
+    return float(mp.findroot(lambda t: cdf(t) - p, mp.mpf(stats.t.ppf(float(p), float(df)))))
+
+
+for df in DFS:
+    for p in PS:
+        if abs(p - 0.5) < 1e-3:
+            add("t_quantile", "mpmath", {"p": p, "df": df}, {"value": t_ppf_mpmath(p, df)})
+        else:
+            add("t_quantile", "scipy", {"p": p, "df": df}, {"value": float(stats.t.ppf(p, df))})
+for p in PS + [1e-10, 1 - 1e-10, 0.5 + 1e-12]:
+    add("normal_quantile", "scipy", {"p": p}, {"value": float(stats.norm.ppf(p))})
+
+BETA_PS = [0.0005, 0.005, 0.025, 0.05, 0.3, 0.5, 0.7, 0.95, 0.975, 0.995, 0.9995]
+SHAPES = [0.5, 1, 1.5, 2, 5, 10.5, 37.5, 100, 1000.5, 1e4, 1e5, 1e7]
+for a in SHAPES:
+    for b in SHAPES:
+        if (a * 7 + b * 3) % 2 and a != b:  # a thinned grid, still covering every shape
+            continue
+        for p in BETA_PS[::2] if a * b > 1e9 else BETA_PS:
+            add("beta_quantile", "scipy", {"p": p, "a": a, "b": b},
+                {"value": float(stats.beta.ppf(p, a, b))})
+# Clopper–Pearson shapes at n = 10^7.
+n = 10**7
+for k in [1, 2, 10, 5 * 10**6, n - 1]:
+    for p in [0.025, 0.975, 0.0005, 0.9995]:
+        for a, b in [(k, n - k + 1), (k + 1, n - k)]:
+            add("beta_quantile", "scipy", {"p": p, "a": a, "b": b},
+                {"value": float(stats.beta.ppf(p, a, b))})
+
+LEVELS = [0.5, 0.8, 0.9, 0.95, 0.99, 0.999]
+METHODS = {"wald": "normal", "wilson": "wilson", "agresti_coull": "agresti_coull",
+           "clopper_pearson": "beta", "jeffreys": "jeffreys"}
+for n in [1, 2, 3, 10, 57, 1000, 10**7]:
+    for k in sorted({0, 1, n // 3, n // 2, n - 1, n}):
+        if k < 0 or k > n:
+            continue
+        for level in LEVELS:
+            for ours, theirs in METHODS.items():
+                lo, hi = proportion_confint(k, n, alpha=1 - level, method=theirs)
+                lo, hi = float(lo), float(hi)
+                if ours == "jeffreys":  # boundary rule (METHODS.md)
+                    lo = 0.0 if k == 0 else lo
+                    hi = 1.0 if k == n else hi
+                add("proportion_ci", "statsmodels",
+                    {"successes": k, "n": n, "level": level, "method": ours},
+                    {"estimate": k / n, "lower": max(0.0, lo), "upper": min(1.0, hi)})
+
+for counts, level in [([1, 0, 0, 0, 1], 0.95), ([5, 10, 20, 40, 25], 0.5),
+                      ([5, 10, 20, 40, 25], 0.999), ([10**6, 2 * 10**6, 3 * 10**6, 2 * 10**6, 2 * 10**6], 0.95),
+                      ([0, 1, 1, 0, 0, 0, 0], 0.99)]:
+    lo_pt = 1
+    xs = np.repeat(np.arange(lo_pt, lo_pt + len(counts)), counts).astype(float)
+    m, sd = xs.mean(), xs.std(ddof=1)
+    se = sd / np.sqrt(len(xs))
+    lo, hi = stats.t.interval(level, len(xs) - 1, loc=m, scale=se)
+    add("mean_ci", "scipy", {"scale_min": lo_pt, "counts": counts, "level": level},
+        {"mean": float(m), "sd": float(sd), "se": float(se), "lower": float(lo), "upper": float(hi)})
+
+for ca, cb, level in [([1, 2, 3, 4, 5], [5, 4, 3, 2, 1], 0.95), ([0, 0, 2, 9, 30], [3, 1, 2, 10, 4], 0.99),
+                      ([1, 1, 0, 0, 0], [0, 0, 0, 1, 1], 0.5),
+                      ([10**5, 2 * 10**5, 10**5, 5 * 10**5, 10**5], [2 * 10**5, 10**5, 10**5, 10**5, 5 * 10**5], 0.9)]:
+    xa = np.repeat(np.arange(1, 6), ca).astype(float)
+    xb = np.repeat(np.arange(1, 6), cb).astype(float)
+    r = stats.ttest_ind(xa, xb, equal_var=False)
+    va, vb = xa.var(ddof=1) / len(xa), xb.var(ddof=1) / len(xb)
+    df = (va + vb) ** 2 / (va ** 2 / (len(xa) - 1) + vb ** 2 / (len(xb) - 1))
+    diff = xa.mean() - xb.mean()
+    half = stats.t.ppf(0.5 + level / 2, df) * np.sqrt(va + vb)
+    add("welch_t", "scipy", {"scale_min": 1, "counts_a": ca, "counts_b": cb, "level": level},
+        {"difference": float(diff), "t": float(r.statistic), "df": float(df), "p_value": float(r.pvalue),
+         "lower": float(diff - half), "upper": float(diff + half)})
+
+for ka, na, kb, nb, level in [(1, 1, 0, 1, 0.95), (0, 10, 5, 10, 0.9), (10, 10, 9, 10, 0.99),
+                              (3000000, 10**7, 2999000, 10**7, 0.95), (7, 30, 12, 41, 0.5),
+                              (0, 50, 1, 60, 0.999)]:
+    z, pv = proportions_ztest([ka, kb], [na, nb], value=0, alternative="two-sided")
+    wl, wu = confint_proportions_2indep(ka, na, kb, nb, method="wald", compare="diff", alpha=1 - level)
+    nl, nu = confint_proportions_2indep(ka, na, kb, nb, method="newcomb", compare="diff", alpha=1 - level)
+    add("two_proportion", "statsmodels",
+        {"successes_a": ka, "n_a": na, "successes_b": kb, "n_b": nb, "level": level},
+        {"difference": ka / na - kb / nb, "z_pooled": float(z), "p_value_pooled": float(pv),
+         "wald_lower": float(wl), "wald_upper": float(wu), "newcombe_lower": float(nl),
+         "newcombe_upper": float(nu)})
+
+out = {"schema": "cxmetrics-reference/1",
+       "generated_with": {"scipy": scipy.__version__, "statsmodels": statsmodels.__version__,
+                          "numpy": np.__version__},
+       "cases": cases}
+with open(__file__.replace("generate.py", "extended.json"), "w") as f:
+    json.dump(out, f, indent=0)
+print(len(cases), "cases")
