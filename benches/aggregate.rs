@@ -1,24 +1,37 @@
-//! Aggregation-core throughput in scores per second, each path beside a
-//! naive one-counter-per-point loop in the same group.
+//! Aggregation-core throughput in scores per second. Each path runs beside
+//! a naive one-counter-per-point loop in the same group, and every
+//! iteration checks its result against the naive answer.
 //!
-//! Run with `cargo bench --bench aggregate`.
+//! Run with `cargo bench --bench aggregate`. Set `CXMETRICS_BENCH_MAX=7`
+//! to skip the 10^8 inputs.
 
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use cxmetrics::{Scale, Tally};
+use cxmetrics::{Nps, Scale, Segmented, Tally};
 
-/// Deterministic NPS-scale bytes (a 64-bit LCG; no RNG dependency).
+/// Deterministic pseudo-random values below `modulus` (a 64-bit LCG; no RNG
+/// dependency).
+fn values(n: usize, modulus: u64, seed: u64) -> impl Iterator<Item = u64> {
+    let mut state = seed;
+    (0..n).map(move |_| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % modulus
+    })
+}
+
 fn scores(n: usize) -> Vec<u8> {
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    (0..n)
-        .map(|_| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            ((state >> 33) % 11) as u8
-        })
-        .collect()
+    values(n, 11, 1).map(|v| v as u8).collect()
+}
+
+fn sizes() -> Vec<usize> {
+    let max: u32 = std::env::var("CXMETRICS_BENCH_MAX")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8);
+    (6..=max).map(|e| 10usize.pow(e)).collect()
 }
 
 /// The baseline: one counter per point, one increment per score.
@@ -32,7 +45,8 @@ fn naive_counts(scores: &[u8]) -> [u64; 11] {
 
 fn full_tally(c: &mut Criterion) {
     let mut group = c.benchmark_group("tally");
-    for n in [1_000_000usize, 10_000_000] {
+    group.sample_size(10);
+    for n in sizes() {
         let data = scores(n);
         let expected = naive_counts(&data);
         group.throughput(Throughput::Elements(n as u64));
@@ -40,19 +54,123 @@ fn full_tally(c: &mut Criterion) {
             b.iter(|| {
                 let t = Tally::from_scores(Scale::NPS, black_box(data)).unwrap();
                 assert_eq!(t.counts(), &expected[..]);
-                t
+            });
+        });
+        group.bench_with_input(BenchmarkId::new("naive", n), &data, |b, data| {
+            b.iter(|| assert_eq!(naive_counts(black_box(data)), expected));
+        });
+    }
+    group.finish();
+}
+
+fn nps_only(c: &mut Criterion) {
+    let mut group = c.benchmark_group("nps");
+    group.sample_size(10);
+    for n in sizes() {
+        let data = scores(n);
+        let counts = naive_counts(&data);
+        let (p, d) = (counts[9] + counts[10], counts[..7].iter().sum::<u64>());
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::new("cxmetrics", n), &data, |b, data| {
+            b.iter(|| {
+                let nps = Nps::from_scores(black_box(data)).unwrap();
+                assert_eq!((nps.promoters(), nps.detractors()), (p, d));
             });
         });
         group.bench_with_input(BenchmarkId::new("naive", n), &data, |b, data| {
             b.iter(|| {
-                let counts = naive_counts(black_box(data));
-                assert_eq!(counts, expected);
-                counts
+                let c = naive_counts(black_box(data));
+                assert_eq!((c[9] + c[10], c[..7].iter().sum::<u64>()), (p, d));
             });
         });
     }
     group.finish();
 }
 
-criterion_group!(benches, full_tally);
+fn segmented(c: &mut Criterion) {
+    let mut group = c.benchmark_group("segmented");
+    group.sample_size(10);
+    for n in sizes() {
+        let data = scores(n);
+        let keys: Vec<u16> = values(n, 100, 2).map(|v| v as u16).collect();
+        let mut expected = vec![[0u64; 11]; 100];
+        for (&k, &s) in keys.iter().zip(&data) {
+            expected[usize::from(k)][usize::from(s)] += 1;
+        }
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(
+            BenchmarkId::new("cxmetrics", n),
+            &(&keys, &data),
+            |b, (keys, data)| {
+                b.iter(|| {
+                    let mut seg = Segmented::new(Scale::NPS);
+                    seg.extend_scores(black_box(keys), black_box(data)).unwrap();
+                    assert_eq!(seg.len(), 100);
+                    assert_eq!(seg.get(&42).unwrap().counts(), &expected[42][..]);
+                });
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("naive", n),
+            &(&keys, &data),
+            |b, (keys, data)| {
+                b.iter(|| {
+                    let mut counts = vec![[0u64; 11]; 100];
+                    for (&k, &s) in black_box(keys).iter().zip(black_box(data).iter()) {
+                        counts[usize::from(k)][usize::from(s)] += 1;
+                    }
+                    assert_eq!(counts[42], expected[42]);
+                });
+            },
+        );
+    }
+    group.finish();
+}
+
+fn weighted(c: &mut Criterion) {
+    let mut group = c.benchmark_group("weighted");
+    group.sample_size(10);
+    for n in sizes() {
+        let data = scores(n);
+        let weights: Vec<f64> = values(n, 1000, 3)
+            .map(|v| 0.5 + v as f64 / 1000.0)
+            .collect();
+        let counts = naive_counts(&data);
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(
+            BenchmarkId::new("cxmetrics", n),
+            &(&data, &weights),
+            |b, (data, weights)| {
+                b.iter(|| {
+                    let mut t = Tally::new(Scale::NPS);
+                    t.extend_weighted_scores(black_box(data), black_box(weights))
+                        .unwrap();
+                    assert_eq!(t.counts(), &counts[..]);
+                });
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("naive", n),
+            &(&data, &weights),
+            |b, (data, weights)| {
+                b.iter(|| {
+                    let mut c = [0u64; 11];
+                    let mut w = [0.0f64; 11];
+                    let mut w2 = [0.0f64; 11];
+                    for (&s, &x) in black_box(data).iter().zip(black_box(weights).iter()) {
+                        let i = usize::from(s);
+                        c[i] += 1;
+                        w[i] += x;
+                        w2[i] += x * x;
+                    }
+                    assert_eq!(c, counts);
+                    black_box((w, w2));
+                });
+            },
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, full_tally, nps_only, segmented, weighted);
 criterion_main!(benches);

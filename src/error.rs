@@ -194,6 +194,16 @@ pub enum Error {
         right: String,
     },
 
+    /// A segment has fewer answers than the minimum set for scoring it, so
+    /// it is flagged rather than scored.
+    #[error("{n} answers, below the minimum of {min_n} for scoring")]
+    BelowMinimumN {
+        /// The segment's rated answers.
+        n: u64,
+        /// The minimum asked for.
+        min_n: u64,
+    },
+
     /// A serialized tally breaks one of the tally's invariants.
     #[error("invalid tally: {reason}")]
     InvalidTally {

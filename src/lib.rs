@@ -143,6 +143,35 @@
 //! inverse t and beta CDFs miss that tolerance for large parameters; they
 //! agree with scipy to about 1e-14. Weight sums use compensated summation.
 //!
+//! ### Segments and trends
+//!
+//! ```
+//! use cxmetrics::segment::Score;
+//! use cxmetrics::{ConfidenceLevel, Scale, Segmented};
+//!
+//! let mut by_channel = Segmented::new(Scale::NPS);
+//! by_channel.extend_scores(&["web", "app", "web", "app", "web"], &[10u8, 3, 9, 10, 6])?;
+//! for row in by_channel.ranking(Score::nps(), ConfidenceLevel::P95, 2) {
+//!     println!("{}: {:?}", row.key, row.estimate.map(|e| e.value));
+//! }
+//! # Ok::<(), cxmetrics::Error>(())
+//! ```
+//!
+//! ### Many threads, no lock
+//!
+//! [`AtomicTally`] takes answers from any number of threads at once and
+//! hands out a [`Tally`] snapshot to score. For weighted answers, give each
+//! thread its own `Tally` and merge them on read.
+//!
+//! # Performance
+//!
+//! The `&[u8]` fast paths count by compare-and-count kernels the compiler
+//! vectorises, compiled twice (portable and AVX2) and chosen at run time:
+//! about 14 × 10⁹ scores per second for a full tally on one core, 9 × 10⁹
+//! portable, and more for NPS alone ([`Nps::from_scores`]). Segments with
+//! `u8`/`u16` keys and weighted scores run at about 10⁹ per second. See the
+//! README for the benchmark table.
+//!
 //! # Errors and panics
 //!
 //! Every fallible operation returns [`Error`], whose variants carry the
@@ -154,8 +183,9 @@
 //! # Crate features
 //!
 //! - `serde` (off by default): `Serialize` for every public data type, and
-//!   `Deserialize` for the inputs and the [`Tally`], which runs the same
-//!   checks as building one.
+//!   `Deserialize` for the inputs, the [`Tally`] and [`Segmented`], which run
+//!   the same checks as building them. Parse JSON with `serde_json`'s
+//!   `float_roundtrip` feature so weight sums survive bit for bit.
 //!
 //! # Rust version
 //!
@@ -164,7 +194,7 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_debug_implementations, unreachable_pub)]
 #![deny(rustdoc::broken_intra_doc_links)]
 #![cfg_attr(
@@ -173,6 +203,7 @@
 )]
 
 pub mod compare;
+mod concurrent;
 mod count;
 pub mod dist;
 mod error;
@@ -182,9 +213,12 @@ mod metric;
 pub mod plan;
 mod response;
 mod scale;
+pub mod segment;
+mod simd;
 mod sum;
 mod tally;
 
+pub use crate::concurrent::AtomicTally;
 pub use crate::error::Error;
 pub use crate::estimate::{Estimate, Interval};
 pub use crate::interval::ConfidenceLevel;
@@ -194,6 +228,7 @@ pub use crate::metric::nps::{NetScore, Nps};
 pub use crate::metric::top_box::TopBox;
 pub use crate::response::{Response, Weight};
 pub use crate::scale::{Polarity, Rating, Scale, ScoreValue};
+pub use crate::segment::Segmented;
 pub use crate::tally::Tally;
 
 /// Runs the README's code as a doc-test, so it cannot drift.

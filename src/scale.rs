@@ -417,6 +417,15 @@ mod sealed {
         /// score returns its error wrapped with its position. `counts` is
         /// scratch owned by the caller: on error it is discarded.
         fn count_into(scores: &[Self], scale: &Scale, counts: &mut [u64]) -> Result<(), Error>;
+
+        /// Adds counts, weight sums and squared-weight sums of weighted
+        /// scores (equal lengths, checked by the caller) to scratch; on the
+        /// first bad score or weight returns its error with its position.
+        fn weighted_into(
+            scores: &[Self],
+            weights: &[f64],
+            batch: &mut crate::Tally,
+        ) -> Result<(), Error>;
     }
 }
 
@@ -438,6 +447,9 @@ macro_rules! int_score {
             fn count_into(scores: &[Self], scale: &Scale, counts: &mut [u64]) -> Result<(), Error> {
                 crate::count::count_generic(scores, scale, counts)
             }
+            fn weighted_into(scores: &[Self], weights: &[f64], batch: &mut crate::Tally) -> Result<(), Error> {
+                crate::count::weighted_generic(scores, weights, batch)
+            }
         }
         impl ScoreValue for $t {
             #[inline]
@@ -453,6 +465,13 @@ impl sealed::Sealed for u8 {
     fn count_into(scores: &[Self], scale: &Scale, counts: &mut [u64]) -> Result<(), Error> {
         crate::count::count_u8(scores, scale, counts)
     }
+    fn weighted_into(
+        scores: &[Self],
+        weights: &[f64],
+        batch: &mut crate::Tally,
+    ) -> Result<(), Error> {
+        crate::count::weighted_u8(scores, weights, batch)
+    }
 }
 impl ScoreValue for u8 {
     #[inline]
@@ -466,6 +485,9 @@ macro_rules! float_count {
         impl sealed::Sealed for $t {
             fn count_into(scores: &[Self], scale: &Scale, counts: &mut [u64]) -> Result<(), Error> {
                 crate::count::count_generic(scores, scale, counts)
+            }
+            fn weighted_into(scores: &[Self], weights: &[f64], batch: &mut crate::Tally) -> Result<(), Error> {
+                crate::count::weighted_generic(scores, weights, batch)
             }
         }
     )*};

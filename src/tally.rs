@@ -1,7 +1,7 @@
 //! The aggregation core: counts and weight sums per scale point.
 
 use crate::error::Error;
-use crate::response::{Response, Weight, invalid_weight};
+use crate::response::{Response, Weight};
 use crate::scale::{Rating, Scale, ScoreValue};
 use crate::sum::Sum;
 
@@ -404,15 +404,7 @@ impl Tally {
             });
         }
         let mut batch = Tally::new(self.scale);
-        for (i, (&s, &w)) in scores.iter().zip(weights).enumerate() {
-            let index = s.to_index(&self.scale).map_err(|e| e.at(i))?;
-            if !(w.is_finite() && w >= 0.0) {
-                return Err(invalid_weight(w).at(i));
-            }
-            batch.counts[index] += 1;
-            batch.weights[index].add(w);
-            batch.weights_sq[index].add(w * w);
-        }
+        S::weighted_into(scores, weights, &mut batch)?;
         batch.n = scores.len() as u64;
         self.merge(&batch)
     }
@@ -439,8 +431,27 @@ impl Tally {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn merge(&mut self, other: &Tally) -> Result<(), Error> {
+        self.check_merge(other)?;
+        self.apply_merge(other);
+        Ok(())
+    }
+
+    /// Adds `k` "not applicable" answers at once.
+    pub(crate) fn add_not_applicable(&mut self, k: u64) -> Result<(), Error> {
+        self.check_room(0, k)?;
+        self.not_applicable += k;
+        Ok(())
+    }
+
+    /// Checks that `other` can be merged into `self`: same scale, no count
+    /// past `u64::MAX`.
+    pub(crate) fn check_merge(&self, other: &Tally) -> Result<(), Error> {
         self.check_scale(&other.scale)?;
-        self.check_room(other.n, other.not_applicable)?;
+        self.check_room(other.n, other.not_applicable)
+    }
+
+    /// Adds `other`, which [`Tally::check_merge`] has accepted.
+    pub(crate) fn apply_merge(&mut self, other: &Tally) {
         for (i, &c) in other.counts.iter().enumerate() {
             self.counts[i] += c;
             self.weights[i].merge(&other.weights[i]);
@@ -448,11 +459,10 @@ impl Tally {
         }
         self.n += other.n;
         self.not_applicable += other.not_applicable;
-        Ok(())
     }
 
     /// Adds per-point counts of unit-weight answers whose sum is `added`.
-    fn add_unit_counts(&mut self, counts: &[u64], added: u64) -> Result<(), Error> {
+    pub(crate) fn add_unit_counts(&mut self, counts: &[u64], added: u64) -> Result<(), Error> {
         self.check_room(added, 0)?;
         for (i, &c) in counts.iter().enumerate() {
             if c != 0 {
@@ -521,6 +531,12 @@ impl Tally {
     pub(crate) fn sum_range(&self, range: std::ops::Range<usize>) -> (u64, f64) {
         let count = self.counts[range.clone()].iter().sum();
         (count, total(&self.weights[range]))
+    }
+
+    /// Counts, weight sums and squared-weight sums, for the batch kernels
+    /// that fill a scratch tally (its `n` is set by the caller).
+    pub(crate) fn parts_mut(&mut self) -> (&mut [u64], &mut [Sum], &mut [Sum]) {
+        (&mut self.counts, &mut self.weights, &mut self.weights_sq)
     }
 
     /// The weight sums per point, lowest first.

@@ -74,6 +74,33 @@ impl Nps {
         })
     }
 
+    /// The NPS of raw 0–10 byte scores, counting only promoters and
+    /// detractors: the fastest path when nothing else is needed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidBatchItem`] naming the first byte above 10;
+    /// [`Error::EmptyTally`] for an empty slice.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::Nps;
+    ///
+    /// let nps = Nps::from_scores(&[10, 9, 8, 7, 6, 0])?;
+    /// assert_eq!((nps.promoters(), nps.passives(), nps.detractors()), (2, 2, 2));
+    /// assert!(Nps::from_scores(&[10, 11]).is_err());
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn from_scores(scores: &[u8]) -> Result<Nps, Error> {
+        let (promoters, detractors, max) = crate::simd::nps_counts(scores);
+        if max > 10 {
+            return Err(crate::count::first_bad(scores, &Scale::NPS));
+        }
+        let n = scores.len() as u64;
+        Nps::from_counts(promoters, n - promoters - detractors, detractors)
+    }
+
     /// The NPS of unweighted bucket counts.
     ///
     /// # Errors

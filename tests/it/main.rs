@@ -5,6 +5,7 @@ mod properties;
 mod quantile;
 mod reference;
 mod scores;
+mod segments;
 #[cfg(feature = "serde")]
 mod serde;
 mod tally;

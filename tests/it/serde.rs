@@ -118,3 +118,38 @@ proptest! {
         prop_assert_eq!(back, t);
     }
 }
+
+#[test]
+fn segments_round_trip_and_reject_broken_payloads() {
+    use cxmetrics::Segmented;
+    let mut s = Segmented::new(Scale::NPS);
+    s.extend_scores(&["web", "chat", "web"], &[10u8, 3, 7])
+        .unwrap();
+    let v = serde_json::to_value(&s).unwrap();
+    assert_eq!(v["segments"][0]["key"], "chat");
+    let back: Segmented<String> = serde_json::from_value(v.clone()).unwrap();
+    assert_eq!(
+        back.get(&"web".to_string()).unwrap(),
+        s.get(&"web").unwrap()
+    );
+    // A repeated key.
+    let mut dup = v.clone();
+    let first = dup["segments"][0].clone();
+    dup["segments"].as_array_mut().unwrap().push(first);
+    let err = serde_json::from_value::<Segmented<String>>(dup)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("repeats the key"), "{err}");
+    // A tally on another scale.
+    let mut other = v.clone();
+    other["segments"][1]["tally"] =
+        serde_json::to_value(Tally::from_scores(Scale::CSAT_5, &[5u8]).unwrap()).unwrap();
+    let err = serde_json::from_value::<Segmented<String>>(other)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("segment 1 is on scale 1..=5"), "{err}");
+    // A tally that breaks its own invariants.
+    let mut broken = v;
+    broken["segments"][0]["tally"]["counts"][3] = json!(0);
+    assert!(serde_json::from_value::<Segmented<String>>(broken).is_err());
+}
