@@ -295,7 +295,13 @@ fn beta_inc(a: f64, b: f64, x: f64, y: f64) -> (f64, f64) {
     if y <= 0.0 {
         return (1.0, 0.0);
     }
-    if x < (a + 1.0) / (a + b + 2.0) {
+    // The continued fraction converges fast below the mean-like point
+    // (a+1)/(a+b+2). Just above it, while x is still tiny, it is also used
+    // directly: the complement would need 1 − x, whose rounding costs a
+    // relative error of order ε/x (b ≫ a, as in Clopper–Pearson bounds for
+    // a few successes out of millions).
+    let near_mean_and_tiny = a <= 10.0 && x < 1e-3 && b * x < 2.0 * (a + 1.0);
+    if x < (a + 1.0) / (a + b + 2.0) || near_mean_and_tiny {
         let w = ln_front(a, b, x, y).exp() * continued_fraction(a, b, x) / a;
         (w, 1.0 - w)
     } else {

@@ -58,7 +58,7 @@ pub fn margin_of_error_proportion(
     spec: impl Into<IntervalSpec>,
 ) -> Result<f64, Error> {
     check_share("p", p)?;
-    margin(n, p * (1.0 - p), spec.into())
+    margin(n, (p * (1.0 - p)).sqrt(), spec.into())
 }
 
 /// The margin of error of a mean from n answers with standard deviation
@@ -74,7 +74,7 @@ pub fn margin_of_error_mean(
     spec: impl Into<IntervalSpec>,
 ) -> Result<f64, Error> {
     check_std_dev(std_dev)?;
-    margin(n, std_dev * std_dev, spec.into())
+    margin(n, std_dev, spec.into())
 }
 
 /// The margin of error of an NPS from n answers with expected promoter
@@ -92,7 +92,7 @@ pub fn margin_of_error_nps(
     spec: impl Into<IntervalSpec>,
 ) -> Result<f64, Error> {
     let v = nps_variance(promoter_share, detractor_share)?;
-    Ok(100.0 * margin(n, v, spec.into())?)
+    Ok(100.0 * margin(n, v.sqrt(), spec.into())?)
 }
 
 /// The number of answers for a share's margin of error E (a fraction):
@@ -164,7 +164,9 @@ pub fn sample_size_nps(
     size(v, margin_points / 100.0, spec.into())
 }
 
-fn margin(n: u64, variance: f64, spec: IntervalSpec) -> Result<f64, Error> {
+/// z·σ/√n times the finite population correction, for a per-answer
+/// standard deviation σ.
+fn margin(n: u64, std_dev: f64, spec: IntervalSpec) -> Result<f64, Error> {
     if n == 0 {
         return Err(Error::InvalidArgument {
             name: "n",
@@ -173,12 +175,27 @@ fn margin(n: u64, variance: f64, spec: IntervalSpec) -> Result<f64, Error> {
         });
     }
     let f = fpc::factor(spec.population_size(), n)?;
-    Ok(spec.confidence_level().z() * (variance / n as f64).sqrt() * f)
+    let m = spec.confidence_level().z() * std_dev / (n as f64).sqrt() * f;
+    if m.is_finite() {
+        Ok(m)
+    } else {
+        Err(Error::InvalidArgument {
+            name: "standard deviation",
+            value: std_dev,
+            expected: "a spread whose margin of error is a finite number",
+        })
+    }
 }
 
 fn size(variance: f64, margin: f64, spec: IntervalSpec) -> Result<SampleSize, Error> {
     let z = spec.confidence_level().z();
-    let n0 = z * z * variance / (margin * margin);
+    // (zσ/E)² rather than z²σ²/E², so a tiny margin cannot underflow E² to
+    // 0 and make 0/0; no spread needs no sample.
+    let n0 = if variance == 0.0 {
+        0.0
+    } else {
+        (z * variance.sqrt() / margin).powi(2)
+    };
     let n = match spec.population_size() {
         Some(0) => {
             return Err(Error::InvalidArgument {
@@ -193,7 +210,7 @@ fn size(variance: f64, margin: f64, spec: IntervalSpec) -> Result<SampleSize, Er
         None => n0,
     };
     let ceil = n.ceil().max(1.0);
-    if ceil.is_nan() || ceil >= u64::MAX as f64 {
+    if n.is_nan() || ceil >= u64::MAX as f64 {
         return Err(Error::InvalidArgument {
             name: "margin",
             value: margin,

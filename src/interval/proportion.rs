@@ -30,10 +30,19 @@ use crate::metric::top_box::TopBox;
 /// error shrinks by the finite population correction √((N − n)/(N − 1))),
 /// and k by k scaled alike; N = n gives the zero-width interval at p.
 ///
+/// # Accuracy
+///
+/// Wald, Wilson, Wilson with continuity correction and Agresti–Coull are
+/// closed forms. Clopper–Pearson and Jeffreys bounds are beta quantiles;
+/// they agree with exact values to 1e-9 up to 10⁸ answers (tested against
+/// statsmodels and mpmath), to about 2e-8 at 10¹⁰, and are refused above
+/// 10¹⁰ answers.
+///
 /// # Errors
 ///
 /// [`Error::EmptyTally`] when `n` is 0; [`Error::InvalidArgument`] when
-/// `successes > n`; [`Error::PopulationTooSmall`].
+/// `successes > n`, or for Clopper–Pearson and Jeffreys beyond 10¹⁰
+/// answers; [`Error::PopulationTooSmall`].
 ///
 /// # References
 ///
@@ -126,6 +135,11 @@ impl TopBox {
     }
 }
 
+/// The largest (effective) sample size for the beta-quantile methods: their
+/// bounds agree with exact values to 1e-9 up to 10⁸ answers and to about
+/// 2e-8 at 10¹⁰; beyond, rounding of 1 − x swamps small shares.
+const EXACT_METHOD_LIMIT: f64 = 1e10;
+
 /// The interval of k successes in n (both possibly fractional, for weighted
 /// data); `n_sample` is the number of answers, for the population check.
 pub(crate) fn share_interval(
@@ -152,6 +166,17 @@ pub(crate) fn share_interval(
     }
     // The finite population correction as an inflated sample size.
     let (k, n) = (k / (f * f), n / (f * f));
+    if matches!(
+        method,
+        ProportionMethod::ClopperPearson | ProportionMethod::Jeffreys
+    ) && n > EXACT_METHOD_LIMIT
+    {
+        return Err(Error::InvalidArgument {
+            name: "sample size for an exact interval",
+            value: n,
+            expected: "at most 1e10 answers for Clopper-Pearson and Jeffreys (use Wilson)",
+        });
+    }
     est.std_error = (p * (1.0 - p) / n).sqrt();
     est.interval = clip01(bounds(k, n, p, method, level));
     Ok(est)

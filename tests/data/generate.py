@@ -61,6 +61,27 @@ for k in [1, 2, 10, 5 * 10**6, n - 1]:
             add("beta_quantile", "scipy", {"p": p, "a": a, "b": b},
                 {"value": float(stats.beta.ppf(p, a, b))})
 
+def cp_exact(p, a, b):
+    """Beta⁻¹(p; a, b) for integer a, b from the binomial identity
+    I_x(a, b) = P(Bin(a + b − 1, x) ≥ a), solved with mpmath at 50 digits.
+    scipy's beta.ppf loses accuracy here for b ≳ 10⁸ (and betainc at 10⁹)."""
+    import mpmath as mp
+    mp.mp.dps = 50
+    n = a + b - 1
+    tail = lambda x: sum(mp.binomial(n, j) * x**j * (1 - x)**(n - j) for j in range(a))
+    start = mp.mpf(stats.beta.ppf(p, a, b))
+    f = lambda x: (1 - tail(x)) - mp.mpf(p)
+    root = mp.findroot(f, (start * (1 - mp.mpf("1e-5")), start * (1 + mp.mpf("1e-5"))), solver="anderson",
+                       tol=mp.mpf(10) ** -60)
+    return float(root)
+
+
+for n in [10**7, 10**8]:
+    for k in [1, 2, 5, 20, 100]:
+        for p in [0.0005, 0.025, 0.975, 0.9995]:
+            for a, b in [(k, n - k + 1), (k + 1, n - k)]:
+                add("beta_quantile", "mpmath", {"p": p, "a": a, "b": b}, {"value": cp_exact(p, a, b)})
+
 LEVELS = [0.5, 0.8, 0.9, 0.95, 0.99, 0.999]
 METHODS = {"wald": "normal", "wilson": "wilson", "agresti_coull": "agresti_coull",
            "clopper_pearson": "beta", "jeffreys": "jeffreys"}

@@ -1,5 +1,7 @@
 //! The one integration-test binary: one module per area.
 
+mod errors;
+mod fuzz;
 mod intervals;
 mod properties;
 mod quantile;

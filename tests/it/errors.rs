@@ -1,0 +1,204 @@
+//! Every variant of `cxmetrics::Error`, reached through the public API,
+//! with a message that names the offending value.
+
+use cxmetrics::compare;
+use cxmetrics::interval::{self, IntervalSpec, NpsMethod, ProportionMethod};
+use cxmetrics::segment::Score;
+use cxmetrics::{
+    ConfidenceLevel, Error, Mean, NetScore, Nps, Polarity, Response, Scale, Segmented, Tally,
+    TopBox, Weight, dist, plan,
+};
+
+/// The variant's name, from its `Debug` form.
+fn variant(e: &Error) -> String {
+    format!("{e:?}")
+        .split([' ', '(', '{'])
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// One error per variant, each with text its message must contain.
+fn cases() -> Vec<(Error, Vec<&'static str>)> {
+    let csat = Scale::CSAT_5;
+    let mut full = [0u64; 5];
+    full[0] = u64::MAX;
+    let huge = Tally::from_counts(csat, &full).unwrap();
+    let one = Tally::from_scores(csat, &[3u8]).unwrap();
+    let same = Mean::from_tally(&Tally::from_scores(csat, &[4u8, 4, 4]).unwrap()).unwrap();
+    let a = TopBox::top(&Tally::from_scores(csat, &[5u8, 1]).unwrap(), 2).unwrap();
+    let b = TopBox::top(&Tally::from_scores(csat, &[5u8, 1]).unwrap(), 1).unwrap();
+    let mut zero_weight = Tally::new(csat);
+    zero_weight
+        .extend_weighted_scores(&[4u8, 2], &[0.0, 0.0])
+        .unwrap();
+    let mut seg = Segmented::new(Scale::NPS);
+    seg.extend_scores(&[1u8], &[9u8]).unwrap();
+    let flagged = seg
+        .scores(Score::nps(), ConfidenceLevel::P95, 5)
+        .remove(0)
+        .estimate
+        .unwrap_err();
+
+    let mut v: Vec<(Error, Vec<&'static str>)> = vec![
+        (
+            Scale::new(5, 1, Polarity::HigherIsBetter).unwrap_err(),
+            vec!["5..=1"],
+        ),
+        (
+            Scale::new(0, 5000, Polarity::HigherIsBetter).unwrap_err(),
+            vec!["0..=5000", "1001"],
+        ),
+        (Scale::NPS.rating(-3i64).unwrap_err(), vec!["-3", "0..=10"]),
+        (Scale::NPS.rating(7.25).unwrap_err(), vec!["7.25", "0..=10"]),
+        (Scale::NPS.rating(f64::INFINITY).unwrap_err(), vec!["inf"]),
+        (Weight::new(-2.5).unwrap_err(), vec!["-2.5"]),
+        (Weight::new(f64::NAN).unwrap_err(), vec!["NaN"]),
+        (
+            Tally::from_scores(csat, &[1u8, 2, 9]).unwrap_err(),
+            vec!["index 2", "score 9", "1..=5"],
+        ),
+        (
+            Tally::new(csat)
+                .extend_weighted_scores(&[1u8], &[1.0, 2.0])
+                .unwrap_err(),
+            vec!["1 scores", "2 weights"],
+        ),
+        (
+            Tally::new(Scale::NPS).merge(&one).unwrap_err(),
+            vec!["0..=10", "1..=5"],
+        ),
+        (
+            huge.clone().merge(&one).unwrap_err(),
+            vec!["18446744073709551615 + 1"],
+        ),
+        (
+            Nps::from_tally(&Tally::new(Scale::NPS)).unwrap_err(),
+            vec!["0 not applicable"],
+        ),
+        (
+            Mean::from_tally(&zero_weight).unwrap_err(),
+            vec!["2 rated answers"],
+        ),
+        (
+            TopBox::top(&one, 7).unwrap_err(),
+            vec!["7 points", "5 points"],
+        ),
+        (
+            NetScore::from_tally(&one, 0, 1).unwrap_err(),
+            vec!["0 points"],
+        ),
+        (
+            Mean::from_tally(&one).unwrap().variance().unwrap_err(),
+            vec!["effective sample size", "1"],
+        ),
+        (
+            ConfidenceLevel::new(1.0).unwrap_err(),
+            vec!["1", "between 0 and 1"],
+        ),
+        (ConfidenceLevel::new(-0.2).unwrap_err(), vec!["-0.2"]),
+        (
+            interval::proportion(
+                3,
+                10,
+                ProportionMethod::Wilson,
+                IntervalSpec::new(ConfidenceLevel::P95).population(4),
+            )
+            .unwrap_err(),
+            vec!["population 4", "10"],
+        ),
+        (
+            same.estimate(ConfidenceLevel::P95).unwrap_err(),
+            vec!["zero variance", "n = 3"],
+        ),
+        (
+            Nps::from_counts(4, 0, 0)
+                .unwrap()
+                .estimate_with(NpsMethod::TrinomialT, ConfidenceLevel::P95)
+                .unwrap_err(),
+            vec!["zero variance", "n = 4"],
+        ),
+        (
+            plan::sample_size_proportion(-0.1, 0.5, ConfidenceLevel::P95).unwrap_err(),
+            vec!["margin -0.1"],
+        ),
+        (
+            dist::t_quantile(0.5, 0.0).unwrap_err(),
+            vec!["degrees of freedom 0"],
+        ),
+        (
+            dist::beta_quantile(1.5, 1.0, 1.0).unwrap_err(),
+            vec!["probability 1.5"],
+        ),
+        (
+            compare::top_box(&a, &b, ConfidenceLevel::P95).unwrap_err(),
+            vec!["4..=5", "5..=5"],
+        ),
+        (flagged, vec!["1 answers", "minimum of 5"]),
+        (
+            interval::proportion(11, 10, ProportionMethod::Wald, ConfidenceLevel::P95).unwrap_err(),
+            vec!["successes 11"],
+        ),
+        (
+            Segmented::<u8>::new(Scale::NPS)
+                .extend([(1, Response::rated(csat.rating(2).unwrap()))])
+                .unwrap_err(),
+            vec!["index 0", "1..=5"],
+        ),
+    ];
+    #[cfg(feature = "serde")]
+    v.push((
+        {
+            let text = r#"{"scale":{"lowest":1,"highest":5,"polarity":"higher_is_better"},"counts":[1,0,0,0,0],
+                "weights":[-1.0,0,0,0,0],"weights_squared":[1.0,0,0,0,0],"not_applicable":0}"#;
+            let e = serde_json::from_str::<Tally>(text).unwrap_err().to_string();
+            // serde wraps our error; rebuild the variant from the tally checks.
+            assert!(e.contains("invalid tally") && e.contains("weight -1"), "{e}");
+            Error::InvalidTally { reason: e }
+        },
+        vec!["weight -1"],
+    ));
+    v
+}
+
+#[test]
+fn every_variant_is_reached_and_names_its_values() {
+    let source = include_str!("../../src/error.rs");
+    let declared: Vec<String> = source
+        .lines()
+        .filter_map(|l| l.strip_prefix("    ").filter(|l| !l.starts_with(' ')))
+        .filter_map(|l| l.strip_suffix(" {"))
+        .filter(|name| {
+            name.chars().all(char::is_alphanumeric) && name.starts_with(char::is_uppercase)
+        })
+        .map(str::to_string)
+        .collect();
+    assert!(declared.len() >= 19, "parsed {declared:?}");
+    let cases = cases();
+    for (err, needles) in &cases {
+        let msg = err.to_string();
+        for needle in needles {
+            assert!(
+                msg.contains(needle),
+                "{:?}: message {msg:?} lacks {needle:?}",
+                variant(err)
+            );
+        }
+        assert!(!msg.ends_with('.'), "{msg}");
+    }
+    let reached: Vec<String> = cases.iter().map(|(e, _)| variant(e)).collect();
+    for name in &declared {
+        if name == "InvalidTally" && !cfg!(feature = "serde") {
+            continue;
+        }
+        assert!(reached.contains(name), "no test reaches Error::{name}");
+    }
+}
+
+#[test]
+fn errors_are_std_errors_and_comparable() {
+    let e: Box<dyn std::error::Error + Send + Sync> = Box::new(Scale::NPS.rating(12).unwrap_err());
+    assert_eq!(e.to_string(), "score 12 is outside scale 0..=10");
+    let a = Scale::NPS.rating(12).unwrap_err();
+    assert_eq!(a.clone(), a);
+}
