@@ -31,6 +31,16 @@ use crate::metric::nps::Nps;
 use crate::metric::top_box::TopBox;
 
 /// The result of comparing two independent groups, a − b.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{ConfidenceLevel, Nps, compare};
+/// let c = compare::nps(&Nps::from_counts(45, 30, 25)?, &Nps::from_counts(38, 35, 27)?, ConfidenceLevel::P95)?;
+/// assert!((c.difference - 9.0).abs() < 1e-12);
+/// assert!(c.interval.contains(0.0) && !c.significant); // p ≈ 0.43
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Comparison {
@@ -58,6 +68,16 @@ pub struct Comparison {
 }
 
 /// The test (and interval) behind a [`Comparison`].
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{ConfidenceLevel, Nps, compare};
+/// let c = compare::nps(&Nps::from_counts(45, 30, 25)?, &Nps::from_counts(38, 35, 27)?, ConfidenceLevel::P95)?;
+/// assert_eq!(c.method, compare::ComparisonMethod::NpsZ);
+/// assert_eq!(c.df, None);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -73,6 +93,19 @@ pub enum ComparisonMethod {
 }
 
 /// How to compute the interval of a difference of two shares.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::compare::{self, DifferenceMethod};
+/// use cxmetrics::{ConfidenceLevel, Scale, Tally, TopBox};
+/// let a = TopBox::top(&Tally::from_counts(Scale::CSAT_5, &[0, 0, 0, 2, 8])?, 2)?;
+/// let b = TopBox::top(&Tally::from_counts(Scale::CSAT_5, &[1, 0, 0, 2, 7])?, 2)?;
+/// let wald = compare::top_box_with(&a, &b, DifferenceMethod::Wald, ConfidenceLevel::P95)?;
+/// let newcombe = compare::top_box(&a, &b, ConfidenceLevel::P95)?;
+/// assert!(newcombe.interval.width() > wald.interval.width()); // Wald is too narrow at the edge
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]

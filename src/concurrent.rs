@@ -67,6 +67,15 @@ pub struct AtomicTally {
 
 impl AtomicTally {
     /// An empty concurrent tally on `scale`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{AtomicTally, Scale};
+    /// let live = AtomicTally::new(Scale::NPS);
+    /// assert!(live.snapshot()?.is_empty());
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn new(scale: Scale) -> AtomicTally {
         AtomicTally {
@@ -78,6 +87,14 @@ impl AtomicTally {
     }
 
     /// The scale.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{AtomicTally, Scale};
+    /// let live = AtomicTally::new(Scale::NPS);
+    /// assert_eq!(live.scale(), Scale::NPS);
+    /// ```
     #[must_use]
     pub fn scale(&self) -> Scale {
         self.scale
@@ -88,6 +105,17 @@ impl AtomicTally {
     /// # Errors
     ///
     /// As [`Scale::rating`]; [`Error::CountOverflow`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{AtomicTally, Scale};
+    /// let live = AtomicTally::new(Scale::NPS);
+    /// live.push_score(9u8)?;
+    /// assert!(live.push_score(12u8).is_err());
+    /// assert_eq!(live.snapshot()?.n(), 1);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn push_score<S: ScoreValue>(&self, score: S) -> Result<(), Error> {
         let index = score.to_index(&self.scale)?;
         self.reserve(1)?;
@@ -101,6 +129,16 @@ impl AtomicTally {
     ///
     /// [`Error::ScaleMismatch`] for a rating of another scale;
     /// [`Error::CountOverflow`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{AtomicTally, Scale};
+    /// let live = AtomicTally::new(Scale::NPS);
+    /// live.push_rating(Scale::NPS.rating(3)?)?;
+    /// assert!(live.push_rating(Scale::CSAT_5.rating(3)?).is_err());
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn push_rating(&self, rating: Rating) -> Result<(), Error> {
         if rating.scale() != self.scale {
             return Err(Error::ScaleMismatch {
@@ -116,6 +154,16 @@ impl AtomicTally {
     /// # Errors
     ///
     /// [`Error::CountOverflow`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{AtomicTally, Scale};
+    /// let live = AtomicTally::new(Scale::NPS);
+    /// live.push_not_applicable()?;
+    /// assert_eq!(live.snapshot()?.not_applicable(), 1);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn push_not_applicable(&self) -> Result<(), Error> {
         self.reserve(1)?;
         self.not_applicable.0.fetch_add(1, Ordering::Relaxed);
@@ -129,6 +177,17 @@ impl AtomicTally {
     ///
     /// [`Error::InvalidBatchItem`] naming the first bad score;
     /// [`Error::CountOverflow`]. On error nothing is counted.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{AtomicTally, Scale};
+    /// let live = AtomicTally::new(Scale::NPS);
+    /// live.extend_scores(&[10u8, 9, 0])?;
+    /// assert!(live.extend_scores(&[10u8, 99]).is_err());
+    /// assert_eq!(live.snapshot()?.n(), 3);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn extend_scores<S: ScoreValue>(&self, scores: &[S]) -> Result<(), Error> {
         let batch = Tally::from_scores(self.scale, scores)?;
         self.reserve(batch.n())?;
@@ -146,6 +205,16 @@ impl AtomicTally {
     ///
     /// None in practice: the counts are kept within `u64`. The `Result` is
     /// that of [`Tally::from_counts`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{AtomicTally, Scale};
+    /// let live = AtomicTally::new(Scale::NPS);
+    /// live.extend_scores(&[10u8, 6])?;
+    /// assert_eq!(live.snapshot()?.counts()[10], 1);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn snapshot(&self) -> Result<Tally, Error> {
         let counts: Vec<u64> = self
             .counts

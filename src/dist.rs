@@ -50,6 +50,15 @@ use crate::error::Error;
 /// # Errors
 ///
 /// [`Error::InvalidArgument`] unless 0 < p < 1.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::dist;
+/// assert!((dist::normal_quantile(0.995)? - 2.5758293035489004).abs() < 1e-13);
+/// assert!(dist::normal_quantile(0.0).is_err());
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
 pub fn normal_quantile(p: f64) -> Result<f64, Error> {
     check_probability(p)?;
     Ok(normal_quantile_unchecked(p))
@@ -62,6 +71,15 @@ pub fn normal_quantile(p: f64) -> Result<f64, Error> {
 ///
 /// [`Error::InvalidArgument`] unless 0 < p < 1 and `df` is positive and
 /// finite.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::dist;
+/// assert!((dist::t_quantile(0.975, 1.0)? - 12.706204736174694).abs() < 1e-12);
+/// assert!((dist::t_quantile(0.9, 2.5)? + dist::t_quantile(0.1, 2.5)?).abs() < 1e-15);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
 pub fn t_quantile(p: f64, df: f64) -> Result<f64, Error> {
     check_probability(p)?;
     check_parameter("degrees of freedom", df)?;
@@ -74,6 +92,15 @@ pub fn t_quantile(p: f64, df: f64) -> Result<f64, Error> {
 ///
 /// [`Error::InvalidArgument`] unless 0 < p < 1 and `a`, `b` are positive
 /// and finite.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::dist;
+/// // Beta(1, 1) is uniform.
+/// assert!((dist::beta_quantile(0.3, 1.0, 1.0)? - 0.3).abs() < 1e-14);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
 pub fn beta_quantile(p: f64, a: f64, b: f64) -> Result<f64, Error> {
     check_probability(p)?;
     check_parameter("beta shape a", a)?;

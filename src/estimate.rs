@@ -5,6 +5,16 @@ use std::fmt;
 use crate::interval::{ConfidenceLevel, Method};
 
 /// A confidence interval `[lower, upper]`.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{ConfidenceLevel, Nps};
+/// let est = Nps::from_counts(45, 30, 25)?.estimate(ConfidenceLevel::P95)?;
+/// let i = est.interval;
+/// assert!(i.lower < est.value && est.value < i.upper);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Interval {
@@ -16,12 +26,30 @@ pub struct Interval {
 
 impl Interval {
     /// `upper − lower`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{ConfidenceLevel, Nps};
+    /// let est = Nps::from_counts(45, 30, 25)?.estimate(ConfidenceLevel::P95)?;
+    /// assert!((est.interval.width() - (est.interval.upper - est.interval.lower)).abs() < 1e-12);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn width(&self) -> f64 {
         self.upper - self.lower
     }
 
     /// Whether `x` lies in the closed interval.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{ConfidenceLevel, Nps};
+    /// let est = Nps::from_counts(45, 30, 25)?.estimate(ConfidenceLevel::P95)?;
+    /// assert!(est.interval.contains(20.0) && !est.interval.contains(50.0));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn contains(&self, x: f64) -> bool {
         self.lower <= x && x <= self.upper

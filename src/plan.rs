@@ -27,6 +27,16 @@ use crate::interval::fpc;
 use crate::interval::nps::multinomial_variance;
 
 /// A required sample size.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{ConfidenceLevel, plan};
+/// let s = plan::sample_size_proportion(0.05, 0.5, ConfidenceLevel::P95)?;
+/// assert!((s.n - 384.14588206941244).abs() < 1e-9);
+/// assert_eq!(s.n_ceil, 385);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SampleSize {
@@ -68,6 +78,15 @@ pub fn margin_of_error_proportion(
 ///
 /// [`Error::InvalidArgument`] when n is 0 or σ is negative or not finite;
 /// [`Error::PopulationTooSmall`].
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{ConfidenceLevel, plan};
+/// let m = plan::margin_of_error_mean(100, 1.5, ConfidenceLevel::P95)?;
+/// assert!((m - 1.959963984540054 * 0.15).abs() < 1e-12);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
 pub fn margin_of_error_mean(
     n: u64,
     std_dev: f64,
@@ -85,6 +104,15 @@ pub fn margin_of_error_mean(
 ///
 /// [`Error::InvalidArgument`] when n is 0, a share is outside 0..=1 or
 /// the shares add up to more than 1; [`Error::PopulationTooSmall`].
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{ConfidenceLevel, plan};
+/// let m = plan::margin_of_error_nps(400, 0.4, 0.2, ConfidenceLevel::P95)?;
+/// assert!((m - 100.0 * 1.959963984540054 * (0.56f64 / 400.0).sqrt()).abs() < 1e-12); // V = p + d − (p − d)²
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
 pub fn margin_of_error_nps(
     n: u64,
     promoter_share: f64,
@@ -103,6 +131,14 @@ pub fn margin_of_error_nps(
 ///
 /// [`Error::InvalidArgument`] when the margin is not in (0, 1] or p is
 /// outside 0..=1.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{ConfidenceLevel, plan};
+/// assert_eq!(plan::sample_size_proportion(0.03, 0.8, ConfidenceLevel::P90)?.n_ceil, 481);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
 pub fn sample_size_proportion(
     margin: f64,
     p: f64,
@@ -126,6 +162,15 @@ pub fn sample_size_proportion(
 ///
 /// [`Error::InvalidArgument`] when the margin is not positive and finite or
 /// σ is negative or not finite.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{ConfidenceLevel, plan};
+/// // CES mean within ±0.1 when the standard deviation is about 1.2.
+/// assert_eq!(plan::sample_size_mean(0.1, 1.2, ConfidenceLevel::P95)?.n_ceil, 554);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
 pub fn sample_size_mean(
     margin: f64,
     std_dev: f64,

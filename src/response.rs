@@ -38,6 +38,15 @@ impl Weight {
     /// # Errors
     ///
     /// [`Error::InvalidWeight`] for a negative, NaN or infinite value.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::Weight;
+    /// assert_eq!(Weight::new(0.8)?.get(), 0.8);
+    /// assert!(Weight::new(f64::INFINITY).is_err());
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn new(weight: f64) -> Result<Weight, Error> {
         if weight.is_finite() && weight >= 0.0 {
             // Normalise -0.0 to 0.0 so that equal weights compare equal.
@@ -48,6 +57,13 @@ impl Weight {
     }
 
     /// The weight as a number.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::Weight;
+    /// assert_eq!(Weight::ONE.get(), 1.0);
+    /// ```
     #[must_use]
     pub const fn get(self) -> f64 {
         self.0
@@ -121,6 +137,15 @@ pub enum Response {
 
 impl Response {
     /// An unweighted rating (weight 1).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Response, Scale, Weight};
+    /// let r = Scale::NPS.rating(9)?;
+    /// assert_eq!(Response::rated(r), Response::weighted(r, Weight::ONE));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub const fn rated(rating: Rating) -> Response {
         Response::Rated {
@@ -130,12 +155,32 @@ impl Response {
     }
 
     /// A rating with a survey weight.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Response, Scale, Weight};
+    /// let r = Scale::NPS.rating(9)?;
+    /// let resp = Response::weighted(r, Weight::new(2.0)?);
+    /// assert_eq!(resp.rating(), Some(r));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub const fn weighted(rating: Rating, weight: Weight) -> Response {
         Response::Rated { rating, weight }
     }
 
     /// The rating, unless the answer is "not applicable".
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Response, Scale, Weight};
+    /// let r = Scale::NPS.rating(9)?;
+    /// assert_eq!(Response::rated(r).rating(), Some(r));
+    /// assert_eq!(Response::NotApplicable.rating(), None);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub const fn rating(&self) -> Option<Rating> {
         match self {

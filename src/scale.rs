@@ -9,6 +9,17 @@ use crate::error::Error;
 /// Every "good share" in the crate (top box, "% easy", the normalised index)
 /// follows the polarity of its scale, so a CES question asked as
 /// 1 = very easy … 5 = very difficult is scored correctly.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{Polarity, Scale, Tally, TopBox};
+/// // The same answers, asked with 1 = very easy (lower is better).
+/// let t = Tally::from_scores(Scale::CES_5, &[1u8, 2, 5])?;
+/// assert_eq!(Scale::CES_5.polarity(), Polarity::LowerIsBetter);
+/// assert_eq!(TopBox::top(&t, 2)?.points(), 1..=2);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -134,24 +145,52 @@ impl Scale {
     }
 
     /// The lowest point.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::Scale;
+    /// assert_eq!(Scale::CSAT_5.lowest(), 1);
+    /// ```
     #[must_use]
     pub const fn lowest(&self) -> i32 {
         self.lowest
     }
 
     /// The highest point.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::Scale;
+    /// assert_eq!(Scale::NPS.highest(), 10);
+    /// ```
     #[must_use]
     pub const fn highest(&self) -> i32 {
         self.highest
     }
 
     /// Which end is good.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Polarity, Scale};
+    /// assert_eq!(Scale::CES_7.polarity(), Polarity::HigherIsBetter);
+    /// ```
     #[must_use]
     pub const fn polarity(&self) -> Polarity {
         self.polarity
     }
 
     /// The number of points (at least 2, at most [`Scale::MAX_POINTS`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::Scale;
+    /// assert_eq!(Scale::NPS.len(), 11);
+    /// ```
     #[must_use]
     #[expect(clippy::len_without_is_empty, reason = "a scale is never empty")]
     pub const fn len(&self) -> usize {
@@ -176,6 +215,13 @@ impl Scale {
     }
 
     /// Whether `score` is one of the scale's points.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::Scale;
+    /// assert!(Scale::CSAT_5.contains(5) && !Scale::CSAT_5.contains(0));
+    /// ```
     #[must_use]
     pub fn contains(&self, score: i64) -> bool {
         (i64::from(self.lowest)..=i64::from(self.highest)).contains(&score)
@@ -357,12 +403,28 @@ pub struct Rating {
 
 impl Rating {
     /// The point on the scale.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::Scale;
+    /// assert_eq!(Scale::CES_7.rating(6u8)?.value(), 6);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn value(&self) -> i32 {
         self.scale.point_at(self.index.into())
     }
 
     /// The scale the rating lies on.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::Scale;
+    /// assert_eq!(Scale::CES_7.rating(6u8)?.scale(), Scale::CES_7);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn scale(&self) -> Scale {
         self.scale
@@ -431,6 +493,16 @@ mod sealed {
 
 /// A raw score type the crate accepts: every primitive integer, `f32` and
 /// `f64`. Sealed; the crate decides which types qualify.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::Scale;
+/// // Any primitive integer, and whole-valued floats.
+/// assert_eq!(Scale::NPS.rating(9u8)?, Scale::NPS.rating(9.0f64)?);
+/// assert_eq!(Scale::NPS.rating(9i64)?, Scale::NPS.rating(9u16)?);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
 pub trait ScoreValue: sealed::Sealed + Copy {
     /// The score's position on `scale` (0 = lowest point), or the error
     /// naming it.

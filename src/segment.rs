@@ -39,6 +39,17 @@ use crate::scale::{Polarity, Scale, ScoreValue};
 use crate::tally::Tally;
 
 /// Which score to take of each segment, and by which interval method.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::segment::Score;
+/// use cxmetrics::{ConfidenceLevel, Scale, Tally};
+/// let t = Tally::from_scores(Scale::NPS, &[10u8, 9, 3, 8])?;
+/// assert_eq!(Score::nps().estimate(&t, ConfidenceLevel::P95)?.value, 25.0);
+/// assert_eq!(Score::bottom_box(7).estimate(&t, ConfidenceLevel::P95)?.value, 0.25);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -56,18 +67,42 @@ pub enum Score {
 
 impl Score {
     /// NPS with the adjusted-Wald interval.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::interval::NpsMethod;
+    /// use cxmetrics::segment::Score;
+    /// assert_eq!(Score::nps(), Score::Nps(NpsMethod::AdjustedWald));
+    /// ```
     #[must_use]
     pub const fn nps() -> Score {
         Score::Nps(NpsMethod::AdjustedWald)
     }
 
     /// The top-`k` box with the Wilson interval.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::interval::ProportionMethod;
+    /// use cxmetrics::segment::Score;
+    /// assert_eq!(Score::top_box(2), Score::TopBox(2, ProportionMethod::Wilson));
+    /// ```
     #[must_use]
     pub const fn top_box(k: u32) -> Score {
         Score::TopBox(k, ProportionMethod::Wilson)
     }
 
     /// The bottom-`k` box with the Wilson interval.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::interval::ProportionMethod;
+    /// use cxmetrics::segment::Score;
+    /// assert_eq!(Score::bottom_box(1), Score::BottomBox(1, ProportionMethod::Wilson));
+    /// ```
     #[must_use]
     pub const fn bottom_box(k: u32) -> Score {
         Score::BottomBox(k, ProportionMethod::Wilson)
@@ -109,6 +144,18 @@ impl Score {
     /// # Errors
     ///
     /// Those of the scores and of the functions in [`compare`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::segment::Score;
+    /// use cxmetrics::{ConfidenceLevel, Scale, Tally};
+    /// let a = Tally::from_counts(Scale::CSAT_5, &[5, 10, 20, 40, 25])?;
+    /// let b = Tally::from_counts(Scale::CSAT_5, &[8, 12, 25, 35, 20])?;
+    /// let c = Score::Mean.compare(&a, &b, ConfidenceLevel::P95)?;
+    /// assert!((c.difference - 0.23).abs() < 1e-12 && !c.significant);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn compare(
         &self,
         a: &Tally,
@@ -138,6 +185,19 @@ impl Score {
 }
 
 /// One segment's score, or why it was not scored.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::segment::Score;
+/// use cxmetrics::{ConfidenceLevel, Error, Scale, Segmented};
+/// let mut s = Segmented::new(Scale::NPS);
+/// s.extend_scores(&[1u8, 1, 2], &[10u8, 9, 0])?;
+/// let rows = s.scores(Score::nps(), ConfidenceLevel::P95, 2);
+/// assert_eq!((rows[0].key, rows[0].n), (1, 2));
+/// assert_eq!(rows[1].estimate, Err(Error::BelowMinimumN { n: 1, min_n: 2 }));
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct SegmentScore<K> {
     /// The segment's key.
@@ -150,6 +210,19 @@ pub struct SegmentScore<K> {
 }
 
 /// One period of a trend.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::segment::Score;
+/// use cxmetrics::{ConfidenceLevel, Scale, Segmented};
+/// let mut by_week = Segmented::new(Scale::CSAT_5);
+/// by_week.extend_scores(&[1u8, 1, 1, 2, 2, 2], &[5u8, 4, 2, 5, 5, 4])?;
+/// let trend = by_week.trend(Score::top_box(2), ConfidenceLevel::P95);
+/// assert!(trend[0].change.is_none());
+/// assert!(trend[1].change.as_ref().unwrap().is_ok());
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrendPoint<K> {
     /// The period's key.
@@ -199,6 +272,14 @@ pub struct Segmented<K> {
 
 impl<K: Ord + Clone> Segmented<K> {
     /// No segments yet, on `scale`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Segmented};
+    /// let s: Segmented<String> = Segmented::new(Scale::CSAT_5);
+    /// assert!(s.is_empty());
+    /// ```
     #[must_use]
     pub fn new(scale: Scale) -> Segmented<K> {
         Segmented {
@@ -208,30 +289,82 @@ impl<K: Ord + Clone> Segmented<K> {
     }
 
     /// The scale of every segment.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Segmented};
+    /// let mut s = Segmented::new(Scale::NPS);
+    /// s.extend_scores(&["web", "app", "web"], &[10u8, 3, 9])?;
+    /// assert_eq!(s.scale(), Scale::NPS);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn scale(&self) -> Scale {
         self.scale
     }
 
     /// The number of segments.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Segmented};
+    /// let mut s = Segmented::new(Scale::NPS);
+    /// s.extend_scores(&["web", "app", "web"], &[10u8, 3, 9])?;
+    /// assert_eq!(s.len(), 2);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn len(&self) -> usize {
         self.tallies.len()
     }
 
     /// Whether there are no segments.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Segmented};
+    /// let mut s = Segmented::new(Scale::NPS);
+    /// s.extend_scores(&["web", "app", "web"], &[10u8, 3, 9])?;
+    /// assert!(!s.is_empty());
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.tallies.is_empty()
     }
 
     /// The tally of one segment.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Segmented};
+    /// let mut s = Segmented::new(Scale::NPS);
+    /// s.extend_scores(&["web", "app", "web"], &[10u8, 3, 9])?;
+    /// assert_eq!(s.get(&"web").map(|t| t.n()), Some(2));
+    /// assert!(s.get(&"mail").is_none());
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn get(&self, key: &K) -> Option<&Tally> {
         self.tallies.get(key)
     }
 
     /// The segments in key order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Segmented};
+    /// let mut s = Segmented::new(Scale::NPS);
+    /// s.extend_scores(&["web", "app", "web"], &[10u8, 3, 9])?;
+    /// let keys: Vec<&&str> = s.iter().map(|(k, _)| k).collect();
+    /// assert_eq!(keys, [&"app", &"web"]);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (&K, &Tally)> {
         self.tallies.iter()
     }
@@ -241,6 +374,17 @@ impl<K: Ord + Clone> Segmented<K> {
     /// # Errors
     ///
     /// As [`Tally::push`]. On error nothing changes.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Response, Scale, Segmented};
+    /// let mut s = Segmented::new(Scale::NPS);
+    /// s.push("chat", Response::rated(Scale::NPS.rating(9)?))?;
+    /// s.push("chat", Response::NotApplicable)?;
+    /// assert_eq!(s.get(&"chat").unwrap().len(), 2);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn push(&mut self, key: K, response: Response) -> Result<(), Error> {
         match self.tallies.get_mut(&key) {
             Some(t) => t.push(response),
@@ -260,6 +404,16 @@ impl<K: Ord + Clone> Segmented<K> {
     ///
     /// [`Error::ScaleMismatch`]; [`Error::CountOverflow`]. On error nothing
     /// changes.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Segmented, Tally};
+    /// let mut s = Segmented::new(Scale::NPS);
+    /// s.merge_tally("shop-7", &Tally::from_scores(Scale::NPS, &[9u8, 10])?)?;
+    /// assert_eq!(s.get(&"shop-7").unwrap().n(), 2);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn merge_tally(&mut self, key: K, tally: &Tally) -> Result<(), Error> {
         match self.tallies.get_mut(&key) {
             Some(t) => t.merge(tally),
@@ -278,6 +432,17 @@ impl<K: Ord + Clone> Segmented<K> {
     ///
     /// [`Error::InvalidBatchItem`] naming the first bad response;
     /// [`Error::CountOverflow`]. On error nothing changes.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Response, Scale, Segmented};
+    /// let mut s = Segmented::new(Scale::NPS);
+    /// let r = Scale::NPS.rating(8)?;
+    /// s.extend([("a", Response::rated(r)), ("b", Response::NotApplicable)])?;
+    /// assert_eq!(s.len(), 2);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn extend<I>(&mut self, responses: I) -> Result<(), Error>
     where
         I: IntoIterator<Item = (K, Response)>,
@@ -299,6 +464,17 @@ impl<K: Ord + Clone> Segmented<K> {
     /// [`Error::LengthMismatch`] when the slices differ in length;
     /// [`Error::InvalidBatchItem`] naming the first bad score;
     /// [`Error::CountOverflow`]. On error nothing changes.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Segmented};
+    /// let mut by_agent: Segmented<u16> = Segmented::new(Scale::CSAT_5);
+    /// by_agent.extend_scores(&[7, 7, 12], &[5u8, 4, 1])?;
+    /// assert!(by_agent.extend_scores(&[7, 7], &[5u8, 0]).is_err()); // 0 is off the scale
+    /// assert_eq!(by_agent.get(&7).unwrap().n(), 2);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn extend_scores<S: ScoreValue + 'static>(
         &mut self,
         keys: &[K],
@@ -452,6 +628,17 @@ impl<K: Ord + Clone> Segmented<K> {
     /// # Errors
     ///
     /// [`Error::CountOverflow`] when the total would pass `u64::MAX`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Segmented};
+    /// let mut s = Segmented::new(Scale::NPS);
+    /// s.extend_scores(&["web", "app", "web"], &[10u8, 3, 9])?;
+    /// assert_eq!(s.total()?.counts()[10], 1);
+    /// assert_eq!(s.total()?.n(), 3);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn total(&self) -> Result<Tally, Error> {
         let mut total = Tally::new(self.scale);
         for t in self.tallies.values() {
@@ -463,6 +650,18 @@ impl<K: Ord + Clone> Segmented<K> {
     /// Every segment's score in key order. Segments with fewer than `min_n`
     /// rated answers are flagged with [`Error::BelowMinimumN`] instead of
     /// being scored.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Segmented};
+    /// let mut s = Segmented::new(Scale::NPS);
+    /// s.extend_scores(&["web", "app", "web"], &[10u8, 3, 9])?;
+    /// use cxmetrics::{ConfidenceLevel, segment::Score};
+    /// let rows = s.scores(Score::nps(), ConfidenceLevel::P95, 1);
+    /// assert_eq!(rows[1].estimate.as_ref().unwrap().value, 100.0); // web
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn scores(
         &self,
         score: Score,
@@ -525,6 +724,19 @@ impl<K: Ord + Clone> Segmented<K> {
     /// The keys read as ordered periods: each period's score with its
     /// interval, and the change from the previous period with its test and
     /// a significance flag at `level`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::segment::Score;
+    /// use cxmetrics::{ConfidenceLevel, Scale, Segmented};
+    /// let mut by_month = Segmented::new(Scale::NPS);
+    /// by_month.extend_scores(&[1u8, 1, 1, 2, 2, 2], &[10u8, 6, 3, 10, 9, 8])?;
+    /// let t = by_month.trend(Score::nps(), ConfidenceLevel::P90);
+    /// let change = t[1].change.as_ref().unwrap().as_ref().unwrap();
+    /// assert!((change.difference - 100.0).abs() < 1e-9); // −33.3 to +66.7
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn trend(&self, score: Score, level: ConfidenceLevel) -> Vec<TrendPoint<K>> {
         let mut out = Vec::with_capacity(self.tallies.len());
         let mut previous: Option<&Tally> = None;

@@ -69,6 +69,14 @@ impl PartialEq for Tally {
 
 impl Tally {
     /// An empty tally on `scale`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Tally};
+    /// let t = Tally::new(Scale::NPS);
+    /// assert!(t.is_empty() && t.counts().len() == 11);
+    /// ```
     #[must_use]
     pub fn new(scale: Scale) -> Tally {
         let points = scale.len();
@@ -153,6 +161,16 @@ impl Tally {
     /// # Errors
     ///
     /// As [`Tally::extend`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Response, Scale, Tally};
+    /// let r = Scale::CES_7.rating(6)?;
+    /// let t = Tally::from_responses(Scale::CES_7, [Response::rated(r), Response::NotApplicable])?;
+    /// assert_eq!((t.n(), t.not_applicable()), (1, 1));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn from_responses<I>(scale: Scale, responses: I) -> Result<Tally, Error>
     where
         I: IntoIterator<Item = Response>,
@@ -163,6 +181,16 @@ impl Tally {
     }
 
     /// The tally's scale.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Response, Scale, Tally};
+    /// let mut t = Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 4])?;
+    /// t.push(Response::NotApplicable)?;
+    /// assert_eq!(t.scale(), Scale::CSAT_5);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn scale(&self) -> Scale {
         self.scale
@@ -170,12 +198,32 @@ impl Tally {
 
     /// The number of rated answers (not applicable ones excluded): the `n`
     /// of every score.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Response, Scale, Tally};
+    /// let mut t = Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 4])?;
+    /// t.push(Response::NotApplicable)?;
+    /// assert_eq!(t.n(), 3);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn n(&self) -> u64 {
         self.n
     }
 
     /// The number of "not applicable" answers.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Response, Scale, Tally};
+    /// let mut t = Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 4])?;
+    /// t.push(Response::NotApplicable)?;
+    /// assert_eq!(t.not_applicable(), 1);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn not_applicable(&self) -> u64 {
         self.not_applicable
@@ -183,18 +231,49 @@ impl Tally {
 
     /// All responses recorded: rated plus not applicable. Never overflows:
     /// additions that would take it past `u64::MAX` are refused.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Response, Scale, Tally};
+    /// let mut t = Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 4])?;
+    /// t.push(Response::NotApplicable)?;
+    /// assert_eq!(t.len(), 4);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn len(&self) -> u64 {
         self.n + self.not_applicable
     }
 
     /// Whether no response at all has been recorded.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Response, Scale, Tally};
+    /// let mut t = Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 4])?;
+    /// t.push(Response::NotApplicable)?;
+    /// assert!(!t.is_empty());
+    /// assert!(Tally::new(Scale::CSAT_5).is_empty());
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// Rated answers per point, lowest point first.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Response, Scale, Tally};
+    /// let mut t = Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 4])?;
+    /// t.push(Response::NotApplicable)?;
+    /// assert_eq!(t.counts(), &[0, 0, 0, 2, 1]);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn counts(&self) -> &[u64] {
         &self.counts
@@ -202,6 +281,16 @@ impl Tally {
 
     /// The number of answers at `point`, or `None` when the point is not on
     /// the scale.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Response, Scale, Tally};
+    /// let mut t = Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 4])?;
+    /// t.push(Response::NotApplicable)?;
+    /// assert_eq!((t.count(4), t.count(1), t.count(9)), (Some(2), Some(0), None));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn count(&self, point: i32) -> Option<u64> {
         self.index(point).map(|i| self.counts[i])
@@ -209,6 +298,16 @@ impl Tally {
 
     /// The sum of the weights of the answers at `point`, or `None` when the
     /// point is not on the scale.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Tally};
+    /// let mut t = Tally::new(Scale::CSAT_5);
+    /// t.extend_weighted_scores(&[5u8, 5], &[0.5, 2.0])?;
+    /// assert_eq!(t.weight(5), Some(2.5));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn weight(&self, point: i32) -> Option<f64> {
         self.index(point).map(|i| self.weights[i].value())
@@ -216,12 +315,32 @@ impl Tally {
 
     /// The sum of all rated answers' weights (equal to [`Tally::n`] when
     /// every answer is unweighted).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Tally};
+    /// let mut t = Tally::new(Scale::CSAT_5);
+    /// t.extend_weighted_scores(&[5u8, 1], &[0.5, 2.0])?;
+    /// assert_eq!(t.total_weight(), 2.5);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn total_weight(&self) -> f64 {
         total(&self.weights)
     }
 
     /// The sum of all rated answers' squared weights.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Tally};
+    /// let mut t = Tally::new(Scale::CSAT_5);
+    /// t.extend_weighted_scores(&[5u8, 1], &[0.5, 2.0])?;
+    /// assert_eq!(t.total_weight_squared(), 4.25);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn total_weight_squared(&self) -> f64 {
         total(&self.weights_sq)
@@ -271,6 +390,17 @@ impl Tally {
     ///
     /// [`Error::ScaleMismatch`] when the rating is on another scale;
     /// [`Error::CountOverflow`] when a count would pass `u64::MAX`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Response, Scale, Tally, Weight};
+    /// let mut t = Tally::new(Scale::NPS);
+    /// t.push(Response::weighted(Scale::NPS.rating(9)?, Weight::new(1.5)?))?;
+    /// assert!(t.push(Response::rated(Scale::CSAT_5.rating(5)?)).is_err());
+    /// assert_eq!(t.total_weight(), 1.5);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn push(&mut self, response: Response) -> Result<(), Error> {
         match response {
             Response::Rated { rating, weight } => self.push_weighted(rating, weight),
@@ -283,6 +413,16 @@ impl Tally {
     /// # Errors
     ///
     /// As [`Tally::push`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Tally};
+    /// let mut t = Tally::new(Scale::NPS);
+    /// t.push_rating(Scale::NPS.rating(10)?)?;
+    /// assert_eq!(t.count(10), Some(1));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn push_rating(&mut self, rating: Rating) -> Result<(), Error> {
         self.push_weighted(rating, Weight::ONE)
     }
@@ -292,6 +432,16 @@ impl Tally {
     /// # Errors
     ///
     /// As [`Tally::push`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Tally, Weight};
+    /// let mut t = Tally::new(Scale::NPS);
+    /// t.push_weighted(Scale::NPS.rating(3)?, Weight::new(0.25)?)?;
+    /// assert_eq!(t.weight(3), Some(0.25));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn push_weighted(&mut self, rating: Rating, weight: Weight) -> Result<(), Error> {
         self.check_scale(&rating.scale())?;
         self.check_room(1, 0)?;
@@ -309,6 +459,17 @@ impl Tally {
     /// # Errors
     ///
     /// As [`Scale::rating`] and [`Tally::push`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Tally};
+    /// let mut t = Tally::new(Scale::NPS);
+    /// t.push_score(8.0)?;
+    /// assert!(t.push_score(8.5).is_err());
+    /// assert_eq!(t.n(), 1);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn push_score<S: ScoreValue>(&mut self, score: S) -> Result<(), Error> {
         let rating = self.scale.rating(score)?;
         self.push_rating(rating)
@@ -319,6 +480,16 @@ impl Tally {
     /// # Errors
     ///
     /// [`Error::CountOverflow`] when the count would pass `u64::MAX`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Tally};
+    /// let mut t = Tally::new(Scale::NPS);
+    /// t.push_not_applicable()?;
+    /// assert_eq!((t.n(), t.len()), (0, 1));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn push_not_applicable(&mut self) -> Result<(), Error> {
         self.check_room(0, 1)?;
         self.not_applicable += 1;
@@ -364,6 +535,18 @@ impl Tally {
     ///
     /// [`Error::InvalidBatchItem`] naming the first bad score's index and
     /// value; [`Error::CountOverflow`]. On error the tally is unchanged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Tally};
+    /// let mut t = Tally::new(Scale::CES_5);
+    /// t.extend_scores(&[1u8, 2, 2])?;
+    /// t.extend_scores(&[5i32, 4])?;
+    /// assert!(t.extend_scores(&[1u8, 6]).is_err());
+    /// assert_eq!(t.n(), 5);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn extend_scores<S: ScoreValue>(&mut self, scores: &[S]) -> Result<(), Error> {
         let mut batch = vec![0u64; self.scale.len()];
         S::count_into(scores, &self.scale, &mut batch)?;

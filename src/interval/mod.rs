@@ -61,6 +61,14 @@ impl ConfidenceLevel {
     /// # Errors
     ///
     /// [`Error::InvalidConfidenceLevel`] unless `0 < level < 1`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::ConfidenceLevel;
+    /// assert!(ConfidenceLevel::new(0.8).is_ok());
+    /// assert!(ConfidenceLevel::new(f64::NAN).is_err());
+    /// ```
     pub fn new(level: f64) -> Result<ConfidenceLevel, Error> {
         if level > 0.0 && level < 1.0 {
             Ok(ConfidenceLevel(level))
@@ -70,18 +78,39 @@ impl ConfidenceLevel {
     }
 
     /// The level as a fraction.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::ConfidenceLevel;
+    /// assert_eq!(ConfidenceLevel::P99.get(), 0.99);
+    /// ```
     #[must_use]
     pub const fn get(self) -> f64 {
         self.0
     }
 
     /// α = 1 − level.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::ConfidenceLevel;
+    /// assert!((ConfidenceLevel::P95.alpha() - 0.05).abs() < 1e-15);
+    /// ```
     #[must_use]
     pub fn alpha(self) -> f64 {
         1.0 - self.0
     }
 
     /// The two-sided standard normal critical value Φ⁻¹((1 + level)/2).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::ConfidenceLevel;
+    /// assert!((ConfidenceLevel::P95.z() - 1.959963984540054).abs() < 1e-14);
+    /// ```
     #[must_use]
     pub fn z(self) -> f64 {
         crate::dist::normal_quantile_unchecked(0.5 + 0.5 * self.0)
@@ -152,6 +181,15 @@ pub struct IntervalSpec {
 
 impl IntervalSpec {
     /// Options with the given level and no population size.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::ConfidenceLevel;
+    /// use cxmetrics::interval::IntervalSpec;
+    /// let spec = IntervalSpec::new(ConfidenceLevel::P90);
+    /// assert_eq!((spec.confidence_level(), spec.population_size()), (ConfidenceLevel::P90, None));
+    /// ```
     #[must_use]
     pub const fn new(level: ConfidenceLevel) -> IntervalSpec {
         IntervalSpec {
@@ -161,6 +199,15 @@ impl IntervalSpec {
     }
 
     /// Sets the confidence level.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::ConfidenceLevel;
+    /// use cxmetrics::interval::IntervalSpec;
+    /// let spec = IntervalSpec::default().level(ConfidenceLevel::P99);
+    /// assert_eq!(spec.confidence_level(), ConfidenceLevel::P99);
+    /// ```
     #[must_use]
     pub const fn level(mut self, level: ConfidenceLevel) -> IntervalSpec {
         self.level = level;
@@ -169,6 +216,15 @@ impl IntervalSpec {
 
     /// Sets the population size: the number of customers who could have
     /// answered. The standard error is multiplied by √((N − n)/(N − 1)).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::ConfidenceLevel;
+    /// use cxmetrics::interval::IntervalSpec;
+    /// let spec = IntervalSpec::new(ConfidenceLevel::P95).population(2_000);
+    /// assert_eq!(spec.population_size(), Some(2_000));
+    /// ```
     #[must_use]
     pub const fn population(mut self, population: u64) -> IntervalSpec {
         self.population = Some(population);
@@ -176,12 +232,28 @@ impl IntervalSpec {
     }
 
     /// The confidence level.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::ConfidenceLevel;
+    /// use cxmetrics::interval::IntervalSpec;
+    /// assert_eq!(IntervalSpec::default().confidence_level(), ConfidenceLevel::P95);
+    /// ```
     #[must_use]
     pub const fn confidence_level(&self) -> ConfidenceLevel {
         self.level
     }
 
     /// The population size, if set.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::ConfidenceLevel;
+    /// use cxmetrics::interval::IntervalSpec;
+    /// assert_eq!(IntervalSpec::default().population_size(), None);
+    /// ```
     #[must_use]
     pub const fn population_size(&self) -> Option<u64> {
         self.population
@@ -196,6 +268,17 @@ impl From<ConfidenceLevel> for IntervalSpec {
 
 /// How to compute the interval of a share. Names follow statsmodels'
 /// `proportion_confint`.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::interval::{self, ProportionMethod};
+/// use cxmetrics::ConfidenceLevel;
+/// let jeffreys = interval::proportion(0, 20, ProportionMethod::Jeffreys, ConfidenceLevel::P95)?;
+/// assert_eq!(jeffreys.interval.lower, 0.0);
+/// assert_eq!(ProportionMethod::default(), ProportionMethod::Wilson);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -225,6 +308,18 @@ pub enum ProportionMethod {
 }
 
 /// How to compute the interval of a Net Promoter Score.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::interval::NpsMethod;
+/// use cxmetrics::{ConfidenceLevel, Nps};
+/// let nps = Nps::from_counts(10, 5, 3)?;
+/// let wald = nps.estimate_with(NpsMethod::Wald, ConfidenceLevel::P95)?;
+/// let adjusted = nps.estimate_with(NpsMethod::AdjustedWald, ConfidenceLevel::P95)?;
+/// assert!(adjusted.interval.upper < wald.interval.upper);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -243,6 +338,17 @@ pub enum NpsMethod {
 }
 
 /// The method behind an [`Estimate`](crate::Estimate).
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::interval::{Method, NpsMethod};
+/// use cxmetrics::{ConfidenceLevel, Nps};
+/// let est = Nps::from_counts(10, 5, 3)?.estimate(ConfidenceLevel::P95)?;
+/// assert_eq!(est.method, Method::Nps(NpsMethod::AdjustedWald));
+/// assert_eq!(est.method.to_string(), "adjusted Wald");
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]

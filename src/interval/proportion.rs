@@ -110,6 +110,19 @@ impl TopBox {
     /// # Errors
     ///
     /// As [`TopBox::estimate`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::interval::ProportionMethod;
+    /// use cxmetrics::{ConfidenceLevel, Scale, Tally, TopBox};
+    /// let t = Tally::from_counts(Scale::CSAT_5, &[0, 0, 0, 0, 12])?;
+    /// let all_top = TopBox::top(&t, 2)?;
+    /// let cp = all_top.estimate_with(ProportionMethod::ClopperPearson, ConfidenceLevel::P95)?;
+    /// assert_eq!(cp.interval.upper, 1.0);
+    /// assert!((cp.interval.lower - 0.025f64.powf(1.0 / 12.0)).abs() < 1e-12);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn estimate_with(
         &self,
         method: ProportionMethod,

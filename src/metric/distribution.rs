@@ -4,6 +4,16 @@ use crate::error::Error;
 use crate::tally::Tally;
 
 /// One point of a [`Distribution`].
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{Distribution, Scale, Tally};
+/// let d = Distribution::from_tally(&Tally::from_scores(Scale::CSAT_5, &[5u8, 1])?)?;
+/// let first = d.points()[0];
+/// assert_eq!((first.point, first.count, first.share), (1, 1, 0.5));
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct PointShare {
@@ -40,6 +50,15 @@ impl Distribution {
     /// # Errors
     ///
     /// [`Error::EmptyTally`]; [`Error::ZeroTotalWeight`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Distribution, Scale, Tally};
+    /// assert!(Distribution::from_tally(&Tally::new(Scale::NPS)).is_err());
+    /// assert_eq!(Distribution::from_tally(&Tally::from_scores(Scale::NPS, &[7u8])?)?.points().len(), 11);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn from_tally(tally: &Tally) -> Result<Distribution, Error> {
         tally.require_scorable()?;
         let total = tally.total_weight();
@@ -58,6 +77,16 @@ impl Distribution {
     }
 
     /// Every point, lowest first.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Distribution, Scale, Tally};
+    /// let d = Distribution::from_tally(&Tally::from_scores(Scale::CES_5, &[2u8, 2, 5])?)?;
+    /// let shares: Vec<f64> = d.points().iter().map(|p| p.share).collect();
+    /// assert_eq!(shares, [0.0, 2.0 / 3.0, 0.0, 0.0, 1.0 / 3.0]);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn points(&self) -> &[PointShare] {
         &self.points

@@ -53,6 +53,17 @@ impl Mean {
     ///
     /// [`Error::EmptyTally`] when the tally has no rated answers;
     /// [`Error::ZeroTotalWeight`] when their weights are all zero.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Mean, Scale, Tally};
+    /// let mut t = Tally::new(Scale::CES_7);
+    /// t.extend_weighted_scores(&[7u8, 4], &[3.0, 1.0])?;
+    /// assert_eq!(Mean::from_tally(&t)?.mean(), 6.25);
+    /// assert!(Mean::from_tally(&Tally::new(Scale::CES_7)).is_err());
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn from_tally(tally: &Tally) -> Result<Mean, Error> {
         tally.require_scorable()?;
         let weights: Vec<f64> = tally.weight_values().collect();
@@ -69,6 +80,16 @@ impl Mean {
     /// # Errors
     ///
     /// [`Error::EmptyTally`] when the tally has no rated answers.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Mean, Scale, Tally};
+    /// let mut t = Tally::new(Scale::CES_7);
+    /// t.extend_weighted_scores(&[7u8, 4], &[3.0, 1.0])?;
+    /// assert_eq!(Mean::unweighted(&t)?.mean(), 5.5);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn unweighted(tally: &Tally) -> Result<Mean, Error> {
         if tally.n() == 0 {
             return Err(Error::EmptyTally {
@@ -111,12 +132,30 @@ impl Mean {
     }
 
     /// The mean rating, inside the scale.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Mean, Scale, Tally};
+    /// let m = Mean::from_tally(&Tally::from_scores(Scale::CSAT_5, &[1u8, 2, 2, 3, 5, 5])?)?;
+    /// assert_eq!(m.mean(), 3.0);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn mean(&self) -> f64 {
         self.mean
     }
 
     /// The spread with divisor Σw: `Σ w·(x − x̄)² / Σ w`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Mean, Scale, Tally};
+    /// let m = Mean::from_tally(&Tally::from_scores(Scale::CSAT_5, &[1u8, 2, 2, 3, 5, 5])?)?;
+    /// assert!((m.population_variance() - 14.0 / 6.0).abs() < 1e-15);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn population_variance(&self) -> f64 {
         self.population_variance
@@ -128,6 +167,15 @@ impl Mean {
     /// # Errors
     ///
     /// [`Error::TooFewAnswers`] when the effective sample size is 1 or less.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Mean, Scale, Tally};
+    /// let m = Mean::from_tally(&Tally::from_scores(Scale::CSAT_5, &[1u8, 2, 2, 3, 5, 5])?)?;
+    /// assert!((m.variance()? - 14.0 / 5.0).abs() < 1e-15);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn variance(&self) -> Result<f64, Error> {
         if self.effective_n > 1.0 {
             Ok(self.population_variance * self.effective_n / (self.effective_n - 1.0))
@@ -145,6 +193,15 @@ impl Mean {
     /// # Errors
     ///
     /// As [`Mean::variance`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Mean, Scale, Tally};
+    /// let m = Mean::from_tally(&Tally::from_scores(Scale::CSAT_5, &[1u8, 2, 2, 3, 5, 5])?)?;
+    /// assert!((m.std_dev()? - 2.8f64.sqrt()).abs() < 1e-15);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn std_dev(&self) -> Result<f64, Error> {
         self.variance().map(f64::sqrt)
     }
@@ -158,6 +215,15 @@ impl Mean {
     /// higher is better: 100 · (x̄ − lowest) / (highest − lowest)
     /// lower is better:  100 · (highest − x̄) / (highest − lowest)
     /// ```
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Mean, Scale, Tally};
+    /// let m = Mean::from_tally(&Tally::from_scores(Scale::CSAT_5, &[1u8, 2, 2, 3, 5, 5])?)?;
+    /// assert_eq!(m.index(), 50.0);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn index(&self) -> f64 {
         let lo = f64::from(self.scale.lowest());
@@ -170,18 +236,45 @@ impl Mean {
     }
 
     /// The number of rated answers.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Mean, Scale, Tally};
+    /// let m = Mean::from_tally(&Tally::from_scores(Scale::CSAT_5, &[1u8, 2, 2, 3, 5, 5])?)?;
+    /// assert_eq!(m.n(), 6);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn n(&self) -> u64 {
         self.n
     }
 
     /// Kish effective sample size (= [`Mean::n`] when unweighted).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Mean, Scale, Tally};
+    /// let m = Mean::from_tally(&Tally::from_scores(Scale::CSAT_5, &[1u8, 2, 2, 3, 5, 5])?)?;
+    /// assert_eq!(m.effective_n(), 6.0);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn effective_n(&self) -> f64 {
         self.effective_n
     }
 
     /// The scale the mean was taken on.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Mean, Scale, Tally};
+    /// let m = Mean::from_tally(&Tally::from_scores(Scale::CSAT_5, &[1u8, 2, 2, 3, 5, 5])?)?;
+    /// assert_eq!(m.scale(), Scale::CSAT_5);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn scale(&self) -> Scale {
         self.scale

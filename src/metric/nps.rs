@@ -51,6 +51,17 @@ impl Nps {
     /// [`Error::ScaleMismatch`] when the tally is not on [`Scale::NPS`];
     /// [`Error::EmptyTally`] when it has no rated answers;
     /// [`Error::ZeroTotalWeight`] when their weights are all zero.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Error, Nps, Scale, Tally};
+    /// let t = Tally::from_scores(Scale::NPS, &[10u8, 9, 6])?;
+    /// assert!((Nps::from_tally(&t)?.score() - 100.0 / 3.0).abs() < 1e-12);
+    /// let csat = Tally::from_scores(Scale::CSAT_5, &[5u8])?;
+    /// assert!(matches!(Nps::from_tally(&csat), Err(Error::ScaleMismatch { .. })));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn from_tally(tally: &Tally) -> Result<Nps, Error> {
         if tally.scale() != Scale::NPS {
             return Err(Error::ScaleMismatch {
@@ -124,60 +135,150 @@ impl Nps {
     }
 
     /// Number of promoters (9–10).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::Nps;
+    /// let nps = Nps::from_counts(45, 30, 25)?;
+    /// assert_eq!(nps.promoters(), 45);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn promoters(&self) -> u64 {
         self.promoters
     }
 
     /// Number of passives (7–8).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::Nps;
+    /// let nps = Nps::from_counts(45, 30, 25)?;
+    /// assert_eq!(nps.passives(), 30);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn passives(&self) -> u64 {
         self.passives
     }
 
     /// Number of detractors (0–6).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::Nps;
+    /// let nps = Nps::from_counts(45, 30, 25)?;
+    /// assert_eq!(nps.detractors(), 25);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn detractors(&self) -> u64 {
         self.detractors
     }
 
     /// Number of rated answers.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::Nps;
+    /// let nps = Nps::from_counts(45, 30, 25)?;
+    /// assert_eq!(nps.n(), 100);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn n(&self) -> u64 {
         self.promoters + self.passives + self.detractors
     }
 
     /// Kish effective sample size (= [`Nps::n`] when unweighted).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::Nps;
+    /// let nps = Nps::from_counts(45, 30, 25)?;
+    /// assert_eq!(nps.effective_n(), 100.0);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn effective_n(&self) -> f64 {
         self.effective_n
     }
 
     /// Share of promoters, 0..=1.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::Nps;
+    /// let nps = Nps::from_counts(45, 30, 25)?;
+    /// assert_eq!(nps.promoter_share(), 0.45);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn promoter_share(&self) -> f64 {
         self.promoter_share
     }
 
     /// Share of passives, 0..=1.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::Nps;
+    /// let nps = Nps::from_counts(45, 30, 25)?;
+    /// assert_eq!(nps.passive_share(), 0.30);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn passive_share(&self) -> f64 {
         self.passive_share
     }
 
     /// Share of detractors, 0..=1.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::Nps;
+    /// let nps = Nps::from_counts(45, 30, 25)?;
+    /// assert_eq!(nps.detractor_share(), 0.25);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn detractor_share(&self) -> f64 {
         self.detractor_share
     }
 
     /// Promoter share minus detractor share, on −1..=1.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::Nps;
+    /// let nps = Nps::from_counts(45, 30, 25)?;
+    /// assert!((nps.fraction() - 0.2).abs() < 1e-15);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn fraction(&self) -> f64 {
         self.promoter_share - self.detractor_share
     }
 
     /// The Net Promoter Score on −100..=100.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::Nps;
+    /// let nps = Nps::from_counts(45, 30, 25)?;
+    /// assert_eq!(nps.score(), 20.0);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn score(&self) -> f64 {
         100.0 * self.fraction()
@@ -233,6 +334,16 @@ impl NetScore {
     /// [`Error::InvalidBox`] when `top` or `bottom` is 0 or they overlap
     /// (`top + bottom` more than the scale's points); [`Error::EmptyTally`];
     /// [`Error::ZeroTotalWeight`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{NetScore, Scale, Tally};
+    /// // CES 2.0 on 1–7: "easy" (5–7) minus "difficult" (1–3).
+    /// let t = Tally::from_scores(Scale::CES_7, &[7u8, 6, 5, 4, 2])?;
+    /// assert_eq!(NetScore::from_tally(&t, 3, 3)?.score(), 40.0);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn from_tally(tally: &Tally, top: u32, bottom: u32) -> Result<NetScore, Error> {
         let scale = tally.scale();
         let best = scale.best_indices(top)?;
@@ -254,36 +365,90 @@ impl NetScore {
     }
 
     /// Share of the best points, 0..=1.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{NetScore, Scale, Tally};
+    /// let t = Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 1, 3])?;
+    /// assert_eq!(NetScore::from_tally(&t, 2, 1)?.top_share(), 0.5);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn top_share(&self) -> f64 {
         self.top_share
     }
 
     /// Share of the worst points, 0..=1.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{NetScore, Scale, Tally};
+    /// let t = Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 1, 3])?;
+    /// assert_eq!(NetScore::from_tally(&t, 2, 1)?.bottom_share(), 0.25);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn bottom_share(&self) -> f64 {
         self.bottom_share
     }
 
     /// Top share minus bottom share, on −1..=1.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{NetScore, Scale, Tally};
+    /// let t = Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 1, 3])?;
+    /// assert_eq!(NetScore::from_tally(&t, 2, 1)?.fraction(), 0.25);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn fraction(&self) -> f64 {
         self.top_share - self.bottom_share
     }
 
     /// The net score on −100..=100.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{NetScore, Scale, Tally};
+    /// let t = Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 1, 3])?;
+    /// assert_eq!(NetScore::from_tally(&t, 2, 1)?.score(), 25.0);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn score(&self) -> f64 {
         100.0 * self.fraction()
     }
 
     /// Number of rated answers.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{NetScore, Scale, Tally};
+    /// let t = Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 1, 3])?;
+    /// assert_eq!(NetScore::from_tally(&t, 2, 1)?.n(), 4);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn n(&self) -> u64 {
         self.n
     }
 
     /// Kish effective sample size.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{NetScore, Scale, Tally};
+    /// let t = Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 1, 3])?;
+    /// assert_eq!(NetScore::from_tally(&t, 2, 1)?.effective_n(), 4.0);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn effective_n(&self) -> f64 {
         self.effective_n

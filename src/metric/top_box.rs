@@ -51,6 +51,16 @@ impl TopBox {
     ///
     /// [`Error::InvalidBox`] when `k` is 0 or more than the scale's points;
     /// [`Error::EmptyTally`]; [`Error::ZeroTotalWeight`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Tally, TopBox};
+    /// let top2 = TopBox::top(&Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 4, 3, 1])?, 2)?;
+    /// assert_eq!(top2.share(), 0.6);
+    /// assert!(TopBox::top(&Tally::from_scores(Scale::CSAT_5, &[5u8])?, 0).is_err());
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     pub fn top(tally: &Tally, k: u32) -> Result<TopBox, Error> {
         let range = tally.scale().best_indices(k)?;
         TopBox::over(tally, range)
@@ -92,42 +102,105 @@ impl TopBox {
     }
 
     /// The share in the box, 0..=1 (weighted by survey weight).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Tally, TopBox};
+    /// let top2 = TopBox::top(&Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 4, 3, 1])?, 2)?;
+    /// assert_eq!(top2.share(), 0.6);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn share(&self) -> f64 {
         self.share
     }
 
     /// The share as a percentage, 0..=100.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Tally, TopBox};
+    /// let top2 = TopBox::top(&Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 4, 3, 1])?, 2)?;
+    /// assert_eq!(top2.percent(), 60.0);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn percent(&self) -> f64 {
         100.0 * self.share
     }
 
     /// The number of answers in the box.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Tally, TopBox};
+    /// let top2 = TopBox::top(&Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 4, 3, 1])?, 2)?;
+    /// assert_eq!(top2.count(), 3);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn count(&self) -> u64 {
         self.count
     }
 
     /// The number of rated answers.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Tally, TopBox};
+    /// let top2 = TopBox::top(&Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 4, 3, 1])?, 2)?;
+    /// assert_eq!(top2.n(), 5);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn n(&self) -> u64 {
         self.n
     }
 
     /// Kish effective sample size (= [`TopBox::n`] when unweighted).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Tally, TopBox};
+    /// let top2 = TopBox::top(&Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 4, 3, 1])?, 2)?;
+    /// assert_eq!(top2.effective_n(), 5.0);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn effective_n(&self) -> f64 {
         self.effective_n
     }
 
     /// The points in the box, lowest first.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Tally, TopBox};
+    /// let top2 = TopBox::top(&Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 4, 3, 1])?, 2)?;
+    /// assert_eq!(top2.points(), 4..=5);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn points(&self) -> RangeInclusive<i32> {
         self.points.clone()
     }
 
     /// The scale the share was taken on.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Tally, TopBox};
+    /// let top2 = TopBox::top(&Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 4, 3, 1])?, 2)?;
+    /// assert_eq!(top2.scale(), Scale::CSAT_5);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     #[must_use]
     pub fn scale(&self) -> Scale {
         self.scale

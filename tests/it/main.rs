@@ -1,5 +1,6 @@
 //! The one integration-test binary: one module per area.
 
+mod accuracy;
 mod errors;
 mod fuzz;
 mod intervals;
