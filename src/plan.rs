@@ -42,7 +42,9 @@ use crate::interval::nps::multinomial_variance;
 pub struct SampleSize {
     /// The unrounded size from the formula.
     pub n: f64,
-    /// The number of answers to collect: `n` rounded up (at least 1).
+    /// The number of answers to collect: `n` rounded up. It is 0 when the
+    /// expected spread is 0 (a share of 0 or 1, a standard deviation of
+    /// 0), where the formula needs no sample at all.
     pub n_ceil: u64,
 }
 
@@ -254,7 +256,7 @@ fn size(variance: f64, margin: f64, spec: IntervalSpec) -> Result<SampleSize, Er
         Some(big_n) => n0 / (1.0 + (n0 - 1.0) / big_n as f64),
         None => n0,
     };
-    let ceil = n.ceil().max(1.0);
+    let ceil = n.ceil();
     if n.is_nan() || ceil >= u64::MAX as f64 {
         return Err(Error::InvalidArgument {
             name: "margin",

@@ -137,6 +137,68 @@ for ka, na, kb, nb, level in [(1, 1, 0, 1, 0.95), (0, 10, 5, 10, 0.9), (10, 10, 
          "wald_lower": float(wl), "wald_upper": float(wu), "newcombe_lower": float(nl),
          "newcombe_upper": float(nu)})
 
+# Formula cases at the edges (METHODS.md), computed here in double precision.
+from math import sqrt, ceil
+z_of = lambda level: float(stats.norm.ppf(0.5 + level / 2))
+
+
+def nps_formula(P, A, D, level, method):
+    n = P + A + D
+    p, d = P / n, D / n
+    if method == "wald":
+        se, centre, crit = sqrt((p + d - (p - d) ** 2) / n), p - d, z_of(level)
+    else:  # adjusted_wald
+        n2 = n + 3
+        pa, da = (P + 0.75) / n2, (D + 0.75) / n2
+        se, centre, crit = sqrt((pa + da - (pa - da) ** 2) / n2), pa - da, z_of(level)
+    clip = lambda v: max(-100.0, min(100.0, v))
+    return {"nps": 100 * (p - d), "se": 100 * se, "lower": clip(100 * (centre - crit * se)),
+            "upper": clip(100 * (centre + crit * se))}
+
+
+for (P, A, D) in [(1, 0, 0), (0, 0, 1), (0, 1, 0), (20, 0, 0), (0, 0, 20), (3, 0, 3), (10**7, 0, 0),
+                  (4 * 10**6, 3 * 10**6, 3 * 10**6)]:
+    for level in [0.5, 0.95, 0.999]:
+        for method in ["wald", "adjusted_wald"]:
+            add("nps_ci", "formula", {"promoters": P, "passives": A, "detractors": D, "level": level,
+                                      "method": method}, nps_formula(P, A, D, level, method))
+
+for margin, level, p, pop in [(0.05, 0.95, 0.0, None), (0.05, 0.95, 1.0, None), (0.01, 0.999, 0.5, None),
+                              (0.2, 0.5, 0.3, None), (0.05, 0.95, 0.5, 100), (0.001, 0.99, 0.5, 10**7),
+                              (0.05, 0.95, 0.0, 50)]:
+    n0 = z_of(level) ** 2 * p * (1 - p) / margin ** 2
+    n = n0 if pop is None or n0 == 0 else n0 / (1 + (n0 - 1) / pop)
+    inp = {"margin": margin, "level": level, "p": p}
+    if pop is not None:
+        inp["population"] = pop
+    add("sample_size_proportion", "formula", inp, {"n": n, "n_ceil": ceil(n)})
+
+for m, level, ps, ds, pop in [(5, 0.95, 0.0, 0.0, None), (5, 0.95, 1.0, 0.0, None), (1, 0.999, 0.5, 0.5, None),
+                              (20, 0.5, 0.3, 0.3, 1000), (3, 0.9, 0.6, 0.1, 10**6)]:
+    v = ps + ds - (ps - ds) ** 2
+    n0 = z_of(level) ** 2 * v / (m / 100) ** 2
+    n = n0 if pop is None or n0 == 0 else n0 / (1 + (n0 - 1) / pop)
+    inp = {"margin_points": m, "level": level, "promoters_share": ps, "detractors_share": ds}
+    if pop is not None:
+        inp["population"] = pop
+    add("sample_size_nps", "formula", inp, {"n": n, "n_ceil": ceil(n)})
+
+for n, level, p, pop in [(1, 0.95, 0.5, None), (1, 0.95, 0.5, 1), (10**7, 0.999, 0.01, None), (100, 0.5, 0.0, None),
+                         (100, 0.9, 0.5, 100), (100, 0.9, 0.5, 101), (400, 0.95, 0.2, 10**9)]:
+    fpc = 1.0 if pop is None else (0.0 if pop == n else sqrt((pop - n) / (pop - 1)))
+    inp = {"n": n, "level": level, "p": p}
+    if pop is not None:
+        inp["population"] = pop
+    add("margin_of_error_proportion", "formula", inp, {"margin": z_of(level) * sqrt(p * (1 - p) / n) * fpc})
+
+for k, n, level, pop in [(0, 10, 0.95, 20), (10, 10, 0.95, 20), (5, 10, 0.95, 10), (3, 10, 0.999, 11),
+                         (500, 1000, 0.5, 10**7)]:
+    p = k / n
+    fpc = 0.0 if pop == n else sqrt((pop - n) / (pop - 1))
+    half = z_of(level) * sqrt(p * (1 - p) / n) * fpc
+    add("proportion_ci", "formula", {"successes": k, "n": n, "level": level, "method": "wald", "population": pop},
+        {"estimate": p, "lower": max(0.0, p - half), "upper": min(1.0, p + half)})
+
 out = {"schema": "cxmetrics-reference/1",
        "generated_with": {"scipy": scipy.__version__, "statsmodels": statsmodels.__version__,
                           "numpy": np.__version__},

@@ -212,7 +212,7 @@ fn planning_by_hand_and_errors() {
         plan::sample_size_proportion(0.05, 0.0, ConfidenceLevel::P95)
             .unwrap()
             .n_ceil,
-        1
+        0
     );
     assert_eq!(
         plan::sample_size_proportion(
@@ -222,7 +222,7 @@ fn planning_by_hand_and_errors() {
         )
         .unwrap()
         .n_ceil,
-        1
+        0
     );
     assert!(matches!(
         plan::sample_size_proportion(0.0, 0.5, ConfidenceLevel::P95),
