@@ -386,11 +386,21 @@ impl<K: Ord + Clone> Segmented<K> {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn push(&mut self, key: K, response: Response) -> Result<(), Error> {
+        self.update(key, |t| t.push(response))
+    }
+
+    /// Applies `f` to the segment `key`; a new segment is kept only if `f`
+    /// succeeds, so a failed update leaves no empty segment behind.
+    fn update(
+        &mut self,
+        key: K,
+        f: impl FnOnce(&mut Tally) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         match self.tallies.get_mut(&key) {
-            Some(t) => t.push(response),
+            Some(t) => f(t),
             None => {
                 let mut t = Tally::new(self.scale);
-                t.push(response)?;
+                f(&mut t)?;
                 self.tallies.insert(key, t);
                 Ok(())
             }
@@ -415,15 +425,7 @@ impl<K: Ord + Clone> Segmented<K> {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn merge_tally(&mut self, key: K, tally: &Tally) -> Result<(), Error> {
-        match self.tallies.get_mut(&key) {
-            Some(t) => t.merge(tally),
-            None => {
-                let mut t = Tally::new(self.scale);
-                t.merge(tally)?;
-                self.tallies.insert(key, t);
-                Ok(())
-            }
-        }
+        self.update(key, |t| t.merge(tally))
     }
 
     /// Records keyed responses, all or none.

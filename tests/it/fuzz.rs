@@ -3,13 +3,15 @@
 //! error the accumulator is unchanged.
 
 use cxmetrics::compare;
-use cxmetrics::interval::{IntervalSpec, NpsMethod, ProportionMethod};
+use cxmetrics::interval::IntervalSpec;
 use cxmetrics::segment::Score;
 use cxmetrics::{
     AtomicTally, ConfidenceLevel, Distribution, Estimate, Mean, NetScore, Nps, Polarity, Scale,
     Segmented, Tally, TopBox, Weight, dist, plan,
 };
 use proptest::prelude::*;
+
+use crate::{NPS_METHODS, PROPORTION_METHODS};
 
 /// Floats with the awkward cases well represented.
 fn wild_f64() -> impl Strategy<Value = f64> {
@@ -85,14 +87,7 @@ fn score_everything(t: &Tally, level: f64, population: Option<u64>) -> Result<()
         {
             prop_assert!((0.0..=1.0).contains(&top.share()));
             if let Some(spec) = spec {
-                for method in [
-                    ProportionMethod::Wald,
-                    ProportionMethod::Wilson,
-                    ProportionMethod::WilsonCc,
-                    ProportionMethod::AgrestiCoull,
-                    ProportionMethod::ClopperPearson,
-                    ProportionMethod::Jeffreys,
-                ] {
+                for method in PROPORTION_METHODS {
                     if let Ok(e) = top.estimate_with(method, spec) {
                         check_estimate(&e, 0.0, 1.0)?;
                     }
@@ -110,11 +105,7 @@ fn score_everything(t: &Tally, level: f64, population: Option<u64>) -> Result<()
     if let Ok(nps) = Nps::from_tally(t) {
         prop_assert!((-100.0..=100.0).contains(&nps.score()));
         if let Some(spec) = spec {
-            for method in [
-                NpsMethod::Wald,
-                NpsMethod::AdjustedWald,
-                NpsMethod::TrinomialT,
-            ] {
+            for method in NPS_METHODS {
                 if let Ok(e) = nps.estimate_with(method, spec) {
                     check_estimate(&e, -100.0, 100.0)?;
                 }

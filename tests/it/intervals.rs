@@ -5,21 +5,7 @@ use cxmetrics::interval::{self, IntervalSpec, NpsMethod, ProportionMethod};
 use cxmetrics::{ConfidenceLevel, Error, Mean, Nps, Scale, Tally, TopBox, plan};
 use proptest::prelude::*;
 
-use crate::assert_close;
-
-const PROPORTION_METHODS: [ProportionMethod; 6] = [
-    ProportionMethod::Wald,
-    ProportionMethod::Wilson,
-    ProportionMethod::WilsonCc,
-    ProportionMethod::AgrestiCoull,
-    ProportionMethod::ClopperPearson,
-    ProportionMethod::Jeffreys,
-];
-const NPS_METHODS: [NpsMethod; 3] = [
-    NpsMethod::Wald,
-    NpsMethod::AdjustedWald,
-    NpsMethod::TrinomialT,
-];
+use crate::{NPS_METHODS, PROPORTION_METHODS, assert_close};
 
 fn level(l: f64) -> ConfidenceLevel {
     ConfidenceLevel::new(l).unwrap()

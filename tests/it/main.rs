@@ -13,6 +13,25 @@ mod segments;
 mod serde;
 mod tally;
 
+use cxmetrics::interval::{NpsMethod, ProportionMethod};
+
+/// Every share interval method.
+pub const PROPORTION_METHODS: [ProportionMethod; 6] = [
+    ProportionMethod::Wald,
+    ProportionMethod::Wilson,
+    ProportionMethod::WilsonCc,
+    ProportionMethod::AgrestiCoull,
+    ProportionMethod::ClopperPearson,
+    ProportionMethod::Jeffreys,
+];
+
+/// Every NPS interval method.
+pub const NPS_METHODS: [NpsMethod; 3] = [
+    NpsMethod::Wald,
+    NpsMethod::AdjustedWald,
+    NpsMethod::TrinomialT,
+];
+
 /// Relative tolerance for every floating-point comparison in the suite.
 pub const REL_TOL: f64 = 1e-9;
 /// Absolute tolerance for expected values within this distance of zero.
