@@ -458,8 +458,13 @@ impl<K: Ord + Clone> Segmented<K> {
 
     /// Records unweighted scores with a parallel slice of keys, all or none:
     /// the fast path. `u8` and `u16` keys with `u8` scores take a dense
-    /// one-pass kernel; other keys are looked up once per run of equal
-    /// keys, so data grouped by key is fast too.
+    /// one-pass kernel (about 10⁹ answers per second); other keys are looked
+    /// up once per run of equal keys, so data grouped by key is fast too.
+    ///
+    /// The keys must be owned (`K: 'static`: strings, integers, tuples,
+    /// enums), which is how the dense kernel recognises `u8` and `u16` keys
+    /// without `unsafe` guesswork. Borrowed keys such as `&'a str` go
+    /// through [`Segmented::extend`].
     ///
     /// # Errors
     ///
