@@ -185,6 +185,8 @@ pub(crate) fn t_quantile_unchecked(p: f64, df: f64) -> f64 {
         2.0 * c / (2.0 * q * (1.0 - q)).sqrt()
     } else if df >= 1e5 {
         cornish_fisher(normal_quantile_unchecked(0.5 + c), df)
+    } else if let Some(t) = t_far_tail(q, df) {
+        t
     } else {
         t_by_newton(c, q, df)
     };
@@ -237,14 +239,35 @@ fn split(p: f64) -> Option<(f64, f64, f64)> {
 /// (P(0 < T < t) · 2, P(|T| > t)) for t ≥ 0: the pair I_y(½, ν/2) and its
 /// complement, each accurate where it is small.
 fn t_split(t: f64, df: f64) -> (f64, f64) {
-    let t2 = t * t;
-    let denom = df + t2;
-    beta_inc(0.5, 0.5 * df, t2 / denom, df / denom)
+    // x = t²/(df + t²), y = df/(df + t²), written through r = df/t² so that
+    // neither overflows for huge t.
+    if t == 0.0 {
+        return (0.0, 1.0);
+    }
+    let r = (df / t) / t;
+    beta_inc(0.5, 0.5 * df, 1.0 / (1.0 + r), r / (1.0 + r))
 }
 
 /// The t density.
 fn t_density(t: f64, df: f64) -> f64 {
-    (-0.5 * df.ln() - ln_beta(0.5, 0.5 * df) - 0.5 * (df + 1.0) * (t * t / df).ln_1p()).exp()
+    // ln(1 + t²/df), without overflow for huge t.
+    let u = t.abs() / df.sqrt();
+    let log_term = if u > 1e150 {
+        2.0 * u.ln()
+    } else {
+        (u * u).ln_1p()
+    };
+    (-0.5 * df.ln() - ln_beta(0.5, 0.5 * df) - 0.5 * (df + 1.0) * log_term).exp()
+}
+
+/// The t quantile of a tail so small that y = ν/(ν + t²) underflows, where
+/// the incomplete beta cannot be evaluated: there
+/// P(T > t) = ½ I_y(ν/2, ½) = y^{ν/2} / (ν B(ν/2, ½)) · (1 + O(y)),
+/// solved for y in logarithms. `None` when y is representable.
+fn t_far_tail(q: f64, df: f64) -> Option<f64> {
+    let a = 0.5 * df;
+    let ln_y = ((2.0 * q).ln() + a.ln() + ln_beta(a, 0.5)) / a;
+    (ln_y < -690.0).then(|| (0.5 * (df.ln() - ln_y)).exp())
 }
 
 /// Solves for t ≥ 0 with P(0 < T < t) = c (when c ≤ q) or P(T > t) = q.
@@ -258,13 +281,31 @@ fn t_by_newton(c: f64, q: f64, df: f64) -> f64 {
         };
         (value, t_density(t, df))
     };
-    let guess = cornish_fisher(normal_quantile_unchecked(0.5 + c), df.max(1.0));
-    // Grow an upper bracket: the tail at `hi` must be below q.
-    let mut hi = (2.0 * guess).max(1.0);
+    // The normal quantile from whichever of c, q is exact, then Cornish–Fisher.
+    let z = if q < c {
+        -normal_quantile_unchecked(q)
+    } else {
+        normal_quantile_unchecked(0.5 + c)
+    };
+    let guess = cornish_fisher(z, df.max(1.0));
+    let guess = if guess.is_finite() && guess > 0.0 {
+        guess
+    } else {
+        1.0
+    };
+    // Bracket the root within a factor of 4: the tail at `hi` is below q,
+    // at `lo` above it (heavy tails make plain Newton from afar crawl).
+    let (mut lo, mut hi) = (0.0, (2.0 * guess).max(1.0));
     while f(hi).0 < 0.0 && hi < f64::MAX / 4.0 {
+        lo = hi;
         hi *= 4.0;
     }
-    solve_increasing(f, 0.0, hi, guess.min(hi))
+    let start = if guess > lo && guess < hi {
+        guess
+    } else {
+        lo.max(hi / 4.0)
+    };
+    solve_increasing(f, lo, hi, start)
 }
 
 /// The Cornish–Fisher expansion of the t quantile in powers of 1/ν
@@ -298,7 +339,7 @@ fn solve_increasing(f: impl Fn(f64) -> (f64, f64), mut lo: f64, mut hi: f64, sta
         let next = if newton > lo && newton < hi && newton.is_finite() {
             newton
         } else if lo > 0.0 && hi / lo > 16.0 {
-            (lo * hi).sqrt()
+            lo.sqrt() * hi.sqrt()
         } else if lo == 0.0 {
             hi / 16.0
         } else {

@@ -41,6 +41,21 @@ for df in DFS:
             add("t_quantile", "mpmath", {"p": p, "df": df}, {"value": t_ppf_mpmath(p, df)})
         else:
             add("t_quantile", "scipy", {"p": p, "df": df}, {"value": float(stats.t.ppf(p, df))})
+def t_ppf_far(p, df):
+    """Extreme t quantiles (fractional df below 1, tails near 1e-300), solved
+    in log space with mpmath at 50 digits."""
+    import mpmath as mp
+    mp.mp.dps = 50
+    p, df = mp.mpf(p), mp.mpf(df)
+    q = min(p, 1 - p)
+    tail = lambda lt: mp.betainc(df / 2, mp.mpf(1) / 2, 0, df / (df + mp.e ** (2 * lt)), regularized=True) / 2
+    lt = mp.findroot(lambda lt: mp.log(tail(lt)) - mp.log(q), mp.mpf(2))
+    return float(mp.e ** lt) * (1 if p > 0.5 else -1)
+
+
+for p, df in [(0.9995, 0.1), (0.9995, 0.01), (0.6, 0.01), (0.975, 0.5), (1e-300, 5), (1e-100, 1.5), (0.999999, 2.5)]:
+    add("t_quantile", "mpmath", {"p": p, "df": df}, {"value": t_ppf_far(p, df)})
+
 for p in PS + [1e-10, 1 - 1e-10, 0.5 + 1e-12]:
     add("normal_quantile", "scipy", {"p": p}, {"value": float(stats.norm.ppf(p))})
 

@@ -202,7 +202,7 @@ proptest! {
         if let Some(spec) = spec_from(level, population) {
             let sizes = [plan::sample_size_proportion(margin, p, spec), plan::sample_size_nps(margin, p, d, spec), plan::sample_size_mean(margin, p, spec)];
             for s in sizes.into_iter().flatten() {
-                prop_assert!(s.n >= 0.0 && s.n_ceil as f64 >= s.n && (s.n_ceil as f64) < s.n + 1.0, "{s:?} margin {margin} p {p} d {d} {spec:?}");
+                prop_assert!(s.n >= 0.0 && s.n_ceil as f64 == s.n.ceil(), "{s:?} margin {margin} p {p} d {d} {spec:?}");
             }
             let margins = [plan::margin_of_error_proportion(n, p, spec), plan::margin_of_error_mean(n, p, spec), plan::margin_of_error_nps(n, p, d, spec)];
             for m in margins.into_iter().flatten() {
