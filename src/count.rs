@@ -195,7 +195,8 @@ fn count_by_table(scores: &[u8], scale: &Scale, counts: &mut [u64]) -> u64 {
 }
 
 /// The error for the first score that is not on the scale. Called only
-/// when a bad score is known to exist.
+/// when a bad score is known to exist (a kernel counted fewer valid scores
+/// than it was given), so the final fallback is unreachable.
 #[cold]
 #[inline(never)]
 pub(crate) fn first_bad(scores: &[u8], scale: &Scale) -> Error {
