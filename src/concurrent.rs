@@ -239,3 +239,15 @@ impl AtomicTally {
             })
     }
 }
+
+/// With the `serde` feature a concurrent tally serializes as its
+/// [`snapshot`](AtomicTally::snapshot): a plain [`Tally`].
+#[cfg(feature = "serde")]
+impl serde::Serialize for AtomicTally {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error as _;
+        self.snapshot()
+            .map_err(S::Error::custom)?
+            .serialize(serializer)
+    }
+}

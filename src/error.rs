@@ -212,6 +212,15 @@ pub enum Error {
     },
 }
 
+/// With the `serde` feature an error serializes as its message, so reports
+/// that carry per-segment results (which may be errors) serialize whole.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 impl Error {
     /// Wraps an element's error with its position in a batch.
     #[cold]

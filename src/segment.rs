@@ -199,6 +199,7 @@ impl Score {
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SegmentScore<K> {
     /// The segment's key.
     pub key: K,
@@ -224,6 +225,7 @@ pub struct SegmentScore<K> {
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct TrendPoint<K> {
     /// The period's key.
     pub key: K,

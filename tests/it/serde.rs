@@ -153,3 +153,23 @@ fn segments_round_trip_and_reject_broken_payloads() {
     broken["segments"][0]["tally"]["counts"][3] = json!(0);
     assert!(serde_json::from_value::<Segmented<String>>(broken).is_err());
 }
+
+#[test]
+fn reports_with_errors_and_live_tallies_serialize() {
+    use cxmetrics::segment::Score;
+    use cxmetrics::{AtomicTally, ConfidenceLevel, Segmented};
+    let mut s = Segmented::new(Scale::NPS);
+    s.extend_scores(&[1u8, 1, 2], &[10u8, 0, 9]).unwrap();
+    let rows = serde_json::to_value(s.scores(Score::nps(), ConfidenceLevel::P95, 2)).unwrap();
+    assert_eq!(rows[0]["estimate"]["Ok"]["value"], 0.0);
+    assert_eq!(
+        rows[1]["estimate"]["Err"],
+        "1 answers, below the minimum of 2 for scoring"
+    );
+    let trend = serde_json::to_value(s.trend(Score::nps(), ConfidenceLevel::P95)).unwrap();
+    assert!(trend[1]["change"].is_object());
+    let live = AtomicTally::new(Scale::NPS);
+    live.extend_scores(&[10u8, 3]).unwrap();
+    let back: Tally = serde_json::from_value(serde_json::to_value(&live).unwrap()).unwrap();
+    assert_eq!(back, live.snapshot().unwrap());
+}
