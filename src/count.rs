@@ -18,6 +18,7 @@
 //! and [`crate::simd`] picks one at run time.
 
 use crate::error::Error;
+use crate::response::valid_weight;
 use crate::scale::{Scale, ScoreValue};
 use crate::tally::Tally;
 
@@ -34,17 +35,6 @@ pub(crate) fn count_generic<S: ScoreValue>(
         }
     }
     Ok(())
-}
-
-/// Whether `x` is a valid weight (finite, at least 0), without branches so
-/// that folds over weights vectorise.
-#[inline(always)]
-#[expect(
-    clippy::manual_range_contains,
-    reason = "`contains` short-circuits; `&` keeps the check branch-free"
-)]
-pub(crate) fn valid_weight(x: f64) -> bool {
-    (x >= 0.0) & (x <= f64::MAX)
 }
 
 /// The portable weighted kernel for any score type.

@@ -48,7 +48,7 @@ impl Weight {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn new(weight: f64) -> Result<Weight, Error> {
-        if weight.is_finite() && weight >= 0.0 {
+        if valid_weight(weight) {
             // Normalise -0.0 to 0.0 so that equal weights compare equal.
             Ok(Weight(weight + 0.0))
         } else {
@@ -68,6 +68,17 @@ impl Weight {
     pub const fn get(self) -> f64 {
         self.0
     }
+}
+
+/// Whether `x` is a valid weight (finite, at least 0), without branches so
+/// that folds over weights vectorise.
+#[inline(always)]
+#[expect(
+    clippy::manual_range_contains,
+    reason = "`contains` short-circuits; `&` keeps the check branch-free"
+)]
+pub(crate) fn valid_weight(x: f64) -> bool {
+    (x >= 0.0) & (x <= f64::MAX)
 }
 
 #[cold]

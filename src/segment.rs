@@ -455,7 +455,7 @@ impl<K: Ord + Clone> Segmented<K> {
         for (i, (key, response)) in responses.into_iter().enumerate() {
             batch.push(key, response).map_err(|e| e.at(i))?;
         }
-        self.merge(&batch)
+        self.absorb(batch)
     }
 
     /// Records unweighted scores with a parallel slice of keys, all or none:
@@ -516,7 +516,7 @@ impl<K: Ord + Clone> Segmented<K> {
             Some(rows) => self.dense_batch(keys, rows)?,
             None => self.generic_batch(keys, scores)?,
         };
-        self.merge(&batch)
+        self.absorb(batch)
     }
 
     /// Turns dense rows (keys as integers) back into keyed tallies, finding
@@ -610,6 +610,36 @@ impl<K: Ord + Clone> Segmented<K> {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn merge(&mut self, other: &Segmented<K>) -> Result<(), Error> {
+        self.check_merge(other)?;
+        for (key, t) in &other.tallies {
+            match self.tallies.get_mut(key) {
+                Some(mine) => mine.apply_merge(t),
+                None => {
+                    self.tallies.insert(key.clone(), t.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Segmented::merge`] for a batch this type built itself: new
+    /// segments are moved in rather than cloned.
+    fn absorb(&mut self, batch: Segmented<K>) -> Result<(), Error> {
+        self.check_merge(&batch)?;
+        for (key, t) in batch.tallies {
+            match self.tallies.get_mut(&key) {
+                Some(mine) => mine.apply_merge(&t),
+                None => {
+                    self.tallies.insert(key, t);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that `other` merges without changing anything on failure:
+    /// same scale, no segment's count past `u64::MAX`.
+    fn check_merge(&self, other: &Segmented<K>) -> Result<(), Error> {
         if other.scale != self.scale {
             return Err(Error::ScaleMismatch {
                 expected: self.scale,
@@ -619,14 +649,6 @@ impl<K: Ord + Clone> Segmented<K> {
         for (key, t) in &other.tallies {
             if let Some(mine) = self.tallies.get(key) {
                 mine.check_merge(t)?;
-            }
-        }
-        for (key, t) in &other.tallies {
-            match self.tallies.get_mut(key) {
-                Some(mine) => mine.apply_merge(t),
-                None => {
-                    self.tallies.insert(key.clone(), t.clone());
-                }
             }
         }
         Ok(())

@@ -145,16 +145,15 @@ impl Nps {
     /// (promoters, detractors, n) as numbers: exact counts when the answers
     /// are unweighted, else shares times the Kish effective sample size.
     pub(crate) fn trinomial(&self) -> (f64, f64, f64) {
-        let n = self.n() as f64;
-        let exact = self.effective_n() == n
-            && self.promoter_share() == self.promoters() as f64 / n
-            && self.detractor_share() == self.detractors() as f64 / n;
-        if exact {
-            (self.promoters() as f64, self.detractors() as f64, n)
-        } else {
-            let m = self.effective_n();
-            (self.promoter_share() * m, self.detractor_share() * m, m)
-        }
+        let ([promoters, detractors], n) = crate::metric::method_counts(
+            self.n(),
+            self.effective_n(),
+            [
+                (self.promoters(), self.promoter_share()),
+                (self.detractors(), self.detractor_share()),
+            ],
+        );
+        (promoters, detractors, n)
     }
 }
 

@@ -139,12 +139,12 @@ impl TopBox {
     /// the answers are unweighted, else the share times the Kish effective
     /// sample size.
     pub(crate) fn binomial(&self) -> (f64, f64) {
-        let n = self.n() as f64;
-        if self.effective_n() == n && self.share() == self.count() as f64 / n {
-            (self.count() as f64, n)
-        } else {
-            (self.share() * self.effective_n(), self.effective_n())
-        }
+        let ([k], n) = crate::metric::method_counts(
+            self.n(),
+            self.effective_n(),
+            [(self.count(), self.share())],
+        );
+        (k, n)
     }
 }
 
