@@ -4,6 +4,7 @@ use crate::error::Error;
 use crate::estimate::{Estimate, Interval};
 use crate::interval::{IntervalSpec, Method, fpc};
 use crate::metric::mean::Mean;
+use crate::unit::Unit;
 
 impl Mean {
     /// The mean with its Student t interval.
@@ -70,6 +71,7 @@ impl Mean {
             method: Method::StudentT,
             n: self.n(),
             effective_n: n_eff,
+            unit: Unit::ScalePoints,
         })
     }
 }

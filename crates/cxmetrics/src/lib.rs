@@ -252,6 +252,7 @@ pub mod segment;
 mod simd;
 mod sum;
 mod tally;
+mod unit;
 
 pub use crate::concurrent::AtomicTally;
 pub use crate::error::Error;
@@ -265,6 +266,7 @@ pub use crate::response::{Response, Weight};
 pub use crate::scale::{Polarity, Rating, Scale, ScoreValue};
 pub use crate::segment::Segmented;
 pub use crate::tally::Tally;
+pub use crate::unit::Unit;
 
 /// Runs the README's code as a doc-test, so it cannot drift.
 #[cfg(doctest)]

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::interval::{ConfidenceLevel, Method};
+use crate::unit::Unit;
 
 /// A confidence interval `[lower, upper]`.
 ///
@@ -105,6 +106,8 @@ pub struct Estimate {
     pub n: u64,
     /// The Kish effective sample size (= `n` when unweighted).
     pub effective_n: f64,
+    /// The unit of `value`, `std_error` and `interval`.
+    pub unit: Unit,
 }
 
 impl fmt::Display for Estimate {
@@ -112,10 +115,15 @@ impl fmt::Display for Estimate {
     /// applies to the value and the bounds.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = f.precision().unwrap_or(1);
+        let (k, u) = (self.unit.display_factor(), self.unit.suffix());
         write!(
             f,
-            "{:.p$} ({} CI {:.p$} to {:.p$}, n = {})",
-            self.value, self.level, self.interval.lower, self.interval.upper, self.n
+            "{:.p$}{u} ({} CI {:.p$}{u} to {:.p$}{u}, n = {})",
+            self.value * k,
+            self.level,
+            self.interval.lower * k,
+            self.interval.upper * k,
+            self.n
         )
     }
 }

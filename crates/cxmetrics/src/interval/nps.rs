@@ -4,6 +4,7 @@ use crate::error::Error;
 use crate::estimate::{Estimate, Interval};
 use crate::interval::{IntervalSpec, Method, NpsMethod, fpc};
 use crate::metric::nps::Nps;
+use crate::unit::Unit;
 
 /// The NPS interval of unweighted bucket counts, in points.
 ///
@@ -139,6 +140,7 @@ impl Nps {
             method: Method::Nps(method),
             n: self.n(),
             effective_n: self.effective_n(),
+            unit: Unit::NpsPoints,
         })
     }
 

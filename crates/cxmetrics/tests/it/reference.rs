@@ -316,7 +316,7 @@ fn run_file(path: &Path) -> Result<usize, Vec<String>> {
 fn every_reference_case_agrees() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
     let mut files: Vec<PathBuf> = vec![data.join("public.json"), data.join("extended.json")];
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/refdata/public.json");
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/refdata/public.json");
     if shared.exists() {
         files.push(shared);
     }

@@ -29,6 +29,7 @@ use crate::interval::proportion::wilson;
 use crate::metric::mean::Mean;
 use crate::metric::nps::Nps;
 use crate::metric::top_box::TopBox;
+use crate::unit::Unit;
 
 /// The result of comparing two independent groups, a − b.
 ///
@@ -65,6 +66,10 @@ pub struct Comparison {
     pub significant: bool,
     /// The test and interval used.
     pub method: ComparisonMethod,
+    /// The unit of `difference`, `std_error` and `interval`: NPS points, a
+    /// share difference (a fraction on −1..=1, displayed in percentage
+    /// points) or scale points.
+    pub unit: Unit,
 }
 
 /// The test (and interval) behind a [`Comparison`].
@@ -124,13 +129,14 @@ impl fmt::Display for Comparison {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = f.precision().unwrap_or(1);
         let stat = if self.df.is_some() { "t" } else { "z" };
+        let (k, u) = (self.unit.display_factor(), self.unit.difference_suffix());
         write!(
             f,
-            "{:+.p$} ({} CI {:+.p$} to {:+.p$}), {stat} = {:.2}, p = {:.3}, {}",
-            self.difference,
+            "{:+.p$}{u} ({} CI {:+.p$}{u} to {:+.p$}{u}), {stat} = {:.2}, p = {:.3}, {}",
+            self.difference * k,
             self.level,
-            self.interval.lower,
-            self.interval.upper,
+            self.interval.lower * k,
+            self.interval.upper * k,
             self.statistic,
             self.p_value,
             if self.significant {
@@ -195,6 +201,7 @@ pub fn nps(a: &Nps, b: &Nps, level: ConfidenceLevel) -> Result<Comparison, Error
         level,
         significant: false,
         method: ComparisonMethod::NpsZ,
+        unit: Unit::NpsPoints,
     }
     .decided())
 }
@@ -311,6 +318,7 @@ pub fn top_box_with(
         level,
         significant: false,
         method: ComparisonMethod::TwoProportionZ(method),
+        unit: Unit::Share,
     }
     .decided())
 }
@@ -383,6 +391,7 @@ pub fn means(a: &Mean, b: &Mean, level: ConfidenceLevel) -> Result<Comparison, E
         level,
         significant: false,
         method: ComparisonMethod::WelchT,
+        unit: Unit::ScalePoints,
     }
     .decided())
 }

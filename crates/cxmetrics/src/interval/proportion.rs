@@ -5,6 +5,7 @@ use crate::error::Error;
 use crate::estimate::{Estimate, Interval};
 use crate::interval::{IntervalSpec, Method, ProportionMethod, fpc};
 use crate::metric::top_box::TopBox;
+use crate::unit::Unit;
 
 /// The interval of `successes` out of `n` unweighted answers.
 ///
@@ -173,6 +174,7 @@ pub(crate) fn share_interval(
         method: Method::Proportion(method),
         n: n_sample,
         effective_n: n,
+        unit: Unit::Share,
     };
     if f == 0.0 {
         return Ok(est);
