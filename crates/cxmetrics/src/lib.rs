@@ -240,6 +240,7 @@
 pub mod compare;
 mod concurrent;
 mod count;
+pub mod design;
 pub mod dist;
 mod error;
 mod estimate;

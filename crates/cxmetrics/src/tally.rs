@@ -726,6 +726,11 @@ impl Tally {
     pub(crate) fn weight_values(&self) -> impl Iterator<Item = f64> + '_ {
         self.weights.iter().map(Sum::value)
     }
+
+    /// The squared-weight sums per point, lowest first.
+    pub(crate) fn weight_squared_values(&self) -> impl Iterator<Item = f64> + '_ {
+        self.weights_sq.iter().map(Sum::value)
+    }
 }
 
 /// Sum of compensated sums, itself compensated.
