@@ -4,6 +4,7 @@ use crate::design::VarianceMethod;
 use crate::error::Error;
 use crate::estimate::{Estimate, Interval};
 use crate::interval::{IntervalSpec, Method, fpc};
+use crate::metric::Metric;
 use crate::metric::mean::Mean;
 use crate::unit::Unit;
 
@@ -79,6 +80,7 @@ impl Mean {
         let se = (variance / n_eff).sqrt() * f;
         let half = level.t(n_eff - 1.0) * se;
         Ok(Estimate {
+            metric: Metric::Mean,
             value: self.mean(),
             std_error: se,
             interval: Interval {
