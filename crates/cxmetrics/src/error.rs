@@ -260,7 +260,7 @@ pub enum Error {
     /// cannot be used: it has no answers, no answers of positive weight,
     /// no population total, or a total but no answers.
     #[error("weighting cell {cell}: {reason}")]
-    InvalidCell {
+    InvalidWeightingCell {
         /// The cell or level, as `Debug` prints it (raking levels are
         /// prefixed with their margin).
         cell: String,

@@ -31,14 +31,14 @@ pub(crate) struct CellSums<K> {
 ///
 /// # Errors
 ///
-/// [`Error::EmptyTally`] without cells; [`Error::InvalidCell`] for a cell
+/// [`Error::EmptyTally`] without cells; [`Error::InvalidWeightingCell`] for a cell
 /// without rated answers or without an answer of positive weight.
 pub(crate) fn collect<K: Ord + Clone + fmt::Debug>(
     segments: &Segmented<K>,
 ) -> Result<(Scale, Vec<CellSums<K>>, i32), Error> {
     let mut raw = Vec::new();
     for (key, tally) in segments.iter() {
-        let cell = |reason| Error::InvalidCell {
+        let cell = |reason| Error::InvalidWeightingCell {
             cell: format!("{key:?}"),
             reason,
         };

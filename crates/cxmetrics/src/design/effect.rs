@@ -33,7 +33,7 @@ use crate::design::VarianceMethod;
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DesignEffects {
     /// The variance method behind the estimate's standard error.
     pub variance: VarianceMethod,

@@ -40,6 +40,7 @@ pub(crate) fn estimate(
     };
     let design = Some(m.effects(VarianceMethod::Linearized));
     let mut est = Estimate {
+        metric: statistic.metric(),
         value: statistic.report(y),
         std_error: se * statistic.se_factor(),
         interval: Interval { lower: y, upper: y },

@@ -66,7 +66,7 @@ pub struct PostStratified<K> {
 ///
 /// # Errors
 ///
-/// [`Error::InvalidCell`] for a cell with no answers, none of positive
+/// [`Error::InvalidWeightingCell`] for a cell with no answers, none of positive
 /// weight, no population total, a total but no answers, or a total given
 /// twice; [`Error::InvalidPopulationTotal`] for a total that is not finite
 /// and above 0; [`Error::EmptyTally`] without cells.
@@ -108,7 +108,7 @@ where
         }
         let cell = format!("{key:?}");
         if population.insert(key, total).is_some() {
-            return Err(Error::InvalidCell {
+            return Err(Error::InvalidWeightingCell {
                 cell,
                 reason: "has two population totals",
             });
@@ -119,14 +119,14 @@ where
     for cell in &cells {
         let total = population
             .remove(&cell.key)
-            .ok_or_else(|| Error::InvalidCell {
+            .ok_or_else(|| Error::InvalidWeightingCell {
                 cell: format!("{:?}", cell.key),
                 reason: "has answers but no population total",
             })?;
         factors.push(total / cell.weight);
     }
     if let Some(key) = population.keys().next() {
-        return Err(Error::InvalidCell {
+        return Err(Error::InvalidWeightingCell {
             cell: format!("{key:?}"),
             reason: "has a population total but no answers",
         });

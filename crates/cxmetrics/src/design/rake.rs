@@ -214,7 +214,7 @@ pub struct Raked<K> {
 ///
 /// [`Error::InvalidArgument`] for a number of margins other than the
 /// key's, a tolerance that is not finite and above 0, or 0 sweeps;
-/// [`Error::InvalidPopulationTotal`]; [`Error::InvalidCell`] for a level
+/// [`Error::InvalidPopulationTotal`]; [`Error::InvalidWeightingCell`] for a level
 /// with no total or with a total but no answers (named `margin m level
 /// …`), a level listed twice, or a cell without an answer of positive
 /// weight; [`Error::InconsistentMargins`] when the margins' grand totals
@@ -368,7 +368,7 @@ fn margin<K: Cell>(
             });
         }
         if levels.insert(level, (*total, Vec::new())).is_some() {
-            return Err(Error::InvalidCell {
+            return Err(Error::InvalidWeightingCell {
                 cell: name(level),
                 reason: "has two population totals",
             });
@@ -383,7 +383,7 @@ fn margin<K: Cell>(
         match levels.get_mut(level) {
             Some((_, members)) => members.push(c),
             None => {
-                return Err(Error::InvalidCell {
+                return Err(Error::InvalidWeightingCell {
                     cell: name(level),
                     reason: "has answers but no population total",
                 });
@@ -393,7 +393,7 @@ fn margin<K: Cell>(
     let mut out = Vec::with_capacity(levels.len());
     for (level, (total, members)) in levels {
         if members.is_empty() {
-            return Err(Error::InvalidCell {
+            return Err(Error::InvalidWeightingCell {
                 cell: name(level),
                 reason: "has a population total but no answers",
             });

@@ -4,6 +4,7 @@ use std::ops::Range;
 
 use crate::error::Error;
 use crate::interval::{NpsMethod, ProportionMethod};
+use crate::metric::Metric;
 use crate::scale::Scale;
 use crate::segment::Score;
 use crate::unit::Unit;
@@ -59,6 +60,15 @@ impl Statistic {
                 _ => -1.0,
             },
             Statistic::Mean { .. } => i as f64,
+        }
+    }
+
+    /// Which score this is.
+    pub(crate) fn metric(&self) -> Metric {
+        match self {
+            Statistic::Share(..) => Metric::TopBox,
+            Statistic::Nps(_) => Metric::Nps,
+            Statistic::Mean { .. } => Metric::Mean,
         }
     }
 

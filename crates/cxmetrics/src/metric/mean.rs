@@ -366,6 +366,9 @@ impl TryFrom<MeanRepr> for Mean {
             population_variance: r.population_variance,
             n: r.n,
             effective_n: r.effective_n,
+            // The design-based moments are not serialized: a deserialized
+            // weighted score has Kish intervals only.
+            design: None,
         })
     }
 }

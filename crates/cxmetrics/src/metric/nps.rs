@@ -545,6 +545,9 @@ impl TryFrom<NpsRepr> for Nps {
             passive_share: r.passive_share,
             detractor_share: r.detractor_share,
             effective_n: r.effective_n,
+            // The design-based moments are not serialized: a deserialized
+            // weighted score has Kish intervals only.
+            design: None,
         };
         check::matches(WHAT, "score", r.score, nps.score())?;
         Ok(nps)

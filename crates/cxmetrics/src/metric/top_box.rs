@@ -304,6 +304,9 @@ impl TryFrom<TopBoxRepr> for TopBox {
             n: r.n,
             share: r.share,
             effective_n: r.effective_n,
+            // The design-based moments are not serialized: a deserialized
+            // weighted score has Kish intervals only.
+            design: None,
         })
     }
 }
