@@ -293,9 +293,11 @@ pub enum Error {
         expected: f64,
     },
 
-    /// Raking stopped at its sweep limit before the weight totals settled.
+    /// Raking stopped at its sweep limit before the weight totals settled,
+    /// or settled where a margin is not met (cells missing from the table
+    /// can make margins unreachable).
     #[error(
-        "raking did not converge in {sweeps} sweeps: margin {margin} is still off its totals by {off} (the last sweep changed the cell totals by {change}, tolerance {tolerance})"
+        "raking failed after {sweeps} sweeps: margin {margin} is off its population totals by {off} (the last sweep changed the cell totals by {change}, tolerance {tolerance})"
     )]
     RakingNotConverged {
         /// The margin farthest from its totals (0 = the first element of

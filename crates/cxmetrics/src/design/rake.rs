@@ -219,7 +219,11 @@ pub struct Raked<K> {
 /// …`), a level listed twice, or a cell without an answer of positive
 /// weight; [`Error::InconsistentMargins`] when the margins' grand totals
 /// differ by more than 10⁻⁶ relative; [`Error::RakingNotConverged`]
-/// (default options only) when the sweeps run out.
+/// (default options only) when the sweeps run out, or when the weights
+/// settle with a margin still missed by more than the tolerance times the
+/// number of cells (a table with empty cells can make margins
+/// unreachable). With [`RakeOptions::r_compatible`] both are reported by
+/// [`Raked::converged`] and [`Raked::margin_error`] instead.
 ///
 /// # References
 ///
@@ -339,8 +343,11 @@ where
         sweeps,
         converged,
     };
-    if !converged && options.strict {
-        let (margin, off) = raked.farthest_margin();
+    let (margin, off) = raked.farthest_margin();
+    // A level's total moves by at most the sum of its cells' changes: a
+    // settled rake meets every margin to the tolerance times the cells.
+    let met = off <= tolerance * raked.cells.len() as f64;
+    if options.strict && !(converged && met) {
         return Err(Error::RakingNotConverged {
             margin,
             sweeps,
@@ -481,6 +488,28 @@ impl<K: Cell> Raked<K> {
     /// ```
     pub fn totals(&self) -> impl Iterator<Item = (&K, f64)> {
         (0..self.cells.len()).map(|i| (&self.cells[i].key, self.cell_total(i)))
+    }
+
+    /// The largest absolute difference between a margin level's raked
+    /// weight total and its population total, and that margin (0 = the
+    /// first element of the key). The last margin holds to rounding; the
+    /// others to about the tolerance when raking converged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::design::{RakeOptions, rake};
+    /// use cxmetrics::{Scale, Segmented};
+    /// let mut s: Segmented<(u8, u8)> = Segmented::new(Scale::CSAT_5);
+    /// s.extend_scores(&[(0, 0), (0, 1), (1, 0), (1, 1)], &[5u8, 4, 2, 3])?;
+    /// let totals = [[(0, 30.0), (1, 70.0)], [(0, 60.0), (1, 40.0)]];
+    /// let (_, off) = rake(&s, &totals, RakeOptions::default())?.margin_error();
+    /// assert!(off < 1e-6);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    #[must_use]
+    pub fn margin_error(&self) -> (usize, f64) {
+        self.farthest_margin()
     }
 
     fn cell_total(&self, i: usize) -> f64 {
