@@ -723,12 +723,12 @@ impl Tally {
     }
 
     /// The weight sums per point, lowest first.
-    pub(crate) fn weight_values(&self) -> impl Iterator<Item = f64> + '_ {
+    pub(crate) fn weight_values(&self) -> impl Iterator<Item = f64> + Clone + '_ {
         self.weights.iter().map(Sum::value)
     }
 
     /// The squared-weight sums per point, lowest first.
-    pub(crate) fn weight_squared_values(&self) -> impl Iterator<Item = f64> + '_ {
+    pub(crate) fn weight_squared_values(&self) -> impl Iterator<Item = f64> + Clone + '_ {
         self.weights_sq.iter().map(Sum::value)
     }
 }

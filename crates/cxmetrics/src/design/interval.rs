@@ -122,6 +122,10 @@ pub(crate) fn estimate(
 fn korn_graubard_n(m: &Moments, v: f64, level: crate::ConfidenceLevel, df: f64) -> f64 {
     let p = m.mean;
     let base = if v > 0.0 { p * (1.0 - p) / v } else { m.kish_n };
+    if m.n == m.n_positive {
+        // No zero weights: the degrees-of-freedom ratio is exactly 1.
+        return base;
+    }
     let ratio = level.t((m.n - 1) as f64) / level.t(df);
     base * ratio * ratio
 }

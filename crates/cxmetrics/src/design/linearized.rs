@@ -2,7 +2,7 @@
 
 use crate::design::effect::DesignEffects;
 use crate::design::statistic::Statistic;
-use crate::design::{PointSums, VarianceMethod, point_sums};
+use crate::design::{PointSums, VarianceMethod, point_sums_iter};
 use crate::error::Error;
 use crate::estimate::Estimate;
 use crate::interval::IntervalSpec;
@@ -129,11 +129,10 @@ impl Moments {
 
     /// The moments of `statistic` over a tally.
     pub(crate) fn of_tally(tally: &Tally, statistic: &Statistic) -> Moments {
-        let (sums, _) = point_sums(tally);
         Moments::of(
-            sums.iter()
+            point_sums_iter(tally)
                 .enumerate()
-                .map(|(i, s)| (*s, statistic.value(i))),
+                .map(|(i, s)| (s, statistic.value(i))),
         )
     }
 

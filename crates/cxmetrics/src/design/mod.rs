@@ -120,7 +120,13 @@ pub(crate) struct PointSums {
 /// Until the tally keeps positive-weight counts, a point counts as
 /// positive exactly when its weight sum is positive.
 pub(crate) fn point_sums(tally: &Tally) -> (Vec<PointSums>, i32) {
-    let sums = tally
+    (point_sums_iter(tally).collect(), 0)
+}
+
+/// [`point_sums`] without collecting, lowest point first (the exponent is
+/// `tally_exponent`).
+pub(crate) fn point_sums_iter(tally: &Tally) -> impl Iterator<Item = PointSums> + Clone + '_ {
+    tally
         .counts()
         .iter()
         .zip(tally.weight_values())
@@ -131,8 +137,11 @@ pub(crate) fn point_sums(tally: &Tally) -> (Vec<PointSums>, i32) {
             weight,
             weight_squared,
         })
-        .collect();
-    (sums, 0)
+}
+
+/// The power of two a tally's weight sums are scaled by.
+pub(crate) fn tally_exponent(_tally: &Tally) -> i32 {
+    0
 }
 
 /// The design-based moments of `statistic` over a tally of weighted
@@ -141,22 +150,18 @@ pub(crate) fn weighted_moments(
     tally: &Tally,
     statistic: &statistic::Statistic,
 ) -> Option<linearized::Moments> {
-    let (sums, exponent) = point_sums(tally);
-    if is_unweighted(&sums, exponent) {
+    let sums = point_sums_iter(tally);
+    if is_unweighted(sums.clone(), tally_exponent(tally)) {
         return None;
     }
     Some(linearized::Moments::of(
-        sums.iter()
-            .enumerate()
-            .map(|(i, s)| (*s, statistic.value(i))),
+        sums.enumerate().map(|(i, s)| (s, statistic.value(i))),
     ))
 }
 
 /// Whether every answer weighs exactly 1 (then the unweighted formulas
 /// apply unchanged).
-pub(crate) fn is_unweighted(sums: &[PointSums], exponent: i32) -> bool {
+pub(crate) fn is_unweighted(mut sums: impl Iterator<Item = PointSums>, exponent: i32) -> bool {
     exponent == 0
-        && sums
-            .iter()
-            .all(|s| s.weight == s.count as f64 && s.weight_squared == s.count as f64)
+        && sums.all(|s| s.weight == s.count as f64 && s.weight_squared == s.count as f64)
 }
