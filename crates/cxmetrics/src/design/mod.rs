@@ -7,7 +7,7 @@
 //! effective sample size, which ignores how the weights relate to the
 //! answers. For any score that is a function g of the scale point, the
 //! with-replacement Taylor linearization (Wolter 2007; Lumley 2010) needs
-//! only the per-point sums a [`Tally`](crate::Tally) keeps:
+//! only the per-point sums a [`Tally`] keeps:
 //!
 //! ```text
 //! ȳ = Σ_x g(x)·W₁(x) / W
@@ -162,6 +162,5 @@ pub(crate) fn weighted_moments(
 /// Whether every answer weighs exactly 1 (then the unweighted formulas
 /// apply unchanged).
 pub(crate) fn is_unweighted(mut sums: impl Iterator<Item = PointSums>, exponent: i32) -> bool {
-    exponent == 0
-        && sums.all(|s| s.weight == s.count as f64 && s.weight_squared == s.count as f64)
+    exponent == 0 && sums.all(|s| s.weight == s.count as f64 && s.weight_squared == s.count as f64)
 }

@@ -259,7 +259,7 @@ impl<K: Ord + Clone + fmt::Debug> PostStratified<K> {
     /// let mut s = Segmented::new(Scale::CSAT_5);
     /// s.extend_scores(&[1u8, 1, 2, 2], &[5u8, 1, 4, 2])?;
     /// let est = post_stratify(&s, [(1, 20.0), (2, 80.0)])?.estimate(Score::Mean, ConfidenceLevel::P90)?;
-    /// assert_eq!(est.value, 0.2 * 3.0 + 0.8 * 3.0);
+    /// assert!((est.value - (0.2 * 3.0 + 0.8 * 3.0)).abs() < 1e-12);
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn estimate(&self, score: Score, spec: impl Into<IntervalSpec>) -> Result<Estimate, Error> {
