@@ -3,6 +3,7 @@
 mod accuracy;
 mod errors;
 mod fuzz;
+mod hardening;
 mod intervals;
 mod properties;
 mod quantile;
