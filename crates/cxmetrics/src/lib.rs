@@ -258,6 +258,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod combine;
 pub mod compare;
 mod concurrent;
 mod count;

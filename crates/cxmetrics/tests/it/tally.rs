@@ -320,3 +320,83 @@ fn tallies_of_different_questions_never_merge() {
     assert_eq!(format!("{:#}", Scale::NPS), "NPS 0..=10");
     assert_eq!(format!("{custom:#}"), "1..=7");
 }
+
+#[test]
+fn tallies_sum_and_collect_by_merging() {
+    let scores = [10u8, 9, 9, 8, 7, 6, 3, 10, 0, 5, 4];
+    let weights = [1.0, 2.5, 0.0, 1.0, 3.0, 0.25, 1.0, 1.0, 2.0, 0.5, 1.5];
+    let mut whole = Tally::new(Scale::NPS);
+    whole.extend_weighted_scores(&scores, &weights).unwrap();
+    for cut in [0, 1, 5, 10, 11] {
+        let mut a = Tally::new(Scale::NPS);
+        a.extend_weighted_scores(&scores[..cut], &weights[..cut])
+            .unwrap();
+        let mut b = Tally::new(Scale::NPS);
+        b.extend_weighted_scores(&scores[cut..], &weights[cut..])
+            .unwrap();
+        let parts = [a, b];
+        let by_ref: Tally = parts.iter().sum::<Result<Tally, _>>().unwrap();
+        assert_eq!(by_ref, whole, "cut {cut}");
+        let collected: Result<Tally, _> = parts.iter().collect();
+        assert_eq!(collected.unwrap(), whole);
+        let by_value: Result<Tally, _> = parts.into_iter().sum();
+        assert_eq!(by_value.unwrap(), whole);
+    }
+    let none: Vec<Tally> = Vec::new();
+    assert!(matches!(
+        none.iter().sum::<Result<Tally, _>>(),
+        Err(Error::InvalidArgument {
+            name: "number of tallies",
+            ..
+        })
+    ));
+    assert!(none.into_iter().collect::<Result<Tally, _>>().is_err());
+    let mixed = [Tally::new(Scale::NPS), Tally::new(Scale::CSAT_5)];
+    assert!(matches!(
+        mixed.iter().sum::<Result<Tally, _>>(),
+        Err(Error::ScaleMismatch { .. })
+    ));
+    let mut full = [0u64; 5];
+    full[4] = u64::MAX;
+    let big = Tally::from_counts(Scale::CSAT_5, &full).unwrap();
+    let one = Tally::from_scores(Scale::CSAT_5, &[1u8]).unwrap();
+    assert!(matches!(
+        [big, one].iter().collect::<Result<Tally, _>>(),
+        Err(Error::CountOverflow { .. })
+    ));
+}
+
+#[test]
+fn counts_with_not_applicable_and_the_unweighted_view() {
+    let t = Tally::from_counts_with_not_applicable(Scale::CSAT_5, &[1, 0, 2, 5, 2], 4).unwrap();
+    let mut expected = Tally::from_counts(Scale::CSAT_5, &[1, 0, 2, 5, 2]).unwrap();
+    for _ in 0..4 {
+        expected.push_not_applicable().unwrap();
+    }
+    assert_eq!(t, expected);
+    assert!(matches!(
+        Tally::from_counts_with_not_applicable(Scale::CSAT_5, &[1, 0, 0, 0, 0], u64::MAX),
+        Err(Error::CountOverflow { .. })
+    ));
+    assert!(matches!(
+        Tally::from_counts_with_not_applicable(Scale::CSAT_5, &[1, 0], 1),
+        Err(Error::LengthMismatch { .. })
+    ));
+    let mut w = Tally::new(Scale::CES_7);
+    w.extend_weighted_scores(&[7u8, 7, 1, 4], &[0.5, 3.0, 0.0, 2.0])
+        .unwrap();
+    w.push_not_applicable().unwrap();
+    let raw = w.unweighted().unwrap();
+    assert_eq!(raw.counts(), w.counts());
+    assert_eq!((raw.n(), raw.not_applicable()), (4, 1));
+    // Every answer weighs 1: the unweighted mean is (7 + 7 + 1 + 4) / 4.
+    assert_eq!(
+        cxmetrics::Mean::from_tally(&raw).unwrap().mean(),
+        19.0 / 4.0
+    );
+    assert_eq!(raw.effective_n(), 4.0);
+    assert_eq!(
+        raw,
+        Tally::from_counts_with_not_applicable(Scale::CES_7, &[1, 0, 0, 1, 0, 0, 2], 1).unwrap()
+    );
+}
