@@ -91,7 +91,7 @@ pub enum Error {
     /// Two values that must share a scale do not: merging tallies of
     /// different scales, pushing a rating of another scale, or asking for
     /// NPS on a scale that is not 0..=10.
-    #[error("scale mismatch: expected {expected}, got {actual}")]
+    #[error("scale mismatch: expected {expected:#}, got {actual:#}")]
     ScaleMismatch {
         /// The scale required.
         expected: Scale,
