@@ -2,18 +2,24 @@
 //!
 //! Each function takes the scores of two independent samples (two
 //! periods, two channels …) and returns a [`Comparison`]: the difference
-//! a − b, its interval, the test statistic, the two-sided p-value and
-//! whether the difference is significant at the chosen level.
+//! **a − b** (first argument minus second), its interval, the test
+//! statistic, the two-sided p-value and whether the difference is
+//! significant at the chosen level. For the change from one period to the
+//! next, pass the later period first.
+//!
+//! Intervals are clipped to the range a difference can take: ±200 NPS
+//! points, ±1 for shares (±100 percentage points); differences of means
+//! are not clipped.
 //!
 //! # Example
 //!
 //! ```
 //! use cxmetrics::{ConfidenceLevel, Nps, compare};
 //!
-//! let march = Nps::from_counts(200, 100, 100)?;
-//! let april = Nps::from_counts(150, 150, 100)?;
-//! let c = compare::nps(&march, &april, ConfidenceLevel::P90)?;
-//! assert_eq!(c.difference, 12.5);
+//! let march = Nps::from_counts(200, 100, 100)?; // NPS 25.0
+//! let april = Nps::from_counts(150, 150, 100)?; // NPS 12.5
+//! let c = compare::nps(&april, &march, ConfidenceLevel::P90)?; // April − March
+//! assert_eq!(c.difference, -12.5);
 //! assert!(c.significant); // p ≈ 0.028 < 0.10
 //! # Ok::<(), cxmetrics::Error>(())
 //! ```
@@ -48,12 +54,13 @@ use crate::unit::Unit;
 pub struct Comparison {
     /// Which score was compared (NPS, a top-box share, a mean).
     pub metric: Metric,
-    /// The difference a − b, in the scores' units (NPS points, share
-    /// fractions, scale points).
+    /// The difference a − b (first argument minus second), in the scores'
+    /// units (NPS points, share fractions, scale points).
     pub difference: f64,
     /// The (unpooled) standard error of the difference.
     pub std_error: f64,
-    /// The confidence interval of the difference.
+    /// The confidence interval of the difference, clipped to the range a
+    /// difference can take (±200 NPS points, ±1 for shares).
     pub interval: Interval,
     /// The test statistic (z, or t for means).
     pub statistic: f64,
@@ -163,7 +170,8 @@ impl Comparison {
     }
 }
 
-/// Compares two Net Promoter Scores from independent samples, in points.
+/// Compares two Net Promoter Scores from independent samples: a − b, in
+/// NPS points on −200..=200.
 ///
 /// # Formula
 ///
@@ -173,12 +181,27 @@ impl Comparison {
 /// z = Δ/se,  p = 2(1 − Φ(|z|)),  interval Δ ± z_{1−α/2}·se     (× 100)
 /// ```
 ///
-/// Weighted samples use their Kish effective sizes.
+/// The interval is clipped to −200..=200, the range of a difference of two
+/// scores on −100..=100. Weighted samples use their Kish effective sizes.
 ///
 /// # Errors
 ///
 /// [`Error::ZeroVariance`] when both groups have zero variance (every
 /// answer in one bucket), which leaves the test undefined.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{ConfidenceLevel, Nps, compare};
+/// let all_promoters = Nps::from_counts(2, 0, 0)?;
+/// let all_detractors = Nps::from_counts(0, 0, 2)?;
+/// let one_each = Nps::from_counts(1, 0, 1)?;
+/// let c = compare::nps(&all_promoters, &one_each, ConfidenceLevel::P99)?;
+/// assert_eq!(c.difference, 100.0);
+/// assert!(c.interval.upper <= 200.0); // clipped
+/// assert!(compare::nps(&all_promoters, &all_detractors, ConfidenceLevel::P95).is_err()); // zero variance
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
 pub fn nps(a: &Nps, b: &Nps, level: ConfidenceLevel) -> Result<Comparison, Error> {
     let var = |x: &Nps| {
         let (pr, de, n) = x.trinomial();
@@ -214,8 +237,9 @@ pub fn nps(a: &Nps, b: &Nps, level: ConfidenceLevel) -> Result<Comparison, Error
     .decided())
 }
 
-/// Compares two top-box (or bottom-box) shares with the pooled z test and
-/// Newcombe's hybrid score interval (the recommended default).
+/// Compares two top-box (or bottom-box) shares, a − b, with the pooled z
+/// test and Newcombe's hybrid score interval (the recommended default);
+/// the interval is clipped to −1..=1.
 ///
 /// # Errors
 ///
@@ -237,8 +261,9 @@ pub fn top_box(a: &TopBox, b: &TopBox, level: ConfidenceLevel) -> Result<Compari
     top_box_with(a, b, DifferenceMethod::default(), level)
 }
 
-/// Compares two shares: the pooled two-proportion z test, with the
-/// interval of the difference by `method`.
+/// Compares two shares, a − b: the pooled two-proportion z test, with the
+/// interval of the difference by `method`, clipped to −1..=1 (±100
+/// percentage points).
 ///
 /// # Formula
 ///
@@ -272,7 +297,7 @@ pub fn top_box_with(
     if a.scale() != b.scale() || a.points() != b.points() {
         let describe = |t: &TopBox| {
             format!(
-                "the share of {}..={} on {}",
+                "the share of {}..={} on {:#}",
                 t.points().start(),
                 t.points().end(),
                 t.scale()
@@ -332,7 +357,8 @@ pub fn top_box_with(
     .decided())
 }
 
-/// Compares two mean ratings with Welch's unequal-variance t test.
+/// Compares two mean ratings, a − b, with Welch's unequal-variance t test
+/// (the interval is not clipped).
 ///
 /// # Formula
 ///

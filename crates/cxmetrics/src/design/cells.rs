@@ -74,10 +74,13 @@ pub(crate) fn collect<K: Ord + Clone + fmt::Debug>(
     Ok((segments.scale(), cells, common))
 }
 
-/// 2^e as a float (0 below the subnormal range, infinite above the
-/// largest finite).
+/// 2^e as a float, exact whenever it is representable (0 below the
+/// subnormal range, infinite above the largest finite).
 pub(crate) fn pow2(e: i32) -> f64 {
-    2f64.powi(e)
+    // Two steps, so that 2^e is exact across the whole exponent range
+    // (a single powi overflows its intermediate for |e| > 1023).
+    let half = e / 2;
+    2f64.powi(half) * 2f64.powi(e - half)
 }
 
 /// The moments of `statistic` when cell c's weights are multiplied by
@@ -88,16 +91,18 @@ pub(crate) fn calibrated_moments<K>(
     factors: &[f64],
     statistic: &Statistic,
 ) -> Moments {
-    Moments::of(cells.iter().zip(factors).flat_map(|(cell, &f)| {
-        cell.points.iter().enumerate().map(move |(i, p)| {
-            (
-                PointSums {
-                    weight: p.weight * f,
-                    weight_squared: p.weight_squared * f * f,
-                    ..*p
-                },
-                statistic.value(i),
-            )
+    Moments::of(|| {
+        cells.iter().zip(factors).flat_map(|(cell, &f)| {
+            cell.points.iter().enumerate().map(move |(i, p)| {
+                (
+                    PointSums {
+                        weight: p.weight * f,
+                        weight_squared: p.weight_squared * f * f,
+                        ..*p
+                    },
+                    statistic.value(i),
+                )
+            })
         })
-    }))
+    })
 }

@@ -2,7 +2,7 @@
 
 use crate::design::effect::DesignEffects;
 use crate::design::statistic::Statistic;
-use crate::design::{PointSums, VarianceMethod, point_sums_iter};
+use crate::design::{PointSums, VarianceMethod};
 use crate::error::Error;
 use crate::estimate::Estimate;
 use crate::interval::IntervalSpec;
@@ -46,17 +46,18 @@ impl Moments {
     /// v_srs = [Σ S1 (g − ȳ)² / W] / (n₊ − 1),   deff = V / v_srs
     /// ```
     ///
-    /// The caller guarantees W > 0.
-    pub(crate) fn of<I>(items: I) -> Moments
+    /// `items` is called twice (two passes). The caller guarantees W > 0.
+    pub(crate) fn of<I, F>(items: F) -> Moments
     where
-        I: Iterator<Item = (PointSums, f64)> + Clone,
+        F: Fn() -> I,
+        I: Iterator<Item = (PointSums, f64)>,
     {
         let (mut n, mut n_positive) = (0u64, 0u64);
         let (mut w, mut w2, mut wy, mut pos, mut neg) = (0.0, 0.0, 0.0, 0.0, 0.0);
         // The single value of g among positive-weight answers, if single.
         let mut only: Option<f64> = None;
         let mut constant = true;
-        for (s, g) in items.clone() {
+        for (s, g) in items() {
             n = n.saturating_add(s.count);
             n_positive = n_positive.saturating_add(s.positive);
             w += s.weight;
@@ -94,7 +95,7 @@ impl Moments {
         }
         let mean = wy / w;
         let (mut ss1, mut ss2) = (0.0, 0.0);
-        for (s, g) in items {
+        for (s, g) in items() {
             let d = g - mean;
             ss1 += s.weight * d * d;
             ss2 += s.weight_squared * d * d;
@@ -129,11 +130,12 @@ impl Moments {
 
     /// The moments of `statistic` over a tally.
     pub(crate) fn of_tally(tally: &Tally, statistic: &Statistic) -> Moments {
-        Moments::of(
-            point_sums_iter(tally)
+        Moments::of(|| {
+            tally
+                .point_sums()
                 .enumerate()
-                .map(|(i, s)| (s, statistic.value(i))),
-        )
+                .map(|(i, s)| (s, statistic.value(i)))
+        })
     }
 
     /// The design effects of an estimate made with `variance`.

@@ -103,45 +103,12 @@ pub enum VarianceMethod {
     Kish,
 }
 
-/// One scale point's sums, lowest point first: the number of answers, how
-/// many had a positive weight, Σw and Σw² (scaled by the tally's common
-/// power of two, see [`point_sums`]).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) struct PointSums {
-    pub(crate) count: u64,
-    pub(crate) positive: u64,
-    pub(crate) weight: f64,
-    pub(crate) weight_squared: f64,
-}
+pub(crate) use crate::tally::PointSums;
 
 /// The per-point sums of a tally and the power of two e its weights are
 /// scaled by (weight = Σw·2^−e).
-///
-/// Until the tally keeps positive-weight counts, a point counts as
-/// positive exactly when its weight sum is positive.
 pub(crate) fn point_sums(tally: &Tally) -> (Vec<PointSums>, i32) {
-    (point_sums_iter(tally).collect(), 0)
-}
-
-/// [`point_sums`] without collecting, lowest point first (the exponent is
-/// `tally_exponent`).
-pub(crate) fn point_sums_iter(tally: &Tally) -> impl Iterator<Item = PointSums> + Clone + '_ {
-    tally
-        .counts()
-        .iter()
-        .zip(tally.weight_values())
-        .zip(tally.weight_squared_values())
-        .map(|((&count, weight), weight_squared)| PointSums {
-            count,
-            positive: if weight > 0.0 { count } else { 0 },
-            weight,
-            weight_squared,
-        })
-}
-
-/// The power of two a tally's weight sums are scaled by.
-pub(crate) fn tally_exponent(_tally: &Tally) -> i32 {
-    0
+    (tally.point_sums().collect(), tally.weight_exponent())
 }
 
 /// The design-based moments of `statistic` over a tally of weighted
@@ -150,13 +117,10 @@ pub(crate) fn weighted_moments(
     tally: &Tally,
     statistic: &statistic::Statistic,
 ) -> Option<linearized::Moments> {
-    let sums = point_sums_iter(tally);
-    if is_unweighted(sums.clone(), tally_exponent(tally)) {
+    if is_unweighted(tally.point_sums(), tally.weight_exponent()) {
         return None;
     }
-    Some(linearized::Moments::of(
-        sums.enumerate().map(|(i, s)| (s, statistic.value(i))),
-    ))
+    Some(linearized::Moments::of_tally(tally, statistic))
 }
 
 /// Whether every answer weighs exactly 1 (then the unweighted formulas

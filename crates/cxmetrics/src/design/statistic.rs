@@ -34,7 +34,17 @@ impl Statistic {
             Score::TopBox(k, method) => Statistic::Share(scale.best_indices(k)?, method),
             Score::BottomBox(k, method) => Statistic::Share(scale.worst_indices(k)?, method),
             Score::Nps(method) => {
-                if scale != Scale::NPS {
+                // As `Nps::from_tally`: 0..=10, higher is better, asked as
+                // NPS or unlabelled.
+                let nps_points = scale.lowest() == 0
+                    && scale.highest() == 10
+                    && scale.polarity() == crate::scale::Polarity::HigherIsBetter;
+                if !nps_points
+                    || !matches!(
+                        scale.question(),
+                        crate::scale::Question::Nps | crate::scale::Question::Other
+                    )
+                {
                     return Err(Error::ScaleMismatch {
                         expected: Scale::NPS,
                         actual: scale,

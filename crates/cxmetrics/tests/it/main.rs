@@ -4,6 +4,7 @@ mod accuracy;
 mod design;
 mod errors;
 mod fuzz;
+mod hardening;
 mod input;
 mod intervals;
 mod properties;
