@@ -79,7 +79,7 @@ pub(crate) fn estimate(
                 }
             };
         }
-        Statistic::Nps(method) => {
+        Statistic::Nps(method) | Statistic::Net { method, .. } => {
             est.method = Method::Nps(method);
             let crit = match method {
                 NpsMethod::Wald => level.z(),

@@ -5,7 +5,7 @@ use crate::design::statistic::Statistic;
 use crate::design::{PointSums, VarianceMethod};
 use crate::error::Error;
 use crate::estimate::Estimate;
-use crate::interval::IntervalSpec;
+use crate::interval::{IntervalSpec, NpsMethod};
 use crate::segment::Score;
 use crate::tally::Tally;
 
@@ -35,6 +35,9 @@ pub(crate) struct Moments {
     pub(crate) n_positive: u64,
     /// Kish's effective sample size W²/Σw².
     pub(crate) kish_n: f64,
+    /// Every positive-weight answer has the same g: every variance is
+    /// exactly 0.
+    pub(crate) constant: bool,
 }
 
 impl Moments {
@@ -91,6 +94,7 @@ impl Moments {
                 n,
                 n_positive,
                 kish_n,
+                constant,
             };
         }
         let mean = wy / w;
@@ -113,14 +117,21 @@ impl Moments {
             n,
             n_positive,
             kish_n,
+            constant,
         }
         .with_variance(variance)
     }
 
     /// The same moments with another variance of ȳ (a calibrated one), and
     /// the design effect it implies.
+    /// With every positive-weight answer at the same g the variance stays
+    /// exactly 0 (a calibrated formula would leave rounding noise).
     pub(crate) fn with_variance(mut self, variance: Option<f64>) -> Moments {
-        self.variance = variance;
+        self.variance = if self.constant {
+            variance.map(|_| 0.0)
+        } else {
+            variance
+        };
         self.design_effect = match (variance, self.srs_variance) {
             (Some(v), Some(srs)) => Some(v / srs),
             _ => None,
@@ -227,6 +238,56 @@ impl Linearized {
     pub fn from_tally(tally: &Tally, score: Score) -> Result<Linearized, Error> {
         let statistic = Statistic::of(score, tally.scale())?;
         tally.require_scorable()?;
+        Ok(Linearized {
+            moments: Moments::of_tally(tally, &statistic),
+            statistic,
+        })
+    }
+
+    /// The linearized summary of a net score over a tally: the share of
+    /// the best `top` points minus that of the worst `bottom` points, in
+    /// points on −100..=100 (see [`NetScore`](crate::NetScore)), with NPS's
+    /// interval methods (`method`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidBox`] when `top` or `bottom` is 0 or they overlap;
+    /// [`Error::EmptyTally`]; [`Error::ZeroTotalWeight`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::design::Linearized;
+    /// use cxmetrics::interval::NpsMethod;
+    /// use cxmetrics::{ConfidenceLevel, Scale, Tally};
+    /// let mut t = Tally::new(Scale::CES_7);
+    /// t.extend_weighted_scores(&[7u8, 6, 5, 4, 2], &[1.0, 1.0, 1.0, 1.0, 2.0])?;
+    /// let net = Linearized::from_net_score(&t, 3, 3, NpsMethod::Wald)?;
+    /// assert!((net.value() - 100.0 * (3.0 - 2.0) / 6.0).abs() < 1e-12);
+    /// assert!(net.estimate(ConfidenceLevel::P95)?.interval.contains(net.value()));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn from_net_score(
+        tally: &Tally,
+        top: u32,
+        bottom: u32,
+        method: NpsMethod,
+    ) -> Result<Linearized, Error> {
+        let scale = tally.scale();
+        let best = scale.best_indices(top)?;
+        let worst = scale.worst_indices(bottom)?;
+        if u64::from(top) + u64::from(bottom) > scale.len() as u64 {
+            return Err(Error::InvalidBox {
+                k: top.saturating_add(bottom),
+                points: scale.len() as u32,
+            });
+        }
+        tally.require_scorable()?;
+        let statistic = Statistic::Net {
+            best,
+            worst,
+            method,
+        };
         Ok(Linearized {
             moments: Moments::of_tally(tally, &statistic),
             statistic,

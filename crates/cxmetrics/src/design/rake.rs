@@ -58,14 +58,18 @@ tuple_cell!(4; 0, 1, 2, 3);
 ///
 /// Each sweep post-stratifies to every margin in turn; raking stops when
 /// no cell's weight total moved by ε or more in a sweep, ε = `epsilon`
-/// when `epsilon ≥ 1` (an absolute weight total) and `epsilon` × the
-/// initial weight total otherwise (R `rake`'s rule).
+/// when `epsilon ≥ 1` (an absolute weight total) and otherwise `epsilon`
+/// times a total:
 ///
-/// - [`RakeOptions::default`]: ε = 10⁻¹⁰ of the weight total, up to 1,000
-///   sweeps, and [`Error::RakingNotConverged`] if that is not enough.
-/// - [`RakeOptions::r_compatible`]: R's defaults (`maxit = 10`,
-///   `epsilon = 1`) and R's behaviour at the limit: keep the weights of
-///   the last sweep (R warns); [`Raked::converged`] says whether it did.
+/// - [`RakeOptions::default`]: ε = 10⁻¹⁰ of the population total (so the
+///   result does not depend on the scale of the sampling weights), up to
+///   1,000 sweeps, and [`Error::RakingNotConverged`] if that is not
+///   enough or a margin is still missed.
+/// - [`RakeOptions::r_compatible`]: R `rake`'s rule and defaults
+///   (`maxit = 10`, `epsilon = 1`; a relative `epsilon` multiplies the
+///   *initial* weight total) and R's behaviour at the limit: keep the
+///   weights of the last sweep (R warns); [`Raked::converged`] and
+///   [`Raked::margin_error`] say how it ended.
 ///
 /// # Example
 ///
@@ -127,7 +131,8 @@ impl RakeOptions {
     }
 
     /// Sets the tolerance (R's `epsilon`): absolute when at least 1,
-    /// relative to the initial weight total below 1.
+    /// relative below 1 (to the population total by default, to the
+    /// initial weight total in the R-compatible mode).
     ///
     /// # Example
     ///
@@ -304,7 +309,10 @@ where
     let initial: Vec<f64> = cells.iter().map(|c| c.weight * scale_up).collect();
     let tolerance = if options.epsilon >= 1.0 {
         options.epsilon
+    } else if options.strict {
+        options.epsilon * expected
     } else {
+        // R: epsilon × sum(weights(design)), the initial weights.
         options.epsilon * initial.iter().sum::<f64>()
     };
     let mut factors = vec![1.0; cells.len()];

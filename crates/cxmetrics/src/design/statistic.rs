@@ -18,6 +18,16 @@ pub(crate) enum Statistic {
     Share(Range<usize>, ProportionMethod),
     /// +1 for 9–10, −1 for 0–6 on [`Scale::NPS`].
     Nps(NpsMethod),
+    /// +1 in the best points, −1 in the worst (indices), 0 between: a net
+    /// score, with NPS's interval methods.
+    Net {
+        /// The best points.
+        best: Range<usize>,
+        /// The worst points.
+        worst: Range<usize>,
+        /// The interval method.
+        method: NpsMethod,
+    },
     /// The point's offset from the scale's lowest point.
     Mean {
         /// The scale's lowest point, added back to the mean.
@@ -69,6 +79,15 @@ impl Statistic {
                 7 | 8 => 0.0,
                 _ => -1.0,
             },
+            Statistic::Net { best, worst, .. } => {
+                if best.contains(&i) {
+                    1.0
+                } else if worst.contains(&i) {
+                    -1.0
+                } else {
+                    0.0
+                }
+            }
             Statistic::Mean { .. } => i as f64,
         }
     }
@@ -78,6 +97,7 @@ impl Statistic {
         match self {
             Statistic::Share(..) => Metric::TopBox,
             Statistic::Nps(_) => Metric::Nps,
+            Statistic::Net { .. } => Metric::NetScore,
             Statistic::Mean { .. } => Metric::Mean,
         }
     }
@@ -86,7 +106,7 @@ impl Statistic {
     pub(crate) fn unit(&self) -> Unit {
         match self {
             Statistic::Share(..) => Unit::Share,
-            Statistic::Nps(_) => Unit::NpsPoints,
+            Statistic::Nps(_) | Statistic::Net { .. } => Unit::NpsPoints,
             Statistic::Mean { .. } => Unit::ScalePoints,
         }
     }
@@ -97,7 +117,7 @@ impl Statistic {
     pub(crate) fn report(&self, mean_of_g: f64) -> f64 {
         match self {
             Statistic::Share(..) => mean_of_g,
-            Statistic::Nps(_) => 100.0 * mean_of_g,
+            Statistic::Nps(_) | Statistic::Net { .. } => 100.0 * mean_of_g,
             Statistic::Mean { lowest, .. } => lowest + mean_of_g,
         }
     }
@@ -106,7 +126,7 @@ impl Statistic {
     /// reported value.
     pub(crate) fn se_factor(&self) -> f64 {
         match self {
-            Statistic::Nps(_) => 100.0,
+            Statistic::Nps(_) | Statistic::Net { .. } => 100.0,
             Statistic::Share(..) | Statistic::Mean { .. } => 1.0,
         }
     }

@@ -268,6 +268,63 @@ proptest! {
     }
 }
 
+proptest! {
+    #[test]
+    fn net_score_variance_matches_the_respondent_level_formula(a in answers(2)) {
+        // CSAT 1–5: top-2 (4, 5) minus bottom-2 (1, 2).
+        let a = on(Scale::CSAT_5, &a);
+        let lin = Linearized::from_net_score(&tally(Scale::CSAT_5, &a), 2, 2, NpsMethod::Wald).unwrap();
+        let net = |x: i32| if x >= 4 { 1.0 } else if x <= 2 { -1.0 } else { 0.0 };
+        let w: f64 = a.iter().map(|p| p.1).sum();
+        let mean = a.iter().map(|&(x, wi)| wi * net(x)).sum::<f64>() / w;
+        let z: Vec<f64> = a.iter().map(|&(x, wi)| wi * (net(x) - mean) / w).collect();
+        let n = z.len() as f64;
+        let zbar = z.iter().sum::<f64>() / n;
+        let v = n / (n - 1.0) * z.iter().map(|zi| (zi - zbar).powi(2)).sum::<f64>();
+        assert_close(lin.value(), 100.0 * mean, "net score");
+        assert_close(lin.std_error().unwrap(), 100.0 * v.sqrt(), "se");
+    }
+
+    #[test]
+    fn calibration_does_not_depend_on_the_scale_of_the_weights(
+        a in answers(8), mut keys in prop::collection::vec((0u8..3, 0u8..2), 60),
+        c in prop_oneof![Just(1e-300), Just(1e300), 1e-3f64..1e3]
+    ) {
+        for (i, key) in keys.iter_mut().take(6).enumerate() {
+            *key = ((i / 2) as u8, (i % 2) as u8);
+        }
+        let (scale, score) = (Scale::NPS, Score::Nps(NpsMethod::Wald));
+        let build = |factor: f64| {
+            let mut cells: Segmented<(u8, u8)> = Segmented::new(scale);
+            for (&(x, w), &key) in a.iter().zip(&keys) {
+                push(&mut cells, key, x, w * factor);
+            }
+            cells
+        };
+        let (one, scaled) = (build(1.0), build(c));
+        let rows = [(0u8, 300.0), (1, 300.0), (2, 400.0)];
+        let cols = [(0u8, 450.0), (1, 550.0)];
+        let r1 = rake(&one, &[&rows[..], &cols[..]], RakeOptions::default()).unwrap();
+        let r2 = rake(&scaled, &[&rows[..], &cols[..]], RakeOptions::default()).unwrap();
+        let (l1, l2) = (r1.linearized(score).unwrap(), r2.linearized(score).unwrap());
+        assert_close(l2.value(), l1.value(), "raked estimate");
+        // A score the margins determine has a raked se of 0 up to the
+        // residual of R's ten projection passes (~1e-11 of the scale):
+        // compare with the project's 1e-12 absolute floor, in fractions.
+        let (a1, a2) = (l1.std_error().unwrap() / 100.0, l2.std_error().unwrap() / 100.0);
+        prop_assert!((a2 - a1).abs() <= f64::max(1e-9 * a1, 1e-12), "raked se {a2} vs {a1}");
+        for ((k1, t1), (k2, t2)) in r1.totals().zip(r2.totals()) {
+            assert_eq!(k1, k2);
+            assert_close(t2, t1, "raked total");
+        }
+        let totals: Vec<((u8, u8), f64)> = one.iter().map(|(&k, _)| (k, 100.0 + f64::from(k.0 + k.1))).collect();
+        let p1 = post_stratify(&one, totals.iter().copied()).unwrap().linearized(score).unwrap();
+        let p2 = post_stratify(&scaled, totals.iter().copied()).unwrap().linearized(score).unwrap();
+        assert_close(p2.value(), p1.value(), "post-stratified estimate");
+        assert_close(p2.std_error().unwrap(), p1.std_error().unwrap(), "post-stratified se");
+    }
+}
+
 #[test]
 fn unweighted_estimates_are_unchanged_by_the_variance_method() {
     let t = Tally::from_scores(Scale::NPS, &[10u8, 9, 9, 8, 6, 3, 10, 7]).unwrap();
