@@ -166,6 +166,16 @@ fn differences_display_in_their_units() {
 }
 
 #[test]
+fn tiny_p_values_read_as_below_a_thousandth() {
+    let a = Nps::from_counts(900, 0, 100).unwrap();
+    let b = Nps::from_counts(100, 0, 900).unwrap();
+    let c = compare::nps(&a, &b, ConfidenceLevel::P95).unwrap();
+    assert!(c.p_value < 1e-100);
+    assert!(c.to_string().starts_with("+160.0 points (95% CI "), "{c}");
+    assert!(c.to_string().ends_with(", p < 0.001, significant"), "{c}");
+}
+
+#[test]
 fn metrics_and_units_have_names() {
     assert_eq!(Metric::Nps.to_string(), "NPS");
     assert_eq!(Metric::NetScore.to_string(), "net score");
