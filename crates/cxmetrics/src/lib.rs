@@ -291,7 +291,7 @@ pub use crate::metric::top_box::TopBox;
 pub use crate::response::{Response, Weight};
 pub use crate::scale::{Polarity, Question, Rating, Scale, ScoreValue};
 pub use crate::segment::Segmented;
-pub use crate::tally::Tally;
+pub use crate::tally::{PointSums, Tally};
 pub use crate::unit::{Margin, Unit};
 
 /// Runs the README's code as a doc-test, so it cannot drift.

@@ -80,7 +80,7 @@ impl Nps {
             });
         }
         tally.require_scorable()?;
-        let total = tally.total_weight();
+        let total = tally.scaled_total_weight();
         let (promoters, wp) = tally.sum_range(9..11);
         let (passives, wa) = tally.sum_range(7..9);
         let (detractors, wd) = tally.sum_range(0..7);
@@ -369,7 +369,7 @@ impl NetScore {
             });
         }
         tally.require_scorable()?;
-        let total = tally.total_weight();
+        let total = tally.scaled_total_weight();
         Ok(NetScore {
             top_share: tally.sum_range(best).1 / total,
             bottom_share: tally.sum_range(worst).1 / total,

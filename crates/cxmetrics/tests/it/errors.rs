@@ -156,6 +156,15 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
                 .unwrap_err(),
             vec!["±5.0%", "scale points"],
         ),
+        (
+            {
+                let mut t = Tally::new(csat);
+                t.extend_weighted_scores(&[5u8, 1], &[1e308, 1e308])
+                    .unwrap();
+                t.total_weight().unwrap_err()
+            },
+            vec!["total weight", "2^1023", "point_sums"],
+        ),
     ];
     #[cfg(feature = "serde")]
     v.push((

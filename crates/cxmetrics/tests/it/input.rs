@@ -312,7 +312,7 @@ fn reports_record_keyed_weighted_rows_and_merge() {
     assert_eq!(report.rows_rejected_for(RejectCause::BadWeight), [4, 6]);
     assert_eq!(report.rows_rejected_for(RejectCause::NotANumber), [5]);
     assert_eq!(seg.get(&"web").unwrap().n(), 2);
-    assert_eq!(seg.get(&"web").unwrap().total_weight(), 3.0);
+    assert_eq!(seg.get(&"web").unwrap().total_weight(), Ok(3.0));
     assert_eq!(seg.get(&"app").unwrap().not_applicable(), 1);
     // Errors from the numeric path are classified too.
     assert!(

@@ -4,6 +4,7 @@ mod accuracy;
 mod errors;
 mod fuzz;
 mod input;
+mod hardening;
 mod intervals;
 mod properties;
 mod quantile;

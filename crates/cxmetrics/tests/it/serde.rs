@@ -19,8 +19,10 @@ fn tally_json_is_plain_and_round_trips() {
         json!({
             "scale": {"lowest": 1, "highest": 5, "polarity": "higher_is_better", "question": "csat"},
             "counts": [1, 0, 0, 2, 1],
+            "positive": [1, 0, 0, 2, 1],
             "weights": [0.5, 0.0, 0.0, 2.0, 1.0],
             "weights_squared": [0.25, 0.0, 0.0, 2.0, 1.0],
+            "weight_exponent": 0,
             "not_applicable": 1
         })
     );

@@ -210,10 +210,10 @@ fn responses_count_weights_and_not_applicable() {
     )
     .unwrap();
     assert_eq!((t.n(), t.not_applicable(), t.len()), (3, 1, 4));
-    assert_eq!(t.weight(5), Some(2.0));
-    assert_eq!(t.weight(4), Some(0.5));
-    assert_eq!(t.total_weight(), 2.5);
-    assert_eq!(t.total_weight_squared(), 2.25);
+    assert_eq!(t.weight(5), Ok(2.0));
+    assert_eq!(t.weight(4), Ok(0.5));
+    assert_eq!(t.total_weight(), Ok(2.5));
+    assert_eq!(t.total_weight_squared(), Ok(2.25));
     assert_eq!(Response::NotApplicable.rating(), None);
 }
 
@@ -280,7 +280,7 @@ fn counts_never_overflow_silently() {
 fn effective_n_is_n_when_unweighted() {
     let t = Tally::from_scores(Scale::NPS, &vec![5u8; 12345]).unwrap();
     assert_eq!(t.effective_n(), 12345.0);
-    assert_eq!(t.total_weight(), 12345.0);
+    assert_eq!(t.total_weight(), Ok(12345.0));
     assert_eq!(Tally::new(Scale::NPS).effective_n(), 0.0);
 }
 
