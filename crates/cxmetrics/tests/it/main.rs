@@ -3,8 +3,8 @@
 mod accuracy;
 mod errors;
 mod fuzz;
-mod input;
 mod hardening;
+mod input;
 mod intervals;
 mod properties;
 mod quantile;
