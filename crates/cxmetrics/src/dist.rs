@@ -565,6 +565,18 @@ fn stirling_delta(z: f64) -> f64 {
                     - r2 * (1.0 / 1188.0 - r2 * (691.0 / 360_360.0 - r2 / 156.0))))))
 }
 
+/// I_x(a, b) and its complement for x and y = 1 − x both given
+/// accurately (for the posterior integrals of `interval::bayes`).
+pub(crate) fn beta_cdf_pair(a: f64, b: f64, x: f64, y: f64) -> (f64, f64) {
+    beta_inc(a, b, x, y)
+}
+
+/// ln of the Beta(a, b) density at x, given x and y = 1 − x, both in
+/// (0, 1) (for the posterior integrals of `interval::bayes`).
+pub(crate) fn beta_ln_density(a: f64, b: f64, x: f64, y: f64) -> f64 {
+    ln_front(a, b, x, y) - x.ln() - y.ln()
+}
+
 #[cfg(test)]
 #[expect(
     clippy::excessive_precision,

@@ -8,7 +8,7 @@
 //! | score | default | others |
 //! |---|---|---|
 //! | a share (CSAT %, "% easy") | [`ProportionMethod::Wilson`] | Wald, Wilson with continuity correction, Agresti–Coull, Clopper–Pearson, Jeffreys |
-//! | NPS | [`NpsMethod::AdjustedWald`] | Wald, trinomial t |
+//! | NPS | [`NpsMethod::AdjustedWald`] | Wald, trinomial t, Tango's score interval, Bayesian (Jeffreys prior) |
 //! | a mean | Student t | — |
 //!
 //! The free functions [`proportion`] and [`nps`] compute the same
@@ -18,10 +18,12 @@ use std::fmt;
 
 use crate::error::Error;
 
+pub(crate) mod bayes;
 pub(crate) mod fpc;
 pub(crate) mod mean;
 pub(crate) mod nps;
 pub(crate) mod proportion;
+pub(crate) mod tango;
 
 pub use self::nps::nps;
 pub use self::proportion::proportion;
@@ -335,6 +337,19 @@ pub enum NpsMethod {
     /// Score answers +1 / 0 / −1 and take the Student t interval of their
     /// mean.
     TrinomialT,
+    /// Tango's score interval (Tango 1998, for the difference of two
+    /// shares of one multinomial sample), the "iterative" interval Rocks
+    /// (2016) found to cover best: exact coverage at nominal 95% with
+    /// n = 10 is at least 0.956 where the adjusted Wald dips to 0.930. The
+    /// bounds solve T(Δ) = ±z for the score statistic, to the last bit.
+    Tango,
+    /// The equal-tailed Bayesian credible interval under the Jeffreys prior
+    /// Dirichlet(½, ½, ½) on the promoter, passive and detractor shares,
+    /// computed exactly: the posterior distribution function of NPS is a
+    /// one-dimensional integral, evaluated by Gauss–Legendre quadrature to
+    /// about 1e-13 and inverted by Newton's method (no simulation).
+    #[doc(alias = "credible")]
+    Bayes,
 }
 
 /// The method behind an [`Estimate`](crate::Estimate).
@@ -375,6 +390,8 @@ impl fmt::Display for Method {
             Method::Proportion(ProportionMethod::Jeffreys) => "Jeffreys",
             Method::Nps(NpsMethod::AdjustedWald) => "adjusted Wald",
             Method::Nps(NpsMethod::TrinomialT) => "trinomial t",
+            Method::Nps(NpsMethod::Tango) => "Tango score",
+            Method::Nps(NpsMethod::Bayes) => "Bayesian (Jeffreys prior)",
             Method::StudentT => "Student t",
         })
     }

@@ -119,7 +119,7 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
             vec!["zero variance", "n = 4"],
         ),
         (
-            plan::sample_size_proportion(-0.1, 0.5, ConfidenceLevel::P95).unwrap_err(),
+            plan::sample_size_proportion(plan::Margin::fraction(-0.1), 0.5, ConfidenceLevel::P95).unwrap_err(),
             vec!["margin -0.1"],
         ),
         (
