@@ -204,6 +204,16 @@ pub enum Error {
         min_n: u64,
     },
 
+    /// A value given in one unit was used where another is needed: a
+    /// percentage margin for a mean rating, a margin in points for a share.
+    #[error("{what} does not apply to a value in {unit}")]
+    IncompatibleUnit {
+        /// What was given, e.g. `"a margin of ±5.0%"`.
+        what: String,
+        /// The unit required.
+        unit: crate::unit::Unit,
+    },
+
     /// A serialized tally breaks one of the tally's invariants.
     #[error("invalid tally: {reason}")]
     InvalidTally {

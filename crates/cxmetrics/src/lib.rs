@@ -267,7 +267,7 @@ pub use crate::response::{Response, Weight};
 pub use crate::scale::{Polarity, Rating, Scale, ScoreValue};
 pub use crate::segment::Segmented;
 pub use crate::tally::Tally;
-pub use crate::unit::Unit;
+pub use crate::unit::{Margin, Unit};
 
 /// Runs the README's code as a doc-test, so it cannot drift.
 #[cfg(doctest)]

@@ -145,6 +145,13 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
                 .unwrap_err(),
             vec!["index 0", "1..=5"],
         ),
+        (
+            cxmetrics::Margin::percent(5.0)
+                .unwrap()
+                .in_unit(cxmetrics::Unit::ScalePoints)
+                .unwrap_err(),
+            vec!["±5.0%", "scale points"],
+        ),
     ];
     #[cfg(feature = "serde")]
     v.push((

@@ -12,6 +12,7 @@ mod segments;
 #[cfg(feature = "serde")]
 mod serde;
 mod tally;
+mod units;
 
 use cxmetrics::interval::{NpsMethod, ProportionMethod};
 
