@@ -577,6 +577,29 @@ pub(crate) fn beta_ln_density(a: f64, b: f64, x: f64, y: f64) -> f64 {
     ln_front(a, b, x, y) - x.ln() - y.ln()
 }
 
+/// ln(x^a y^b / B(a, b)), accurate for large a and b (the prefactor of
+/// the incomplete beta; `interval::bayes` precomputes ln B for small ones).
+pub(crate) fn beta_ln_front(a: f64, b: f64, x: f64, y: f64) -> f64 {
+    ln_front(a, b, x, y)
+}
+
+/// ln B(a, b).
+pub(crate) fn beta_ln_norm(a: f64, b: f64) -> f64 {
+    ln_beta(a, b)
+}
+
+/// `beta_cdf_pair` with the prefactor ln(x^a y^b / B(a, b)) given (it is
+/// symmetric in (a, x) ↔ (b, y)), for 0 < x < 1.
+pub(crate) fn beta_cdf_pair_with_front(a: f64, b: f64, x: f64, y: f64, front: f64) -> (f64, f64) {
+    if x < (a + 1.0) / (a + b + 2.0) {
+        let w = front.exp() * continued_fraction(a, b, x) / a;
+        (w, 1.0 - w)
+    } else {
+        let w1 = front.exp() * continued_fraction(b, a, y) / b;
+        (1.0 - w1, w1)
+    }
+}
+
 #[cfg(test)]
 #[expect(
     clippy::excessive_precision,

@@ -158,10 +158,10 @@
 //! ### How many answers do I need?
 //!
 //! ```
-//! use cxmetrics::{ConfidenceLevel, plan::{self, Margin}};
+//! use cxmetrics::{ConfidenceLevel, Margin, plan};
 //!
 //! // NPS within ±5 points, expecting 40% promoters and 20% detractors.
-//! assert_eq!(plan::sample_size_nps(Margin::points(5.0), 0.4, 0.2, ConfidenceLevel::P95)?.n_ceil, 861);
+//! assert_eq!(plan::sample_size_nps(Margin::points(5.0)?, 0.4, 0.2, ConfidenceLevel::P95)?.n_ceil, 861);
 //! # Ok::<(), cxmetrics::Error>(())
 //! ```
 //!

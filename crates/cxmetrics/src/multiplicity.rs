@@ -18,7 +18,7 @@
 //! let holm = multiplicity::adjust(&p, Adjustment::Holm)?;
 //! assert_eq!(holm, vec![0.04, 0.09, 0.09, 0.2]);
 //! let bh = multiplicity::adjust(&p, Adjustment::BenjaminiHochberg)?;
-//! assert_eq!(bh, vec![0.04, 0.05333333333333334, 0.05333333333333334, 0.2]);
+//! assert_eq!(bh, vec![0.04, 0.05333333333333333, 0.05333333333333333, 0.2]); // 4/3 · 0.04
 //! # Ok::<(), cxmetrics::Error>(())
 //! ```
 

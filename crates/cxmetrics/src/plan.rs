@@ -3,189 +3,45 @@
 //! change (power).
 //!
 //! Margins are half-widths of the normal-approximation interval at the
-//! given level. They are typed ([`Margin`]): `Margin::points(5.0)` is five
-//! NPS points (or five percentage points of a share), `Margin::percent(5.0)`
-//! the same, `Margin::fraction(0.05)` the same as a fraction, and
-//! `Margin::scale_points(0.1)` a tenth of a point on the answer scale (for
-//! means). A bare number is not a margin, so "0.05 meaning 5 points" cannot
-//! be written by mistake. With a population size N (set on the
-//! [`IntervalSpec`]) the finite population correction applies.
+//! given level. Wanted margins (and changes to detect) are typed
+//! [`Margin`]s: `Margin::points(5.0)` is five NPS points (or a tenth of a
+//! scale point with `Margin::points(0.1)` for a mean), `Margin::percent(5.0)`
+//! five percentage points of a share (or five NPS points). A bare number
+//! is not a margin, so "0.05 meaning 5 points" cannot be written by
+//! mistake. Computed margins are plain numbers in the score's unit: a
+//! fraction for a share, NPS points, scale points for a mean. With a
+//! population size N (set on the [`IntervalSpec`]) the finite population
+//! correction applies.
 //!
 //! # Example
 //!
 //! ```
 //! use cxmetrics::ConfidenceLevel;
 //! use cxmetrics::interval::IntervalSpec;
-//! use cxmetrics::plan::{self, Margin};
+//! use cxmetrics::{Margin, plan};
 //!
-//! // ±5 points on a share, 95%: the classic 385.
-//! let n = plan::sample_size_proportion(Margin::points(5.0), 0.5, ConfidenceLevel::P95)?;
+//! // ±5% on a share, 95%: the classic 385.
+//! let n = plan::sample_size_proportion(Margin::percent(5.0)?, 0.5, ConfidenceLevel::P95)?;
 //! assert_eq!(n.n_ceil, 385);
 //! // Out of 2,000 customers, fewer answers are needed.
 //! let spec = IntervalSpec::new(ConfidenceLevel::P95).population(2000);
-//! assert_eq!(plan::sample_size_proportion(Margin::percent(5.0), 0.5, spec)?.n_ceil, 323);
+//! assert_eq!(plan::sample_size_proportion(Margin::percent(5.0)?, 0.5, spec)?.n_ceil, 323);
 //! # Ok::<(), cxmetrics::Error>(())
 //! ```
-
-use std::fmt;
 
 use crate::error::Error;
 use crate::interval::fpc;
 use crate::interval::nps::multinomial_variance;
 use crate::interval::{ConfidenceLevel, IntervalSpec};
-
-/// A margin of error (or a change to detect) with its unit.
-///
-/// Shares and NPS are measured on a 0–100 "points" scale (percentage
-/// points of a share; NPS points), so [`Margin::points`] and
-/// [`Margin::percent`] mean the same thing and [`Margin::fraction`] is the
-/// same margin divided by 100. A mean is measured on its answer scale:
-/// [`Margin::scale_points`]. Planning a share or an NPS with a scale-point
-/// margin, or a mean with a points margin, is an error.
-///
-/// # Example
-///
-/// ```
-/// use cxmetrics::plan::Margin;
-/// assert_eq!(Margin::points(5.0), Margin::fraction(0.05));
-/// assert_eq!(Margin::percent(5.0).as_fraction(), Some(0.05));
-/// assert_eq!(Margin::points(5.0).to_string(), "±5 points");
-/// assert_eq!(Margin::scale_points(0.1).as_points(), None);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-pub enum Margin {
-    /// A margin of a share or an NPS, as a fraction (0.05 is 5 points).
-    Fraction(f64),
-    /// A margin of a mean, on the answer scale.
-    ScalePoints(f64),
-}
-
-impl Margin {
-    /// A margin in points: NPS points, or percentage points of a share.
-    ///
-    /// ```
-    /// use cxmetrics::plan::Margin;
-    /// assert_eq!(Margin::points(3.0).as_points(), Some(3.0));
-    /// ```
-    #[must_use]
-    pub fn points(points: f64) -> Margin {
-        Margin::Fraction(points / 100.0)
-    }
-
-    /// A margin in percent of the 0–100 scale: the same as
-    /// [`Margin::points`].
-    ///
-    /// ```
-    /// use cxmetrics::plan::Margin;
-    /// assert_eq!(Margin::percent(3.0), Margin::points(3.0));
-    /// ```
-    #[must_use]
-    pub fn percent(percent: f64) -> Margin {
-        Margin::points(percent)
-    }
-
-    /// A margin as a fraction of the 0–1 scale (0.05 = 5 points).
-    ///
-    /// ```
-    /// use cxmetrics::plan::Margin;
-    /// assert_eq!(Margin::fraction(0.03).as_points(), Some(3.0));
-    /// ```
-    #[must_use]
-    pub fn fraction(fraction: f64) -> Margin {
-        Margin::Fraction(fraction)
-    }
-
-    /// A margin of a mean, in points of the answer scale.
-    ///
-    /// ```
-    /// use cxmetrics::plan::Margin;
-    /// assert_eq!(Margin::scale_points(0.1).as_scale_points(), Some(0.1));
-    /// ```
-    #[must_use]
-    pub fn scale_points(value: f64) -> Margin {
-        Margin::ScalePoints(value)
-    }
-
-    /// The margin as a fraction, when it is a margin of a share or an NPS.
-    ///
-    /// ```
-    /// use cxmetrics::plan::Margin;
-    /// assert_eq!(Margin::points(2.0).as_fraction(), Some(0.02));
-    /// assert_eq!(Margin::scale_points(2.0).as_fraction(), None);
-    /// ```
-    #[must_use]
-    pub fn as_fraction(self) -> Option<f64> {
-        match self {
-            Margin::Fraction(f) => Some(f),
-            Margin::ScalePoints(_) => None,
-        }
-    }
-
-    /// The margin in points (NPS points, percentage points), when it is a
-    /// margin of a share or an NPS.
-    ///
-    /// ```
-    /// use cxmetrics::plan::Margin;
-    /// assert_eq!(Margin::fraction(0.5).as_points(), Some(50.0));
-    /// ```
-    #[must_use]
-    pub fn as_points(self) -> Option<f64> {
-        self.as_fraction().map(|f| 100.0 * f)
-    }
-
-    /// The margin in points of the answer scale, when it is a margin of a
-    /// mean.
-    ///
-    /// ```
-    /// use cxmetrics::plan::Margin;
-    /// assert_eq!(Margin::points(2.0).as_scale_points(), None);
-    /// ```
-    #[must_use]
-    pub fn as_scale_points(self) -> Option<f64> {
-        match self {
-            Margin::ScalePoints(v) => Some(v),
-            Margin::Fraction(_) => None,
-        }
-    }
-
-    /// The fraction of a share or NPS margin, or an error saying a
-    /// scale-point margin does not fit `what`.
-    fn proportional(self, what: &'static str) -> Result<f64, Error> {
-        match self {
-            Margin::Fraction(f) if f > 0.0 && f <= 1.0 => Ok(f),
-            Margin::Fraction(f) => Err(Error::InvalidArgument {
-                name: "margin",
-                value: f,
-                expected: "a fraction above 0 and at most 1 (0 to 100 points)",
-            }),
-            Margin::ScalePoints(v) => Err(Error::InvalidArgument {
-                name: what,
-                value: v,
-                expected: "a margin in points or percent (Margin::points), not scale points",
-            }),
-        }
-    }
-}
-
-impl fmt::Display for Margin {
-    /// `±5 points` (a share or NPS margin), `±0.1 scale points`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Margin::Fraction(x) => write!(f, "±{} points", 100.0 * x),
-            Margin::ScalePoints(x) => write!(f, "±{x} scale points"),
-        }
-    }
-}
+use crate::unit::{Margin, Unit};
 
 /// A required sample size.
 ///
 /// # Example
 ///
 /// ```
-/// use cxmetrics::{ConfidenceLevel, plan::{self, Margin}};
-/// let s = plan::sample_size_proportion(Margin::points(5.0), 0.5, ConfidenceLevel::P95)?;
+/// use cxmetrics::{ConfidenceLevel, Margin, plan};
+/// let s = plan::sample_size_proportion(Margin::percent(5.0)?, 0.5, ConfidenceLevel::P95)?;
 /// assert!((s.n - 384.14588206941244).abs() < 1e-9);
 /// assert_eq!(s.n_ceil, 385);
 /// # Ok::<(), cxmetrics::Error>(())
@@ -202,7 +58,7 @@ pub struct SampleSize {
     pub n_ceil: u64,
 }
 
-/// The margin of error of a share p from n answers: z·√(p(1−p)/n), times
+/// The margin of error of a share p from n answers, as a fraction: z·√(p(1−p)/n), times
 /// the finite population correction √((N − n)/(N − 1)) when N is given.
 ///
 /// # Errors
@@ -215,20 +71,16 @@ pub struct SampleSize {
 /// ```
 /// use cxmetrics::{ConfidenceLevel, plan};
 /// let m = plan::margin_of_error_proportion(400, 0.5, ConfidenceLevel::P95)?;
-/// assert!((m.as_fraction().unwrap() - 0.04899909961350135).abs() < 1e-15);
+/// assert!((m - 0.04899909961350135).abs() < 1e-15); // a fraction: ±4.9%
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 pub fn margin_of_error_proportion(
     n: u64,
     p: f64,
     spec: impl Into<IntervalSpec>,
-) -> Result<Margin, Error> {
+) -> Result<f64, Error> {
     check_share("p", p)?;
-    Ok(Margin::Fraction(margin(
-        n,
-        (p * (1.0 - p)).sqrt(),
-        spec.into(),
-    )?))
+    margin(n, (p * (1.0 - p)).sqrt(), spec.into())
 }
 
 /// The margin of error of a mean from n answers with standard deviation
@@ -244,21 +96,21 @@ pub fn margin_of_error_proportion(
 /// ```
 /// use cxmetrics::{ConfidenceLevel, plan};
 /// let m = plan::margin_of_error_mean(100, 1.5, ConfidenceLevel::P95)?;
-/// assert!((m.as_scale_points().unwrap() - 1.959963984540054 * 0.15).abs() < 1e-12);
+/// assert!((m - 1.959963984540054 * 0.15).abs() < 1e-12);
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 pub fn margin_of_error_mean(
     n: u64,
     std_dev: f64,
     spec: impl Into<IntervalSpec>,
-) -> Result<Margin, Error> {
+) -> Result<f64, Error> {
     check_std_dev(std_dev)?;
-    Ok(Margin::ScalePoints(margin(n, std_dev, spec.into())?))
+    margin(n, std_dev, spec.into())
 }
 
 /// The margin of error of an NPS from n answers with expected promoter
 /// and detractor shares: z·√((p + d − (p − d)²)/n), times the finite
-/// population correction (in points: 100 times that).
+/// population correction, in points (100 times that).
 ///
 /// # Errors
 ///
@@ -271,7 +123,7 @@ pub fn margin_of_error_mean(
 /// use cxmetrics::{ConfidenceLevel, plan};
 /// let m = plan::margin_of_error_nps(400, 0.4, 0.2, ConfidenceLevel::P95)?;
 /// let by_hand = 100.0 * 1.959963984540054 * (0.56f64 / 400.0).sqrt(); // V = p + d − (p − d)²
-/// assert!((m.as_points().unwrap() - by_hand).abs() < 1e-12);
+/// assert!((m - by_hand).abs() < 1e-12);
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 pub fn margin_of_error_nps(
@@ -279,9 +131,9 @@ pub fn margin_of_error_nps(
     promoter_share: f64,
     detractor_share: f64,
     spec: impl Into<IntervalSpec>,
-) -> Result<Margin, Error> {
+) -> Result<f64, Error> {
     let v = nps_variance(promoter_share, detractor_share)?;
-    Ok(Margin::Fraction(margin(n, v.sqrt(), spec.into())?))
+    Ok(100.0 * margin(n, v.sqrt(), spec.into())?)
 }
 
 /// The number of answers for a share's margin of error E:
@@ -290,14 +142,17 @@ pub fn margin_of_error_nps(
 ///
 /// # Errors
 ///
-/// [`Error::InvalidArgument`] when the margin is a scale-point margin or
-/// not in (0, 100] points, or p is outside 0..=1; a population of 0.
+/// [`Error::IncompatibleUnit`] for a margin in points (say
+/// [`Margin::percent`]); [`Error::InvalidArgument`] when p is outside
+/// 0..=1 or the population is 0.
 ///
 /// # Example
 ///
 /// ```
-/// use cxmetrics::{ConfidenceLevel, plan::{self, Margin}};
-/// assert_eq!(plan::sample_size_proportion(Margin::points(3.0), 0.8, ConfidenceLevel::P90)?.n_ceil, 481);
+/// use cxmetrics::{ConfidenceLevel, Margin, plan};
+/// assert_eq!(plan::sample_size_proportion(Margin::percent(3.0)?, 0.8, ConfidenceLevel::P90)?.n_ceil, 481);
+/// // 0.03 meaning 3% cannot slip through as 0.03 points:
+/// assert!(plan::sample_size_proportion(Margin::points(3.0)?, 0.8, ConfidenceLevel::P90).is_err());
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 pub fn sample_size_proportion(
@@ -306,26 +161,26 @@ pub fn sample_size_proportion(
     spec: impl Into<IntervalSpec>,
 ) -> Result<SampleSize, Error> {
     check_share("p", p)?;
-    let e = margin.proportional("margin of a share")?;
+    let e = margin.in_unit(Unit::Share)?;
     size((p * (1.0 - p)).sqrt(), e, spec.into())
 }
 
-/// The number of answers for a mean's margin of error E (in scale points)
-/// given a standard deviation σ: n₀ = (zσ/E)², with the same population
-/// correction.
+/// The number of answers for a mean's margin of error E (in scale points,
+/// [`Margin::points`]) given a standard deviation σ: n₀ = (zσ/E)², with
+/// the same population correction.
 ///
 /// # Errors
 ///
-/// [`Error::InvalidArgument`] when the margin is not in scale points or
-/// not positive and finite, or σ is negative or not finite.
+/// [`Error::IncompatibleUnit`] for a percent margin (a mean is not a
+/// share); [`Error::InvalidArgument`] when σ is negative or not finite.
 ///
 /// # Example
 ///
 /// ```
-/// use cxmetrics::{ConfidenceLevel, plan::{self, Margin}};
+/// use cxmetrics::{ConfidenceLevel, Margin, plan};
 /// // CES mean within ±0.1 when the standard deviation is about 1.2.
-/// assert_eq!(plan::sample_size_mean(Margin::scale_points(0.1), 1.2, ConfidenceLevel::P95)?.n_ceil, 554);
-/// assert!(plan::sample_size_mean(Margin::points(5.0), 1.2, ConfidenceLevel::P95).is_err());
+/// assert_eq!(plan::sample_size_mean(Margin::points(0.1)?, 1.2, ConfidenceLevel::P95)?.n_ceil, 554);
+/// assert!(plan::sample_size_mean(Margin::percent(5.0)?, 1.2, ConfidenceLevel::P95).is_err());
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 pub fn sample_size_mean(
@@ -334,40 +189,26 @@ pub fn sample_size_mean(
     spec: impl Into<IntervalSpec>,
 ) -> Result<SampleSize, Error> {
     check_std_dev(std_dev)?;
-    let e = match margin {
-        Margin::ScalePoints(v) if v > 0.0 && v.is_finite() => v,
-        Margin::ScalePoints(v) => {
-            return Err(Error::InvalidArgument {
-                name: "margin",
-                value: v,
-                expected: "a positive finite number of scale points",
-            });
-        }
-        Margin::Fraction(f) => {
-            return Err(Error::InvalidArgument {
-                name: "margin of a mean",
-                value: f,
-                expected: "a margin in scale points (Margin::scale_points), not points or percent",
-            });
-        }
-    };
+    let e = margin.in_unit(Unit::ScalePoints)?;
     size(std_dev, e, spec.into())
 }
 
 /// The number of answers for an NPS margin of error E, given expected
 /// promoter and detractor shares: n₀ = z²(p + d − (p − d)²)/E² (E as a
-/// fraction: 5 points is 0.05), with the same population correction.
+/// fraction: 5 points is 0.05), with the same population correction. The
+/// margin is in NPS points ([`Margin::points`] or, the same,
+/// [`Margin::percent`]).
 ///
 /// # Errors
 ///
-/// [`Error::InvalidArgument`] for a scale-point margin, a margin not in
-/// (0, 100] points, or shares outside 0..=1 or adding up to more than 1.
+/// [`Error::InvalidArgument`] for shares outside 0..=1 or adding up to
+/// more than 1, or a margin above 200 points.
 ///
 /// # Example
 ///
 /// ```
-/// use cxmetrics::{ConfidenceLevel, plan::{self, Margin}};
-/// let n = plan::sample_size_nps(Margin::points(5.0), 0.4, 0.2, ConfidenceLevel::P95)?;
+/// use cxmetrics::{ConfidenceLevel, Margin, plan};
+/// let n = plan::sample_size_nps(Margin::points(5.0)?, 0.4, 0.2, ConfidenceLevel::P95)?;
 /// assert_eq!(n.n_ceil, 861);
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
@@ -378,7 +219,7 @@ pub fn sample_size_nps(
     spec: impl Into<IntervalSpec>,
 ) -> Result<SampleSize, Error> {
     let v = nps_variance(promoter_share, detractor_share)?;
-    let e = margin.proportional("margin of an NPS")?;
+    let e = nps_fraction(margin, "margin of an NPS")?;
     size(v.sqrt(), e, spec.into())
 }
 
@@ -483,8 +324,8 @@ impl NpsShares {
 ///
 /// # Errors
 ///
-/// [`Error::InvalidArgument`] for a scale-point Δ, a Δ not in (0, 200]
-/// points, a power not strictly between 0 and 1, or a size beyond 2⁶⁴.
+/// [`Error::InvalidArgument`] for a Δ above 200 points, a power not
+/// strictly between 0 and 1, or a size beyond 2⁶⁴.
 ///
 /// # References
 ///
@@ -495,12 +336,12 @@ impl NpsShares {
 /// # Example
 ///
 /// ```
-/// use cxmetrics::ConfidenceLevel;
-/// use cxmetrics::plan::{self, Margin, NpsShares};
+/// use cxmetrics::{ConfidenceLevel, Margin};
+/// use cxmetrics::plan::{self, NpsShares};
 /// // Detect a 5-point rise from NPS 20 (40% promoters, 20% detractors), 80% power, 5% level.
 /// let a = NpsShares::new(0.40, 0.20)?;
 /// let b = NpsShares::new(0.43, 0.18)?;
-/// let n = plan::sample_size_nps_change(Margin::points(5.0), a, b, ConfidenceLevel::P95, 0.8)?;
+/// let n = plan::sample_size_nps_change(Margin::points(5.0)?, a, b, ConfidenceLevel::P95, 0.8)?;
 /// let z = 1.959963984540054 + 0.8416212335729143;
 /// assert!((n.n - z * z * (0.56 + 0.61 - 0.0625) / 0.0025).abs() < 1e-9);
 /// # Ok::<(), cxmetrics::Error>(())
@@ -512,7 +353,7 @@ pub fn sample_size_nps_change(
     level: ConfidenceLevel,
     power: f64,
 ) -> Result<SampleSize, Error> {
-    let d = change(delta, "NPS change to detect")?;
+    let d = nps_fraction(delta, "NPS change to detect")?;
     power_size(a.variance() + b.variance(), d, level, power)
 }
 
@@ -523,16 +364,16 @@ pub fn sample_size_nps_change(
 ///
 /// # Errors
 ///
-/// [`Error::InvalidArgument`] for a scale-point Δ, a Δ not in (0, 100]
-/// points, shares outside 0..=1, a power not strictly between 0 and 1.
+/// [`Error::IncompatibleUnit`] for a Δ in points (say
+/// [`Margin::percent`]); [`Error::InvalidArgument`] for shares outside
+/// 0..=1 or a power not strictly between 0 and 1.
 ///
 /// # Example
 ///
 /// ```
-/// use cxmetrics::ConfidenceLevel;
-/// use cxmetrics::plan::{self, Margin};
+/// use cxmetrics::{ConfidenceLevel, Margin, plan};
 /// // CSAT from 70% to 75%, 80% power at 5%: about 1,250 per group.
-/// let n = plan::sample_size_share_change(Margin::points(5.0), 0.70, 0.75, ConfidenceLevel::P95, 0.8)?;
+/// let n = plan::sample_size_share_change(Margin::percent(5.0)?, 0.70, 0.75, ConfidenceLevel::P95, 0.8)?;
 /// assert_eq!(n.n_ceil, 1248);
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
@@ -545,26 +386,22 @@ pub fn sample_size_share_change(
 ) -> Result<SampleSize, Error> {
     check_share("share a", share_a)?;
     check_share("share b", share_b)?;
-    let d = change(delta, "share change to detect")?;
+    let d = delta.in_unit(Unit::Share)?;
     let v = share_a * (1.0 - share_a) + share_b * (1.0 - share_b);
     power_size(v, d, level, power)
 }
 
-/// The fraction of a change to detect (positive; its sign does not matter
-/// for a two-sided test).
-fn change(delta: Margin, what: &'static str) -> Result<f64, Error> {
-    match delta {
-        Margin::Fraction(f) if f.abs() > 0.0 && f.abs() <= 2.0 => Ok(f.abs()),
-        Margin::Fraction(f) => Err(Error::InvalidArgument {
+/// An NPS margin or change as a fraction (5 points = 0.05), at most 2.
+fn nps_fraction(m: Margin, what: &'static str) -> Result<f64, Error> {
+    let points = m.in_unit(Unit::NpsPoints)?;
+    if points <= 200.0 {
+        Ok(points / 100.0)
+    } else {
+        Err(Error::InvalidArgument {
             name: what,
-            value: 100.0 * f,
-            expected: "a change of more than 0 and at most 200 points",
-        }),
-        Margin::ScalePoints(v) => Err(Error::InvalidArgument {
-            name: what,
-            value: v,
-            expected: "a change in points or percent (Margin::points), not scale points",
-        }),
+            value: points,
+            expected: "at most 200 NPS points",
+        })
     }
 }
 

@@ -88,3 +88,42 @@ fn solve(g: impl Fn(f64) -> f64, mut lo: f64, mut hi: f64) -> f64 {
     }
     0.5 * (lo + hi)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_promoters_or_detractors_has_the_closed_form() {
+        let z = 1.959963984540054;
+        let (l, u) = bounds(0.0, 0.0, 20.0, z);
+        let w = z * z / (20.0 + z * z);
+        assert_eq!((l, u), (-w, w));
+    }
+
+    #[test]
+    fn bounds_solve_the_score_equations() {
+        let z = 1.6448536269514722;
+        for (p, d, n) in [
+            (7.0, 1.0, 10.0),
+            (60.0, 15.0, 100.0),
+            (3.0, 2.0, 605.0),
+            (0.0, 4.0, 4.0),
+            (9.0, 0.0, 9.0),
+        ] {
+            let (l, u) = bounds(p, d, n, z);
+            let est = (p - d) / n;
+            assert!(l <= est && est <= u);
+            if d < n {
+                assert!((statistic(p, d, n, l) - z).abs() < 1e-9, "{p} {d} {n}");
+            } else {
+                assert_eq!(l, -1.0);
+            }
+            if p < n {
+                assert!((statistic(p, d, n, u) + z).abs() < 1e-9, "{p} {d} {n}");
+            } else {
+                assert_eq!(u, 1.0);
+            }
+        }
+    }
+}

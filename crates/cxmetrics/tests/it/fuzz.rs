@@ -200,13 +200,18 @@ proptest! {
             }
         }
         if let Some(spec) = spec_from(level, population) {
-            let sizes = [plan::sample_size_proportion(plan::Margin::fraction(margin), p, spec), plan::sample_size_nps(plan::Margin::fraction(margin), p, d, spec), plan::sample_size_mean(plan::Margin::scale_points(margin), p, spec)];
+            let percent = cxmetrics::Margin::percent(100.0 * margin);
+            let points = cxmetrics::Margin::points(margin);
+            let sizes = [
+                percent.clone().and_then(|m| plan::sample_size_proportion(m, p, spec)),
+                percent.and_then(|m| plan::sample_size_nps(m, p, d, spec)),
+                points.and_then(|m| plan::sample_size_mean(m, p, spec)),
+            ];
             for s in sizes.into_iter().flatten() {
                 prop_assert!(s.n >= 0.0 && s.n_ceil as f64 == s.n.ceil(), "{s:?} margin {margin} p {p} d {d} {spec:?}");
             }
             let margins = [plan::margin_of_error_proportion(n, p, spec), plan::margin_of_error_mean(n, p, spec), plan::margin_of_error_nps(n, p, d, spec)];
             for m in margins.into_iter().flatten() {
-                let m = m.as_fraction().or(m.as_scale_points()).unwrap_or(f64::NAN);
                 prop_assert!(m >= 0.0 && m.is_finite());
             }
         }

@@ -219,18 +219,17 @@ fn run(kind: &str, input: &Value) -> Outcome {
             ])
         }
         "sample_size_proportion" => {
-            let s =
-                plan::sample_size_proportion(
-                    plan::Margin::fraction(num(input, "margin")?),
-                    num(input, "p")?,
-                    spec(input)?,
-                )
-                    .map_err(e)?;
+            let s = plan::sample_size_proportion(
+                cxmetrics::Margin::fraction(num(input, "margin")?).map_err(e)?,
+                num(input, "p")?,
+                spec(input)?,
+            )
+            .map_err(e)?;
             out(&[("n", s.n), ("n_ceil", s.n_ceil as f64)])
         }
         "sample_size_nps" => {
             let s = plan::sample_size_nps(
-                plan::Margin::points(num(input, "margin_points")?),
+                cxmetrics::Margin::points(num(input, "margin_points")?).map_err(e)?,
                 num(input, "promoters_share")?,
                 num(input, "detractors_share")?,
                 spec(input)?,
@@ -242,7 +241,7 @@ fn run(kind: &str, input: &Value) -> Outcome {
             let m =
                 plan::margin_of_error_proportion(int(input, "n")?, num(input, "p")?, spec(input)?)
                     .map_err(e)?;
-            out(&[("margin", m.as_fraction().ok_or("not a share margin")?)])
+            out(&[("margin", m)])
         }
         "t_quantile" => out(&[(
             "value",

@@ -5,8 +5,8 @@
 
 use cxmetrics::compare::{self, NpsDifferenceMethod};
 use cxmetrics::multiplicity::{self, Adjustment};
-use cxmetrics::plan::{self, Margin, NpsShares};
-use cxmetrics::ConfidenceLevel;
+use cxmetrics::plan::{self, NpsShares};
+use cxmetrics::{ConfidenceLevel, Margin};
 use serde_json::Value;
 
 use super::{Outcome, level, nps_counts, num, out};
@@ -63,7 +63,7 @@ pub(crate) fn run(kind: &str, input: &Value) -> Option<Outcome> {
         "power_nps" => (|| {
             let level = ConfidenceLevel::new(1.0 - num(input, "alpha")?).map_err(e)?;
             let s = plan::sample_size_nps_change(
-                Margin::points(num(input, "delta_points")?),
+                Margin::points(num(input, "delta_points")?).map_err(e)?,
                 shares(&input["a"])?,
                 shares(&input["b"])?,
                 level,
