@@ -398,18 +398,23 @@ pub fn top_box_with(
     }
     let (ka, na) = a.binomial();
     let (kb, nb) = b.binomial();
+    // Complements from the complementary counts, not 1 − p, so that
+    // shares near 1 keep their digits.
+    let (fa, fb) = ((na - ka).max(0.0), (nb - kb).max(0.0));
     let (pa, pb) = (ka / na, kb / nb);
+    let (qa, qb) = (fa / na, fb / nb);
     let pooled = (ka + kb) / (na + nb);
-    let se0 = (pooled * (1.0 - pooled) * (1.0 / na + 1.0 / nb)).sqrt();
+    let pooled_q = (fa + fb) / (na + nb);
+    let se0 = (pooled * pooled_q * (1.0 / na + 1.0 / nb)).sqrt();
     if se0.is_nan() || se0 <= 0.0 {
         return Err(Error::ZeroVariance {
             what: "a two-proportion z test",
-            n: a.n() + b.n(),
+            n: a.n().saturating_add(b.n()),
         });
     }
     let diff = pa - pb;
     let z = diff / se0;
-    let se = (pa * (1.0 - pa) / na + pb * (1.0 - pb) / nb).sqrt();
+    let se = (pa * qa / na + pb * qb / nb).sqrt();
     let crit = level.z();
     let interval = match method {
         DifferenceMethod::Wald => Interval {
@@ -417,8 +422,8 @@ pub fn top_box_with(
             upper: diff + crit * se,
         },
         DifferenceMethod::Newcombe => {
-            let wa = wilson(pa, na, crit);
-            let wb = wilson(pb, nb, crit);
+            let wa = wilson(pa, qa, na, crit);
+            let wb = wilson(pb, qb, nb, crit);
             Interval {
                 lower: diff - ((pa - wa.lower).powi(2) + (wb.upper - pb).powi(2)).sqrt(),
                 upper: diff + ((wa.upper - pa).powi(2) + (pb - wb.lower).powi(2)).sqrt(),
