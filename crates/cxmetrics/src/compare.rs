@@ -2,18 +2,24 @@
 //!
 //! Each function takes the scores of two independent samples (two
 //! periods, two channels …) and returns a [`Comparison`]: the difference
-//! a − b, its interval, the test statistic, the two-sided p-value and
-//! whether the difference is significant at the chosen level.
+//! **a − b** (first argument minus second), its interval, the test
+//! statistic, the two-sided p-value and whether the difference is
+//! significant at the chosen level. For the change from one period to the
+//! next, pass the later period first.
+//!
+//! Intervals are clipped to the range a difference can take: ±200 NPS
+//! points, ±1 for shares (±100 percentage points); differences of means
+//! are not clipped.
 //!
 //! # Example
 //!
 //! ```
 //! use cxmetrics::{ConfidenceLevel, Nps, compare};
 //!
-//! let march = Nps::from_counts(200, 100, 100)?;
-//! let april = Nps::from_counts(150, 150, 100)?;
-//! let c = compare::nps(&march, &april, ConfidenceLevel::P90)?;
-//! assert_eq!(c.difference, 12.5);
+//! let march = Nps::from_counts(200, 100, 100)?; // NPS 25.0
+//! let april = Nps::from_counts(150, 150, 100)?; // NPS 12.5
+//! let c = compare::nps(&april, &march, ConfidenceLevel::P90)?; // April − March
+//! assert_eq!(c.difference, -12.5);
 //! assert!(c.significant); // p ≈ 0.028 < 0.10
 //! # Ok::<(), cxmetrics::Error>(())
 //! ```
@@ -26,6 +32,7 @@ use crate::estimate::Interval;
 use crate::interval::ConfidenceLevel;
 use crate::interval::nps::multinomial_variance;
 use crate::interval::proportion::wilson;
+use crate::metric::Metric;
 use crate::metric::mean::Mean;
 use crate::metric::nps::Nps;
 use crate::metric::top_box::TopBox;
@@ -43,10 +50,12 @@ use crate::unit::Unit;
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Comparison {
-    /// The difference a − b, in the scores' units (NPS points, share
-    /// fractions, scale points).
+    /// Which score was compared (NPS, a top-box share, a mean).
+    pub metric: Metric,
+    /// The difference a − b (first argument minus second), in the scores'
+    /// units (NPS points, share fractions, scale points).
     pub difference: f64,
     /// The difference the test and interval are centred on when it is not
     /// the raw one: the adjusted NPS difference of
@@ -55,7 +64,8 @@ pub struct Comparison {
     pub adjusted_difference: Option<f64>,
     /// The (unpooled) standard error of the difference.
     pub std_error: f64,
-    /// The confidence interval of the difference.
+    /// The confidence interval of the difference, clipped to the range a
+    /// difference can take (±200 NPS points, ±1 for shares).
     pub interval: Interval,
     /// The test statistic (z, or t for means).
     pub statistic: f64,
@@ -133,14 +143,18 @@ pub enum DifferenceMethod {
 }
 
 impl fmt::Display for Comparison {
-    /// `+12.5 (90% CI +3.1 to +21.9), z = 2.20, p = 0.028, significant`.
+    /// In the unit of the difference, named once after the value:
+    /// `+12.5 points (90% CI +3.1 to +21.9), z = 2.20, p = 0.028, significant`
+    /// for NPS, `-0.6 pp (95% CI -16.1 to +14.8), …` for shares (percentage
+    /// points), `+0.21 (…)` for means (scale points). The precision (default
+    /// 1) applies to the difference and its bounds.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = f.precision().unwrap_or(1);
         let stat = if self.df.is_some() { "t" } else { "z" };
         let (k, u) = (self.unit.display_factor(), self.unit.difference_suffix());
         write!(
             f,
-            "{:+.p$}{u} ({} CI {:+.p$}{u} to {:+.p$}{u}), {stat} = {:.2}, p = {:.3}, {}",
+            "{:+.p$}{u} ({} CI {:+.p$} to {:+.p$}), {stat} = {:.2}, p = {:.3}, {}",
             self.difference * k,
             self.level,
             self.interval.lower * k,
@@ -230,7 +244,8 @@ pub enum NpsDifferenceMethod {
 ///                 z = Δ′/se′,  p = 2Φ(−|z|),  interval Δ′ ± z_{1−α/2}·se′
 /// ```
 ///
-/// all × 100, the interval clipped to ±200. The reported `difference` is
+/// all × 100, the interval clipped to −200..=200 (the range of a
+/// difference of two scores on −100..=100). The reported `difference` is
 /// always the raw Δ; the adjusted test's centre Δ′ is in
 /// [`Comparison::adjusted_difference`]. Weighted samples use their Kish
 /// effective sizes.
@@ -265,7 +280,15 @@ pub fn nps_with(
     method: NpsDifferenceMethod,
     level: ConfidenceLevel,
 ) -> Result<Comparison, Error> {
-    net_difference(a.trinomial(), b.trinomial(), a.n(), b.n(), method, level)
+    net_difference(
+        a.trinomial(),
+        b.trinomial(),
+        a.n(),
+        b.n(),
+        Metric::Nps,
+        method,
+        level,
+    )
 }
 
 /// The difference of two net scores given (positive, negative, n) of each
@@ -275,6 +298,7 @@ pub(crate) fn net_difference(
     (pb, db, nb): (f64, f64, f64),
     n_a: u64,
     n_b: u64,
+    metric: Metric,
     method: NpsDifferenceMethod,
     level: ConfidenceLevel,
 ) -> Result<Comparison, Error> {
@@ -309,6 +333,7 @@ pub(crate) fn net_difference(
         upper: (centre + half).min(2.0),
     };
     Ok(Comparison {
+        metric,
         difference: 100.0 * raw,
         adjusted_difference: match method {
             NpsDifferenceMethod::AdjustedWald => Some(100.0 * centre),
@@ -327,8 +352,9 @@ pub(crate) fn net_difference(
     .decided())
 }
 
-/// Compares two top-box (or bottom-box) shares with the pooled z test and
-/// Newcombe's hybrid score interval (the recommended default).
+/// Compares two top-box (or bottom-box) shares, a − b, with the pooled z
+/// test and Newcombe's hybrid score interval (the recommended default);
+/// the interval is clipped to −1..=1.
 ///
 /// # Errors
 ///
@@ -350,8 +376,9 @@ pub fn top_box(a: &TopBox, b: &TopBox, level: ConfidenceLevel) -> Result<Compari
     top_box_with(a, b, DifferenceMethod::default(), level)
 }
 
-/// Compares two shares: the pooled two-proportion z test, with the
-/// interval of the difference by `method`.
+/// Compares two shares, a − b: the pooled two-proportion z test, with the
+/// interval of the difference by `method`, clipped to −1..=1 (±100
+/// percentage points).
 ///
 /// # Formula
 ///
@@ -385,7 +412,7 @@ pub fn top_box_with(
     if a.scale() != b.scale() || a.points() != b.points() {
         let describe = |t: &TopBox| {
             format!(
-                "the share of {}..={} on {}",
+                "the share of {}..={} on {:#}",
                 t.points().start(),
                 t.points().end(),
                 t.scale()
@@ -435,6 +462,7 @@ pub fn top_box_with(
         upper: interval.upper.min(1.0),
     };
     Ok(Comparison {
+        metric: Metric::TopBox,
         difference: diff,
         adjusted_difference: None,
         std_error: se,
@@ -450,7 +478,8 @@ pub fn top_box_with(
     .decided())
 }
 
-/// Compares two mean ratings with Welch's unequal-variance t test.
+/// Compares two mean ratings, a − b, with Welch's unequal-variance t test
+/// (the interval is not clipped).
 ///
 /// # Formula
 ///
@@ -509,6 +538,7 @@ pub fn means(a: &Mean, b: &Mean, level: ConfidenceLevel) -> Result<Comparison, E
         upper: diff + half,
     };
     Ok(Comparison {
+        metric: Metric::Mean,
         difference: diff,
         adjusted_difference: None,
         std_error: se,

@@ -113,8 +113,30 @@
 //! let april = Nps::from_counts(150, 150, 100)?;
 //! let est = april.estimate(ConfidenceLevel::P95)?;
 //! assert_eq!(est.to_string(), "12.5 (95% CI 4.8 to 20.0, n = 400)");
-//! let change = compare::nps(&march, &april, ConfidenceLevel::P95)?;
-//! assert!(change.significant); // +12.5 points, p ≈ 0.028
+//! // Every comparison is a − b: pass the later period first to get the change.
+//! let change = compare::nps(&april, &march, ConfidenceLevel::P95)?;
+//! assert_eq!(change.difference, -12.5); // April is 12.5 points below March
+//! assert!(change.significant); // p ≈ 0.029, adjusted Wald test (Rocks 2016)
+//! // The test and interval are centred on the adjusted difference.
+//! assert_eq!(
+//!     change.to_string(),
+//!     "-12.5 points (95% CI -23.5 to -1.3), z = -2.19, p = 0.029, significant"
+//! );
+//! # Ok::<(), cxmetrics::Error>(())
+//! ```
+//!
+//! Shares are kept as fractions and shown as percentages; their
+//! differences are shown in percentage points (pp):
+//!
+//! ```
+//! use cxmetrics::{ConfidenceLevel, Scale, Tally, TopBox, compare};
+//!
+//! let q1 = Tally::from_counts(Scale::CSAT_5, &[4, 6, 10, 40, 40])?;
+//! let q2 = Tally::from_counts(Scale::CSAT_5, &[5, 10, 15, 35, 35])?;
+//! let (top_q1, top_q2) = (TopBox::top(&q1, 2)?, TopBox::top(&q2, 2)?);
+//! assert_eq!(top_q2.estimate(ConfidenceLevel::P95)?.to_string(), "70.0% (95% CI 60.4% to 78.1%, n = 100)");
+//! let c = compare::top_box(&top_q2, &top_q1, ConfidenceLevel::P95)?;
+//! assert!(c.to_string().starts_with("-10.0 pp (95% CI "));
 //! # Ok::<(), cxmetrics::Error>(())
 //! ```
 //!
@@ -237,15 +259,19 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod combine;
 pub mod compare;
 mod concurrent;
 mod count;
 pub mod dist;
 mod error;
 mod estimate;
+pub mod input;
 pub mod interval;
 mod metric;
 pub mod multiplicity;
+#[cfg(feature = "serde")]
+mod outcome;
 pub mod plan;
 mod response;
 mod scale;
@@ -259,14 +285,15 @@ pub use crate::concurrent::AtomicTally;
 pub use crate::error::Error;
 pub use crate::estimate::{Estimate, Interval};
 pub use crate::interval::ConfidenceLevel;
+pub use crate::metric::Metric;
 pub use crate::metric::distribution::{Distribution, PointShare};
 pub use crate::metric::mean::Mean;
 pub use crate::metric::nps::{NetScore, Nps};
 pub use crate::metric::top_box::TopBox;
 pub use crate::response::{Response, Weight};
-pub use crate::scale::{Polarity, Rating, Scale, ScoreValue};
+pub use crate::scale::{Polarity, Question, Rating, Scale, ScoreValue};
 pub use crate::segment::Segmented;
-pub use crate::tally::Tally;
+pub use crate::tally::{PointSums, Tally};
 pub use crate::unit::{Margin, Unit};
 
 /// Runs the README's code as a doc-test, so it cannot drift.

@@ -67,18 +67,21 @@ impl Unit {
         }
     }
 
-    /// The suffix shown after a *difference* in this unit (`" pp"`,
-    /// percentage points, for shares; `""` otherwise).
+    /// The suffix shown after a *difference* in this unit: `" pp"`
+    /// (percentage points) for shares, `" points"` for NPS, `""` for
+    /// scale points (a difference of means reads on the scale itself).
     ///
     /// ```
     /// use cxmetrics::Unit;
     /// assert_eq!(Unit::Share.difference_suffix(), " pp");
+    /// assert_eq!(Unit::NpsPoints.difference_suffix(), " points");
     /// ```
     #[must_use]
     pub fn difference_suffix(self) -> &'static str {
         match self {
             Unit::Share => " pp",
-            Unit::NpsPoints | Unit::ScalePoints => "",
+            Unit::NpsPoints => " points",
+            Unit::ScalePoints => "",
         }
     }
 }

@@ -3,6 +3,7 @@
 use crate::error::Error;
 use crate::estimate::{Estimate, Interval};
 use crate::interval::{IntervalSpec, Method, NpsMethod, bayes, fpc, tango};
+use crate::metric::Metric;
 use crate::metric::nps::Nps;
 use crate::unit::Unit;
 
@@ -104,7 +105,16 @@ impl Nps {
         spec: impl Into<IntervalSpec>,
     ) -> Result<Estimate, Error> {
         let (promoters, detractors, n) = self.trinomial();
-        net_estimate(promoters, detractors, n, self.n(), method, spec.into()).map(|mut est| {
+        net_estimate(
+            promoters,
+            detractors,
+            n,
+            self.n(),
+            Metric::Nps,
+            method,
+            spec.into(),
+        )
+        .map(|mut est| {
             est.effective_n = self.effective_n();
             est
         })
@@ -139,6 +149,7 @@ pub(crate) fn net_estimate(
     negative: f64,
     n: f64,
     n_sample: u64,
+    metric: Metric,
     method: NpsMethod,
     spec: IntervalSpec,
 ) -> Result<Estimate, Error> {
@@ -147,6 +158,7 @@ pub(crate) fn net_estimate(
     let (p, d) = (positive / n, negative / n);
     let value = p - d;
     let mut est = Estimate {
+        metric,
         value: 100.0 * value,
         std_error: 0.0,
         interval: Interval {

@@ -4,6 +4,7 @@ use crate::dist;
 use crate::error::Error;
 use crate::estimate::{Estimate, Interval};
 use crate::interval::{IntervalSpec, Method, ProportionMethod, fpc, hypergeometric};
+use crate::metric::Metric;
 use crate::metric::top_box::TopBox;
 use crate::unit::Unit;
 
@@ -132,6 +133,7 @@ impl TopBox {
         let (k, n) = self.binomial();
         let mut est = share_interval(k, n, self.n(), method, spec.into())?;
         est.value = self.share();
+        est.metric = Metric::TopBox;
         est.effective_n = self.effective_n();
         Ok(est)
     }
@@ -170,6 +172,7 @@ pub(crate) fn share_interval(
     let failures = (n - k).max(0.0);
     let (p, q) = (k / n, failures / n);
     let mut est = Estimate {
+        metric: Metric::Share,
         value: p,
         std_error: 0.0,
         interval: Interval { lower: p, upper: p },

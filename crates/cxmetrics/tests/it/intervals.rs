@@ -175,7 +175,7 @@ fn comparison_display_reads_like_a_report() {
     .unwrap();
     assert_eq!(
         c.to_string(),
-        "+12.5 (90% CI +3.1 to +21.9), z = 2.20, p = 0.028, significant"
+        "+12.5 points (90% CI +3.1 to +21.9), z = 2.20, p = 0.028, significant"
     );
 }
 

@@ -3,6 +3,8 @@
 mod accuracy;
 mod errors;
 mod fuzz;
+mod hardening;
+mod input;
 mod intervals;
 mod nps_inference;
 mod properties;

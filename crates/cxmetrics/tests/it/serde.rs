@@ -17,10 +17,12 @@ fn tally_json_is_plain_and_round_trips() {
     assert_eq!(
         v,
         json!({
-            "scale": {"lowest": 1, "highest": 5, "polarity": "higher_is_better"},
+            "scale": {"lowest": 1, "highest": 5, "polarity": "higher_is_better", "question": "csat"},
             "counts": [1, 0, 0, 2, 1],
+            "positive": [1, 0, 0, 2, 1],
             "weights": [0.5, 0.0, 0.0, 2.0, 1.0],
             "weights_squared": [0.25, 0.0, 0.0, 2.0, 1.0],
+            "weight_exponent": 0,
             "not_applicable": 1
         })
     );
@@ -161,10 +163,12 @@ fn reports_with_errors_and_live_tallies_serialize() {
     let mut s = Segmented::new(Scale::NPS);
     s.extend_scores(&[1u8, 1, 2], &[10u8, 0, 9]).unwrap();
     let rows = serde_json::to_value(s.scores(Score::nps(), ConfidenceLevel::P95, 2)).unwrap();
-    assert_eq!(rows[0]["estimate"]["Ok"]["value"], 0.0);
+    assert_eq!(rows[0]["estimate"]["status"], "ok");
+    assert_eq!(rows[0]["estimate"]["value"]["value"], 0.0);
     assert_eq!(
-        rows[1]["estimate"]["Err"],
-        "1 answers, below the minimum of 2 for scoring"
+        rows[1]["estimate"],
+        json!({"status": "error", "error": {"kind": "below_minimum_n",
+            "message": "1 answer, below the minimum of 2 for scoring"}})
     );
     let trend = serde_json::to_value(s.trend(Score::nps(), ConfidenceLevel::P95)).unwrap();
     assert!(trend[1]["change"].is_object());
