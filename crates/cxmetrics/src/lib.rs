@@ -142,10 +142,11 @@
 //! // Every comparison is a − b: pass the later period first to get the change.
 //! let change = compare::nps(&april, &march, ConfidenceLevel::P95)?;
 //! assert_eq!(change.difference, -12.5); // April is 12.5 points below March
-//! assert!(change.significant); // p ≈ 0.028
+//! assert!(change.significant); // p ≈ 0.029, adjusted Wald test (Rocks 2016)
+//! // The test and interval are centred on the adjusted difference.
 //! assert_eq!(
 //!     change.to_string(),
-//!     "-12.5 points (95% CI -23.7 to -1.3), z = -2.20, p = 0.028, significant"
+//!     "-12.5 points (95% CI -23.5 to -1.3), z = -2.19, p = 0.029, significant"
 //! );
 //! # Ok::<(), cxmetrics::Error>(())
 //! ```
@@ -205,10 +206,10 @@
 //! ### How many answers do I need?
 //!
 //! ```
-//! use cxmetrics::{ConfidenceLevel, plan};
+//! use cxmetrics::{ConfidenceLevel, Margin, plan};
 //!
 //! // NPS within ±5 points, expecting 40% promoters and 20% detractors.
-//! assert_eq!(plan::sample_size_nps(5.0, 0.4, 0.2, ConfidenceLevel::P95)?.n_ceil, 861);
+//! assert_eq!(plan::sample_size_nps(Margin::points(5.0)?, 0.4, 0.2, ConfidenceLevel::P95)?.n_ceil, 861);
 //! # Ok::<(), cxmetrics::Error>(())
 //! ```
 //!
@@ -300,6 +301,7 @@ mod estimate;
 pub mod input;
 pub mod interval;
 mod metric;
+pub mod multiplicity;
 #[cfg(feature = "serde")]
 mod outcome;
 pub mod plan;

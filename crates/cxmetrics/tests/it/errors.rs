@@ -119,8 +119,17 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
             vec!["zero variance", "n = 4"],
         ),
         (
-            plan::sample_size_proportion(-0.1, 0.5, ConfidenceLevel::P95).unwrap_err(),
-            vec!["margin -0.1"],
+            cxmetrics::Margin::fraction(-0.1).unwrap_err(),
+            vec!["margin as a fraction -0.1"],
+        ),
+        (
+            plan::sample_size_proportion(
+                cxmetrics::Margin::points(5.0).unwrap(),
+                0.5,
+                ConfidenceLevel::P95,
+            )
+            .unwrap_err(),
+            vec!["±5.0 points", "share"],
         ),
         (
             dist::t_quantile(0.5, 0.0).unwrap_err(),

@@ -151,7 +151,13 @@ fn differences_display_in_their_units() {
     // NPS: April (12.5) − March (25.0) = −12.5 points.
     let march = Nps::from_counts(200, 100, 100).unwrap();
     let april = Nps::from_counts(150, 150, 100).unwrap();
-    let c = compare::nps(&april, &march, ConfidenceLevel::P95).unwrap();
+    let c = compare::nps_with(
+        &april,
+        &march,
+        compare::NpsDifferenceMethod::Wald,
+        ConfidenceLevel::P95,
+    )
+    .unwrap();
     let se = ((0.75 - 0.25f64.powi(2)) / 400.0 + (0.625 - 0.125f64.powi(2)) / 400.0).sqrt();
     assert!((c.std_error - 100.0 * se).abs() < 1e-12);
     assert_eq!(c.metric, Metric::Nps);
