@@ -566,7 +566,11 @@ pub struct Rejections {
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "IngestReportRepr")
+)]
 pub struct IngestReport {
     accepted: u64,
     not_applicable: u64,
@@ -830,5 +834,53 @@ impl fmt::Display for IngestReport {
             f.write_str(")")?;
         }
         Ok(())
+    }
+}
+
+/// The serialized form of an [`IngestReport`], checked on the way in: one
+/// entry per cause, in order, each with at most [`FIRST_ROWS`] rows and no
+/// more rows than its count.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IngestReportRepr {
+    accepted: u64,
+    not_applicable: u64,
+    rejections: Vec<Rejections>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<IngestReportRepr> for IngestReport {
+    type Error = Error;
+    fn try_from(r: IngestReportRepr) -> Result<IngestReport, Error> {
+        let fail = |reason: String| Error::InvalidResult {
+            what: "ingest report",
+            reason,
+        };
+        let mut total = r.accepted.checked_add(r.not_applicable);
+        for (i, x) in r.rejections.iter().enumerate() {
+            if i > 0 && r.rejections[i - 1].cause >= x.cause {
+                return Err(fail(format!(
+                    "cause {} is repeated or out of order",
+                    x.cause
+                )));
+            }
+            let rows = x.first_rows.len();
+            if rows > FIRST_ROWS || rows as u64 > x.count || (x.count > 0 && rows == 0) {
+                return Err(fail(format!(
+                    "{} rows listed for {} rejections ({}), at most {FIRST_ROWS}",
+                    rows, x.count, x.cause
+                )));
+            }
+            total = total.and_then(|t| t.checked_add(x.count));
+        }
+        if total.is_none() {
+            return Err(fail("the counts add up to more than u64::MAX".to_string()));
+        }
+        Ok(IngestReport {
+            accepted: r.accepted,
+            not_applicable: r.not_applicable,
+            rejections: r.rejections,
+        })
     }
 }
