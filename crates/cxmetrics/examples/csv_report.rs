@@ -73,25 +73,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Reading: every cell is parsed, every row counted (line 1 is the header).
     let export = export();
-    for (i, record) in csv::Reader::from_reader(export.as_bytes())
-        .records()
-        .enumerate()
-    {
+    let mut reader = csv::Reader::from_reader(export.as_bytes());
+    for (i, record) in reader.records().enumerate() {
         let row = record?; // respondent,date,channel,nps,csat,ces,weight
-        let key = (
-            row[1].get(..7).unwrap_or("?").to_string(),
-            row[2].to_string(),
-        );
+        let key = (row[1].get(..7).unwrap_or("?").to_owned(), row[2].to_owned());
         for (q, cell) in questions.iter_mut().zip([&row[3], &row[4], &row[5]]) {
-            if let Some(answer) = q
-                .report
-                .record(i + 2, q.cells.parse_weighted(cell, &row[6]))
-            {
+            let parsed = q.cells.parse_weighted(cell, &row[6]);
+            if let Some(answer) = q.report.record(i + 2, parsed) {
                 q.by_segment.push(key.clone(), answer)?;
             }
         }
     }
-
     for q in &mut questions {
         let rows = q.by_segment.scores(q.score, ConfidenceLevel::P95, MIN_N);
         q.scored = rows.into_iter().map(|s| (s.key, s.estimate)).collect();
