@@ -142,8 +142,9 @@ pub struct CellParser {
     scale: Scale,
     /// `None`: [`DEFAULT_NOT_APPLICABLE`].
     not_applicable: Option<Vec<String>>,
-    /// Labels in lower case, with their points, in the order given.
-    labels: Vec<(String, i32)>,
+    /// Labels as given (trimmed) and in lower case, with their points, in
+    /// the order given.
+    labels: Vec<Label>,
 }
 
 impl CellParser {
@@ -223,8 +224,12 @@ impl CellParser {
     pub fn label(mut self, label: &str, point: i32) -> Result<CellParser, Error> {
         self.scale.rating(point)?;
         let key = label.trim().to_lowercase();
-        self.labels.retain(|(l, _)| *l != key);
-        self.labels.push((key, point));
+        self.labels.retain(|l| l.key != key);
+        self.labels.push(Label {
+            text: label.trim().to_string(),
+            key,
+            point,
+        });
         Ok(self)
     }
 
@@ -327,8 +332,8 @@ impl CellParser {
         }
         if !self.labels.is_empty() {
             let key = text.to_lowercase();
-            if let Some(&(_, point)) = self.labels.iter().find(|(l, _)| *l == key) {
-                return self.scale.rating(point);
+            if let Some(label) = self.labels.iter().find(|l| l.key == key) {
+                return self.scale.rating(label.point);
             }
         }
         Err(self.invalid(cell, RejectCause::NotANumber))
@@ -342,7 +347,7 @@ impl CellParser {
                 .labels
                 .iter()
                 .take(7)
-                .map(|(l, p)| format!("{l:?} = {p}"))
+                .map(|l| format!("{:?} = {}", l.text, l.point))
                 .collect();
             let more = if self.labels.len() > 7 { ", …" } else { "" };
             s.push_str(&format!(", a label ({}{more})", shown.join(", ")));
@@ -423,6 +428,16 @@ impl CellParser {
             .collect();
         (answers, report)
     }
+}
+
+/// One label of a labelled scale.
+#[derive(Debug, Clone, PartialEq)]
+struct Label {
+    /// As given, trimmed: shown in messages.
+    text: String,
+    /// In lower case: compared with the lower-cased cell.
+    key: String,
+    point: i32,
 }
 
 /// Reads a weight cell: a finite number of at least 0, with surrounding

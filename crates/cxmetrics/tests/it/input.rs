@@ -109,7 +109,7 @@ fn errors_name_the_cell_and_what_is_allowed() {
         .to_string();
     assert_eq!(
         msg,
-        r#"cell "great" rejected (not a number): expected a whole number in 1..=5, a label ("satisfied" = 4, "very satisfied" = 5)"#
+        r#"cell "great" rejected (not a number): expected a whole number in 1..=5, a label ("Satisfied" = 4, "Very satisfied" = 5)"#
     );
 }
 
