@@ -270,6 +270,7 @@ pub mod input;
 pub mod interval;
 mod metric;
 pub mod multiplicity;
+pub mod one_sample;
 #[cfg(feature = "serde")]
 mod outcome;
 pub mod plan;
