@@ -277,6 +277,7 @@ pub mod plan;
 mod response;
 mod scale;
 pub mod segment;
+pub mod shrinkage;
 mod simd;
 mod sum;
 mod tally;
