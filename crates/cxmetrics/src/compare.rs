@@ -74,6 +74,11 @@ pub struct Comparison {
     pub df: Option<f64>,
     /// The two-sided p-value.
     pub p_value: f64,
+    /// The p-value adjusted for multiple comparisons when this comparison
+    /// is one of a family (a trend, segments against the rest), by the
+    /// family's [`Adjustment`](crate::multiplicity::Adjustment); `None`
+    /// for a comparison on its own. `significant` follows it when present.
+    pub adjusted_p_value: Option<f64>,
     /// The confidence level of the interval; also sets the significance
     /// threshold α = 1 − level.
     pub level: ConfidenceLevel,
@@ -180,9 +185,10 @@ impl fmt::Display for Comparison {
 }
 
 impl Comparison {
-    /// Fills in `significant` from the p-value and the level.
-    fn decided(mut self) -> Comparison {
-        self.significant = self.p_value < self.level.alpha();
+    /// Fills in `significant` from the (adjusted, when set) p-value and
+    /// the level.
+    pub(crate) fn decided(mut self) -> Comparison {
+        self.significant = self.adjusted_p_value.unwrap_or(self.p_value) < self.level.alpha();
         self
     }
 }
@@ -353,6 +359,7 @@ pub(crate) fn net_difference(
         statistic: z,
         df: None,
         p_value: dist::normal_two_sided(z),
+        adjusted_p_value: None,
         level,
         significant: false,
         method: comparison_method,
@@ -538,6 +545,7 @@ pub fn top_box_with(
         statistic: z,
         df: None,
         p_value: dist::normal_two_sided(z),
+        adjusted_p_value: None,
         level,
         significant: false,
         method: ComparisonMethod::TwoProportionZ(method),
@@ -614,6 +622,7 @@ pub fn means(a: &Mean, b: &Mean, level: ConfidenceLevel) -> Result<Comparison, E
         statistic: t,
         df: Some(df),
         p_value: dist::t_two_sided(t, df),
+        adjusted_p_value: None,
         level,
         significant: false,
         method: ComparisonMethod::WelchT,

@@ -115,7 +115,7 @@ fn net_vs_target(
     let (lower, upper) = tango::bounds(positive, negative, n, level.z());
     let wald_se =
         (crate::interval::nps::multinomial_variance(positive / n, negative / n) / n).sqrt();
-    Ok(decided(Comparison {
+    Ok(Comparison {
         metric,
         difference: 100.0 * (value - target),
         adjusted_difference: None,
@@ -127,11 +127,13 @@ fn net_vs_target(
         statistic: z,
         df: None,
         p_value: p_of(z),
+        adjusted_p_value: None,
         level,
         significant: false,
         method: ComparisonMethod::NpsTargetScore,
         unit: Unit::NpsPoints,
-    }))
+    }
+    .decided())
 }
 
 /// Tests a share (top box, "% easy") against a target share, with the
@@ -173,7 +175,7 @@ pub fn share(score: &TopBox, target: f64, level: ConfidenceLevel) -> Result<Comp
     let (p, q) = (k / n, (n - k).max(0.0) / n);
     let z = (p - target) / (target * (1.0 - target) / n).sqrt();
     let wilson = crate::interval::proportion::wilson(p, q, n, level.z());
-    Ok(decided(Comparison {
+    Ok(Comparison {
         metric: Metric::TopBox,
         difference: p - target,
         adjusted_difference: None,
@@ -185,11 +187,13 @@ pub fn share(score: &TopBox, target: f64, level: ConfidenceLevel) -> Result<Comp
         statistic: z,
         df: None,
         p_value: p_of(z),
+        adjusted_p_value: None,
         level,
         significant: false,
         method: ComparisonMethod::ShareTargetScore,
         unit: Unit::Share,
-    }))
+    }
+    .decided())
 }
 
 /// Tests a mean rating against a target with the one-sample Student t
@@ -240,7 +244,7 @@ pub fn mean(score: &Mean, target: f64, level: ConfidenceLevel) -> Result<Compari
     let est = score.estimate(level)?;
     let diff = score.mean() - target;
     let t = diff / est.std_error;
-    Ok(decided(Comparison {
+    Ok(Comparison {
         metric: Metric::Mean,
         difference: diff,
         adjusted_difference: None,
@@ -252,11 +256,13 @@ pub fn mean(score: &Mean, target: f64, level: ConfidenceLevel) -> Result<Compari
         statistic: t,
         df: Some(df),
         p_value: dist::t_two_sided(t, df),
+        adjusted_p_value: None,
         level,
         significant: false,
         method: ComparisonMethod::MeanTargetT,
         unit: Unit::ScalePoints,
-    }))
+    }
+    .decided())
 }
 
 fn p_of(z: f64) -> f64 {
@@ -265,9 +271,4 @@ fn p_of(z: f64) -> f64 {
     } else {
         dist::normal_two_sided(z)
     }
-}
-
-fn decided(mut c: Comparison) -> Comparison {
-    c.significant = c.p_value < c.level.alpha();
-    c
 }

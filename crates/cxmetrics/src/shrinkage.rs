@@ -224,7 +224,7 @@ pub fn nps(segments: &[Nps]) -> Result<Shrinkage, Error> {
     };
     let (p, d) = (pooled(Nps::promoter_share), pooled(Nps::detractor_share));
     let v = 1e4 * multinomial_variance(p, d);
-    if !(v > 0.0) && segments.len() >= 2 {
+    if (v.is_nan() || v <= 0.0) && segments.len() >= 2 {
         return Err(Error::ZeroVariance {
             what: "NPS shrinkage",
             n: segments

@@ -420,6 +420,10 @@ pub(crate) fn bounds(promoters: f64, passives: f64, detractors: f64, level: f64)
 }
 
 #[cfg(test)]
+#[expect(
+    clippy::excessive_precision,
+    reason = "reference values are quoted as mpmath printed them"
+)]
 mod tests {
     use super::*;
 

@@ -2,6 +2,10 @@
 //! defect), the new intervals and tests, multiplicity and power. Expected
 //! values are hand computations written out here or mpmath at 30–40
 //! digits (quoted).
+#![expect(
+    clippy::excessive_precision,
+    reason = "reference values are quoted as mpmath printed them"
+)]
 
 use cxmetrics::compare::{self, DifferenceMethod};
 use cxmetrics::interval::{self, IntervalSpec, NpsMethod, ProportionMethod};
@@ -319,4 +323,76 @@ fn one_sample_tests_by_hand() {
 
 fn t_of(c: &cxmetrics::compare::Comparison) -> f64 {
     c.statistic
+}
+
+#[test]
+fn segment_families_are_adjusted_together() {
+    use cxmetrics::Segmented;
+    use cxmetrics::multiplicity::{self, Adjustment};
+    use cxmetrics::segment::Score;
+    let level = ConfidenceLevel::P95;
+    let mut s = Segmented::new(Scale::NPS);
+    let groups: [(&str, [u64; 11]); 3] = [
+        ("a", [2, 0, 0, 0, 0, 0, 3, 0, 5, 0, 30]),
+        ("b", [10, 0, 0, 0, 0, 5, 5, 5, 5, 0, 10]),
+        ("c", [4, 0, 0, 0, 0, 0, 6, 10, 0, 0, 20]),
+    ];
+    for (key, counts) in &groups {
+        s.merge_tally(*key, &Tally::from_counts(Scale::NPS, counts).unwrap())
+            .unwrap();
+    }
+    let rest_of = |i: usize| {
+        let mut rest = Tally::new(Scale::NPS);
+        for (j, (_, counts)) in groups.iter().enumerate() {
+            if j != i {
+                rest.merge(&Tally::from_counts(Scale::NPS, counts).unwrap())
+                    .unwrap();
+            }
+        }
+        rest
+    };
+    let tests = s.versus_rest(Score::nps(), level);
+    let raw: Vec<f64> = (0..3)
+        .map(|i| {
+            let seg =
+                Nps::from_tally(&Tally::from_counts(Scale::NPS, &groups[i].1).unwrap()).unwrap();
+            compare::nps(&seg, &Nps::from_tally(&rest_of(i)).unwrap(), level)
+                .unwrap()
+                .p_value
+        })
+        .collect();
+    let holm = multiplicity::adjust(&raw, Adjustment::Holm).unwrap();
+    for (i, t) in tests.iter().enumerate() {
+        let c = t.comparison.as_ref().unwrap();
+        assert_eq!(t.key, groups[i].0);
+        assert_close(c.p_value, raw[i], "raw p");
+        assert_close(c.adjusted_p_value.unwrap(), holm[i], "holm p");
+        assert_eq!(c.significant, holm[i] < 0.05);
+    }
+    // Against the total: the difference is segment − total, same test.
+    let total = Nps::from_tally(&s.total().unwrap()).unwrap().score();
+    for (i, t) in s.versus_total(Score::nps(), level).iter().enumerate() {
+        let c = t.comparison.as_ref().unwrap();
+        let seg = Nps::from_tally(&Tally::from_counts(Scale::NPS, &groups[i].1).unwrap()).unwrap();
+        assert_close(c.difference, seg.score() - total, "segment - total");
+        assert_close(c.p_value, raw[i], "same test");
+    }
+    // A trend adjusts its changes; significant follows the adjusted p.
+    let trend = s.trend(Score::nps(), level);
+    let changes: Vec<_> = trend
+        .iter()
+        .skip(1)
+        .map(|p| p.change.clone().unwrap().unwrap())
+        .collect();
+    let adj = multiplicity::adjust(
+        &changes.iter().map(|c| c.p_value).collect::<Vec<_>>(),
+        Adjustment::Holm,
+    )
+    .unwrap();
+    for (c, a) in changes.iter().zip(adj) {
+        assert_eq!(c.adjusted_p_value, Some(a));
+        assert_eq!(c.significant, a < 0.05);
+    }
+    let shrunk = s.shrunken_nps().unwrap();
+    assert_eq!(shrunk.estimates.len(), 3);
 }
