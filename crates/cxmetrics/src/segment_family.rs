@@ -169,7 +169,7 @@ impl<K: Ord + Clone> Segmented<K> {
     }
 
     /// Empirical-Bayes shrunken NPS of every segment, for rankings (see
-    /// [`shrinkage`](crate::shrinkage) for the model); in key order.
+    /// [`shrinkage`] for the model); in key order.
     ///
     /// # Errors
     ///
