@@ -54,7 +54,7 @@ impl Tally {
     /// let raw = t.unweighted()?;
     /// assert_eq!(TopBox::top(&raw, 2)?.share(), 1.0 / 3.0); // one answer in three
     /// assert_eq!((raw.counts(), raw.not_applicable()), (t.counts(), 1));
-    /// assert_eq!(raw.total_weight(), 3.0);
+    /// assert_eq!(raw.total_weight()?, 3.0);
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn unweighted(&self) -> Result<Tally, Error> {

@@ -160,21 +160,26 @@ impl fmt::Display for Comparison {
     /// In the unit of the difference, named once after the value:
     /// `+12.5 points (90% CI +3.1 to +21.9), z = 2.20, p = 0.028, significant`
     /// for NPS, `-0.6 pp (95% CI -16.1 to +14.8), …` for shares (percentage
-    /// points), `+0.21 (…)` for means (scale points). The precision (default
-    /// 1) applies to the difference and its bounds.
+    /// points), `+0.21 (…)` for means (scale points). The precision
+    /// (default 1) applies to the difference and its bounds; a p-value
+    /// below 0.001 shows as `p < 0.001`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = f.precision().unwrap_or(1);
         let stat = if self.df.is_some() { "t" } else { "z" };
         let (k, u) = (self.unit.display_factor(), self.unit.difference_suffix());
         write!(
             f,
-            "{:+.p$}{u} ({} CI {:+.p$} to {:+.p$}), {stat} = {:.2}, p = {:.3}, {}",
+            "{:+.p$}{u} ({} CI {:+.p$} to {:+.p$}), {stat} = {:.2}, p {}, {}",
             self.difference * k,
             self.level,
             self.interval.lower * k,
             self.interval.upper * k,
             self.statistic,
-            self.p_value,
+            if self.p_value < 0.001 {
+                "< 0.001".to_string()
+            } else {
+                format!("= {:.3}", self.p_value)
+            },
             if self.significant {
                 "significant"
             } else {

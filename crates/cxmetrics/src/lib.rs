@@ -51,6 +51,32 @@
 //! from JSON are fine when they are whole). Every batch is all-or-nothing:
 //! one bad score and nothing is added, and the error names its index.
 //!
+//! ## Text cells and dirty exports
+//!
+//! [`input::CellParser`] (or [`Scale::parse`] with its defaults) reads the
+//! cells of a CSV or spreadsheet export: surrounding spaces, `"9.0"`,
+//! not-applicable tokens (`""`, `N/A`, `n/a`, `NA`, `-` unless told
+//! otherwise), labelled scales (`"Very satisfied"` → 5), weight cells. A
+//! bad cell is an error naming its text and what is allowed. For exports
+//! with dirty rows, the lenient mode keeps the good answers and accounts
+//! for every other row in an [`input::IngestReport`]; see
+//! `examples/csv_report.rs`.
+//!
+//! ```
+//! use cxmetrics::input::{CellParser, RejectCause};
+//! use cxmetrics::{ConfidenceLevel, Scale, Tally, TopBox};
+//!
+//! let csat = CellParser::new(Scale::CSAT_5).labels([("Satisfied", 4), ("Very satisfied", 5)])?;
+//! let cells = ["5", " 4 ", "very satisfied", "2", "N/A", "3.0", "6", "great"];
+//! let (answers, report) = csat.parse_lenient(cells);
+//! assert_eq!(report.to_string(), "8 rows: 5 accepted, 1 not applicable, 2 rejected \
+//!     (out of range: 1 at row 6; not a number: 1 at row 7)");
+//! let tally = Tally::from_responses(Scale::CSAT_5, answers)?;
+//! let top2 = TopBox::top(&tally, 2)?.estimate(ConfidenceLevel::P95)?;
+//! assert_eq!(top2.to_string(), "60.0% (95% CI 23.1% to 88.2%, n = 5)");
+//! # Ok::<(), cxmetrics::Error>(())
+//! ```
+//!
 //! ## Scores
 //!
 //! [`Nps`] (promoters 9–10, passives 7–8, detractors 0–6), [`NetScore`]
@@ -239,10 +265,16 @@
 //!
 //! # Crate features
 //!
-//! - `serde` (off by default): `Serialize` for every public data type, and
-//!   `Deserialize` for the inputs, the [`Tally`] and [`Segmented`], which run
-//!   the same checks as building them. Parse JSON with `serde_json`'s
-//!   `float_roundtrip` feature so weight sums survive bit for bit.
+//! - `serde` (off by default): `Serialize` and `Deserialize` for every
+//!   public data type, inputs and outputs alike. Deserializing runs the
+//!   same checks as building (a [`Tally`], a [`Segmented`], an [`Nps`] whose
+//!   score must match its shares …), so a corrupted payload is an error.
+//!   Every result says what it is: an [`Estimate`] serializes its
+//!   [`Metric`], [`Unit`] and value; a per-segment result that may be an
+//!   error is a tagged `{"status": "ok", "value": …}` or
+//!   `{"status": "error", "error": {"kind": …, "message": …}}` object. Parse
+//!   JSON with `serde_json`'s `float_roundtrip` feature so weight sums
+//!   survive bit for bit.
 //!
 //! # Rust version
 //!

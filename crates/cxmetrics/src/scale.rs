@@ -204,6 +204,29 @@ impl Scale {
         })
     }
 
+    /// The question of the one preset with these points and polarity, or
+    /// [`Question::Other`] when none or several (CSAT_7 and CES_7) match:
+    /// how a scale serialized by 0.1, which had no question, is read.
+    #[cfg(feature = "serde")]
+    fn inferred_question(&self) -> Question {
+        let same = |p: &Scale| {
+            (p.lowest, p.highest, p.polarity) == (self.lowest, self.highest, self.polarity)
+        };
+        let presets = [
+            Scale::NPS,
+            Scale::CSAT_5,
+            Scale::CSAT_7,
+            Scale::CSAT_10,
+            Scale::CES_7,
+            Scale::CES_5,
+        ];
+        let mut matching = presets.iter().filter(|p| same(p));
+        match (matching.next(), matching.next()) {
+            (Some(p), None) => p.question,
+            _ => Question::Other,
+        }
+    }
+
     /// The question the scale measures.
     ///
     /// ```
@@ -458,16 +481,17 @@ struct ScaleRepr {
     lowest: i32,
     highest: i32,
     polarity: Polarity,
-    /// Absent in 0.1 payloads: [`Question::Other`].
-    #[serde(default)]
-    question: Question,
+    /// Absent in 0.1 payloads: inferred, see [`Scale::inferred_question`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    question: Option<Question>,
 }
 
 #[cfg(feature = "serde")]
 impl TryFrom<ScaleRepr> for Scale {
     type Error = Error;
     fn try_from(r: ScaleRepr) -> Result<Scale, Error> {
-        Scale::new(r.lowest, r.highest, r.polarity).map(|s| s.for_question(r.question))
+        let scale = Scale::new(r.lowest, r.highest, r.polarity)?;
+        Ok(scale.for_question(r.question.unwrap_or_else(|| scale.inferred_question())))
     }
 }
 
@@ -478,7 +502,7 @@ impl From<Scale> for ScaleRepr {
             lowest: s.lowest,
             highest: s.highest,
             polarity: s.polarity,
-            question: s.question,
+            question: Some(s.question),
         }
     }
 }

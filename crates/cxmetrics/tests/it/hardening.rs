@@ -262,9 +262,9 @@ fn old_payloads_load() {
     let old = r#"{"scale":{"lowest":1,"highest":5,"polarity":"higher_is_better"},"counts":[1,0,0,2,1],
         "weights":[0.5,0,0,5,1],"weights_squared":[0.25,0,0,12.5,1],"not_applicable":0}"#;
     let t: Tally = serde_json::from_str(old).unwrap();
-    // 0.1 payloads carry no question label: the scale reads back as `Other`.
-    let other = Scale::new(1, 5, cxmetrics::Polarity::HigherIsBetter).unwrap();
-    let api = weighted(other, &[1, 4, 4, 5], &[0.5, 2.5, 2.5, 1.0]);
+    // 0.1 payloads carry no question label: a preset's range reads back as
+    // that preset.
+    let api = weighted(Scale::CSAT_5, &[1, 4, 4, 5], &[0.5, 2.5, 2.5, 1.0]);
     assert_eq!(t, api);
     let _ = NpsMethod::Wald;
     let _ = IntervalSpec::new(ConfidenceLevel::P95);

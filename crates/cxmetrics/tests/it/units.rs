@@ -172,6 +172,16 @@ fn differences_display_in_their_units() {
 }
 
 #[test]
+fn tiny_p_values_read_as_below_a_thousandth() {
+    let a = Nps::from_counts(900, 0, 100).unwrap();
+    let b = Nps::from_counts(100, 0, 900).unwrap();
+    let c = compare::nps(&a, &b, ConfidenceLevel::P95).unwrap();
+    assert!(c.p_value < 1e-100);
+    assert!(c.to_string().starts_with("+160.0 points (95% CI "), "{c}");
+    assert!(c.to_string().ends_with(", p < 0.001, significant"), "{c}");
+}
+
+#[test]
 fn metrics_and_units_have_names() {
     assert_eq!(Metric::Nps.to_string(), "NPS");
     assert_eq!(Metric::NetScore.to_string(), "net score");
@@ -371,5 +381,39 @@ mod json {
             )
             .is_err()
         );
+    }
+
+    proptest::proptest! {
+        /// Every score and estimate of any tally survives a JSON round trip
+        /// exactly, and says its metric and unit.
+        #[test]
+        fn any_result_round_trips(counts in proptest::collection::vec(0u64..1000, 11), level in 0.5f64..0.999) {
+            let t = Tally::from_counts(Scale::NPS, &counts).unwrap();
+            let level = ConfidenceLevel::new(level).unwrap();
+            if let Ok(nps) = Nps::from_tally(&t) {
+                round_trip(&nps);
+                if let Ok(est) = nps.estimate(level) {
+                    proptest::prop_assert_eq!(round_trip(&est)["metric"].clone(), json!("nps"));
+                }
+            }
+            if let Ok(top) = TopBox::top(&t, 2) {
+                round_trip(&top);
+                if let Ok(est) = top.estimate(level) {
+                    proptest::prop_assert_eq!(round_trip(&est)["unit"].clone(), json!("share"));
+                }
+            }
+            if let Ok(m) = Mean::from_tally(&t) {
+                round_trip(&m);
+                if let Ok(est) = m.estimate(level) {
+                    round_trip(&est);
+                }
+            }
+            if let Ok(d) = Distribution::from_tally(&t) {
+                round_trip(&d);
+            }
+            if let Ok(net) = NetScore::from_tally(&t, 3, 3) {
+                round_trip(&net);
+            }
+        }
     }
 }
