@@ -12,6 +12,11 @@ use crate::tally::Tally;
 /// The design-based moments of the mean of g over one sample: everything
 /// the intervals and design effects need.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
 pub(crate) struct Moments {
     /// ȳ, the weighted mean of g.
     pub(crate) mean: f64,

@@ -320,6 +320,9 @@ struct MeanRepr {
     population_variance: f64,
     n: u64,
     effective_n: f64,
+    /// The design-based moments of a weighted score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    design: Option<Moments>,
 }
 
 #[cfg(feature = "serde")]
@@ -331,6 +334,7 @@ impl From<Mean> for MeanRepr {
             population_variance: x.population_variance,
             n: x.n,
             effective_n: x.effective_n,
+            design: x.design,
         }
     }
 }
@@ -360,15 +364,16 @@ impl TryFrom<MeanRepr> for Mean {
                 ),
             ));
         }
+        if let Some(m) = &r.design {
+            check::moments(WHAT, r.n, m)?;
+        }
         Ok(Mean {
             scale: r.scale,
             mean: r.mean,
             population_variance: r.population_variance,
             n: r.n,
             effective_n: r.effective_n,
-            // The design-based moments are not serialized: a deserialized
-            // weighted score has Kish intervals only.
-            design: None,
+            design: r.design,
         })
     }
 }

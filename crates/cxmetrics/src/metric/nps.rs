@@ -509,6 +509,9 @@ struct NpsRepr {
     passive_share: f64,
     detractor_share: f64,
     effective_n: f64,
+    /// The design-based moments of a weighted NPS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    design: Option<Moments>,
 }
 
 #[cfg(feature = "serde")]
@@ -523,6 +526,7 @@ impl From<Nps> for NpsRepr {
             passive_share: x.passive_share,
             detractor_share: x.detractor_share,
             effective_n: x.effective_n,
+            design: x.design,
         }
     }
 }
@@ -551,10 +555,11 @@ impl TryFrom<NpsRepr> for Nps {
             passive_share: r.passive_share,
             detractor_share: r.detractor_share,
             effective_n: r.effective_n,
-            // The design-based moments are not serialized: a deserialized
-            // weighted score has Kish intervals only.
-            design: None,
+            design: r.design,
         };
+        if let Some(m) = &r.design {
+            check::moments(WHAT, n, m)?;
+        }
         check::matches(WHAT, "score", r.score, nps.score())?;
         Ok(nps)
     }

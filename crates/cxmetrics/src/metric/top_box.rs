@@ -255,6 +255,9 @@ struct TopBoxRepr {
     count: u64,
     n: u64,
     effective_n: f64,
+    /// The design-based moments of a weighted score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    design: Option<Moments>,
 }
 
 #[cfg(feature = "serde")]
@@ -268,6 +271,7 @@ impl From<TopBox> for TopBoxRepr {
             count: x.count,
             n: x.n,
             effective_n: x.effective_n,
+            design: x.design,
         }
     }
 }
@@ -297,6 +301,9 @@ impl TryFrom<TopBoxRepr> for TopBox {
                 format!("count {} is above n = {}", r.count, r.n),
             ));
         }
+        if let Some(m) = &r.design {
+            check::moments(WHAT, r.n, m)?;
+        }
         Ok(TopBox {
             scale: r.scale,
             points: r.first..=r.last,
@@ -304,9 +311,7 @@ impl TryFrom<TopBoxRepr> for TopBox {
             n: r.n,
             share: r.share,
             effective_n: r.effective_n,
-            // The design-based moments are not serialized: a deserialized
-            // weighted score has Kish intervals only.
-            design: None,
+            design: r.design,
         })
     }
 }

@@ -388,6 +388,42 @@ mod json {
     }
 
     #[test]
+    fn weighted_scores_keep_their_design_through_json() {
+        let mut t = Tally::new(Scale::NPS);
+        t.extend_weighted_scores(
+            &[10u8, 9, 8, 6, 3, 10, 0, 7],
+            &[1.0, 2.5, 0.0, 1.0, 3.0, 0.25, 1.5, 2.0],
+        )
+        .unwrap();
+        let level = ConfidenceLevel::P95;
+        let nps = Nps::from_tally(&t).unwrap();
+        let v = round_trip(&nps);
+        assert!(v["design"].is_object(), "{v}");
+        let back: Nps = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(back.estimate(level).unwrap(), nps.estimate(level).unwrap());
+        let top = TopBox::top(&t, 2).unwrap();
+        let back: TopBox = serde_json::from_value(round_trip(&top)).unwrap();
+        assert_eq!(back.estimate(level).unwrap(), top.estimate(level).unwrap());
+        let m = Mean::from_tally(&t).unwrap();
+        let back: Mean = serde_json::from_value(round_trip(&m)).unwrap();
+        assert_eq!(back.estimate(level).unwrap(), m.estimate(level).unwrap());
+        // Unweighted scores have no design part.
+        let plain = Nps::from_counts(3, 1, 1).unwrap();
+        assert!(serde_json::to_value(plain).unwrap().get("design").is_none());
+        // A broken design part is refused.
+        for (field, bad) in [
+            ("variance", json!(-1.0)),
+            ("positive_share", json!(2.0)),
+            ("n", json!(3)),
+            ("kish_n", json!(0.0)),
+        ] {
+            let mut broken = v.clone();
+            broken["design"][field] = bad;
+            assert!(serde_json::from_value::<Nps>(broken).is_err(), "{field}");
+        }
+    }
+
+    #[test]
     fn segment_results_are_tagged_value_or_error_objects() {
         let mut s = Segmented::new(Scale::NPS);
         s.extend_scores(&[1u8, 1, 2, 3, 3], &[10u8, 0, 9, 10, 9])
