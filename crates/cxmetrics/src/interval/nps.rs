@@ -1,5 +1,7 @@
 //! Intervals of a Net Promoter Score.
 
+use crate::design::VarianceMethod;
+use crate::design::statistic::Statistic;
 use crate::error::Error;
 use crate::estimate::{Estimate, Interval};
 use crate::interval::{IntervalSpec, Method, NpsMethod, bayes, fpc, tango};
@@ -58,7 +60,13 @@ impl Nps {
     /// The NPS with an interval by the given method, in points. Bounds are
     /// clipped to −100..=100 (Wald and its adjusted form can exceed them).
     ///
-    /// Weighted answers use the Kish effective sample size in place of n.
+    /// Weighted answers have, by default ([`VarianceMethod::Linearized`]),
+    /// the Taylor-linearized standard error: Wald is (p − d) ± z·se,
+    /// trinomial t (p − d) ± t·se with n₊ − 1 degrees of freedom (n₊
+    /// answers of positive weight), and other methods run at the design's
+    /// effective sample size (p + d − (p − d)²)/V. With
+    /// [`VarianceMethod::Kish`] they use Kish's effective sample size in
+    /// place of n. [`Estimate::design`] carries the design effects.
     ///
     /// # Formula
     ///
@@ -104,6 +112,14 @@ impl Nps {
         method: NpsMethod,
         spec: impl Into<IntervalSpec>,
     ) -> Result<Estimate, Error> {
+        let spec = spec.into();
+        if let Some(m) = &self.design
+            && spec.variance_method() == VarianceMethod::Linearized
+        {
+            let mut est = crate::design::interval::estimate(m, &Statistic::Nps(method), spec)?;
+            est.value = self.score();
+            return Ok(est);
+        }
         let (promoters, detractors, n) = self.trinomial();
         net_estimate(
             promoters,
@@ -112,10 +128,11 @@ impl Nps {
             self.n(),
             Metric::Nps,
             method,
-            spec.into(),
+            spec,
         )
         .map(|mut est| {
             est.effective_n = self.effective_n();
+            est.design = self.design.map(|m| m.effects(VarianceMethod::Kish));
             est
         })
     }
@@ -238,6 +255,7 @@ pub(crate) fn net_estimate(
         n: n_sample,
         effective_n: n,
         unit: Unit::NpsPoints,
+        design: None,
     };
     if inflation.is_infinite() {
         // A census: no sampling error.

@@ -1,6 +1,7 @@
 //! The one integration-test binary: one module per area.
 
 mod accuracy;
+mod design;
 mod errors;
 mod fuzz;
 mod hardening;
