@@ -457,18 +457,33 @@ proptest::proptest! {
             let i = est.interval;
             proptest::prop_assert!(i.lower.is_finite() && i.upper.is_finite());
             proptest::prop_assert!(-100.0 <= i.lower && i.lower <= i.upper && i.upper <= 100.0);
-            // Equal weights on every answer change nothing.
+            // Rescaling every weight changes nothing.
             let mut counts = [0u64; 11];
             counts[10] = p;
             counts[8] = a;
             counts[0] = d;
-            let mut t = Tally::new(Scale::NPS);
-            let scores: Vec<u8> = counts.iter().enumerate().flat_map(|(s, &c)| std::iter::repeat_n(s as u8, c as usize)).collect();
-            let weights = vec![w; scores.len()];
-            t.extend_weighted_scores(&scores, &weights).unwrap();
-            let weighted = Nps::from_tally(&t).unwrap().estimate_with(method, level).unwrap();
-            proptest::prop_assert!((weighted.interval.lower - i.lower).abs() < 1e-7 && (weighted.interval.upper - i.upper).abs() < 1e-7,
-                "{:?} vs {:?}", weighted.interval, i);
+            let scores: Vec<u8> = counts
+                .iter()
+                .enumerate()
+                .flat_map(|(s, &c)| std::iter::repeat_n(s as u8, c as usize))
+                .collect();
+            let weighted = |w: f64| {
+                let mut t = Tally::new(Scale::NPS);
+                t.extend_weighted_scores(&scores, &vec![w; scores.len()]).unwrap();
+                Nps::from_tally(&t).unwrap().estimate_with(method, level)
+            };
+            match (weighted(w), weighted(3.75 * w)) {
+                (Ok(x), Ok(y)) => {
+                    let (x, y) = (x.interval, y.interval);
+                    proptest::prop_assert!(
+                        (x.lower - y.lower).abs() < 1e-9 && (x.upper - y.upper).abs() < 1e-9,
+                        "{:?} vs {:?}", x, y
+                    );
+                    proptest::prop_assert!(-100.0 <= x.lower && x.lower <= x.upper && x.upper <= 100.0);
+                }
+                (Err(x), Err(y)) => proptest::prop_assert_eq!(x, y),
+                (x, y) => proptest::prop_assert!(false, "{:?} vs {:?}", x, y),
+            }
         }
     }
 }
