@@ -111,31 +111,53 @@ impl Map {
     }
 }
 
-/// A beta distribution with its normalising constant precomputed where
-/// that is both cheap and exact enough (below 15 in either parameter,
-/// where `dist` would recompute ln B from three log-gammas at every call).
+/// A beta distribution with the constant part of its log-density
+/// precomputed, so that each evaluation costs two logarithms.
 #[derive(Clone, Copy)]
 struct Beta {
     a: f64,
     b: f64,
-    ln_norm: Option<f64>,
+    norm: Norm,
+}
+
+/// How ln(x^a y^b / B(a, b)) is formed.
+#[derive(Clone, Copy)]
+enum Norm {
+    /// a ln x + b ln y − ln B(a, b), for a or b below 15.
+    Small(f64),
+    /// Expanded about x₀ = a/(a + b) as `dist` does for large parameters
+    /// (TOMS 708 `brcomp`): a ln(1 + d/x₀) + b ln(1 − d/y₀) + its value at
+    /// x₀, with d = x − x₀, so nothing large cancels.
+    Large { x0: f64, y0: f64, at_mode: f64 },
 }
 
 impl Beta {
     fn new(a: f64, b: f64) -> Beta {
-        let ln_norm = (a < 15.0 || b < 15.0).then(|| dist::beta_ln_norm(a, b));
-        Beta { a, b, ln_norm }
+        let norm = if a < 15.0 || b < 15.0 {
+            Norm::Small(dist::beta_ln_norm(a, b))
+        } else {
+            let (x0, y0) = (a / (a + b), b / (a + b));
+            Norm::Large {
+                x0,
+                y0,
+                at_mode: dist::beta_ln_front(a, b, x0, y0),
+            }
+        };
+        Beta { a, b, norm }
     }
 
     /// ln(x^a y^b / B(a, b)) for y = 1 − x.
     fn front(&self, x: f64, y: f64) -> f64 {
-        match self.ln_norm {
-            Some(ln_norm) => {
+        match self.norm {
+            Norm::Small(ln_norm) => {
                 let ln_x = if x <= 0.5 { x.ln() } else { (-y).ln_1p() };
                 let ln_y = if y <= 0.5 { y.ln() } else { (-x).ln_1p() };
                 self.a * ln_x + self.b * ln_y - ln_norm
             }
-            None => dist::beta_ln_front(self.a, self.b, x, y),
+            Norm::Large { x0, y0, at_mode } => {
+                let d = if x <= y { x - x0 } else { y0 - y };
+                self.a * (d / x0).ln_1p() + self.b * (-d / y0).ln_1p() + at_mode
+            }
         }
     }
 
