@@ -149,6 +149,19 @@ fn planning_never_asks_for_more_than_the_population() {
     let s = plan::sample_size_proportion(Margin::fraction(1e-10).unwrap(), 0.5, spec(level, 1000))
         .unwrap();
     assert_eq!(s.n_ceil, 1000);
+    // Huge spreads and margins (issue 13, item 9): no early overflow.
+    let s = plan::sample_size_mean(Margin::points(1e200).unwrap(), 1e200, level).unwrap();
+    assert_eq!(s.n_ceil, 4); // (z·σ/E)² = z² = 3.84
+    let m = plan::margin_of_error_mean(4, 1e308, level).unwrap();
+    assert_close(m, Z95 / 2.0 * 1e308, "huge margin");
+    // Populations beyond 2^53: the size asked for meets the margin.
+    for big_n in [(1u64 << 53) + 1, 1 << 60, u64::MAX] {
+        let s =
+            plan::sample_size_proportion(Margin::percent(0.01).unwrap(), 0.5, spec(level, big_n))
+                .unwrap();
+        let m = plan::margin_of_error_proportion(s.n_ceil, 0.5, spec(level, big_n)).unwrap();
+        assert!(m <= 1e-4, "N {big_n}: n {} gives margin {m}", s.n_ceil);
+    }
     // A margin so small that n₀ overflows: the whole population.
     let s = plan::sample_size_nps(Margin::points(1e-300).unwrap(), 0.5, 0.2, spec(level, 5000))
         .unwrap();
