@@ -167,6 +167,11 @@ impl Beta {
         self.front(x, y).exp() / (x * y)
     }
 
+    /// d ln f/dx at x (y = 1 − x).
+    fn log_slope(&self, x: f64, y: f64) -> f64 {
+        (self.a - 1.0) / x - (self.b - 1.0) / y
+    }
+
     /// (P(≤ x), its density) at x, sharing one prefactor.
     fn cdf_and_density(&self, x: f64, y: f64) -> (f64, f64) {
         let front = self.front(x, y);
@@ -286,13 +291,15 @@ impl Posterior {
         }
     }
 
-    /// (F(t), f(t)) with the given rule.
-    fn cdf(&self, t: f64, rule: &Rule) -> (f64, f64) {
+    /// (F(t), f(t), f′(t)) with the given rule; f′ is `None` unless the
+    /// integral runs over an interior window (no end point carries a
+    /// half-integer power), where it is as accurate as f.
+    fn cdf(&self, t: f64, rule: &Rule) -> (f64, f64, Option<f64>) {
         match self.form {
             Form::Promoters => self.over_x(t, rule),
             Form::Detractors => {
-                let (f, density) = self.over_x(-t, rule);
-                (1.0 - f, density)
+                let (f, density, slope) = self.over_x(-t, rule);
+                (1.0 - f, density, slope.map(|s| -s))
             }
             Form::Sum => self.over_sum(t, rule),
         }
@@ -301,7 +308,7 @@ impl Posterior {
     /// F and f by the integral over the first share X ~ Beta(a, b + c)
     /// of a posterior Dirichlet(a, b, c) (for the detractors' form, the
     /// mirrored posterior: `outer` and `inner` say which).
-    fn over_x(&self, t: f64, rule: &Rule) -> (f64, f64) {
+    fn over_x(&self, t: f64, rule: &Rule) -> (f64, f64, Option<f64>) {
         let (outer, inner) = (&self.outer, &self.inner);
         let left = t.max(0.0);
         let right = 0.5 * (1.0 + t);
@@ -313,14 +320,14 @@ impl Posterior {
         let lo = left.max(self.window.0);
         let hi = right.min(self.window.1);
         if hi <= lo {
-            return (base, 0.0);
+            return (base, 0.0, None);
         }
         let width = hi - lo;
         // The end points that are the integral's own limits carry powers
         // (x − L)^{k+½} or (R − x)^{k+½}; map w² onto them. Window edges
         // inside the limits need nothing (the integrand is negligible there).
         let map = Map::new(lo <= left, hi >= right);
-        let (mut cdf, mut density) = (0.0, 0.0);
+        let (mut cdf, mut density, mut slope) = (0.0, 0.0, 0.0);
         for (&w, &weight) in rule.nodes.iter().zip(&rule.weights) {
             let (s, s1, ds) = map.at(w);
             // x − t and (1 + t)/2 − x, each without cancellation.
@@ -338,13 +345,16 @@ impl Posterior {
             let h = weight * width * ds * outer.density(x, y);
             cdf += h * (1.0 - below);
             density += h * fv / y;
+            // ∂u/∂t = −1/(1 − x).
+            slope -= h * fv * inner.log_slope(u, u1) / (y * y);
         }
-        ((base + cdf).clamp(0.0, 1.0), density)
+        let slope = matches!(map, Map::Linear).then_some(slope);
+        ((base + cdf).clamp(0.0, 1.0), density, slope)
     }
 
     /// F and f by the integral over S = X + Y ~ Beta(a + c, b):
     /// F(t) = [t > 0]·I_t(a + c, b) + ∫_{|t|}^1 f_S(s) I_{(1 + t/s)/2}(a, c) ds.
-    fn over_sum(&self, t: f64, rule: &Rule) -> (f64, f64) {
+    fn over_sum(&self, t: f64, rule: &Rule) -> (f64, f64, Option<f64>) {
         let (outer, inner) = (&self.outer, &self.inner);
         let left = t.abs();
         let base = if t > 0.0 {
@@ -355,11 +365,11 @@ impl Posterior {
         let lo = left.max(self.window.0);
         let hi = self.window.1;
         if hi <= lo {
-            return (base, 0.0);
+            return (base, 0.0, None);
         }
         let width = hi - lo;
         let map = Map::new(lo <= left, hi >= 1.0);
-        let (mut cdf, mut density) = (0.0, 0.0);
+        let (mut cdf, mut density, mut slope) = (0.0, 0.0, 0.0);
         for (&w, &weight) in rule.nodes.iter().zip(&rule.weights) {
             let (s, s1, ds) = map.at(w);
             let x = lo + width * s;
@@ -378,8 +388,11 @@ impl Posterior {
             let h = weight * width * ds * outer.density(x, y);
             cdf += h * g;
             density += h * fu / (2.0 * x);
+            // ∂u/∂t = 1/(2s).
+            slope += h * fu * inner.log_slope(u, u1) / (4.0 * x * x);
         }
-        ((base + cdf).clamp(0.0, 1.0), density)
+        let slope = matches!(map, Map::Linear).then_some(slope);
+        ((base + cdf).clamp(0.0, 1.0), density, slope)
     }
 
     /// The p-quantile of X − Y.
@@ -405,7 +418,7 @@ impl Posterior {
         let first_fine = if s > 1000.0 { 0 } else { 1 };
         for round in 0..200 {
             let rule = if round < first_fine { coarse } else { fine };
-            let (f, density) = self.cdf(t, rule);
+            let (f, density, slope) = self.cdf(t, rule);
             let resid = f - p;
             // The coarse first value may be off by its error: it steers the
             // first step but does not bracket the root.
@@ -417,20 +430,35 @@ impl Posterior {
             } else {
                 return t;
             }
-            let newton = t - resid / density;
+            // Halley's step where f′ is reliable (cubic convergence),
+            // Newton's otherwise.
+            let newton = -resid / density;
+            let (step, order) = match slope {
+                Some(s) if (0.5 * newton * s / density).abs() < 0.5 => {
+                    (newton / (1.0 + 0.5 * newton * s / density), 3)
+                }
+                _ => (newton, 2),
+            };
+            let candidate = t + step;
             // A step within rounding of t may land on a bracket end.
-            let next = if newton >= lo && newton <= hi && newton.is_finite() {
-                newton
+            let next = if candidate >= lo && candidate <= hi && candidate.is_finite() {
+                candidate
             } else {
                 0.5 * (lo + hi)
             };
-            // After a Newton step of size δ the error is of order δ²/sd.
-            // Once that is below 1e-12 of the bound (or of a thousandth of
-            // sd, for bounds near 0), far inside the 1e-9 promised and of the
-            // quadrature's own accuracy, the step is taken without checking.
-            let step = (next - t).abs();
-            let scale = next.abs().max(1e-3 * sd);
-            if round >= first_fine && (step * step <= 1e-12 * sd * scale || hi - lo <= 4e-16) {
+            // After a Newton step of size δ the error is of order δ²/sd,
+            // after Halley's δ³/sd². Once that is below 1e-12 of the bound
+            // (or of a thousandth of sd, for bounds near 0), far inside the
+            // 1e-9 promised and the quadrature's own accuracy, the step is
+            // taken without checking.
+            let rel = (next - t).abs() / sd;
+            let scale = next.abs().max(1e-3 * sd) / sd;
+            let left = if order == 3 {
+                rel * rel * rel
+            } else {
+                rel * rel
+            };
+            if round >= first_fine && (left <= 1e-12 * scale || hi - lo <= 4e-16) {
                 return next;
             }
             t = next;
@@ -510,8 +538,8 @@ mod tests {
                     ..chosen
                 };
                 for t in [-0.3, 0.0, 0.2, 0.45, 0.9] {
-                    let (f1, d1) = chosen.cdf(t, &fine);
-                    let (f2, d2) = other.cdf(t, &fine);
+                    let (f1, d1, _) = chosen.cdf(t, &fine);
+                    let (f2, d2, _) = other.cdf(t, &fine);
                     assert!(
                         (f1 - f2).abs() < 1e-12,
                         "{p} {a} {d} {form:?} t {t}: {f1} vs {f2}"
@@ -538,10 +566,44 @@ mod tests {
             let post = Posterior::new(p, a, d);
             for q in [0.005, 0.05, 0.5, 0.95, 0.995] {
                 let t = post.quantile(q);
-                let (f1, _) = post.cdf(t, fine);
-                let (f2, _) = post.cdf(t, &reference);
+                let (f1, _, _) = post.cdf(t, fine);
+                let (f2, _, _) = post.cdf(t, &reference);
                 assert!((f1 - f2).abs() < 1e-12, "{p} {a} {d} q {q}: {f1} vs {f2}");
                 assert!((f2 - q).abs() < 1e-11, "{p} {a} {d} q {q}: F = {f2}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_density_and_its_slope_are_derivatives() {
+        let fine = Rule::new(200);
+        for (p, a, d) in [
+            (2500.0, 1500.0, 1000.0),
+            (60.0, 25.0, 15.0),
+            (4e5, 1e4, 2e3),
+        ] {
+            let post = Posterior::new(p, a, d);
+            let (s, (a, b, c)) = (p + a + d, (p + 0.5, a + 0.5, d + 0.5));
+            let mean = (a - c) / (s + 1.5);
+            let sd = ((a + c) / (s + 1.5) - mean * mean).sqrt() / (s + 2.5).sqrt();
+            for k in [-2.0, -0.5, 0.0, 1.0, 2.5] {
+                let t = mean + k * sd;
+                let h = 1e-3 * sd;
+                let (f_lo, d_lo, _) = post.cdf(t - h, &fine);
+                let (f_hi, d_hi, _) = post.cdf(t + h, &fine);
+                let (_, density, slope) = post.cdf(t, &fine);
+                let fd = (f_hi - f_lo) / (2.0 * h);
+                assert!(
+                    (fd - density).abs() < 1e-5 * density,
+                    "{p}: f {density} vs {fd}"
+                );
+                if let Some(slope) = slope {
+                    let sd_ = (d_hi - d_lo) / (2.0 * h);
+                    assert!(
+                        (sd_ - slope).abs() < 1e-4 * density / sd,
+                        "{p}: f' {slope} vs {sd_}"
+                    );
+                }
             }
         }
     }
