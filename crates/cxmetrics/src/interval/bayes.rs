@@ -583,7 +583,7 @@ mod tests {
             (4e5, 1e4, 2e3),
         ] {
             let post = Posterior::new(p, a, d);
-            let (s, (a, b, c)) = (p + a + d, (p + 0.5, a + 0.5, d + 0.5));
+            let (s, a, c) = (p + a + d, p + 0.5, d + 0.5);
             let mean = (a - c) / (s + 1.5);
             let sd = ((a + c) / (s + 1.5) - mean * mean).sqrt() / (s + 2.5).sqrt();
             for k in [-2.0, -0.5, 0.0, 1.0, 2.5] {
