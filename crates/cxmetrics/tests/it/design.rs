@@ -391,3 +391,36 @@ fn post_stratification_reports_bad_cells() {
     let err = post_stratify(&s, [("web", -1.0)]).unwrap_err();
     assert!(err.to_string().contains("-1"), "{err}");
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn weighted_scores_keep_their_design_moments_through_serde() {
+    use cxmetrics::{Mean, Nps, TopBox};
+    let level = ConfidenceLevel::P95;
+    let nps_tally = tally(
+        Scale::NPS,
+        &[(10, 1.0), (9, 2.0), (3, 3.0), (7, 0.5), (0, 0.0)],
+    );
+    let csat = tally(Scale::CSAT_5, &[(5, 1.0), (4, 2.0), (1, 3.0), (2, 0.5)]);
+    let nps = Nps::from_tally(&nps_tally).unwrap();
+    let back: Nps = serde_json::from_str(&serde_json::to_string(&nps).unwrap()).unwrap();
+    assert_eq!(back.estimate(level), nps.estimate(level));
+    let top = TopBox::top(&csat, 2).unwrap();
+    let back: TopBox = serde_json::from_str(&serde_json::to_string(&top).unwrap()).unwrap();
+    assert_eq!(back.estimate(level), top.estimate(level));
+    let mean = Mean::from_tally(&csat).unwrap();
+    let back: Mean = serde_json::from_str(&serde_json::to_string(&mean).unwrap()).unwrap();
+    assert_eq!(back.estimate(level), mean.estimate(level));
+    assert!(back.estimate(level).unwrap().design.is_some());
+    // A tampered payload is refused, not scored.
+    let text = serde_json::to_string(&top).unwrap();
+    let bad = text.replace("\"n_positive\":4", "\"n_positive\":9");
+    assert_ne!(bad, text);
+    let err = serde_json::from_str::<TopBox>(&bad)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("design moments"), "{err}");
+    // Unweighted scores serialize as before, without moments.
+    let plain = TopBox::top(&Tally::from_scores(Scale::CSAT_5, &[5u8, 1]).unwrap(), 2).unwrap();
+    assert!(!serde_json::to_string(&plain).unwrap().contains("design"));
+}
