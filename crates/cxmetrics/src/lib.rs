@@ -372,12 +372,15 @@ pub mod input;
 pub mod interval;
 mod metric;
 pub mod multiplicity;
+pub mod one_sample;
 #[cfg(feature = "serde")]
 mod outcome;
 pub mod plan;
 mod response;
 mod scale;
 pub mod segment;
+mod segment_family;
+pub mod shrinkage;
 mod simd;
 mod sum;
 mod tally;
@@ -395,6 +398,7 @@ pub use crate::metric::top_box::TopBox;
 pub use crate::response::{Response, Weight};
 pub use crate::scale::{Polarity, Question, Rating, Scale, ScoreValue};
 pub use crate::segment::Segmented;
+pub use crate::segment_family::SegmentTest;
 pub use crate::tally::{PointSums, Tally};
 pub use crate::unit::{Margin, Unit};
 

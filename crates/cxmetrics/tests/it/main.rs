@@ -7,6 +7,7 @@ mod fuzz;
 mod hardening;
 mod input;
 mod intervals;
+mod multiplicity;
 mod nps_inference;
 mod properties;
 mod quantile;
