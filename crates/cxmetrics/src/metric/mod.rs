@@ -126,44 +126,6 @@ pub(crate) mod check {
         }
     }
 
-    /// The design-based moments of a weighted score: finite numbers,
-    /// variances at least 0, shares in 0..=1, answer counts that fit the
-    /// score's n.
-    pub(crate) fn moments(
-        what: &'static str,
-        n: u64,
-        m: &crate::design::linearized::Moments,
-    ) -> Result<(), Error> {
-        let bad = |name: &str, x: f64| fail(what, format!("design {name} {x} is invalid"));
-        if !m.mean.is_finite() {
-            return Err(bad("mean", m.mean));
-        }
-        for (name, x) in [
-            ("variance", m.variance),
-            ("srs_variance", m.srs_variance),
-            ("design_effect", m.design_effect),
-        ] {
-            if let Some(x) = x.filter(|x| !(x.is_finite() && *x >= 0.0)) {
-                return Err(bad(name, x));
-            }
-        }
-        share(what, "design positive_share", m.positive_share)?;
-        share(what, "design negative_share", m.negative_share)?;
-        if m.n != n || m.n_positive > m.n {
-            return Err(fail(
-                what,
-                format!(
-                    "design counts n = {}, n_positive = {} do not fit n = {n}",
-                    m.n, m.n_positive
-                ),
-            ));
-        }
-        if !(m.kish_n > 0.0 && m.kish_n <= m.n_positive as f64 * (1.0 + SLACK)) {
-            return Err(bad("kish_n", m.kish_n));
-        }
-        Ok(())
-    }
-
     /// n must be positive and the Kish effective n in (0, n].
     pub(crate) fn sizes(what: &'static str, n: u64, effective_n: f64) -> Result<(), Error> {
         if n == 0 {

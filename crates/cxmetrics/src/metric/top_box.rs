@@ -255,9 +255,9 @@ struct TopBoxRepr {
     count: u64,
     n: u64,
     effective_n: f64,
-    /// The design-based moments of a weighted score.
+    /// The design-based moments of weighted answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    design: Option<Moments>,
+    design: Option<crate::design::linearized::MomentsRepr>,
 }
 
 #[cfg(feature = "serde")]
@@ -271,7 +271,7 @@ impl From<TopBox> for TopBoxRepr {
             count: x.count,
             n: x.n,
             effective_n: x.effective_n,
-            design: x.design,
+            design: x.design.map(Into::into),
         }
     }
 }
@@ -301,9 +301,6 @@ impl TryFrom<TopBoxRepr> for TopBox {
                 format!("count {} is above n = {}", r.count, r.n),
             ));
         }
-        if let Some(m) = &r.design {
-            check::moments(WHAT, r.n, m)?;
-        }
         Ok(TopBox {
             scale: r.scale,
             points: r.first..=r.last,
@@ -311,7 +308,10 @@ impl TryFrom<TopBoxRepr> for TopBox {
             n: r.n,
             share: r.share,
             effective_n: r.effective_n,
-            design: r.design,
+            design: r
+                .design
+                .map(|d| d.check(WHAT, r.n, r.share, (0.0, 1.0)))
+                .transpose()?,
         })
     }
 }
