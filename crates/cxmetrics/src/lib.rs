@@ -237,6 +237,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod association;
 pub mod compare;
 mod concurrent;
 mod count;
@@ -244,6 +245,7 @@ pub mod dist;
 mod error;
 mod estimate;
 pub mod interval;
+mod joint;
 mod metric;
 pub mod plan;
 mod response;
@@ -258,6 +260,7 @@ pub use crate::concurrent::AtomicTally;
 pub use crate::error::Error;
 pub use crate::estimate::{Estimate, Interval};
 pub use crate::interval::ConfidenceLevel;
+pub use crate::joint::{CellSums, JointTally};
 pub use crate::metric::distribution::{Distribution, PointShare};
 pub use crate::metric::mean::Mean;
 pub use crate::metric::nps::{NetScore, Nps};

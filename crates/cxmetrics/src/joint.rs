@@ -1,0 +1,1300 @@
+//! Two questions answered by the same respondents: counts and weight sums
+//! per (x, y) cell.
+
+use crate::error::Error;
+use crate::response::{Response, Weight, invalid_weight, valid_weight};
+use crate::scale::{Rating, Scale, ScoreValue};
+use crate::sum::Sum;
+use crate::tally::Tally;
+
+/// One cell's (or one point's) sums, with weights scaled by the joint
+/// tally's common power of two: `weight` = Σw · 2^-e and
+/// `weight_squared` = Σw² · 2^-2e, where e is
+/// [`JointTally::weight_exponent`].
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{JointTally, Scale};
+/// let t = JointTally::from_weighted_scores(Scale::CES_7, Scale::CSAT_5, &[7u8, 7], &[5u8, 5], &[1.0, 0.0])?;
+/// let c = t.cell(7, 5).unwrap();
+/// assert_eq!((c.count, c.positive, c.weight, c.weight_squared), (2, 1, 1.0, 1.0));
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct CellSums {
+    /// Answers (pairs) in the cell, whatever their weight.
+    pub count: u64,
+    /// Answers with a weight above zero.
+    pub positive: u64,
+    /// Σw · 2^-e.
+    pub weight: f64,
+    /// Σw² · 2^-2e.
+    pub weight_squared: f64,
+}
+
+/// Running sums of one cell.
+#[derive(Debug, Clone, Copy, Default)]
+struct Cell {
+    count: u64,
+    positive: u64,
+    weight: Sum,
+    weight_sq: Sum,
+}
+
+impl Cell {
+    fn sums(&self) -> CellSums {
+        CellSums {
+            count: self.count,
+            positive: self.positive,
+            weight: self.weight.value(),
+            weight_squared: self.weight_sq.value(),
+        }
+    }
+
+    /// Adds one answer whose scaled weight is `w` (0 for a zero weight).
+    #[inline]
+    fn add(&mut self, w: f64) {
+        self.count += 1;
+        if w > 0.0 {
+            self.positive += 1;
+            self.weight.add(w);
+            self.weight_sq.add(w * w);
+        }
+    }
+
+    /// Adds `c` unit-weight answers, a unit weighing `unit` once scaled.
+    fn add_units(&mut self, c: u64, unit: f64) {
+        if c != 0 {
+            self.count += c;
+            self.positive += c;
+            let c = c as f64;
+            self.weight.add(c * unit);
+            self.weight_sq.add(c * unit * unit);
+        }
+    }
+
+    fn merge(&mut self, other: &Cell) {
+        self.count += other.count;
+        self.positive += other.positive;
+        self.weight.merge(&other.weight);
+        self.weight_sq.merge(&other.weight_sq);
+    }
+
+    /// Multiplies the weight sums by 2^k (and the squares by 2^2k).
+    fn rescale(&mut self, k: i32) {
+        self.weight = sum_of(ldexp(self.weight.value(), k));
+        self.weight_sq = sum_of(ldexp(self.weight_sq.value(), 2 * k));
+    }
+}
+
+fn sum_of(x: f64) -> Sum {
+    let mut s = Sum::default();
+    s.add(x);
+    s
+}
+
+/// x · 2^k for any k, in steps that stay representable.
+pub(crate) fn ldexp(mut x: f64, mut k: i32) -> f64 {
+    let pow = |k: i32| f64::from_bits(((k + 1023) as u64) << 52);
+    while k > 1000 {
+        x *= pow(1000);
+        k -= 1000;
+    }
+    while k < -1000 {
+        x *= pow(-1000);
+        k += 1000;
+    }
+    x * pow(k)
+}
+
+/// The binary exponent k of a positive finite x: 2^k ≤ x < 2^(k+1).
+pub(crate) fn binary_exponent(x: f64) -> i32 {
+    let bits = x.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    if biased == 0 {
+        // Subnormal: normalise first.
+        binary_exponent(x * f64::from_bits((1023u64 + 64) << 52)) - 64
+    } else {
+        biased - 1023
+    }
+}
+
+/// Counts and weight sums per (x, y) cell of two questions asked of the
+/// same respondents: the sufficient statistic for their association.
+///
+/// Each respondent gives a pair of answers, x on one scale (say CES 1–7)
+/// and y on another (say CSAT 1–5), with one survey weight. A
+/// `JointTally` keeps, per cell, the number of pairs, the number with a
+/// positive weight, Σw and Σw²; pairs where only one side was rated (the
+/// other "not applicable") are kept apart per point of the rated side, and
+/// pairs with neither rated are counted. So memory is O(cells) whatever
+/// the volume, two joint tallies [merge](JointTally::merge) exactly, and
+/// each [marginal](JointTally::x_tally) equals the [`Tally`] of that
+/// question alone.
+///
+/// # Weight sums
+///
+/// Weight sums can neither overflow nor underflow: they are stored scaled
+/// by a common power of two 2^-e, where 2^e is the binary magnitude of the
+/// largest weight seen, so every scaled weight is below 2 and Σw² of up to
+/// 2^64 answers stays finite, while weights of 1e-200 keep their squares.
+/// Every association measure is homogeneous of degree 0 in the weights, so
+/// it is computed from the scaled sums directly. Rescaling is by exact
+/// powers of two. Sums are compensated (Neumaier).
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{JointTally, Scale};
+///
+/// // Effort (CES 1–7, 7 = easy) and satisfaction (CSAT 1–5) of five customers.
+/// let ces = [7u8, 6, 2, 5, 1];
+/// let csat = [5u8, 5, 2, 4, 1];
+/// let joint = JointTally::from_scores(Scale::CES_7, Scale::CSAT_5, &ces, &csat)?;
+/// assert_eq!(joint.n(), 5);
+/// assert_eq!(joint.count(7, 5), Some(1));
+/// assert_eq!(joint.x_tally()?, cxmetrics::Tally::from_scores(Scale::CES_7, &ces)?);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "JointRepr", into = "JointRepr")
+)]
+pub struct JointTally {
+    x: Scale,
+    y: Scale,
+    /// Row-major: x index × y points + y index.
+    cells: Vec<Cell>,
+    /// x rated, y not applicable.
+    x_only: Vec<Cell>,
+    /// y rated, x not applicable.
+    y_only: Vec<Cell>,
+    neither: u64,
+    /// Pairs with both sides rated.
+    n: u64,
+    /// Every pair recorded, kept within `u64`.
+    total: u64,
+    /// Answers with a positive weight, anywhere.
+    positive: u64,
+    exponent: i32,
+}
+
+impl PartialEq for JointTally {
+    /// Same scales, counts, exponent and weight sums (compared as rounded
+    /// values).
+    fn eq(&self, other: &JointTally) -> bool {
+        let same = |a: &[Cell], b: &[Cell]| a.iter().zip(b).all(|(p, q)| p.sums() == q.sums());
+        self.x == other.x
+            && self.y == other.y
+            && self.neither == other.neither
+            && self.n == other.n
+            && self.total == other.total
+            && self.positive == other.positive
+            && (self.positive == 0 || self.exponent == other.exponent)
+            && same(&self.cells, &other.cells)
+            && same(&self.x_only, &other.x_only)
+            && same(&self.y_only, &other.y_only)
+    }
+}
+
+/// One side of a pair, once checked: its point index or "not applicable".
+type Side = Option<usize>;
+
+impl JointTally {
+    /// An empty joint tally of the questions on `x` and `y`.
+    ///
+    /// Memory is one cell per pair of points (48 bytes each): 35 cells for
+    /// CES 1–7 × CSAT 1–5, about 48 MB for two 1,001-point sliders.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Scale};
+    /// let t = JointTally::new(Scale::NPS, Scale::CSAT_5);
+    /// assert!(t.is_empty() && t.x_scale() == Scale::NPS && t.y_scale() == Scale::CSAT_5);
+    /// ```
+    #[must_use]
+    pub fn new(x: Scale, y: Scale) -> JointTally {
+        JointTally {
+            x,
+            y,
+            cells: vec![Cell::default(); x.len() * y.len()],
+            x_only: vec![Cell::default(); x.len()],
+            y_only: vec![Cell::default(); y.len()],
+            neither: 0,
+            n: 0,
+            total: 0,
+            positive: 0,
+            exponent: 0,
+        }
+    }
+
+    /// A joint tally of paired unweighted scores: the fast path (`&[u8]`
+    /// on scales of up to 16 points takes a branch-free counting kernel).
+    ///
+    /// # Errors
+    ///
+    /// As [`JointTally::extend_scores`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Scale};
+    /// let t = JointTally::from_scores(Scale::CES_7, Scale::CSAT_5, &[7u8, 1], &[5u8, 1])?;
+    /// assert_eq!((t.count(7, 5), t.count(1, 1), t.count(1, 5)), (Some(1), Some(1), Some(0)));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn from_scores<S: ScoreValue + 'static>(
+        x: Scale,
+        y: Scale,
+        xs: &[S],
+        ys: &[S],
+    ) -> Result<JointTally, Error> {
+        let mut t = JointTally::new(x, y);
+        t.extend_scores(xs, ys)?;
+        Ok(t)
+    }
+
+    /// A joint tally of paired scores with one weight per pair.
+    ///
+    /// # Errors
+    ///
+    /// As [`JointTally::extend_weighted_scores`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Scale};
+    /// let t = JointTally::from_weighted_scores(Scale::CES_7, Scale::CSAT_5, &[7u8, 7], &[5u8, 5], &[0.5, 2.0])?;
+    /// assert_eq!(t.x_tally()?.total_weight(), 2.5);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn from_weighted_scores<S: ScoreValue>(
+        x: Scale,
+        y: Scale,
+        xs: &[S],
+        ys: &[S],
+        weights: &[f64],
+    ) -> Result<JointTally, Error> {
+        let mut t = JointTally::new(x, y);
+        t.extend_weighted_scores(xs, ys, weights)?;
+        Ok(t)
+    }
+
+    /// The scale of the first question (x, the rows).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Scale};
+    /// assert_eq!(JointTally::new(Scale::CES_7, Scale::NPS).x_scale(), Scale::CES_7);
+    /// ```
+    #[must_use]
+    pub fn x_scale(&self) -> Scale {
+        self.x
+    }
+
+    /// The scale of the second question (y, the columns).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Scale};
+    /// assert_eq!(JointTally::new(Scale::CES_7, Scale::NPS).y_scale(), Scale::NPS);
+    /// ```
+    #[must_use]
+    pub fn y_scale(&self) -> Scale {
+        self.y
+    }
+
+    /// Pairs with both answers rated: the `n` of every association measure.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Response, Scale};
+    /// let mut t = JointTally::new(Scale::CES_7, Scale::CSAT_5);
+    /// t.push(Scale::CES_7.rating(6)?, Scale::CSAT_5.rating(4)?)?;
+    /// t.push_responses(Response::NotApplicable, Scale::CSAT_5.rating(4)?.into())?;
+    /// assert_eq!((t.n(), t.len()), (1, 2));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    #[must_use]
+    pub fn n(&self) -> u64 {
+        self.n
+    }
+
+    /// Every pair recorded: both rated, one rated, or neither.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Response, Scale};
+    /// let mut t = JointTally::new(Scale::CES_7, Scale::CSAT_5);
+    /// t.push_responses(Response::NotApplicable, Response::NotApplicable)?;
+    /// assert_eq!((t.n(), t.len(), t.neither_rated()), (0, 1, 1));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    #[must_use]
+    pub fn len(&self) -> u64 {
+        self.total
+    }
+
+    /// Whether no pair has been recorded.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Scale};
+    /// assert!(JointTally::new(Scale::CES_7, Scale::CSAT_5).is_empty());
+    /// ```
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// Pairs where neither question was rated.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Response, Scale};
+    /// let mut t = JointTally::new(Scale::CES_7, Scale::CSAT_5);
+    /// t.push_responses(Response::NotApplicable, Response::NotApplicable)?;
+    /// assert_eq!(t.neither_rated(), 1);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    #[must_use]
+    pub fn neither_rated(&self) -> u64 {
+        self.neither
+    }
+
+    /// Answers with a positive weight (in cells or on one side alone).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Scale};
+    /// let t = JointTally::from_weighted_scores(Scale::CES_7, Scale::CSAT_5, &[7u8, 7], &[5u8, 5], &[1.0, 0.0])?;
+    /// assert_eq!(t.n_positive(), 1);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    #[must_use]
+    pub fn n_positive(&self) -> u64 {
+        self.positive
+    }
+
+    /// The exponent e of the weight scaling (see [`CellSums`]): 0 for
+    /// unweighted data and ordinary weights in 1..2.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Scale};
+    /// let t = JointTally::from_weighted_scores(Scale::CES_7, Scale::CSAT_5, &[7u8], &[5u8], &[1e300])?;
+    /// assert_eq!(t.weight_exponent(), 996);
+    /// assert_eq!(t.cell(7, 5).unwrap().weight, 1e300 / 2f64.powi(996));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    #[must_use]
+    pub fn weight_exponent(&self) -> i32 {
+        self.exponent
+    }
+
+    /// The number of pairs in the cell (`x`, `y`), or `None` when a point
+    /// is off its scale.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Scale};
+    /// let t = JointTally::from_scores(Scale::CES_7, Scale::CSAT_5, &[7u8, 7], &[5u8, 5])?;
+    /// assert_eq!((t.count(7, 5), t.count(8, 5)), (Some(2), None));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    #[must_use]
+    pub fn count(&self, x: i32, y: i32) -> Option<u64> {
+        self.cell(x, y).map(|c| c.count)
+    }
+
+    /// The sums of the cell (`x`, `y`), or `None` when a point is off its
+    /// scale.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Scale};
+    /// let t = JointTally::from_weighted_scores(Scale::CES_7, Scale::CSAT_5, &[7u8], &[5u8], &[1.5])?;
+    /// assert_eq!(t.cell(7, 5).unwrap().weight, 1.5);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    #[must_use]
+    pub fn cell(&self, x: i32, y: i32) -> Option<CellSums> {
+        let i = self.x.index_of_int(i128::from(x)).ok()?;
+        let j = self.y.index_of_int(i128::from(y)).ok()?;
+        Some(self.cells[i * self.y.len() + j].sums())
+    }
+
+    /// Every cell's sums, row by row: x's lowest point first, and within a
+    /// row y's lowest point first (`x.len() × y.len()` entries).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Scale};
+    /// let t = JointTally::from_scores(Scale::CES_5, Scale::CSAT_5, &[1u8], &[2u8])?;
+    /// let counts: Vec<u64> = t.cells().map(|c| c.count).collect();
+    /// assert_eq!(counts.len(), 25);
+    /// assert_eq!(counts[1], 1); // (1, 2)
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn cells(&self) -> impl ExactSizeIterator<Item = CellSums> + '_ {
+        self.cells.iter().map(Cell::sums)
+    }
+
+    /// The sums of the pairs whose x was rated and y not applicable, per x
+    /// point, lowest first.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Response, Scale};
+    /// let mut t = JointTally::new(Scale::CES_5, Scale::CSAT_5);
+    /// t.push_responses(Scale::CES_5.rating(2)?.into(), Response::NotApplicable)?;
+    /// assert_eq!(t.x_only().nth(1).unwrap().count, 1);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn x_only(&self) -> impl ExactSizeIterator<Item = CellSums> + '_ {
+        self.x_only.iter().map(Cell::sums)
+    }
+
+    /// The sums of the pairs whose y was rated and x not applicable, per y
+    /// point, lowest first.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Response, Scale};
+    /// let mut t = JointTally::new(Scale::CES_5, Scale::CSAT_5);
+    /// t.push_responses(Response::NotApplicable, Scale::CSAT_5.rating(5)?.into())?;
+    /// assert_eq!(t.y_only().last().unwrap().count, 1);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn y_only(&self) -> impl ExactSizeIterator<Item = CellSums> + '_ {
+        self.y_only.iter().map(Cell::sums)
+    }
+
+    /// The first question's tally alone: every x answer (paired or not),
+    /// with the pairs whose x was not applicable as its "not applicable".
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidTally`] when the unscaled weight sums do not fit an
+    /// `f64` (weights near `f64::MAX`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Scale, Tally};
+    /// let t = JointTally::from_scores(Scale::CES_7, Scale::CSAT_5, &[7u8, 2], &[5u8, 1])?;
+    /// assert_eq!(t.x_tally()?, Tally::from_scores(Scale::CES_7, &[7u8, 2])?);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn x_tally(&self) -> Result<Tally, Error> {
+        let (nx, ny) = (self.x.len(), self.y.len());
+        let rows: Vec<Cell> = (0..nx)
+            .map(|i| {
+                let mut c = self.x_only[i];
+                for cell in &self.cells[i * ny..(i + 1) * ny] {
+                    c.merge(cell);
+                }
+                c
+            })
+            .collect();
+        let na = cell_total(&self.y_only) + self.neither;
+        tally_from_cells(self.x, &rows, self.exponent, na)
+    }
+
+    /// The second question's tally alone: every y answer (paired or not),
+    /// with the pairs whose y was not applicable as its "not applicable".
+    ///
+    /// # Errors
+    ///
+    /// As [`JointTally::x_tally`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Scale, Tally};
+    /// let t = JointTally::from_scores(Scale::CES_7, Scale::CSAT_5, &[7u8, 2], &[5u8, 1])?;
+    /// assert_eq!(t.y_tally()?, Tally::from_scores(Scale::CSAT_5, &[5u8, 1])?);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn y_tally(&self) -> Result<Tally, Error> {
+        let ny = self.y.len();
+        let cols: Vec<Cell> = (0..ny)
+            .map(|j| {
+                let mut c = self.y_only[j];
+                for cell in self.cells.iter().skip(j).step_by(ny) {
+                    c.merge(cell);
+                }
+                c
+            })
+            .collect();
+        let na = cell_total(&self.x_only) + self.neither;
+        tally_from_cells(self.y, &cols, self.exponent, na)
+    }
+
+    /// Records one unweighted pair.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ScaleMismatch`] when a rating is on another scale than its
+    /// question's; [`Error::CountOverflow`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Scale};
+    /// let mut t = JointTally::new(Scale::CES_7, Scale::CSAT_5);
+    /// t.push(Scale::CES_7.rating(6)?, Scale::CSAT_5.rating(4)?)?;
+    /// assert!(t.push(Scale::CSAT_5.rating(4)?, Scale::CSAT_5.rating(4)?).is_err());
+    /// assert_eq!(t.count(6, 4), Some(1));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn push(&mut self, x: Rating, y: Rating) -> Result<(), Error> {
+        self.push_weighted(x, y, Weight::ONE)
+    }
+
+    /// Records one pair with its respondent's weight.
+    ///
+    /// # Errors
+    ///
+    /// As [`JointTally::push`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Scale, Weight};
+    /// let mut t = JointTally::new(Scale::CES_7, Scale::CSAT_5);
+    /// t.push_weighted(Scale::CES_7.rating(6)?, Scale::CSAT_5.rating(4)?, Weight::new(2.5)?)?;
+    /// assert_eq!(t.cell(6, 4).unwrap().weight, 1.25); // scaled by 2^-1
+    /// assert_eq!(t.weight_exponent(), 1);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn push_weighted(&mut self, x: Rating, y: Rating, weight: Weight) -> Result<(), Error> {
+        let x = self.check_rating(&self.x, x)?;
+        let y = self.check_rating(&self.y, y)?;
+        self.add_one(Some(x), Some(y), weight.get())
+    }
+
+    /// Records the two answers of one respondent, either of which may be
+    /// "not applicable". A pair with one side rated counts towards that
+    /// question's marginal tally only; a pair with neither rated is
+    /// counted in [`JointTally::neither_rated`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PairWeightMismatch`] when both are rated with different
+    /// weights (a respondent has one weight); otherwise as
+    /// [`JointTally::push`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Response, Scale, Weight};
+    /// let mut t = JointTally::new(Scale::CES_7, Scale::CSAT_5);
+    /// let w = Weight::new(2.0)?;
+    /// let easy = Response::weighted(Scale::CES_7.rating(7)?, w);
+    /// t.push_responses(easy, Response::NotApplicable)?;
+    /// t.push_responses(easy, Response::weighted(Scale::CSAT_5.rating(5)?, w))?;
+    /// assert!(t.push_responses(easy, Scale::CSAT_5.rating(5)?.into()).is_err()); // weights 2 and 1
+    /// assert_eq!((t.n(), t.x_tally()?.n(), t.y_tally()?.not_applicable()), (1, 2, 1));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn push_responses(&mut self, x: Response, y: Response) -> Result<(), Error> {
+        let (xi, wx) = self.check_response(&self.x, x)?;
+        let (yi, wy) = self.check_response(&self.y, y)?;
+        let w = match (wx, wy) {
+            (Some(a), Some(b)) if a != b => return Err(Error::PairWeightMismatch { x: a, y: b }),
+            (Some(a), _) | (None, Some(a)) => a,
+            (None, None) => 0.0,
+        };
+        self.add_one(xi, yi, w)
+    }
+
+    /// Records every pair of responses, or none of them.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidBatchItem`] naming the index of the first bad pair;
+    /// [`Error::CountOverflow`]. On error the tally is unchanged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Response, Scale};
+    /// let mut t = JointTally::new(Scale::CES_7, Scale::CSAT_5);
+    /// let pairs = [
+    ///     (Scale::CES_7.rating(7)?.into(), Scale::CSAT_5.rating(5)?.into()),
+    ///     (Response::NotApplicable, Scale::CSAT_5.rating(3)?.into()),
+    /// ];
+    /// t.extend_responses(pairs)?;
+    /// assert_eq!((t.n(), t.len()), (1, 2));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn extend_responses<I>(&mut self, pairs: I) -> Result<(), Error>
+    where
+        I: IntoIterator<Item = (Response, Response)>,
+    {
+        let mut batch = JointTally::new(self.x, self.y);
+        for (i, (x, y)) in pairs.into_iter().enumerate() {
+            batch.push_responses(x, y).map_err(|e| e.at(i))?;
+        }
+        self.merge(&batch)
+    }
+
+    /// Records paired unweighted scores, or none of them: the fast path.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LengthMismatch`] when the slices differ in length;
+    /// [`Error::InvalidBatchItem`] naming the first bad score (an x score
+    /// before a y score of the same pair); [`Error::CountOverflow`]. On
+    /// error the tally is unchanged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Scale};
+    /// let mut t = JointTally::new(Scale::CES_7, Scale::CSAT_5);
+    /// t.extend_scores(&[7u8, 6], &[5u8, 4])?;
+    /// let err = t.extend_scores(&[7u8, 6], &[5u8, 9]).unwrap_err();
+    /// assert_eq!(err.to_string(), "answer at index 1 rejected, batch not added: score 9 is outside scale 1..=5");
+    /// assert_eq!(t.n(), 2);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn extend_scores<S: ScoreValue + 'static>(
+        &mut self,
+        xs: &[S],
+        ys: &[S],
+    ) -> Result<(), Error> {
+        check_lengths("x scores", xs.len(), "y scores", ys.len())?;
+        let cells = self.x.len() * self.y.len();
+        let mut counts = vec![0u64; cells];
+        match (
+            crate::simd::cast_slice::<S, u8>(xs),
+            crate::simd::cast_slice::<S, u8>(ys),
+        ) {
+            (Some(bx), Some(by)) => count_pairs_u8(bx, by, &self.x, &self.y, &mut counts)?,
+            _ => count_pairs_generic(xs, ys, &self.x, &self.y, &mut counts)?,
+        }
+        let added = xs.len() as u64;
+        self.check_room(added)?;
+        self.align_to_unit();
+        let unit = ldexp(1.0, -self.exponent);
+        for (cell, &c) in self.cells.iter_mut().zip(&counts) {
+            cell.add_units(c, unit);
+        }
+        self.n += added;
+        self.total += added;
+        self.positive += added;
+        Ok(())
+    }
+
+    /// Records paired scores with one weight per pair, or none of them.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LengthMismatch`] when the slices differ in length;
+    /// [`Error::InvalidBatchItem`] naming the first bad score or weight;
+    /// [`Error::CountOverflow`]. On error the tally is unchanged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Scale};
+    /// let mut t = JointTally::new(Scale::CES_7, Scale::CSAT_5);
+    /// t.extend_weighted_scores(&[7u8, 6], &[5u8, 4], &[1.0, 0.5])?;
+    /// assert!(t.extend_weighted_scores(&[7u8], &[5u8], &[-1.0]).is_err());
+    /// assert_eq!(t.n(), 2);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn extend_weighted_scores<S: ScoreValue>(
+        &mut self,
+        xs: &[S],
+        ys: &[S],
+        weights: &[f64],
+    ) -> Result<(), Error> {
+        check_lengths("x scores", xs.len(), "y scores", ys.len())?;
+        check_lengths("scores", xs.len(), "weights", weights.len())?;
+        let mut top: Option<i32> = None;
+        for (i, &w) in weights.iter().enumerate() {
+            if !valid_weight(w) {
+                // Report a bad score at an earlier index first.
+                return Err(first_bad_pair(&xs[..=i], &ys[..=i], &self.x, &self.y)
+                    .unwrap_or_else(|| invalid_weight(w).at(i)));
+            }
+            if w > 0.0 {
+                let k = binary_exponent(w);
+                top = Some(top.map_or(k, |t| t.max(k)));
+            }
+        }
+        let mut batch = JointTally::new(self.x, self.y);
+        if let Some(k) = top {
+            batch.exponent = k;
+        }
+        let ny = self.y.len();
+        for (i, ((&x, &y), &w)) in xs.iter().zip(ys).zip(weights).enumerate() {
+            let xi = x.to_index(&self.x).map_err(|e| e.at(i))?;
+            let yi = y.to_index(&self.y).map_err(|e| e.at(i))?;
+            batch.cells[xi * ny + yi].add(ldexp(w, -batch.exponent));
+        }
+        let added = xs.len() as u64;
+        batch.n = added;
+        batch.total = added;
+        batch.positive = weights.iter().filter(|&&w| w > 0.0).count() as u64;
+        self.merge(&batch)
+    }
+
+    /// Adds another joint tally of the same two scales: exact, order-free,
+    /// the empty tally its identity. Checks before changing anything.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ScaleMismatch`] when either scale differs;
+    /// [`Error::CountOverflow`]. On error `self` is unchanged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{JointTally, Scale};
+    /// let (x, y) = (Scale::CES_7, Scale::CSAT_5);
+    /// let mut a = JointTally::from_scores(x, y, &[7u8, 1], &[5u8, 1])?;
+    /// a.merge(&JointTally::from_scores(x, y, &[4u8], &[3u8])?)?;
+    /// assert_eq!(a, JointTally::from_scores(x, y, &[7u8, 1, 4], &[5u8, 1, 3])?);
+    /// assert!(a.merge(&JointTally::new(y, x)).is_err());
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn merge(&mut self, other: &JointTally) -> Result<(), Error> {
+        for (mine, theirs) in [(self.x, other.x), (self.y, other.y)] {
+            if mine != theirs {
+                return Err(Error::ScaleMismatch {
+                    expected: mine,
+                    actual: theirs,
+                });
+            }
+        }
+        self.check_room(other.total)?;
+        // Bring both to the larger exponent; exact powers of two.
+        let mut other = other.clone();
+        if other.positive > 0 {
+            if self.positive == 0 {
+                self.rescale_to(other.exponent);
+            } else if other.exponent > self.exponent {
+                self.rescale_to(other.exponent);
+            } else {
+                other.rescale_to(self.exponent);
+            }
+        }
+        for (a, b) in [
+            (&mut self.cells, &other.cells),
+            (&mut self.x_only, &other.x_only),
+            (&mut self.y_only, &other.y_only),
+        ] {
+            for (p, q) in a.iter_mut().zip(b) {
+                p.merge(q);
+            }
+        }
+        self.neither += other.neither;
+        self.n += other.n;
+        self.total += other.total;
+        self.positive += other.positive;
+        Ok(())
+    }
+
+    fn check_rating(&self, scale: &Scale, r: Rating) -> Result<usize, Error> {
+        if r.scale() == *scale {
+            Ok(r.index())
+        } else {
+            Err(Error::ScaleMismatch {
+                expected: *scale,
+                actual: r.scale(),
+            })
+        }
+    }
+
+    fn check_response(&self, scale: &Scale, r: Response) -> Result<(Side, Option<f64>), Error> {
+        match r {
+            Response::Rated { rating, weight } => {
+                Ok((Some(self.check_rating(scale, rating)?), Some(weight.get())))
+            }
+            Response::NotApplicable => Ok((None, None)),
+        }
+    }
+
+    fn check_room(&self, added: u64) -> Result<(), Error> {
+        self.total
+            .checked_add(added)
+            .map(|_| ())
+            .ok_or(Error::CountOverflow {
+                what: "answer pairs",
+                count: self.total,
+                added,
+            })
+    }
+
+    /// Sets the exponent so that a weight of 1 fits (no positive weight
+    /// yet: take 0; otherwise the larger of the current one and 0).
+    fn align_to_unit(&mut self) {
+        if self.positive == 0 {
+            self.exponent = 0;
+        } else if self.exponent < 0 {
+            self.rescale_to(0);
+        }
+    }
+
+    /// Rescales every sum to exponent `e` (never below the current one
+    /// when there are positive weights).
+    fn rescale_to(&mut self, e: i32) {
+        let k = self.exponent - e;
+        if k != 0 {
+            for cell in self
+                .cells
+                .iter_mut()
+                .chain(&mut self.x_only)
+                .chain(&mut self.y_only)
+            {
+                cell.rescale(k);
+            }
+        }
+        self.exponent = e;
+    }
+
+    /// Adds one checked pair with raw weight `w` (valid).
+    fn add_one(&mut self, x: Side, y: Side, w: f64) -> Result<(), Error> {
+        self.check_room(1)?;
+        if w > 0.0 {
+            let k = binary_exponent(w);
+            if self.positive == 0 {
+                self.rescale_to(k);
+            } else if k > self.exponent {
+                self.rescale_to(k);
+            }
+        }
+        let scaled = ldexp(w, -self.exponent);
+        let ny = self.y.len();
+        match (x, y) {
+            (Some(i), Some(j)) => {
+                self.cells[i * ny + j].add(scaled);
+                self.n += 1;
+            }
+            (Some(i), None) => self.x_only[i].add(scaled),
+            (None, Some(j)) => self.y_only[j].add(scaled),
+            (None, None) => self.neither += 1,
+        }
+        if w > 0.0 && (x.is_some() || y.is_some()) {
+            self.positive += 1;
+        }
+        self.total += 1;
+        Ok(())
+    }
+
+    /// Per cell, row-major: pair counts, scaled weight sums and
+    /// positive-weight counts, for the association measures.
+    pub(crate) fn matrices(&self) -> (Vec<u64>, Vec<f64>, Vec<u64>) {
+        (
+            self.cells.iter().map(|c| c.count).collect(),
+            self.cells.iter().map(|c| c.weight.value()).collect(),
+            self.cells.iter().map(|c| c.positive).collect(),
+        )
+    }
+}
+
+fn cell_total(cells: &[Cell]) -> u64 {
+    cells.iter().map(|c| c.count).sum()
+}
+
+fn check_lengths(
+    left_name: &'static str,
+    left: usize,
+    right_name: &'static str,
+    right: usize,
+) -> Result<(), Error> {
+    if left == right {
+        Ok(())
+    } else {
+        Err(Error::LengthMismatch {
+            left_name,
+            left,
+            right_name,
+            right,
+        })
+    }
+}
+
+/// A [`Tally`] from per-point sums scaled by 2^-e.
+fn tally_from_cells(scale: Scale, cells: &[Cell], exponent: i32, na: u64) -> Result<Tally, Error> {
+    let counts: Vec<u64> = cells.iter().map(|c| c.count).collect();
+    let mut tally = Tally::from_counts(scale, &counts)?;
+    tally.add_not_applicable(na)?;
+    let (_, sums, squares) = tally.parts_mut();
+    for ((cell, s), q) in cells.iter().zip(sums).zip(squares) {
+        let w = ldexp(cell.weight.value(), exponent);
+        let w2 = ldexp(cell.weight_sq.value(), 2 * exponent);
+        if !(w.is_finite() && w2.is_finite()) {
+            return Err(Error::InvalidTally {
+                reason: format!(
+                    "weight sums of scale {scale} exceed the range of f64 once unscaled (exponent {exponent})"
+                ),
+            });
+        }
+        *s = sum_of(w);
+        *q = sum_of(w2);
+    }
+    Ok(tally)
+}
+
+/// The error of the first pair with a score off its scale, if any.
+fn first_bad_pair<S: ScoreValue>(xs: &[S], ys: &[S], x: &Scale, y: &Scale) -> Option<Error> {
+    xs.iter().zip(ys).enumerate().find_map(|(i, (&a, &b))| {
+        a.to_index(x)
+            .and_then(|_| b.to_index(y))
+            .err()
+            .map(|e| e.at(i))
+    })
+}
+
+fn count_pairs_generic<S: ScoreValue>(
+    xs: &[S],
+    ys: &[S],
+    x: &Scale,
+    y: &Scale,
+    counts: &mut [u64],
+) -> Result<(), Error> {
+    let ny = y.len();
+    for (i, (&a, &b)) in xs.iter().zip(ys).enumerate() {
+        let xi = a.to_index(x).map_err(|e| e.at(i))?;
+        let yi = b.to_index(y).map_err(|e| e.at(i))?;
+        counts[xi * ny + yi] += 1;
+    }
+    Ok(())
+}
+
+/// Counts byte pairs; compare-and-count for scales of up to 16 points
+/// within 0..=255, a table otherwise.
+fn count_pairs_u8(
+    xs: &[u8],
+    ys: &[u8],
+    x: &Scale,
+    y: &Scale,
+    counts: &mut [u64],
+) -> Result<(), Error> {
+    let counted = match (small_bytes(x), small_bytes(y)) {
+        (Some(xlo), Some(ylo)) => {
+            count_pairs_small::<32>(xs, ys, xlo, ylo, x.len(), y.len(), counts)
+        }
+        _ => count_pairs_table(xs, ys, x, y, counts),
+    };
+    if counted == xs.len() as u64 {
+        Ok(())
+    } else {
+        Err(first_bad_pair(xs, ys, x, y).unwrap_or_else(|| x.out_of_range(i128::MIN)))
+    }
+}
+
+fn small_bytes(scale: &Scale) -> Option<u8> {
+    let lowest = u8::try_from(scale.lowest()).ok()?;
+    (scale.len() <= 16 && scale.highest() <= 255).then_some(lowest)
+}
+
+/// Pairs counted through per-byte lookups; returns how many were on both
+/// scales.
+fn count_pairs_table(xs: &[u8], ys: &[u8], x: &Scale, y: &Scale, counts: &mut [u64]) -> u64 {
+    let index = |s: &Scale| -> Vec<Option<usize>> {
+        (0..=255u8)
+            .map(|b| s.index_of_int(i128::from(b)).ok())
+            .collect()
+    };
+    let (tx, ty) = (index(x), index(y));
+    let ny = y.len();
+    let mut counted = 0;
+    for (&a, &b) in xs.iter().zip(ys) {
+        if let (Some(i), Some(j)) = (tx[usize::from(a)], ty[usize::from(b)]) {
+            counts[i * ny + j] += 1;
+            counted += 1;
+        }
+    }
+    counted
+}
+
+/// Compare-and-count of byte pairs on small scales: for each block of `W`
+/// pairs, each x point v and y point u, `acc[v][u][lane] += (x == v) & (y
+/// == u)`, with `u8` lane counters flushed every 255 blocks. Pairs off
+/// either scale match no cell, so the batch is valid exactly when the
+/// counts add up to its length. Returns the number counted.
+fn count_pairs_small<const W: usize>(
+    xs: &[u8],
+    ys: &[u8],
+    xlo: u8,
+    ylo: u8,
+    nx: usize,
+    ny: usize,
+    counts: &mut [u64],
+) -> u64 {
+    let (xb, xr) = xs.as_chunks::<W>();
+    let (yb, yr) = ys.as_chunks::<W>();
+    let mut acc = vec![[0u8; W]; nx * ny];
+    let mut total = vec![0u64; nx * ny];
+    for (gx, gy) in xb.chunks(255).zip(yb.chunks(255)) {
+        for (bx, by) in gx.iter().zip(gy) {
+            let mut ym = [[0u8; W]; 16];
+            for (u, m) in ym.iter_mut().enumerate().take(ny) {
+                let target = ylo.wrapping_add(u as u8);
+                for j in 0..W {
+                    m[j] = u8::from(by[j] == target);
+                }
+            }
+            for v in 0..nx {
+                let target = xlo.wrapping_add(v as u8);
+                let mut xm = [0u8; W];
+                for j in 0..W {
+                    xm[j] = u8::from(bx[j] == target);
+                }
+                for (lanes, m) in acc[v * ny..(v + 1) * ny].iter_mut().zip(&ym) {
+                    for j in 0..W {
+                        lanes[j] = lanes[j].wrapping_add(xm[j] & m[j]);
+                    }
+                }
+            }
+        }
+        for (t, lanes) in total.iter_mut().zip(acc.iter_mut()) {
+            *t += lanes.iter().map(|&c| u64::from(c)).sum::<u64>();
+            *lanes = [0u8; W];
+        }
+    }
+    for (&a, &b) in xr.iter().zip(yr) {
+        let (i, j) = (
+            usize::from(a.wrapping_sub(xlo)),
+            usize::from(b.wrapping_sub(ylo)),
+        );
+        if i < nx && j < ny {
+            total[i * ny + j] += 1;
+        }
+    }
+    let mut counted = 0;
+    for (c, t) in counts.iter_mut().zip(total) {
+        *c += t;
+        counted += t;
+    }
+    counted
+}
+
+/// The serialized form: plain numbers, checked on the way back in.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JointRepr {
+    x_scale: Scale,
+    y_scale: Scale,
+    weight_exponent: i32,
+    cells: SumsRepr,
+    x_only: SumsRepr,
+    y_only: SumsRepr,
+    neither_rated: u64,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SumsRepr {
+    counts: Vec<u64>,
+    positive: Vec<u64>,
+    weights: Vec<f64>,
+    weights_squared: Vec<f64>,
+}
+
+#[cfg(feature = "serde")]
+impl SumsRepr {
+    fn of(cells: &[Cell]) -> SumsRepr {
+        SumsRepr {
+            counts: cells.iter().map(|c| c.count).collect(),
+            positive: cells.iter().map(|c| c.positive).collect(),
+            weights: cells.iter().map(|c| c.weight.value()).collect(),
+            weights_squared: cells.iter().map(|c| c.weight_sq.value()).collect(),
+        }
+    }
+
+    /// Checked cells; `what` names the part for errors.
+    fn cells(&self, what: &str, len: usize) -> Result<Vec<Cell>, Error> {
+        let invalid = |reason: String| Error::InvalidTally { reason };
+        for (name, l) in [
+            ("counts", self.counts.len()),
+            ("positive", self.positive.len()),
+            ("weights", self.weights.len()),
+            ("weights_squared", self.weights_squared.len()),
+        ] {
+            if l != len {
+                return Err(invalid(format!(
+                    "{what}.{name} has {l} entries but {len} are needed"
+                )));
+            }
+        }
+        let mut out = Vec::with_capacity(len);
+        for i in 0..len {
+            let (c, p, w, w2) = (
+                self.counts[i],
+                self.positive[i],
+                self.weights[i],
+                self.weights_squared[i],
+            );
+            check_cell(c, p, w, w2).map_err(|why| {
+                invalid(format!(
+                    "{what}[{i}]: {why} (count {c}, positive {p}, weight {w}, squared weight {w2})"
+                ))
+            })?;
+            out.push(Cell {
+                count: c,
+                positive: p,
+                weight: sum_of(w),
+                weight_sq: sum_of(w2),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Checks that scaled sums could come from `p` positive weights each below
+/// 2 (the scaling guarantees it): finite, non-negative, zero exactly when
+/// `p` is zero, and w²/p ≤ Σw² ≤ w² (Cauchy–Schwarz), within a relative
+/// rounding allowance of 1e-9.
+#[cfg(feature = "serde")]
+fn check_cell(c: u64, p: u64, w: f64, w2: f64) -> Result<(), &'static str> {
+    const ROUNDING: f64 = 1e-9;
+    if p > c {
+        return Err("more positive-weight answers than answers");
+    }
+    if !(w.is_finite() && w >= 0.0 && w2.is_finite() && w2 >= 0.0) {
+        return Err("weight sums must be finite and at least 0");
+    }
+    if p == 0 && (w != 0.0 || w2 != 0.0) {
+        return Err("weight sums must be 0 where no weight is positive");
+    }
+    if p > 0 && w == 0.0 {
+        return Err("positive weights must have a positive sum");
+    }
+    if w > 2.0 * p as f64 {
+        return Err("a scaled weight sum above 2 per answer is impossible");
+    }
+    if w2 > w * w * (1.0 + ROUNDING) || w * w > p as f64 * w2 * (1.0 + ROUNDING) {
+        return Err("squared-weight sum is impossible for this count and weight sum");
+    }
+    Ok(())
+}
+
+#[cfg(feature = "serde")]
+impl From<JointTally> for JointRepr {
+    fn from(t: JointTally) -> JointRepr {
+        JointRepr {
+            x_scale: t.x,
+            y_scale: t.y,
+            weight_exponent: t.exponent,
+            cells: SumsRepr::of(&t.cells),
+            x_only: SumsRepr::of(&t.x_only),
+            y_only: SumsRepr::of(&t.y_only),
+            neither_rated: t.neither,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<JointRepr> for JointTally {
+    type Error = Error;
+
+    /// Applies every invariant a joint tally built through the API
+    /// satisfies.
+    fn try_from(r: JointRepr) -> Result<JointTally, Error> {
+        let mut t = JointTally::new(r.x_scale, r.y_scale);
+        // Far beyond any exponent weights in f64 can produce.
+        if !(-1200..=1100).contains(&r.weight_exponent) {
+            return Err(Error::InvalidTally {
+                reason: format!(
+                    "weight_exponent {} is outside -1200..=1100",
+                    r.weight_exponent
+                ),
+            });
+        }
+        t.cells = r.cells.cells("cells", t.cells.len())?;
+        t.x_only = r.x_only.cells("x_only", t.x_only.len())?;
+        t.y_only = r.y_only.cells("y_only", t.y_only.len())?;
+        let overflow = |count, added| Error::CountOverflow {
+            what: "answer pairs",
+            count,
+            added,
+        };
+        let mut total = r.neither_rated;
+        let mut positive = 0u64;
+        let mut n = 0u64;
+        for (part, is_cell) in [(&t.cells, true), (&t.x_only, false), (&t.y_only, false)] {
+            for c in part.iter() {
+                total = total.checked_add(c.count).ok_or(overflow(total, c.count))?;
+                positive += c.positive; // ≤ count, so within total
+                if is_cell {
+                    n += c.count;
+                }
+            }
+        }
+        t.neither = r.neither_rated;
+        t.total = total;
+        t.positive = positive;
+        t.n = n;
+        t.exponent = if positive > 0 { r.weight_exponent } else { 0 };
+        Ok(t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kernel_agrees_with_generic_on_every_length_and_bad_byte() {
+        let (x, y) = (Scale::CES_7, Scale::CSAT_5);
+        let xs: Vec<u8> = (0..2000u32)
+            .map(|i| (1 + (i * 7 + i / 3) % 7) as u8)
+            .collect();
+        let ys: Vec<u8> = (0..2000u32)
+            .map(|i| (1 + (i * 3 + i / 5) % 5) as u8)
+            .collect();
+        for len in [0, 1, 31, 32, 33, 255 * 32 + 7, 2000] {
+            let len = len.min(xs.len());
+            let mut a = vec![0; 35];
+            let mut b = vec![0; 35];
+            count_pairs_u8(&xs[..len], &ys[..len], &x, &y, &mut a).unwrap();
+            count_pairs_generic(&xs[..len], &ys[..len], &x, &y, &mut b).unwrap();
+            assert_eq!(a, b, "len {len}");
+            assert_eq!(a.iter().sum::<u64>(), len as u64);
+        }
+        let mut bad = ys.clone();
+        bad[1500] = 6;
+        let err = count_pairs_u8(&xs, &bad, &x, &y, &mut [0; 35]).unwrap_err();
+        assert!(matches!(err, Error::InvalidBatchItem { index: 1500, .. }));
+    }
+
+    #[test]
+    fn exponent_helpers() {
+        assert_eq!(binary_exponent(1.0), 0);
+        assert_eq!(binary_exponent(1.999), 0);
+        assert_eq!(binary_exponent(2.0), 1);
+        assert_eq!(binary_exponent(f64::MAX), 1023);
+        assert_eq!(binary_exponent(f64::MIN_POSITIVE), -1022);
+        assert_eq!(binary_exponent(5e-324), -1074);
+        assert_eq!(ldexp(1.0, -1074), 5e-324);
+        assert_eq!(ldexp(5e-324, 2097), 2f64.powi(1023));
+        assert_eq!(ldexp(3.0, 2), 12.0);
+    }
+}
