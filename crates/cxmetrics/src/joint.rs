@@ -781,15 +781,7 @@ impl JointTally {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn merge(&mut self, other: &JointTally) -> Result<(), Error> {
-        for (mine, theirs) in [(self.x, other.x), (self.y, other.y)] {
-            if mine != theirs {
-                return Err(Error::ScaleMismatch {
-                    expected: mine,
-                    actual: theirs,
-                });
-            }
-        }
-        self.check_room(other.total)?;
+        self.check_merge(other)?;
         // Bring both to the larger exponent; exact powers of two.
         let mut other = other.clone();
         if other.positive > 0 {
@@ -815,6 +807,20 @@ impl JointTally {
         self.total += other.total;
         self.positive += other.positive;
         Ok(())
+    }
+
+    /// Checks that `other` can be merged: same scales, no count past
+    /// `u64::MAX`.
+    pub(crate) fn check_merge(&self, other: &JointTally) -> Result<(), Error> {
+        for (mine, theirs) in [(self.x, other.x), (self.y, other.y)] {
+            if mine != theirs {
+                return Err(Error::ScaleMismatch {
+                    expected: mine,
+                    actual: theirs,
+                });
+            }
+        }
+        self.check_room(other.total)
     }
 
     fn check_rating(&self, scale: &Scale, r: Rating) -> Result<usize, Error> {

@@ -238,10 +238,12 @@
 )]
 
 pub mod association;
+mod accumulator;
 pub mod compare;
 mod concurrent;
 mod count;
 pub mod dist;
+pub mod drivers;
 mod error;
 mod estimate;
 pub mod interval;
@@ -255,8 +257,10 @@ mod simd;
 mod sum;
 mod tally;
 mod unit;
+mod window;
 
-pub use crate::concurrent::AtomicTally;
+pub use crate::accumulator::Accumulator;
+pub use crate::concurrent::{AtomicTally, Sharded};
 pub use crate::error::Error;
 pub use crate::estimate::{Estimate, Interval};
 pub use crate::interval::ConfidenceLevel;
@@ -270,6 +274,7 @@ pub use crate::scale::{Polarity, Rating, Scale, ScoreValue};
 pub use crate::segment::Segmented;
 pub use crate::tally::Tally;
 pub use crate::unit::Unit;
+pub use crate::window::Window;
 
 /// Runs the README's code as a doc-test, so it cannot drift.
 #[cfg(doctest)]
