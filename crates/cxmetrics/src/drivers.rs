@@ -345,7 +345,10 @@ impl DriverMoments {
                     }
                     match weight {
                         Some(prev) if prev != w.get() => {
-                            return Err(Error::PairWeightMismatch { x: prev, y: w.get() });
+                            return Err(Error::PairWeightMismatch {
+                                x: prev,
+                                y: w.get(),
+                            });
                         }
                         _ => weight = Some(w.get()),
                     }
@@ -357,14 +360,11 @@ impl DriverMoments {
         if complete {
             self.add(&v, weight.unwrap_or(0.0))
         } else {
-            self.incomplete = self
-                .incomplete
-                .checked_add(1)
-                .ok_or(Error::CountOverflow {
-                    what: "incomplete respondents",
-                    count: self.incomplete,
-                    added: 1,
-                })?;
+            self.incomplete = self.incomplete.checked_add(1).ok_or(Error::CountOverflow {
+                what: "incomplete respondents",
+                count: self.incomplete,
+                added: 1,
+            })?;
             Ok(())
         }
     }
@@ -451,11 +451,14 @@ impl DriverMoments {
             .n
             .checked_add(other.n)
             .ok_or(overflow("respondents", self.n, other.n))?;
-        let incomplete = self.incomplete.checked_add(other.incomplete).ok_or(overflow(
-            "incomplete respondents",
-            self.incomplete,
-            other.incomplete,
-        ))?;
+        let incomplete = self
+            .incomplete
+            .checked_add(other.incomplete)
+            .ok_or(overflow(
+                "incomplete respondents",
+                self.incomplete,
+                other.incomplete,
+            ))?;
         n.checked_add(incomplete)
             .ok_or(overflow("respondents", n, incomplete))?;
         Ok(())
@@ -579,7 +582,9 @@ impl DriverMoments {
                 });
                 let beta_interval = t
                     .map(|t| {
-                        let se = ((1.0 - r_squared) / df * inverse[j * k + j]).max(0.0).sqrt();
+                        let se = ((1.0 - r_squared) / df * inverse[j * k + j])
+                            .max(0.0)
+                            .sqrt();
                         Interval {
                             lower: beta[j] - t * se,
                             upper: beta[j] + t * se,
@@ -796,7 +801,9 @@ impl TryFrom<MomentsRepr> for DriverMoments {
             let inside = f64::from(*scale.points().start()) <= *mean
                 && *mean <= f64::from(*scale.points().end());
             if r.positive > 0 && !inside {
-                return Err(invalid(format!("mean {mean} of question {i} is off its scale {scale}")));
+                return Err(invalid(format!(
+                    "mean {mean} of question {i} is off its scale {scale}"
+                )));
             }
         }
         for i in 0..d {

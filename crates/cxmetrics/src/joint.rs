@@ -53,11 +53,13 @@ impl Cell {
         }
     }
 
-    /// Adds one answer whose scaled weight is `w` (0 for a zero weight).
+    /// Adds one answer whose scaled weight is `w`; `positive` says whether
+    /// its raw weight was above 0 (a tiny weight may scale to 0 next to a
+    /// far larger one, and still counts as positive).
     #[inline]
-    fn add(&mut self, w: f64) {
+    fn add(&mut self, w: f64, positive: bool) {
         self.count += 1;
-        if w > 0.0 {
+        if positive {
             self.positive += 1;
             self.weight.add(w);
             self.weight_sq.add(w * w);
@@ -752,7 +754,7 @@ impl JointTally {
         for (i, ((&x, &y), &w)) in xs.iter().zip(ys).zip(weights).enumerate() {
             let xi = x.to_index(&self.x).map_err(|e| e.at(i))?;
             let yi = y.to_index(&self.y).map_err(|e| e.at(i))?;
-            batch.cells[xi * ny + yi].add(ldexp(w, -batch.exponent));
+            batch.cells[xi * ny + yi].add(ldexp(w, -batch.exponent), w > 0.0);
         }
         let added = xs.len() as u64;
         batch.n = added;
@@ -894,13 +896,14 @@ impl JointTally {
         }
         let scaled = ldexp(w, -self.exponent);
         let ny = self.y.len();
+        let positive = w > 0.0;
         match (x, y) {
             (Some(i), Some(j)) => {
-                self.cells[i * ny + j].add(scaled);
+                self.cells[i * ny + j].add(scaled, positive);
                 self.n += 1;
             }
-            (Some(i), None) => self.x_only[i].add(scaled),
-            (None, Some(j)) => self.y_only[j].add(scaled),
+            (Some(i), None) => self.x_only[i].add(scaled, positive),
+            (None, Some(j)) => self.y_only[j].add(scaled, positive),
             (None, None) => self.neither += 1,
         }
         if w > 0.0 && (x.is_some() || y.is_some()) {
@@ -1175,9 +1178,10 @@ impl SumsRepr {
 }
 
 /// Checks that scaled sums could come from `p` positive weights each below
-/// 2 (the scaling guarantees it): finite, non-negative, zero exactly when
-/// `p` is zero, and w²/p ≤ Σw² ≤ w² (Cauchy–Schwarz), within a relative
-/// rounding allowance of 1e-9.
+/// 2 (the scaling guarantees it): finite, non-negative, zero when `p` is
+/// zero (a positive weight may scale to 0 next to a far larger one), and
+/// w²/p ≤ Σw² ≤ w² (Cauchy–Schwarz), within a relative rounding allowance
+/// of 1e-9.
 #[cfg(feature = "serde")]
 fn check_cell(c: u64, p: u64, w: f64, w2: f64) -> Result<(), &'static str> {
     const ROUNDING: f64 = 1e-9;
@@ -1189,9 +1193,6 @@ fn check_cell(c: u64, p: u64, w: f64, w2: f64) -> Result<(), &'static str> {
     }
     if p == 0 && (w != 0.0 || w2 != 0.0) {
         return Err("weight sums must be 0 where no weight is positive");
-    }
-    if p > 0 && w == 0.0 {
-        return Err("positive weights must have a positive sum");
     }
     if w > 2.0 * p as f64 {
         return Err("a scaled weight sum above 2 per answer is impossible");

@@ -237,8 +237,8 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-pub mod association;
 mod accumulator;
+pub mod association;
 pub mod compare;
 mod concurrent;
 mod count;

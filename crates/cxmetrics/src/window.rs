@@ -197,13 +197,11 @@ impl<T: Accumulator> Window<T> {
             }
         }
         let index = self.ring.len() - 1 - (latest - period) as usize;
-        self.ring
-            .get_mut(index)
-            .ok_or(Error::InvalidArgument {
-                name: "period",
-                value: period as f64,
-                expected: "a period inside the window",
-            })
+        self.ring.get_mut(index).ok_or(Error::InvalidArgument {
+            name: "period",
+            value: period as f64,
+            expected: "a period inside the window",
+        })
     }
 
     /// The state of `period`, if it is in the window.
@@ -230,7 +228,10 @@ impl<T: Accumulator> Window<T> {
     /// The periods in the window with their states, oldest first.
     pub fn periods(&self) -> impl Iterator<Item = (i64, &T)> {
         let oldest = self.oldest().unwrap_or(0);
-        self.ring.iter().enumerate().map(move |(i, t)| (oldest + i as i64, t))
+        self.ring
+            .iter()
+            .enumerate()
+            .map(move |(i, t)| (oldest + i as i64, t))
     }
 
     /// The merge of every period in the window: the rolling state.
@@ -305,14 +306,14 @@ impl<T: Accumulator> Window<T> {
         let (oldest, latest) = (self.oldest(), self.latest);
         match (oldest, latest) {
             (Some(o), Some(l)) if (o..=l).contains(&period) => {
-                let slot = self
-                    .ring
-                    .get_mut((period - o) as usize)
-                    .ok_or(Error::InvalidArgument {
-                        name: "period",
-                        value: period as f64,
-                        expected: "a period inside the window",
-                    })?;
+                let slot =
+                    self.ring
+                        .get_mut((period - o) as usize)
+                        .ok_or(Error::InvalidArgument {
+                            name: "period",
+                            value: period as f64,
+                            expected: "a period inside the window",
+                        })?;
                 Ok(std::mem::replace(slot, empty))
             }
             _ => Err(Error::InvalidArgument {

@@ -4,6 +4,7 @@ mod accuracy;
 mod errors;
 mod fuzz;
 mod intervals;
+mod paired;
 mod properties;
 mod quantile;
 mod reference;
