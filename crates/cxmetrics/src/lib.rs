@@ -246,9 +246,12 @@ pub mod dist;
 pub mod drivers;
 mod error;
 mod estimate;
+pub mod input;
 pub mod interval;
 mod joint;
 mod metric;
+#[cfg(feature = "serde")]
+mod outcome;
 pub mod plan;
 mod response;
 mod scale;
@@ -265,6 +268,7 @@ pub use crate::error::Error;
 pub use crate::estimate::{Estimate, Interval};
 pub use crate::interval::ConfidenceLevel;
 pub use crate::joint::{CellSums, JointTally};
+pub use crate::metric::Metric;
 pub use crate::metric::distribution::{Distribution, PointShare};
 pub use crate::metric::mean::Mean;
 pub use crate::metric::nps::{NetScore, Nps};
@@ -273,7 +277,7 @@ pub use crate::response::{Response, Weight};
 pub use crate::scale::{Polarity, Rating, Scale, ScoreValue};
 pub use crate::segment::Segmented;
 pub use crate::tally::Tally;
-pub use crate::unit::Unit;
+pub use crate::unit::{Margin, Unit};
 pub use crate::window::Window;
 
 /// Runs the README's code as a doc-test, so it cannot drift.
