@@ -1004,8 +1004,8 @@ fn count_pairs_u8(
     counts: &mut [u64],
 ) -> Result<(), Error> {
     let counted = match (small_bytes(x), small_bytes(y)) {
-        (Some(xlo), Some(ylo)) => {
-            count_pairs_small::<32>(xs, ys, xlo, ylo, x.len(), y.len(), counts)
+        (Some(xlo), Some(ylo)) if x.len() * y.len() < 256 => {
+            count_pairs_small(xs, ys, xlo, ylo, x.len(), y.len(), counts)
         }
         _ => count_pairs_table(xs, ys, x, y, counts),
     };
@@ -1041,12 +1041,18 @@ fn count_pairs_table(xs: &[u8], ys: &[u8], x: &Scale, y: &Scale, counts: &mut [u
     counted
 }
 
-/// Compare-and-count of byte pairs on small scales: for each block of `W`
-/// pairs, each x point v and y point u, `acc[v][u][lane] += (x == v) & (y
-/// == u)`, with `u8` lane counters flushed every 255 blocks. Pairs off
-/// either scale match no cell, so the batch is valid exactly when the
-/// counts add up to its length. Returns the number counted.
-fn count_pairs_small<const W: usize>(
+/// Pairs per chunk: the cell codes of one chunk stay in L1.
+const CHUNK: usize = 8192;
+
+/// Counts byte pairs on scales of at most 16 points in two steps per
+/// chunk: each pair becomes one byte `(x − x₀)·16 + (y − y₀)` (255 for a
+/// pair off either scale: no cell has that code unless both scales have 16
+/// points, which the caller excludes), then, for each x point v, the codes
+/// `16v .. 16v + ny` are counted by the single-question compare-and-count
+/// kernel ([`crate::simd::count_small`]: vectorised, AVX2 when the CPU has
+/// it). The batch is valid exactly when the counts add up to its length.
+/// Returns the number counted.
+fn count_pairs_small(
     xs: &[u8],
     ys: &[u8],
     xlo: u8,
@@ -1055,50 +1061,27 @@ fn count_pairs_small<const W: usize>(
     ny: usize,
     counts: &mut [u64],
 ) -> u64 {
-    let (xb, xr) = xs.as_chunks::<W>();
-    let (yb, yr) = ys.as_chunks::<W>();
-    let mut acc = vec![[0u8; W]; nx * ny];
-    let mut total = vec![0u64; nx * ny];
-    for (gx, gy) in xb.chunks(255).zip(yb.chunks(255)) {
-        for (bx, by) in gx.iter().zip(gy) {
-            let mut ym = [[0u8; W]; 16];
-            for (u, m) in ym.iter_mut().enumerate().take(ny) {
-                let target = ylo.wrapping_add(u as u8);
-                for j in 0..W {
-                    m[j] = u8::from(by[j] == target);
-                }
-            }
-            for v in 0..nx {
-                let target = xlo.wrapping_add(v as u8);
-                let mut xm = [0u8; W];
-                for j in 0..W {
-                    xm[j] = u8::from(bx[j] == target);
-                }
-                for (lanes, m) in acc[v * ny..(v + 1) * ny].iter_mut().zip(&ym) {
-                    for j in 0..W {
-                        lanes[j] = lanes[j].wrapping_add(xm[j] & m[j]);
-                    }
-                }
-            }
+    let mut hist = [0u64; 256];
+    let mut codes = [0u8; CHUNK];
+    let (nx8, ny8) = (nx as u8, ny as u8);
+    for (cx, cy) in xs.chunks(CHUNK).zip(ys.chunks(CHUNK)) {
+        let codes = &mut codes[..cx.len()];
+        for ((c, &x), &y) in codes.iter_mut().zip(cx).zip(cy) {
+            let (i, j) = (x.wrapping_sub(xlo), y.wrapping_sub(ylo));
+            let valid = (i < nx8) & (j < ny8);
+            *c = if valid { (i << 4) | j } else { 255 };
         }
-        for (t, lanes) in total.iter_mut().zip(acc.iter_mut()) {
-            *t += lanes.iter().map(|&c| u64::from(c)).sum::<u64>();
-            *lanes = [0u8; W];
-        }
-    }
-    for (&a, &b) in xr.iter().zip(yr) {
-        let (i, j) = (
-            usize::from(a.wrapping_sub(xlo)),
-            usize::from(b.wrapping_sub(ylo)),
-        );
-        if i < nx && j < ny {
-            total[i * ny + j] += 1;
+        for v in 0..nx {
+            let row = &mut hist[16 * v..16 * v + 16];
+            crate::simd::count_small(codes, (16 * v) as u8, ny, row);
         }
     }
     let mut counted = 0;
-    for (c, t) in counts.iter_mut().zip(total) {
-        *c += t;
-        counted += t;
+    for v in 0..nx {
+        for (c, &h) in counts[v * ny..(v + 1) * ny].iter_mut().zip(&hist[16 * v..]) {
+            *c += h;
+            counted += h;
+        }
     }
     counted
 }
@@ -1290,6 +1273,42 @@ mod tests {
         bad[1500] = 6;
         let err = count_pairs_u8(&xs, &bad, &x, &y, &mut [0; 35]).unwrap_err();
         assert!(matches!(err, Error::InvalidBatchItem { index: 1500, .. }));
+        // Other shapes: 16 × 15 (the largest fast one), 16 × 16 (the
+        // table), scales at 0 and near 255.
+        let hp = crate::scale::Polarity::HigherIsBetter;
+        let shapes = [
+            (
+                Scale::new(0, 15, hp).unwrap(),
+                Scale::new(1, 15, hp).unwrap(),
+            ),
+            (
+                Scale::new(0, 15, hp).unwrap(),
+                Scale::new(240, 255, hp).unwrap(),
+            ),
+            (Scale::NPS, Scale::new(0, 1, hp).unwrap()),
+        ];
+        for (x, y) in shapes {
+            let xs: Vec<u8> = (0..20_000u32)
+                .map(|i| (x.lowest() + ((i * 7 + i / 3) % (x.len() as u32 + 1)) as i32) as u8)
+                .collect();
+            let ys: Vec<u8> = (0..20_000u32)
+                .map(|i| (y.lowest() + ((i * 3 + i / 5) % y.len() as u32) as i32) as u8)
+                .collect();
+            let cells = x.len() * y.len();
+            let (mut a, mut b) = (vec![0; cells], vec![0; cells]);
+            // Some x bytes are one past the scale: both paths must refuse them.
+            let fast = count_pairs_u8(&xs, &ys, &x, &y, &mut a);
+            let slow = count_pairs_generic(&xs, &ys, &x, &y, &mut b);
+            assert_eq!(fast, slow);
+            let good: Vec<usize> = (0..xs.len())
+                .filter(|&i| x.contains(i64::from(xs[i])))
+                .collect();
+            let (gx, gy): (Vec<u8>, Vec<u8>) = good.iter().map(|&i| (xs[i], ys[i])).unzip();
+            let (mut a, mut b) = (vec![0; cells], vec![0; cells]);
+            count_pairs_u8(&gx, &gy, &x, &y, &mut a).unwrap();
+            count_pairs_generic(&gx, &gy, &x, &y, &mut b).unwrap();
+            assert_eq!(a, b, "{x} × {y}");
+        }
     }
 
     #[test]
