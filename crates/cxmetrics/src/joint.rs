@@ -787,9 +787,7 @@ impl JointTally {
         // Bring both to the larger exponent; exact powers of two.
         let mut other = other.clone();
         if other.positive > 0 {
-            if self.positive == 0 {
-                self.rescale_to(other.exponent);
-            } else if other.exponent > self.exponent {
+            if self.positive == 0 || other.exponent > self.exponent {
                 self.rescale_to(other.exponent);
             } else {
                 other.rescale_to(self.exponent);
@@ -888,9 +886,7 @@ impl JointTally {
         self.check_room(1)?;
         if w > 0.0 {
             let k = binary_exponent(w);
-            if self.positive == 0 {
-                self.rescale_to(k);
-            } else if k > self.exponent {
+            if self.positive == 0 || k > self.exponent {
                 self.rescale_to(k);
             }
         }

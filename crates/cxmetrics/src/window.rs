@@ -132,11 +132,8 @@ impl<T: Accumulator> Window<T> {
         // a long gap one period at a time.
         let steps = (period - latest) as u64;
         if steps >= self.k as u64 {
-            let mut first = self.oldest().unwrap_or(period);
-            for t in self.ring.drain(..) {
-                left.push((first, t));
-                first += 1;
-            }
+            let first = self.oldest().unwrap_or(period);
+            left.extend((first..).zip(self.ring.drain(..)));
             self.ring.push_back(self.empty.clone());
         } else {
             for newest in latest + 1..=period {

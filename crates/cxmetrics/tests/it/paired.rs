@@ -432,11 +432,12 @@ fn solve(a: &[Vec<f64>], b: &[f64]) -> Vec<f64> {
             .max_by(|&i, &j| m[i][c].abs().total_cmp(&m[j][c].abs()))
             .unwrap();
         m.swap(c, p);
-        for r in 0..n {
+        let pivot = m[c].clone();
+        for (r, row) in m.iter_mut().enumerate() {
             if r != c {
-                let f = m[r][c] / m[c][c];
-                for k in c..=n {
-                    m[r][k] -= f * m[c][k];
+                let f = row[c] / pivot[c];
+                for (v, p) in row.iter_mut().zip(&pivot).skip(c) {
+                    *v -= f * p;
                 }
             }
         }
@@ -479,10 +480,9 @@ fn relative_weights_of_two_drivers_match_the_closed_form() {
         m.push_scores(&x, y, 1.0).unwrap();
     }
     let a = m.analyze(ConfidenceLevel::P95).unwrap();
-    let col = |f: &dyn Fn(&([u8; 2], u8)) -> u8| -> Vec<f64> {
-        rows.iter().map(|r| f64::from(f(r))).collect()
-    };
-    let (x1, x2, y) = (col(&|r| r.0[0]), col(&|r| r.0[1]), col(&|r| r.1));
+    let x1: Vec<f64> = rows.iter().map(|r| f64::from(r.0[0])).collect();
+    let x2: Vec<f64> = rows.iter().map(|r| f64::from(r.0[1])).collect();
+    let y: Vec<f64> = rows.iter().map(|r| f64::from(r.1)).collect();
     let (r12, r1, r2) = (corr(&x1, &x2), corr(&x1, &y), corr(&x2, &y));
     let (sp, sm) = ((1.0 + r12).sqrt(), (1.0 - r12).sqrt());
     let (ra, rb) = ((sp + sm) / 2.0, (sp - sm) / 2.0);
@@ -747,7 +747,7 @@ fn sharded_joint_tallies_from_four_threads_equal_one_thread() {
     let data = |t: u64, i: u64| {
         let r = mix(t * 1_000_003 + i);
         (
-            if r % 3 == 0 { "web" } else { "app" },
+            if r.is_multiple_of(3) { "web" } else { "app" },
             (1 + (r >> 8) % 7) as u8,
             (1 + (r >> 16) % 5) as u8,
         )
