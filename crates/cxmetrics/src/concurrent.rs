@@ -606,17 +606,30 @@ impl<K: Hash + Eq + Ord + Clone> Sharded<K, Tally> {
             }
         }
         let scale = self.empty.scale();
-        let mut batch: HashMap<&K, Tally> = HashMap::new();
+        // Check every answer first, so that errors name the batch index;
+        // then split the batch by key and tally each part with the slice
+        // kernels.
+        let mut slot: HashMap<&K, usize> = HashMap::new();
+        let mut parts: Vec<(Vec<S>, Vec<f64>)> = Vec::new();
         for (i, ((k, &s), &w)) in keys.iter().zip(scores).zip(weights).enumerate() {
-            let rating = scale.rating(s).map_err(|e| e.at(i))?;
-            let weight = crate::response::Weight::new(w).map_err(|e| e.at(i))?;
-            batch
-                .entry(k)
-                .or_insert_with(|| Tally::new(scale))
-                .push(Response::weighted(rating, weight))
-                .map_err(|e| e.at(i))?;
+            s.to_index(&scale).map_err(|e| e.at(i))?;
+            crate::response::Weight::new(w).map_err(|e| e.at(i))?;
+            let next = parts.len();
+            let j = *slot.entry(k).or_insert(next);
+            if j == next {
+                parts.push((Vec::new(), Vec::new()));
+            }
+            parts[j].0.push(s);
+            parts[j].1.push(w);
         }
-        self.merge_batch(batch.into_iter().map(|(k, t)| (k.clone(), t)))
+        let mut batch = Vec::with_capacity(parts.len());
+        for (k, j) in slot {
+            let (s, w) = &parts[j];
+            let mut t = Tally::new(scale);
+            t.extend_weighted_scores(s, w)?;
+            batch.push((k.clone(), t));
+        }
+        self.merge_batch(batch)
     }
 
     /// Records one keyed response.
