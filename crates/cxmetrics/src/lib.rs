@@ -155,6 +155,27 @@
 //! # Ok::<(), cxmetrics::Error>(())
 //! ```
 //!
+//! ### Paired questions, key drivers and live windows
+//!
+//! A [`JointTally`] keeps two questions of the same respondents (CES and
+//! CSAT, say) per cell; [`association`] measures how they move together
+//! (Pearson, Spearman, Kendall, gamma, a cross-tab), [`drivers`] splits an
+//! outcome's R² among several questions (Johnson's relative weights), a
+//! [`Window`] keeps the last k periods of any of these states, and
+//! [`Sharded`] takes keyed, weighted batches from many threads with
+//! snapshots consistent per batch. See `examples/live.rs`.
+//!
+//! ```
+//! use cxmetrics::{association, ConfidenceLevel, JointTally, Scale, Window};
+//!
+//! let mut week = Window::new(JointTally::new(Scale::CES_7, Scale::CSAT_5), 7)?;
+//! week.get_mut(1)?.extend_scores(&[7u8, 6, 2, 5, 1], &[5u8, 5, 2, 4, 1])?;
+//! week.get_mut(2)?.extend_scores(&[3u8, 6], &[2u8, 4])?;
+//! let rho = association::spearman(&week.total()?, ConfidenceLevel::P95)?;
+//! assert!(rho.value > 0.9);
+//! # Ok::<(), cxmetrics::Error>(())
+//! ```
+//!
 //! ### How many answers do I need?
 //!
 //! ```
