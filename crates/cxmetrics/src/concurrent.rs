@@ -379,7 +379,7 @@ impl serde::Serialize for AtomicTally {
 /// });
 /// let by_channel = live.snapshot()?;
 /// assert_eq!(by_channel["web"].n(), 4);
-/// assert_eq!(by_channel["web"].total_weight(), 6.0);
+/// assert_eq!(by_channel["web"].total_weight()?, 6.0);
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug)]

@@ -61,9 +61,9 @@
 use crate::error::Error;
 use crate::estimate::Interval;
 use crate::interval::ConfidenceLevel;
-use crate::joint::{binary_exponent, ldexp};
 use crate::response::{Response, valid_weight};
 use crate::scale::{Scale, ScoreValue};
+use crate::sum::{exponent_of, ldexp};
 
 /// The most drivers a state holds (the analysis is O(k³)).
 pub const MAX_DRIVERS: usize = 64;
@@ -622,8 +622,7 @@ impl DriverMoments {
             count: self.n,
             added: 1,
         })?;
-        if weight > 0.0 {
-            let k = binary_exponent(weight);
+        if let Some(k) = exponent_of(weight) {
             if self.positive == 0 || k > self.exponent {
                 self.rescale_to(k);
             }
@@ -789,7 +788,7 @@ impl TryFrom<MomentsRepr> for DriverMoments {
             || r.weight > 2.0 * r.positive as f64
             || r.weight_squared > r.weight * r.weight * (1.0 + 1e-9)
             || r.weight * r.weight > r.positive as f64 * r.weight_squared * (1.0 + 1e-9)
-            || !(-1200..=1100).contains(&r.weight_exponent)
+            || !(crate::sum::MIN_EXPONENT..=crate::sum::MAX_EXPONENT).contains(&r.weight_exponent)
         {
             return Err(invalid(format!(
                 "weight sums {} and {} (exponent {}) are impossible for {} positive weights",

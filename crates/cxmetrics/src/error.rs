@@ -91,7 +91,7 @@ pub enum Error {
     /// Two values that must share a scale do not: merging tallies of
     /// different scales, pushing a rating of another scale, or asking for
     /// NPS on a scale that is not 0..=10.
-    #[error("scale mismatch: expected {expected}, got {actual}")]
+    #[error("scale mismatch: expected {expected:#}, got {actual:#}")]
     ScaleMismatch {
         /// The scale required.
         expected: Scale,
@@ -257,6 +257,23 @@ pub enum Error {
         kind: String,
         /// The original message.
         message: String,
+    },
+
+    /// A weight sum asked for as a plain number exceeds `f64::MAX` (each
+    /// weight was valid, their sum is not representable). Scores are not
+    /// affected: the tally keeps its sums scaled by a power of two; read
+    /// them with [`Tally::point_sums`](crate::Tally::point_sums) and
+    /// [`Tally::weight_exponent`](crate::Tally::weight_exponent).
+    #[error(
+        "{what} is {scaled} × 2^{exponent}, beyond the largest f64: read the scaled sums with Tally::point_sums and Tally::weight_exponent"
+    )]
+    WeightSumOutOfRange {
+        /// Which sum, e.g. `"total weight"`.
+        what: &'static str,
+        /// The sum scaled by `2^-exponent`.
+        scaled: f64,
+        /// The power of two the scaled sum is to be multiplied by.
+        exponent: i32,
     },
 
     /// A serialized tally breaks one of the tally's invariants.

@@ -4,8 +4,8 @@
 use crate::error::Error;
 use crate::response::{Response, Weight, invalid_weight, valid_weight};
 use crate::scale::{Rating, Scale, ScoreValue};
-use crate::sum::Sum;
-use crate::tally::Tally;
+use crate::sum::{Sum, exponent_of, ldexp};
+use crate::tally::{PointSums, Tally};
 
 /// One cell's (or one point's) sums, with weights scaled by the joint
 /// tally's common power of two: `weight` = Σw · 2^-e and
@@ -66,14 +66,14 @@ impl Cell {
         }
     }
 
-    /// Adds `c` unit-weight answers, a unit weighing `unit` once scaled.
-    fn add_units(&mut self, c: u64, unit: f64) {
+    /// Adds `c` unit-weight answers to sums scaled by 2^-e.
+    fn add_units(&mut self, c: u64, e: i32) {
         if c != 0 {
             self.count += c;
             self.positive += c;
             let c = c as f64;
-            self.weight.add(c * unit);
-            self.weight_sq.add(c * unit * unit);
+            self.weight.add(ldexp(c, -e));
+            self.weight_sq.add(ldexp(c, -2 * e));
         }
     }
 
@@ -86,8 +86,8 @@ impl Cell {
 
     /// Multiplies the weight sums by 2^k (and the squares by 2^2k).
     fn rescale(&mut self, k: i32) {
-        self.weight = sum_of(ldexp(self.weight.value(), k));
-        self.weight_sq = sum_of(ldexp(self.weight_sq.value(), 2 * k));
+        self.weight = self.weight.scaled(k);
+        self.weight_sq = self.weight_sq.scaled(2 * k);
     }
 }
 
@@ -95,32 +95,6 @@ fn sum_of(x: f64) -> Sum {
     let mut s = Sum::default();
     s.add(x);
     s
-}
-
-/// x · 2^k for any k, in steps that stay representable.
-pub(crate) fn ldexp(mut x: f64, mut k: i32) -> f64 {
-    let pow = |k: i32| f64::from_bits(((k + 1023) as u64) << 52);
-    while k > 1000 {
-        x *= pow(1000);
-        k -= 1000;
-    }
-    while k < -1000 {
-        x *= pow(-1000);
-        k += 1000;
-    }
-    x * pow(k)
-}
-
-/// The binary exponent k of a positive finite x: 2^k ≤ x < 2^(k+1).
-pub(crate) fn binary_exponent(x: f64) -> i32 {
-    let bits = x.to_bits();
-    let biased = ((bits >> 52) & 0x7ff) as i32;
-    if biased == 0 {
-        // Subnormal: normalise first.
-        binary_exponent(x * f64::from_bits((1023u64 + 64) << 52)) - 64
-    } else {
-        biased - 1023
-    }
 }
 
 /// Counts and weight sums per (x, y) cell of two questions asked of the
@@ -183,6 +157,38 @@ pub struct JointTally {
     /// Answers with a positive weight, anywhere.
     positive: u64,
     exponent: i32,
+    /// The largest weight exponent among each question's own answers: its
+    /// marginal tally's exponent (a question alone never sees the other's
+    /// larger weights).
+    x_side: SideExponent,
+    y_side: SideExponent,
+}
+
+/// The weight exponent of one question's answers, as its own tally keeps
+/// it: that of the largest positive weight, 0 while there is none.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct SideExponent {
+    positive: u64,
+    exponent: i32,
+}
+
+impl SideExponent {
+    /// Records `count` positive weights whose largest has exponent `k`.
+    fn raise(&mut self, k: i32, count: u64) {
+        if count == 0 {
+            return;
+        }
+        self.exponent = if self.positive == 0 {
+            k
+        } else {
+            self.exponent.max(k)
+        };
+        self.positive += count;
+    }
+
+    fn merge(&mut self, other: &SideExponent) {
+        self.raise(other.exponent, other.positive);
+    }
 }
 
 impl PartialEq for JointTally {
@@ -197,6 +203,8 @@ impl PartialEq for JointTally {
             && self.total == other.total
             && self.positive == other.positive
             && (self.positive == 0 || self.exponent == other.exponent)
+            && self.x_side == other.x_side
+            && self.y_side == other.y_side
             && same(&self.cells, &other.cells)
             && same(&self.x_only, &other.x_only)
             && same(&self.y_only, &other.y_only)
@@ -232,6 +240,8 @@ impl JointTally {
             total: 0,
             positive: 0,
             exponent: 0,
+            x_side: SideExponent::default(),
+            y_side: SideExponent::default(),
         }
     }
 
@@ -272,7 +282,7 @@ impl JointTally {
     /// ```
     /// use cxmetrics::{JointTally, Scale};
     /// let t = JointTally::from_weighted_scores(Scale::CES_7, Scale::CSAT_5, &[7u8, 7], &[5u8, 5], &[0.5, 2.0])?;
-    /// assert_eq!(t.x_tally()?.total_weight(), 2.5);
+    /// assert_eq!(t.x_tally()?.total_weight()?, 2.5);
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn from_weighted_scores<S: ScoreValue>(
@@ -518,7 +528,7 @@ impl JointTally {
             })
             .collect();
         let na = cell_total(&self.y_only) + self.neither;
-        tally_from_cells(self.x, &rows, self.exponent, na)
+        tally_from_cells(self.x, &rows, self.exponent, self.x_side, na)
     }
 
     /// The second question's tally alone: every y answer (paired or not),
@@ -548,7 +558,7 @@ impl JointTally {
             })
             .collect();
         let na = cell_total(&self.x_only) + self.neither;
-        tally_from_cells(self.y, &cols, self.exponent, na)
+        tally_from_cells(self.y, &cols, self.exponent, self.y_side, na)
     }
 
     /// Records one unweighted pair.
@@ -698,13 +708,14 @@ impl JointTally {
         let added = xs.len() as u64;
         self.check_room(added)?;
         self.align_to_unit();
-        let unit = ldexp(1.0, -self.exponent);
         for (cell, &c) in self.cells.iter_mut().zip(&counts) {
-            cell.add_units(c, unit);
+            cell.add_units(c, self.exponent);
         }
         self.n += added;
         self.total += added;
         self.positive += added;
+        self.x_side.raise(0, added);
+        self.y_side.raise(0, added);
         Ok(())
     }
 
@@ -741,8 +752,7 @@ impl JointTally {
                 return Err(first_bad_pair(&xs[..=i], &ys[..=i], &self.x, &self.y)
                     .unwrap_or_else(|| invalid_weight(w).at(i)));
             }
-            if w > 0.0 {
-                let k = binary_exponent(w);
+            if let Some(k) = exponent_of(w) {
                 top = Some(top.map_or(k, |t| t.max(k)));
             }
         }
@@ -760,6 +770,8 @@ impl JointTally {
         batch.n = added;
         batch.total = added;
         batch.positive = weights.iter().filter(|&&w| w > 0.0).count() as u64;
+        batch.x_side.raise(batch.exponent, batch.positive);
+        batch.y_side.raise(batch.exponent, batch.positive);
         self.merge(&batch)
     }
 
@@ -806,6 +818,8 @@ impl JointTally {
         self.n += other.n;
         self.total += other.total;
         self.positive += other.positive;
+        self.x_side.merge(&other.x_side);
+        self.y_side.merge(&other.y_side);
         Ok(())
     }
 
@@ -884,11 +898,10 @@ impl JointTally {
     /// Adds one checked pair with raw weight `w` (valid).
     fn add_one(&mut self, x: Side, y: Side, w: f64) -> Result<(), Error> {
         self.check_room(1)?;
-        if w > 0.0 {
-            let k = binary_exponent(w);
-            if self.positive == 0 || k > self.exponent {
-                self.rescale_to(k);
-            }
+        if let Some(k) = exponent_of(w)
+            && (self.positive == 0 || k > self.exponent)
+        {
+            self.rescale_to(k);
         }
         let scaled = ldexp(w, -self.exponent);
         let ny = self.y.len();
@@ -902,8 +915,16 @@ impl JointTally {
             (None, Some(j)) => self.y_only[j].add(scaled, positive),
             (None, None) => self.neither += 1,
         }
-        if w > 0.0 && (x.is_some() || y.is_some()) {
-            self.positive += 1;
+        if let Some(k) = exponent_of(w) {
+            if x.is_some() || y.is_some() {
+                self.positive += 1;
+            }
+            if x.is_some() {
+                self.x_side.raise(k, 1);
+            }
+            if y.is_some() {
+                self.y_side.raise(k, 1);
+            }
         }
         self.total += 1;
         Ok(())
@@ -942,26 +963,30 @@ fn check_lengths(
     }
 }
 
-/// A [`Tally`] from per-point sums scaled by 2^-e.
-fn tally_from_cells(scale: Scale, cells: &[Cell], exponent: i32, na: u64) -> Result<Tally, Error> {
-    let counts: Vec<u64> = cells.iter().map(|c| c.count).collect();
-    let mut tally = Tally::from_counts(scale, &counts)?;
-    tally.add_not_applicable(na)?;
-    let (_, sums, squares) = tally.parts_mut();
-    for ((cell, s), q) in cells.iter().zip(sums).zip(squares) {
-        let w = ldexp(cell.weight.value(), exponent);
-        let w2 = ldexp(cell.weight_sq.value(), 2 * exponent);
-        if !(w.is_finite() && w2.is_finite()) {
-            return Err(Error::InvalidTally {
-                reason: format!(
-                    "weight sums of scale {scale} exceed the range of f64 once unscaled (exponent {exponent})"
-                ),
-            });
-        }
-        *s = sum_of(w);
-        *q = sum_of(w2);
-    }
-    Ok(tally)
+/// A [`Tally`] from per-point sums scaled by 2^-e, rescaled to the
+/// question's own exponent (never above e: exact powers of two).
+fn tally_from_cells(
+    scale: Scale,
+    cells: &[Cell],
+    exponent: i32,
+    side: SideExponent,
+    na: u64,
+) -> Result<Tally, Error> {
+    let shift = if side.positive > 0 {
+        exponent - side.exponent
+    } else {
+        0
+    };
+    let sums: Vec<PointSums> = cells
+        .iter()
+        .map(|c| PointSums {
+            count: c.count,
+            positive: c.positive,
+            weight: c.weight.scaled(shift).value(),
+            weight_squared: c.weight_sq.scaled(2 * shift).value(),
+        })
+        .collect();
+    Tally::from_point_sums(scale, &sums, exponent - shift, na)
 }
 
 /// The error of the first pair with a score off its scale, if any.
@@ -1090,6 +1115,8 @@ struct JointRepr {
     x_scale: Scale,
     y_scale: Scale,
     weight_exponent: i32,
+    x_weight_exponent: i32,
+    y_weight_exponent: i32,
     cells: SumsRepr,
     x_only: SumsRepr,
     y_only: SumsRepr,
@@ -1189,6 +1216,8 @@ impl From<JointTally> for JointRepr {
             x_scale: t.x,
             y_scale: t.y,
             weight_exponent: t.exponent,
+            x_weight_exponent: t.x_side.exponent,
+            y_weight_exponent: t.y_side.exponent,
             cells: SumsRepr::of(&t.cells),
             x_only: SumsRepr::of(&t.x_only),
             y_only: SumsRepr::of(&t.y_only),
@@ -1198,6 +1227,9 @@ impl From<JointTally> for JointRepr {
 }
 
 #[cfg(feature = "serde")]
+use crate::sum::{MAX_EXPONENT, MIN_EXPONENT};
+
+#[cfg(feature = "serde")]
 impl TryFrom<JointRepr> for JointTally {
     type Error = Error;
 
@@ -1205,11 +1237,10 @@ impl TryFrom<JointRepr> for JointTally {
     /// satisfies.
     fn try_from(r: JointRepr) -> Result<JointTally, Error> {
         let mut t = JointTally::new(r.x_scale, r.y_scale);
-        // Far beyond any exponent weights in f64 can produce.
-        if !(-1200..=1100).contains(&r.weight_exponent) {
+        if !(MIN_EXPONENT..=MAX_EXPONENT).contains(&r.weight_exponent) {
             return Err(Error::InvalidTally {
                 reason: format!(
-                    "weight_exponent {} is outside -1200..=1100",
+                    "weight_exponent {} is outside {MIN_EXPONENT}..={MAX_EXPONENT}",
                     r.weight_exponent
                 ),
             });
@@ -1239,6 +1270,36 @@ impl TryFrom<JointRepr> for JointTally {
         t.positive = positive;
         t.n = n;
         t.exponent = if positive > 0 { r.weight_exponent } else { 0 };
+        // Each question's own exponent: at most the joint one, 0 without
+        // positive weights.
+        let x_positive: u64 = t.cells.iter().chain(&t.x_only).map(|c| c.positive).sum();
+        let y_positive: u64 = t.cells.iter().chain(&t.y_only).map(|c| c.positive).sum();
+        for (name, e, p) in [
+            ("x_weight_exponent", r.x_weight_exponent, x_positive),
+            ("y_weight_exponent", r.y_weight_exponent, y_positive),
+        ] {
+            let ok = if p == 0 {
+                e == 0
+            } else {
+                (MIN_EXPONENT..=t.exponent).contains(&e)
+            };
+            if !ok {
+                return Err(Error::InvalidTally {
+                    reason: format!(
+                        "{name} {e} must lie in {MIN_EXPONENT}..={} (0 without positive weights)",
+                        t.exponent
+                    ),
+                });
+            }
+        }
+        t.x_side = SideExponent {
+            positive: x_positive,
+            exponent: r.x_weight_exponent,
+        };
+        t.y_side = SideExponent {
+            positive: y_positive,
+            exponent: r.y_weight_exponent,
+        };
         Ok(t)
     }
 }
@@ -1305,18 +1366,5 @@ mod tests {
             count_pairs_generic(&gx, &gy, &x, &y, &mut b).unwrap();
             assert_eq!(a, b, "{x} × {y}");
         }
-    }
-
-    #[test]
-    fn exponent_helpers() {
-        assert_eq!(binary_exponent(1.0), 0);
-        assert_eq!(binary_exponent(1.999), 0);
-        assert_eq!(binary_exponent(2.0), 1);
-        assert_eq!(binary_exponent(f64::MAX), 1023);
-        assert_eq!(binary_exponent(f64::MIN_POSITIVE), -1022);
-        assert_eq!(binary_exponent(5e-324), -1074);
-        assert_eq!(ldexp(1.0, -1074), 5e-324);
-        assert_eq!(ldexp(5e-324, 2097), 2f64.powi(1023));
-        assert_eq!(ldexp(3.0, 2), 12.0);
     }
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::error::Error;
-use crate::scale::Scale;
+use crate::scale::{Question, Scale};
 use crate::tally::Tally;
 
 /// Net Promoter Score of a tally on [`Scale::NPS`]: promoters (9–10),
@@ -48,11 +48,13 @@ pub struct Nps {
 }
 
 impl Nps {
-    /// The NPS of a tally on [`Scale::NPS`].
+    /// The NPS of a tally on [`Scale::NPS`] (or any 0..=10, higher-is-better
+    /// scale of [`Question::Other`]).
     ///
     /// # Errors
     ///
-    /// [`Error::ScaleMismatch`] when the tally is not on [`Scale::NPS`];
+    /// [`Error::ScaleMismatch`] when the tally is not on 0..=10 with higher
+    /// is better, or is for another question (CSAT, CES);
     /// [`Error::EmptyTally`] when it has no rated answers;
     /// [`Error::ZeroTotalWeight`] when their weights are all zero.
     ///
@@ -67,14 +69,18 @@ impl Nps {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn from_tally(tally: &Tally) -> Result<Nps, Error> {
-        if tally.scale() != Scale::NPS {
+        let scale = tally.scale();
+        let nps_points = scale.lowest() == 0
+            && scale.highest() == 10
+            && scale.polarity() == crate::scale::Polarity::HigherIsBetter;
+        if !nps_points || !matches!(scale.question(), Question::Nps | Question::Other) {
             return Err(Error::ScaleMismatch {
                 expected: Scale::NPS,
                 actual: tally.scale(),
             });
         }
         tally.require_scorable()?;
-        let total = tally.total_weight();
+        let total = tally.scaled_total_weight();
         let (promoters, wp) = tally.sum_range(9..11);
         let (passives, wa) = tally.sum_range(7..9);
         let (detractors, wd) = tally.sum_range(0..7);
@@ -363,7 +369,7 @@ impl NetScore {
             });
         }
         tally.require_scorable()?;
-        let total = tally.total_weight();
+        let total = tally.scaled_total_weight();
         Ok(NetScore {
             top_share: tally.sum_range(best).1 / total,
             bottom_share: tally.sum_range(worst).1 / total,

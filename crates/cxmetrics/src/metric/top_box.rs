@@ -100,7 +100,7 @@ impl TopBox {
             points,
             count,
             n: tally.n(),
-            share: weight / tally.total_weight(),
+            share: weight / tally.scaled_total_weight(),
             effective_n: tally.effective_n(),
         })
     }

@@ -119,8 +119,17 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
             vec!["zero variance", "n = 4"],
         ),
         (
-            plan::sample_size_proportion(-0.1, 0.5, ConfidenceLevel::P95).unwrap_err(),
-            vec!["margin -0.1"],
+            cxmetrics::Margin::fraction(-0.1).unwrap_err(),
+            vec!["margin as a fraction -0.1"],
+        ),
+        (
+            plan::sample_size_proportion(
+                cxmetrics::Margin::points(5.0).unwrap(),
+                0.5,
+                ConfidenceLevel::P95,
+            )
+            .unwrap_err(),
+            vec!["±5.0 points", "share"],
         ),
         (
             dist::t_quantile(0.5, 0.0).unwrap_err(),
@@ -164,6 +173,15 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
                 .in_unit(cxmetrics::Unit::ScalePoints)
                 .unwrap_err(),
             vec!["±5.0%", "scale points"],
+        ),
+        (
+            {
+                let mut t = Tally::new(csat);
+                t.extend_weighted_scores(&[5u8, 1], &[1e308, 1e308])
+                    .unwrap();
+                t.total_weight().unwrap_err()
+            },
+            vec!["total weight", "2^1023", "point_sums"],
         ),
     ];
     #[cfg(feature = "serde")]

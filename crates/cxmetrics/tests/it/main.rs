@@ -3,8 +3,10 @@
 mod accuracy;
 mod errors;
 mod fuzz;
+mod hardening;
 mod input;
 mod intervals;
+mod nps_inference;
 mod paired;
 mod properties;
 mod quantile;

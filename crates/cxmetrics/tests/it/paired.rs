@@ -732,7 +732,10 @@ fn four_threads_of_keyed_weighted_answers_equal_one_thread() {
                 "key {k} point {p}: {a} vs {b}"
             );
         }
-        let (a, b) = (g.total_weight_squared(), t.total_weight_squared());
+        let (a, b) = (
+            g.total_weight_squared().unwrap(),
+            t.total_weight_squared().unwrap(),
+        );
         assert!(((a - b) / b).abs() <= 1e-12);
     }
     assert_eq!(n, 4 * PER_THREAD as u64);
