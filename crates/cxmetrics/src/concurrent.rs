@@ -272,6 +272,40 @@ impl AtomicTally {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn snapshot(&self) -> Result<Tally, Error> {
+        Ok(self.fold()?.clone())
+    }
+
+    /// Takes everything counted so far out, leaving the tally empty, at
+    /// one instant: the finished period (a day, an hour), consistent per
+    /// batch like [`AtomicTally::snapshot`]. Writers carry on into the next
+    /// period meanwhile; each batch lands whole in this take or a later one.
+    ///
+    /// # Errors
+    ///
+    /// None in practice (as [`AtomicTally::snapshot`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{AtomicTally, Scale};
+    /// let live = AtomicTally::new(Scale::NPS);
+    /// live.extend_scores(&[10u8, 6])?;
+    /// assert_eq!(live.take()?.n(), 2);
+    /// live.push_score(9u8)?;
+    /// assert_eq!(live.snapshot()?.n(), 1);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn take(&self) -> Result<Tally, Error> {
+        let mut base = self.fold()?;
+        let taken = std::mem::replace(&mut *base, Tally::new(self.scale));
+        // Release the taken answers' reservation (they are no longer here).
+        self.total.0.fetch_sub(taken.len(), Ordering::Relaxed);
+        Ok(taken)
+    }
+
+    /// Flips the epoch, waits for the writers of the old one and folds its
+    /// counters into the base, which it returns locked.
+    fn fold(&self) -> Result<MutexGuard<'_, Tally>, Error> {
         let mut base = lock(&self.base);
         // Flip: new writers enter the other epoch from now on.
         let old = self.epoch.fetch_xor(1, Ordering::SeqCst);
@@ -290,7 +324,7 @@ impl AtomicTally {
         let mut batch = Tally::from_counts(self.scale, &counts)?;
         batch.add_not_applicable(na)?;
         base.merge(&batch)?;
-        Ok(base.clone())
+        Ok(base)
     }
 
     /// Enters the current epoch: the epoch read is confirmed after the

@@ -891,3 +891,31 @@ fn joint_tallies_and_driver_moments_round_trip_and_reject_bad_state() {
         );
     }
 }
+
+/// Taking periods from an `AtomicTally` while writers run: every take is
+/// whole batches, and the takes add up to everything pushed.
+#[test]
+fn atomic_takes_are_whole_batches_and_add_up() {
+    let live = AtomicTally::new(Scale::NPS);
+    let mut taken = Vec::new();
+    thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                for _ in 0..10_000 {
+                    live.extend_scores(&[0u8, 10, 10]).unwrap();
+                }
+            });
+        }
+        for _ in 0..200 {
+            taken.push(live.take().unwrap());
+        }
+    });
+    taken.push(live.take().unwrap());
+    let mut total = Tally::new(Scale::NPS);
+    for t in &taken {
+        assert_eq!(2 * t.count(0).unwrap(), t.count(10).unwrap());
+        total.merge(t).unwrap();
+    }
+    assert_eq!(total.n(), 60_000);
+    assert!(live.snapshot().unwrap().is_empty());
+}
