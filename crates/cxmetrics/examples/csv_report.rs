@@ -9,9 +9,11 @@
 //! CSAT top-2 and CES with 95% intervals per month and channel, the
 //! month-over-month changes, and flags for segments too small to score.
 
+use std::collections::BTreeMap;
+
 use cxmetrics::input::{CellParser, IngestReport};
 use cxmetrics::segment::Score;
-use cxmetrics::{ConfidenceLevel, Scale, Segmented};
+use cxmetrics::{ConfidenceLevel, Error, Estimate, Scale, Segmented};
 
 /// Segments with fewer rated answers are flagged rather than scored.
 const MIN_N: u64 = 30;
@@ -24,14 +26,20 @@ struct Question {
     digits: usize,
     cells: CellParser,
     score: Score,
-    by_segment: Segmented<(String, String)>,
+    by_segment: Segmented<Key>,
     report: IngestReport,
+    /// The estimates once every row is read.
+    scored: BTreeMap<Key, Result<Estimate, Error>>,
 }
+
+/// (month, channel).
+type Key = (String, String);
 
 impl Question {
     fn new(name: &'static str, digits: usize, cells: CellParser, score: Score) -> Question {
         let by_segment = Segmented::new(cells.scale());
         let report = IngestReport::new();
+        let scored = BTreeMap::new();
         Question {
             name,
             digits,
@@ -39,6 +47,7 @@ impl Question {
             score,
             by_segment,
             report,
+            scored,
         }
     }
 }
@@ -64,31 +73,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Reading: every cell is parsed, every row counted (line 1 is the header).
     let export = export();
-    for (i, record) in csv::Reader::from_reader(export.as_bytes())
-        .records()
-        .enumerate()
-    {
+    let mut reader = csv::Reader::from_reader(export.as_bytes());
+    for (i, record) in reader.records().enumerate() {
         let row = record?; // respondent,date,channel,nps,csat,ces,weight
-        let key = (
-            row[1].get(..7).unwrap_or("?").to_string(),
-            row[2].to_string(),
-        );
+        let key = (row[1].get(..7).unwrap_or("?").to_owned(), row[2].to_owned());
         for (q, cell) in questions.iter_mut().zip([&row[3], &row[4], &row[5]]) {
-            if let Some(answer) = q
-                .report
-                .record(i + 2, q.cells.parse_weighted(cell, &row[6]))
-            {
+            let parsed = q.cells.parse_weighted(cell, &row[6]);
+            if let Some(answer) = q.report.record(i + 2, parsed) {
                 q.by_segment.push(key.clone(), answer)?;
             }
         }
     }
+    for q in &mut questions {
+        let rows = q.by_segment.scores(q.score, ConfidenceLevel::P95, MIN_N);
+        q.scored = rows.into_iter().map(|s| (s.key, s.estimate)).collect();
+    }
 
-    // Printing.
+    // Printing: each question scored per segment (an error for segments
+    // below the minimum n), and each segment against its previous month.
     let level = ConfidenceLevel::P95;
     println!(
         "Survey export, weighted; {level} intervals; segments under {MIN_N} answers are flagged\n"
     );
-    let keys: Vec<(String, String)> = questions[0]
+    let keys: Vec<Key> = questions[0]
         .by_segment
         .iter()
         .map(|(k, _)| k.clone())
@@ -96,29 +103,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for key in &keys {
         println!("{} {}", key.0, key.1);
         for q in &questions {
-            let Some(tally) = q.by_segment.get(key) else {
+            let d = q.digits;
+            match q.scored.get(key) {
+                Some(Ok(estimate)) => println!("  {:<11} {estimate:.d$}", q.name),
+                Some(Err(flag)) => println!("  {:<11} flagged: {flag}", q.name),
+                None => {}
+            }
+            // Month over month, when both months were scored.
+            let scored = |k: &Key| matches!(q.scored.get(k), Some(Ok(_)));
+            let Some(prev) = previous_month(&keys, key).filter(|p| scored(p) && scored(key)) else {
                 continue;
             };
-            let (n, prev) = (
-                tally.n(),
-                previous_month(&keys, key).and_then(|p| q.by_segment.get(p)),
-            );
-            if n < MIN_N {
-                println!(
-                    "  {:<11} n = {n}: too few answers to score (flagged)",
-                    q.name
-                );
-                continue;
-            }
-            let d = q.digits;
-            println!("  {:<11} {:.d$}", q.name, q.score.estimate(tally, level)?);
-            match prev
-                .filter(|p| p.n() >= MIN_N)
-                .map(|p| q.score.compare(tally, p, level))
-            {
-                Some(Ok(change)) => println!("  {:<11} vs previous month: {change:.d$}", ""),
-                Some(Err(e)) => println!("  {:<11} vs previous month: not compared ({e})", ""),
-                None => {}
+            if let (Some(this), Some(before)) = (q.by_segment.get(key), q.by_segment.get(prev)) {
+                match q.score.compare(this, before, level) {
+                    Ok(change) => println!("  {:<11} vs {}: {change:.d$}", "", prev.0),
+                    Err(e) => println!("  {:<11} vs {}: not compared ({e})", "", prev.0),
+                }
             }
         }
     }

@@ -34,7 +34,7 @@ use crate::interval::nps::multinomial_variance;
 use crate::interval::proportion::wilson;
 use crate::metric::Metric;
 use crate::metric::mean::Mean;
-use crate::metric::nps::Nps;
+use crate::metric::nps::{NetScore, Nps};
 use crate::metric::top_box::TopBox;
 use crate::unit::Unit;
 
@@ -74,6 +74,11 @@ pub struct Comparison {
     pub df: Option<f64>,
     /// The two-sided p-value.
     pub p_value: f64,
+    /// The p-value adjusted for multiple comparisons when this comparison
+    /// is one of a family (a trend, segments against the rest), by the
+    /// family's [`Adjustment`](crate::multiplicity::Adjustment); `None`
+    /// for a comparison on its own. `significant` follows it when present.
+    pub adjusted_p_value: Option<f64>,
     /// The confidence level of the interval; also sets the significance
     /// threshold α = 1 − level.
     pub level: ConfidenceLevel,
@@ -108,6 +113,15 @@ pub enum ComparisonMethod {
     /// Rocks's adjusted Wald z test and interval of two NPS (¾ promoter,
     /// 1½ passive and ¾ detractor pseudo-answers added to each group).
     NpsAdjustedWald,
+    /// One-sample Tango score test of an NPS (or net score) against a
+    /// target, with Tango's interval ([`one_sample::nps`](crate::one_sample::nps)).
+    NpsTargetScore,
+    /// One-sample score test of a share against a target, with the Wilson
+    /// interval ([`one_sample::share`](crate::one_sample::share)).
+    ShareTargetScore,
+    /// One-sample Student t test of a mean against a target
+    /// ([`one_sample::mean`](crate::one_sample::mean)).
+    MeanTargetT,
     /// Pooled two-proportion z test, with the interval of the difference
     /// by the given method.
     TwoProportionZ(DifferenceMethod),
@@ -176,9 +190,10 @@ impl fmt::Display for Comparison {
 }
 
 impl Comparison {
-    /// Fills in `significant` from the p-value and the level.
-    fn decided(mut self) -> Comparison {
-        self.significant = self.p_value < self.level.alpha();
+    /// Fills in `significant` from the (adjusted, when set) p-value and
+    /// the level.
+    pub(crate) fn decided(mut self) -> Comparison {
+        self.significant = self.adjusted_p_value.unwrap_or(self.p_value) < self.level.alpha();
         self
     }
 }
@@ -349,12 +364,72 @@ pub(crate) fn net_difference(
         statistic: z,
         df: None,
         p_value: dist::normal_two_sided(z),
+        adjusted_p_value: None,
         level,
         significant: false,
         method: comparison_method,
         unit: Unit::NpsPoints,
     }
     .decided())
+}
+
+/// Compares two net scores (top-k minus bottom-j shares) from independent
+/// samples, in points, with the adjusted Wald test: the net-score
+/// counterpart of [`nps`] (positive answers play promoters, negative ones
+/// detractors). Both must count the same boxes on the same scale; the
+/// scores do not record which, so that is the caller's to ensure.
+///
+/// # Errors
+///
+/// As [`nps_with`].
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{ConfidenceLevel, NetScore, Scale, Tally, compare};
+/// let a = NetScore::from_tally(&Tally::from_counts(Scale::CSAT_5, &[5, 5, 10, 40, 40])?, 2, 2)?;
+/// let b = NetScore::from_tally(&Tally::from_counts(Scale::CSAT_5, &[10, 10, 20, 30, 30])?, 2, 2)?;
+/// let c = compare::net_scores(&a, &b, ConfidenceLevel::P95)?;
+/// assert!((c.difference - 30.0).abs() < 1e-9); // 70 − 40 points
+/// assert!(c.significant);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+pub fn net_scores(a: &NetScore, b: &NetScore, level: ConfidenceLevel) -> Result<Comparison, Error> {
+    net_scores_with(a, b, NpsDifferenceMethod::default(), level)
+}
+
+/// Compares two net scores by the given method (see [`nps_with`]).
+///
+/// # Errors
+///
+/// As [`nps_with`].
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::compare::{self, NpsDifferenceMethod};
+/// use cxmetrics::{ConfidenceLevel, NetScore, Scale, Tally};
+/// let a = NetScore::from_tally(&Tally::from_counts(Scale::CES_7, &[1, 1, 2, 4, 10, 12, 10])?, 3, 3)?;
+/// let b = NetScore::from_tally(&Tally::from_counts(Scale::CES_7, &[3, 3, 4, 5, 8, 9, 8])?, 3, 3)?;
+/// let c = compare::net_scores_with(&a, &b, NpsDifferenceMethod::Wald, ConfidenceLevel::P95)?;
+/// assert_eq!(c.metric, cxmetrics::Metric::NetScore);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+pub fn net_scores_with(
+    a: &NetScore,
+    b: &NetScore,
+    method: NpsDifferenceMethod,
+    level: ConfidenceLevel,
+) -> Result<Comparison, Error> {
+    net_difference(
+        a.trinomial(),
+        b.trinomial(),
+        a.n(),
+        b.n(),
+        Metric::NetScore,
+        method,
+        level,
+    )
 }
 
 /// Compares two top-box (or bottom-box) shares, a − b, with the pooled z
@@ -475,6 +550,7 @@ pub fn top_box_with(
         statistic: z,
         df: None,
         p_value: dist::normal_two_sided(z),
+        adjusted_p_value: None,
         level,
         significant: false,
         method: ComparisonMethod::TwoProportionZ(method),
@@ -551,6 +627,7 @@ pub fn means(a: &Mean, b: &Mean, level: ConfidenceLevel) -> Result<Comparison, E
         statistic: t,
         df: Some(df),
         p_value: dist::t_two_sided(t, df),
+        adjusted_p_value: None,
         level,
         significant: false,
         method: ComparisonMethod::WelchT,

@@ -282,6 +282,64 @@ pub enum Error {
         /// Which invariant is broken, with the offending values.
         reason: String,
     },
+
+    /// A weighting cell (post-stratification) or a margin level (raking)
+    /// cannot be used: it has no answers, no answers of positive weight,
+    /// no population total, or a total but no answers.
+    #[error("weighting cell {cell}: {reason}")]
+    InvalidWeightingCell {
+        /// The cell or level, as `Debug` prints it (raking levels are
+        /// prefixed with their margin).
+        cell: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+
+    /// A population total is not a finite number above 0.
+    #[error(
+        "population total {total} for {cell} is invalid: totals must be finite and greater than 0"
+    )]
+    InvalidPopulationTotal {
+        /// The cell or level, as `Debug` prints it.
+        cell: String,
+        /// The total given.
+        total: f64,
+    },
+
+    /// Raking margins whose grand totals differ: no weights can meet them
+    /// all.
+    #[error(
+        "raking margin {margin} adds up to {total}, but margin 0 adds up to {expected}: the margins are inconsistent"
+    )]
+    InconsistentMargins {
+        /// The margin (0 = the first element of the cell key).
+        margin: usize,
+        /// Its grand total.
+        total: f64,
+        /// The first margin's grand total.
+        expected: f64,
+    },
+
+    /// Raking stopped at its sweep limit before the weight totals settled,
+    /// or settled where a margin is not met (cells missing from the table
+    /// can make margins unreachable).
+    #[error(
+        "raking failed after {sweeps} sweeps: margin {margin} is off its population totals by {off} (the last sweep changed the cell totals by {change}, tolerance {tolerance})"
+    )]
+    RakingNotConverged {
+        /// The margin farthest from its totals (0 = the first element of
+        /// the cell key).
+        margin: usize,
+        /// The sweeps run.
+        sweeps: u32,
+        /// The largest absolute difference between that margin's weighted
+        /// totals and its population totals.
+        off: f64,
+        /// The largest change of a cell total in the last sweep.
+        change: f64,
+        /// The tolerance the change had to fall below.
+        tolerance: f64,
+    },
 }
 
 /// With the `serde` feature an error serializes as its kind and message,

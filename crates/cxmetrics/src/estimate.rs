@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::design::DesignEffects;
 use crate::interval::{ConfidenceLevel, Method};
 use crate::metric::Metric;
 use crate::unit::Unit;
@@ -116,6 +117,11 @@ pub struct Estimate {
     pub effective_n: f64,
     /// The unit of `value`, `std_error` and `interval`.
     pub unit: Unit,
+    /// For weighted answers: the variance method behind `std_error` and
+    /// the design effects (R's `deff = "replace"` and Kish's 1 + CV², with
+    /// the effective sample sizes they imply). `None` for unweighted
+    /// answers (every weight 1), whose design effect is 1 by definition.
+    pub design: Option<DesignEffects>,
 }
 
 impl fmt::Display for Estimate {

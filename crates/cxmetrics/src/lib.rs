@@ -85,6 +85,75 @@
 //! weights ([`Weight`]) enter every score; [`Tally::effective_n`] is Kish's
 //! effective sample size. No rated answers is an error, never NaN.
 //!
+//! ## Weighted data: Kish or linearization
+//!
+//! Survey weights correct non-response: when unhappy customers answer
+//! less, their answers are weighted up. A weighted score needs a standard
+//! error that knows about the weights, and there are two ways to get one
+//! ([`design::VarianceMethod`]):
+//!
+//! - **Kish's effective sample size** (Σw)²/Σw² in place of n (Kish 1965).
+//!   It is right when the weights are unrelated to the answers (weights
+//!   that only correct, say, the share of each region when all regions
+//!   answer alike). When the weights follow the answers — the usual case
+//!   in non-response weighting, where exactly the unhappy are weighted up —
+//!   it can be wrong in either direction: against R's `survey` package it
+//!   ran from 9% too narrow to 28% too wide on realistic data.
+//! - **Taylor linearization** (the default for weighted tallies): the
+//!   design-based variance V = n/(n − 1)·Σ_x (g(x) − ȳ)² W₂(x)/W² of R's
+//!   `svymean`, computed from the tally's per-point weight sums (Wolter
+//!   2007, ch. 6; Lumley 2010). It assumes the answers are a sample drawn
+//!   *with replacement* (or from a population large enough that it does not
+//!   matter), with no strata and no clusters: every answer is its own
+//!   primary sampling unit. For a stratified or clustered design use a
+//!   survey package; for the usual CX survey it is the right tool. Shares
+//!   take their interval at the Korn–Graubard effective sample size (Korn
+//!   & Graubard 1998), so Clopper–Pearson there is R's
+//!   `svyciprop(method = "beta")`.
+//!
+//! Unweighted tallies are unaffected: every weight 1 gives the exact-count
+//! intervals, bit for bit. Every weighted [`Estimate`] carries its
+//! [`design`](Estimate::design) effects — R's `deff` and Kish's 1 + CV² —
+//! so a report can show what the weighting cost. When the population totals
+//! of weighting cells are known, [`design::post_stratify`] and
+//! [`design::rake`] calibrate the weights to them (Deville & Särndal 1992)
+//! and give the calibrated estimates with R's standard errors.
+//!
+//! ```
+//! use cxmetrics::design::{RakeOptions, VarianceMethod, rake};
+//! use cxmetrics::interval::IntervalSpec;
+//! use cxmetrics::segment::Score;
+//! use cxmetrics::{ConfidenceLevel, Scale, Segmented, Tally, TopBox};
+//!
+//! // Detractors answered less and carry weight 3.
+//! let mut t = Tally::new(Scale::CSAT_5);
+//! t.extend_weighted_scores(&[5u8, 5, 4, 4, 2, 1], &[1.0, 1.0, 1.0, 1.0, 3.0, 3.0])?;
+//! let top2 = TopBox::top(&t, 2)?;
+//! let linearized = top2.estimate(ConfidenceLevel::P95)?;
+//! let kish = top2.estimate(IntervalSpec::new(ConfidenceLevel::P95).variance(VarianceMethod::Kish))?;
+//! assert_eq!(linearized.value, kish.value); // 4/10 either way
+//! assert!(linearized.design.unwrap().design_effect.is_some());
+//!
+//! // Rake answers per (channel, region) to known customer totals.
+//! let mut cells: Segmented<(&str, &str)> = Segmented::new(Scale::CSAT_5);
+//! let keys = [("web", "north"), ("web", "south"), ("phone", "north"), ("phone", "south")];
+//! cells.extend_scores(&keys, &[5u8, 4, 2, 3])?;
+//! let margins = [&[("web", 700.0), ("phone", 300.0)][..], &[("north", 400.0), ("south", 600.0)][..]];
+//! let raked = rake(&cells, &margins, RakeOptions::default())?;
+//! let est = raked.estimate(Score::top_box(2), ConfidenceLevel::P95)?;
+//! assert!((est.value - 0.7).abs() < 1e-9); // the web customers are the top-2 ones
+//! # Ok::<(), cxmetrics::Error>(())
+//! ```
+//!
+//! References: Kish, L. (1965), *Survey Sampling*, Wiley. Wolter, K. M.
+//! (2007), *Introduction to Variance Estimation*, 2nd ed., Springer.
+//! Lumley, T. (2010), *Complex Surveys: A Guide to Analysis Using R*,
+//! Wiley. Korn, E. L. & Graubard, B. I. (1998), "Confidence intervals for
+//! proportions with small expected number of positive counts estimated from
+//! survey data", *Survey Methodology* 24(2). Deville, J.-C. & Särndal,
+//! C.-E. (1992), "Calibration estimators in survey sampling", *JASA*
+//! 87(418).
+//!
 //! # Examples
 //!
 //! ### CSAT top-2 with an interval of your choice
@@ -318,6 +387,7 @@ mod combine;
 pub mod compare;
 mod concurrent;
 mod count;
+pub mod design;
 pub mod dist;
 pub mod drivers;
 mod error;
@@ -327,12 +397,15 @@ pub mod interval;
 mod joint;
 mod metric;
 pub mod multiplicity;
+pub mod one_sample;
 #[cfg(feature = "serde")]
 mod outcome;
 pub mod plan;
 mod response;
 mod scale;
 pub mod segment;
+mod segment_family;
+pub mod shrinkage;
 mod simd;
 mod sum;
 mod tally;
@@ -353,6 +426,7 @@ pub use crate::metric::top_box::TopBox;
 pub use crate::response::{Response, Weight};
 pub use crate::scale::{Polarity, Question, Rating, Scale, ScoreValue};
 pub use crate::segment::Segmented;
+pub use crate::segment_family::SegmentTest;
 pub use crate::tally::{PointSums, Tally};
 pub use crate::unit::{Margin, Unit};
 pub use crate::window::Window;

@@ -24,6 +24,7 @@
 
 use std::fmt;
 
+use crate::compare::Comparison;
 use crate::error::Error;
 
 /// How to adjust a family of p-values for multiple testing.
@@ -137,4 +138,48 @@ pub fn adjust(p_values: &[f64], method: Adjustment) -> Result<Vec<f64>, Error> {
     // already give equal p-values equal results, since the running max or
     // min passes through all of them; `p.adjust` agrees.
     Ok(adjusted)
+}
+
+/// Adjusts a family of comparisons together: sets each one's
+/// `adjusted_p_value` and makes `significant` follow it. Comparisons that
+/// could not be made (`Err`) are not part of the family.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::multiplicity::{self, Adjustment};
+/// use cxmetrics::{ConfidenceLevel, Nps, compare};
+///
+/// let weeks = [
+///     Nps::from_counts(50, 30, 20)?,
+///     Nps::from_counts(44, 30, 26)?,
+///     Nps::from_counts(52, 28, 20)?,
+///     Nps::from_counts(40, 32, 28)?,
+/// ];
+/// let mut changes: Vec<_> = weeks
+///     .windows(2)
+///     .map(|w| compare::nps(&w[1], &w[0], ConfidenceLevel::P95))
+///     .collect();
+/// multiplicity::adjust_comparisons(&mut changes, Adjustment::Holm)?;
+/// for c in changes.iter().flatten() {
+///     assert!(c.adjusted_p_value.unwrap() >= c.p_value);
+/// }
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`adjust`] (a p-value outside 0..=1 cannot come from this crate's
+/// tests).
+pub fn adjust_comparisons(
+    comparisons: &mut [Result<Comparison, Error>],
+    method: Adjustment,
+) -> Result<(), Error> {
+    let p: Vec<f64> = comparisons.iter().flatten().map(|c| c.p_value).collect();
+    let adjusted = adjust(&p, method)?;
+    for (c, adj) in comparisons.iter_mut().flatten().zip(adjusted) {
+        c.adjusted_p_value = Some(adj);
+        *c = c.decided();
+    }
+    Ok(())
 }

@@ -236,7 +236,11 @@ pub fn sample_size_nps(
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "NpsSharesRepr")
+)]
 pub struct NpsShares {
     promoters: f64,
     detractors: f64,
@@ -547,4 +551,22 @@ fn nps_variance(p: f64, d: f64) -> Result<f64, Error> {
         });
     }
     Ok(multinomial_variance(p, d))
+}
+
+/// The serialized form of [`NpsShares`], checked by [`NpsShares::new`] on
+/// the way in.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NpsSharesRepr {
+    promoters: f64,
+    detractors: f64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<NpsSharesRepr> for NpsShares {
+    type Error = Error;
+    fn try_from(r: NpsSharesRepr) -> Result<NpsShares, Error> {
+        NpsShares::new(r.promoters, r.detractors)
+    }
 }

@@ -16,6 +16,7 @@
 
 use std::fmt;
 
+use crate::design::VarianceMethod;
 use crate::error::Error;
 
 pub(crate) mod bayes;
@@ -180,6 +181,8 @@ impl fmt::Display for ConfidenceLevel {
 pub struct IntervalSpec {
     level: ConfidenceLevel,
     population: Option<u64>,
+    #[cfg_attr(feature = "serde", serde(default))]
+    variance: VarianceMethod,
 }
 
 impl IntervalSpec {
@@ -198,6 +201,7 @@ impl IntervalSpec {
         IntervalSpec {
             level,
             population: None,
+            variance: VarianceMethod::Linearized,
         }
     }
 
@@ -232,6 +236,43 @@ impl IntervalSpec {
     pub const fn population(mut self, population: u64) -> IntervalSpec {
         self.population = Some(population);
         self
+    }
+
+    /// Sets how the standard error of a *weighted* score is computed:
+    /// Taylor linearization (the default) or Kish's effective sample size.
+    /// Unweighted scores ignore it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::design::VarianceMethod;
+    /// use cxmetrics::interval::IntervalSpec;
+    /// use cxmetrics::{ConfidenceLevel, Scale, Tally, TopBox};
+    /// let mut t = Tally::new(Scale::CSAT_5);
+    /// t.extend_weighted_scores(&[5u8, 4, 2, 1], &[1.0, 1.0, 1.0, 3.0])?;
+    /// let spec = IntervalSpec::new(ConfidenceLevel::P95).variance(VarianceMethod::Kish);
+    /// let kish = TopBox::top(&t, 2)?.estimate(spec)?;
+    /// assert_eq!(kish.std_error, (1.0f64 / 3.0 * 2.0 / 3.0 / 3.0).sqrt()); // n_eff = 3
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    #[must_use]
+    pub const fn variance(mut self, method: VarianceMethod) -> IntervalSpec {
+        self.variance = method;
+        self
+    }
+
+    /// The variance method for weighted scores.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::design::VarianceMethod;
+    /// use cxmetrics::interval::IntervalSpec;
+    /// assert_eq!(IntervalSpec::default().variance_method(), VarianceMethod::Linearized);
+    /// ```
+    #[must_use]
+    pub const fn variance_method(&self) -> VarianceMethod {
+        self.variance
     }
 
     /// The confidence level.
@@ -308,6 +349,12 @@ pub enum ProportionMethod {
     /// Jeffreys interval: quantiles of Beta(k + ½, n − k + ½), with the
     /// bound at 0 or n successes set to 0 or 1 (Brown, Cai & DasGupta 2001).
     Jeffreys,
+    /// Logit (Wald on the log-odds) interval:
+    /// expit(logit p ∓ t·se/(p(1 − p))) with t at n − 1 degrees of freedom
+    /// (n₊ − 1 for the linearized variance of weighted shares): R
+    /// `survey`'s `svyciprop(method = "logit")`. Undefined (an error) at a
+    /// share of 0 or 1.
+    Logit,
     /// The exact interval for a sample drawn without replacement from a
     /// population of N (Wright 1991, "Exact confidence bounds when sampling
     /// from small finite universes", *Journal of the American Statistical
@@ -399,6 +446,7 @@ impl fmt::Display for Method {
             Method::Proportion(ProportionMethod::AgrestiCoull) => "Agresti-Coull",
             Method::Proportion(ProportionMethod::ClopperPearson) => "Clopper-Pearson",
             Method::Proportion(ProportionMethod::Jeffreys) => "Jeffreys",
+            Method::Proportion(ProportionMethod::Logit) => "logit",
             Method::Proportion(ProportionMethod::Hypergeometric) => "exact hypergeometric",
             Method::Nps(NpsMethod::AdjustedWald) => "adjusted Wald",
             Method::Nps(NpsMethod::TrinomialT) => "trinomial t",

@@ -1,10 +1,12 @@
 //! Intervals of a Net Promoter Score.
 
+use crate::design::VarianceMethod;
+use crate::design::statistic::Statistic;
 use crate::error::Error;
 use crate::estimate::{Estimate, Interval};
 use crate::interval::{IntervalSpec, Method, NpsMethod, bayes, fpc, tango};
 use crate::metric::Metric;
-use crate::metric::nps::Nps;
+use crate::metric::nps::{NetScore, Nps};
 use crate::unit::Unit;
 
 /// The NPS interval of unweighted bucket counts, in points.
@@ -58,7 +60,13 @@ impl Nps {
     /// The NPS with an interval by the given method, in points. Bounds are
     /// clipped to −100..=100 (Wald and its adjusted form can exceed them).
     ///
-    /// Weighted answers use the Kish effective sample size in place of n.
+    /// Weighted answers have, by default ([`VarianceMethod::Linearized`]),
+    /// the Taylor-linearized standard error: Wald is (p − d) ± z·se,
+    /// trinomial t (p − d) ± t·se with n₊ − 1 degrees of freedom (n₊
+    /// answers of positive weight), and other methods run at the design's
+    /// effective sample size (p + d − (p − d)²)/V. With
+    /// [`VarianceMethod::Kish`] they use Kish's effective sample size in
+    /// place of n. [`Estimate::design`] carries the design effects.
     ///
     /// # Formula
     ///
@@ -104,6 +112,14 @@ impl Nps {
         method: NpsMethod,
         spec: impl Into<IntervalSpec>,
     ) -> Result<Estimate, Error> {
+        let spec = spec.into();
+        if let Some(m) = &self.design
+            && spec.variance_method() == VarianceMethod::Linearized
+        {
+            let mut est = crate::design::interval::estimate(m, &Statistic::Nps(method), spec)?;
+            est.value = self.score();
+            return Ok(est);
+        }
         let (promoters, detractors, n) = self.trinomial();
         net_estimate(
             promoters,
@@ -112,10 +128,11 @@ impl Nps {
             self.n(),
             Metric::Nps,
             method,
-            spec.into(),
+            spec,
         )
         .map(|mut est| {
             est.effective_n = self.effective_n();
+            est.design = self.design.map(|m| m.effects(VarianceMethod::Kish));
             est
         })
     }
@@ -132,6 +149,74 @@ impl Nps {
             ],
         );
         (promoters, detractors, n)
+    }
+}
+
+impl NetScore {
+    /// The net score with its adjusted-Wald interval, in points (as
+    /// [`Nps::estimate`]: positive answers play promoters, negative ones
+    /// detractors).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PopulationTooSmall`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{ConfidenceLevel, NetScore, Scale, Tally};
+    /// let t = Tally::from_counts(Scale::CSAT_5, &[10, 10, 20, 30, 30])?;
+    /// let est = NetScore::from_tally(&t, 2, 2)?.estimate(ConfidenceLevel::P95)?;
+    /// assert!((est.value - 40.0).abs() < 1e-12);
+    /// assert!(est.interval.contains(40.0));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn estimate(&self, spec: impl Into<IntervalSpec>) -> Result<Estimate, Error> {
+        self.estimate_with(NpsMethod::default(), spec)
+    }
+
+    /// The net score with an interval by any NPS method ([`NpsMethod`]),
+    /// in points; see [`Nps::estimate_with`] for the formulas.
+    ///
+    /// # Errors
+    ///
+    /// As [`Nps::estimate_with`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::interval::NpsMethod;
+    /// use cxmetrics::{ConfidenceLevel, NetScore, Nps, Scale, Tally};
+    /// // NPS is the net score of the 0–10 scale with top 2 and bottom 7.
+    /// let t = Tally::from_counts(Scale::NPS, &[1, 1, 1, 2, 2, 3, 5, 10, 15, 30, 30])?;
+    /// let net = NetScore::from_tally(&t, 2, 7)?.estimate_with(NpsMethod::Tango, ConfidenceLevel::P95)?;
+    /// let nps = Nps::from_tally(&t)?.estimate_with(NpsMethod::Tango, ConfidenceLevel::P95)?;
+    /// assert!((net.interval.lower - nps.interval.lower).abs() < 1e-9);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn estimate_with(
+        &self,
+        method: NpsMethod,
+        spec: impl Into<IntervalSpec>,
+    ) -> Result<Estimate, Error> {
+        let (positive, negative, n) = self.trinomial();
+        net_estimate(
+            positive,
+            negative,
+            n,
+            self.n(),
+            Metric::NetScore,
+            method,
+            spec.into(),
+        )
+    }
+
+    /// (positive, negative, n) for the multinomial methods: the shares
+    /// times the Kish effective sample size (the counts themselves when
+    /// unweighted, up to rounding of the shares).
+    pub(crate) fn trinomial(&self) -> (f64, f64, f64) {
+        let n = self.effective_n();
+        (self.top_share() * n, self.bottom_share() * n, n)
     }
 }
 
@@ -170,6 +255,7 @@ pub(crate) fn net_estimate(
         n: n_sample,
         effective_n: n,
         unit: Unit::NpsPoints,
+        design: None,
     };
     if inflation.is_infinite() {
         // A census: no sampling error.

@@ -1,5 +1,7 @@
 //! Intervals of a share (CSAT top-box, "% easy", any share).
 
+use crate::design::VarianceMethod;
+use crate::design::statistic::Statistic;
 use crate::dist;
 use crate::error::Error;
 use crate::estimate::{Estimate, Interval};
@@ -26,6 +28,7 @@ use crate::unit::Unit;
 /// Agresti–Coull   p̃ ± z·√(p̃(1−p̃)/ñ),  ñ = n + z², p̃ = (k + z²/2)/ñ
 /// Clopper–Pearson Beta⁻¹(α/2; k, n−k+1), Beta⁻¹(1−α/2; k+1, n−k)
 /// Jeffreys        Beta⁻¹(α/2; k+½, n−k+½), Beta⁻¹(1−α/2; k+½, n−k+½)
+/// logit           expit(logit p ∓ t_{n−1}/√(n·pq))
 /// ```
 ///
 /// With a population N, n is replaced by n·(N − 1)/(N − n) (the standard
@@ -85,7 +88,10 @@ pub fn proportion(
 impl TopBox {
     /// The share with its Wilson score interval (the recommended default).
     ///
-    /// Weighted shares use the Kish effective sample size in place of n.
+    /// Weighted shares run the method at the Korn–Graubard effective
+    /// sample size from the linearized variance (the default), or at Kish's
+    /// effective sample size when the spec asks for
+    /// [`VarianceMethod::Kish`]; see [`TopBox::estimate_with`].
     ///
     /// # Errors
     ///
@@ -109,9 +115,23 @@ impl TopBox {
 
     /// The share with an interval by the given method.
     ///
+    /// Unweighted answers use the exact counts. Weighted answers, with the
+    /// default [`VarianceMethod::Linearized`], have the Taylor-linearized
+    /// standard error and an interval as
+    /// [`Linearized::estimate`](crate::design::Linearized::estimate)
+    /// describes (Wald on it; the logit interval with n₊ − 1 degrees of
+    /// freedom; every other method at the Korn–Graubard effective sample
+    /// size, so Clopper–Pearson is R's `svyciprop(method = "beta")`); with
+    /// [`VarianceMethod::Kish`], the method at Kish's effective sample
+    /// size. Either way [`Estimate::design`] carries the design effects.
+    ///
     /// # Errors
     ///
-    /// As [`TopBox::estimate`].
+    /// As [`TopBox::estimate`]; for the logit interval,
+    /// [`Error::ZeroVariance`] at a share of 0 or 1 and
+    /// [`Error::TooFewAnswers`] below 2 answers (or 2 of positive weight);
+    /// for the linearized variance, [`Error::TooFewAnswers`] below 2
+    /// answers, or below 2 of positive weight for methods other than Wald.
     ///
     /// # Example
     ///
@@ -130,11 +150,21 @@ impl TopBox {
         method: ProportionMethod,
         spec: impl Into<IntervalSpec>,
     ) -> Result<Estimate, Error> {
+        let spec = spec.into();
+        if let Some(m) = &self.design
+            && spec.variance_method() == VarianceMethod::Linearized
+        {
+            let statistic = Statistic::Share(self.indices(), method);
+            let mut est = crate::design::interval::estimate(m, &statistic, spec)?;
+            est.value = self.share();
+            return Ok(est);
+        }
         let (k, n) = self.binomial();
-        let mut est = share_interval(k, n, self.n(), method, spec.into())?;
+        let mut est = share_interval(k, n, self.n(), method, spec)?;
         est.value = self.share();
         est.metric = Metric::TopBox;
         est.effective_n = self.effective_n();
+        est.design = self.design.map(|m| m.effects(VarianceMethod::Kish));
         Ok(est)
     }
 
@@ -181,10 +211,26 @@ pub(crate) fn share_interval(
         n: n_sample,
         effective_n: n,
         unit: Unit::Share,
+        design: None,
     };
     if inflation.is_infinite() {
         // A census: no sampling error.
         return Ok(est);
+    }
+    if method == ProportionMethod::Logit {
+        if n <= 1.0 {
+            return Err(Error::TooFewAnswers {
+                what: "a logit interval",
+                needed: 1.0,
+                effective_n: n,
+            });
+        }
+        if k <= 0.0 || failures <= 0.0 {
+            return Err(Error::ZeroVariance {
+                what: "a logit interval",
+                n: n_sample,
+            });
+        }
     }
     if method == ProportionMethod::Hypergeometric {
         let Some(big_n) = spec.population_size() else {
@@ -318,6 +364,15 @@ fn bounds(c: &Counts, method: ProportionMethod, level: crate::ConfidenceLevel) -
                 dist::beta_quantile_unchecked(1.0 - half_alpha, k + 0.5, failures + 0.5)
             },
         },
+        ProportionMethod::Logit => {
+            // share_interval has refused p of 0 or 1 and n ≤ 1.
+            let centre = (p / q).ln();
+            let half = level.t(n - 1.0) / (n * p * q).sqrt();
+            Interval {
+                lower: 1.0 / (1.0 + (half - centre).exp()),
+                upper: 1.0 / (1.0 + (-centre - half).exp()),
+            }
+        }
     }
 }
 

@@ -44,7 +44,7 @@ pub(crate) fn bounds(promoters: f64, detractors: f64, n: f64, z: f64) -> (f64, f
 }
 
 /// Tango's score statistic T(Δ).
-fn statistic(promoters: f64, detractors: f64, n: f64, delta: f64) -> f64 {
+pub(crate) fn statistic(promoters: f64, detractors: f64, n: f64, delta: f64) -> f64 {
     let a = 2.0 * n;
     let b = -promoters - detractors + (2.0 * n - promoters + detractors) * delta;
     let c = -detractors * delta * (1.0 - delta);

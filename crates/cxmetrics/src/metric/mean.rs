@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::design::linearized::Moments;
+use crate::design::statistic::Statistic;
 use crate::error::Error;
 use crate::scale::{Polarity, Scale};
 use crate::tally::Tally;
@@ -48,6 +50,9 @@ pub struct Mean {
     population_variance: f64,
     n: u64,
     effective_n: f64,
+    /// The design-based moments, for weighted answers only.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) design: Option<Moments>,
 }
 
 impl Mean {
@@ -71,12 +76,10 @@ impl Mean {
     pub fn from_tally(tally: &Tally) -> Result<Mean, Error> {
         tally.require_scorable()?;
         let weights: Vec<f64> = tally.weight_values().collect();
-        Ok(Mean::from_point_weights(
-            tally.scale(),
-            &weights,
-            tally.n(),
-            tally.effective_n(),
-        ))
+        let mut mean =
+            Mean::from_point_weights(tally.scale(), &weights, tally.n(), tally.effective_n());
+        mean.design = crate::design::weighted_moments(tally, &mean.statistic());
+        Ok(mean)
     }
 
     /// The mean ignoring survey weights: every answer counts once.
@@ -132,6 +135,15 @@ impl Mean {
             population_variance,
             n,
             effective_n,
+            design: None,
+        }
+    }
+
+    /// The mean as a statistic of the scale point.
+    pub(crate) fn statistic(&self) -> Statistic {
+        Statistic::Mean {
+            lowest: f64::from(self.scale.lowest()),
+            top: (self.scale.len() - 1) as f64,
         }
     }
 
@@ -354,6 +366,9 @@ impl TryFrom<MeanRepr> for Mean {
             population_variance: r.population_variance,
             n: r.n,
             effective_n: r.effective_n,
+            // The design-based moments are not serialized: a deserialized
+            // weighted score has Kish intervals only.
+            design: None,
         })
     }
 }

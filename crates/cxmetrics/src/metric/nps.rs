@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::design::linearized::Moments;
+use crate::design::statistic::Statistic;
 use crate::error::Error;
 use crate::scale::{Question, Scale};
 use crate::tally::Tally;
@@ -45,6 +47,9 @@ pub struct Nps {
     passive_share: f64,
     detractor_share: f64,
     effective_n: f64,
+    /// The design-based moments, for weighted answers only.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) design: Option<Moments>,
 }
 
 impl Nps {
@@ -92,7 +97,28 @@ impl Nps {
             passive_share: wa / total,
             detractor_share: wd / total,
             effective_n: tally.effective_n(),
+            design: crate::design::weighted_moments(
+                tally,
+                &Statistic::Nps(crate::interval::NpsMethod::Wald),
+            ),
         })
+    }
+
+    /// An NPS with the given weighted shares of `n` answers, for the
+    /// interval methods to run at the effective sample size `effective_n`:
+    /// every answer counts as a passive, so no bucket count equals a
+    /// share's numerator and the methods take shares × `effective_n`.
+    pub(crate) fn from_shares(promoters: f64, detractors: f64, n: u64, effective_n: f64) -> Nps {
+        Nps {
+            promoters: 0,
+            passives: n,
+            detractors: 0,
+            promoter_share: promoters,
+            passive_share: 1.0 - promoters - detractors,
+            detractor_share: detractors,
+            effective_n,
+            design: None,
+        }
     }
 
     /// The NPS of raw 0–10 byte scores, counting only promoters and
@@ -525,6 +551,9 @@ impl TryFrom<NpsRepr> for Nps {
             passive_share: r.passive_share,
             detractor_share: r.detractor_share,
             effective_n: r.effective_n,
+            // The design-based moments are not serialized: a deserialized
+            // weighted score has Kish intervals only.
+            design: None,
         };
         check::matches(WHAT, "score", r.score, nps.score())?;
         Ok(nps)

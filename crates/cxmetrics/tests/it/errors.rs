@@ -216,7 +216,46 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
         },
         vec!["weight -1"],
     ));
+    v.extend(design_errors());
     v
+}
+
+/// The errors of post-stratification and raking.
+fn design_errors() -> Vec<(Error, Vec<&'static str>)> {
+    use cxmetrics::design::{RakeOptions, post_stratify, rake};
+    let mut cells = Segmented::new(Scale::CSAT_5);
+    cells.extend_scores(&["web", "phone"], &[5u8, 2]).unwrap();
+    let mut pairs: Segmented<(u8, u8)> = Segmented::new(Scale::CSAT_5);
+    pairs
+        .extend_scores(
+            &[(0, 0), (0, 1), (0, 1), (1, 0), (1, 1)],
+            &[5u8, 4, 2, 3, 1],
+        )
+        .unwrap();
+    let margins = [[(0, 10.0), (1, 90.0)], [(0, 70.0), (1, 30.0)]];
+    vec![
+        (
+            post_stratify(&cells, [("web", 10.0)]).unwrap_err(),
+            vec!["\"phone\"", "no population total"],
+        ),
+        (
+            post_stratify(&cells, [("web", 10.0), ("phone", f64::INFINITY)]).unwrap_err(),
+            vec!["inf", "\"phone\""],
+        ),
+        (
+            rake(
+                &pairs,
+                &[[(0, 10.0), (1, 90.0)], [(0, 70.0), (1, 40.0)]],
+                RakeOptions::default(),
+            )
+            .unwrap_err(),
+            vec!["margin 1", "110", "100"],
+        ),
+        (
+            rake(&pairs, &margins, RakeOptions::default().max_sweeps(2)).unwrap_err(),
+            vec!["2 sweeps", "margin 0"],
+        ),
+    ]
 }
 
 #[test]

@@ -60,7 +60,9 @@ fn finite(e: &Estimate) -> bool {
 fn finding_3_weight_sums_beyond_f64_give_finite_correct_scores() {
     // Weights [1e308, 1e308] on scores [10, 0]: NPS 0 from 2 equal weights.
     let huge = weighted(Scale::NPS, &[10, 0], &[1e308, 1e308]);
-    let unit = weighted(Scale::NPS, &[10, 0], &[1.0, 1.0]);
+    // Equal weights other than 1: weighted like `huge` (weights of exactly
+    // 1 are unweighted data, whose intervals use the exact counts).
+    let unit = weighted(Scale::NPS, &[10, 0], &[2.0, 2.0]);
     assert!(matches!(
         huge.total_weight(),
         Err(Error::WeightSumOutOfRange { .. })
@@ -116,7 +118,9 @@ fn finding_3_overflowing_tallies_round_trip_and_hostile_json_is_rejected() {
 fn finding_4_tiny_weights_keep_effective_n_and_intervals() {
     // Weights of 1e-200: effective n and intervals as with weights of 1.
     let tiny = weighted(Scale::NPS, &[10, 9, 3], &[1e-200, 1e-200, 1e-200]);
-    let unit = Tally::from_scores(Scale::NPS, &[10u8, 9, 3]).unwrap();
+    // Equal weights other than 1: weighted like `tiny` (weights of exactly
+    // 1 are unweighted data, whose intervals use the exact counts).
+    let unit = weighted(Scale::NPS, &[10, 9, 3], &[0.5, 0.5, 0.5]);
     assert_close(tiny.effective_n(), 3.0, "Kish n of equal tiny weights");
     assert_close(Nps::from_tally(&tiny).unwrap().score(), 100.0 / 3.0, "NPS");
     for (a, b) in all_estimates(&tiny).iter().zip(all_estimates(&unit)) {

@@ -109,7 +109,7 @@ fn errors_name_the_cell_and_what_is_allowed() {
         .to_string();
     assert_eq!(
         msg,
-        r#"cell "great" rejected (not a number): expected a whole number in 1..=5, a label ("satisfied" = 4, "very satisfied" = 5)"#
+        r#"cell "great" rejected (not a number): expected a whole number in 1..=5, a label ("Satisfied" = 4, "Very satisfied" = 5)"#
     );
 }
 
@@ -358,7 +358,21 @@ fn reports_round_trip_through_json() {
     let v = serde_json::to_value(&report).unwrap();
     assert_eq!(v["accepted"], 1);
     assert_eq!(v["rejections"][0]["cause"], "out_of_range");
-    assert_eq!(serde_json::from_value::<IngestReport>(v).unwrap(), report);
+    assert_eq!(
+        serde_json::from_value::<IngestReport>(v.clone()).unwrap(),
+        report
+    );
+    // Broken reports are refused.
+    let mut repeated = v.clone();
+    let first = repeated["rejections"][0].clone();
+    repeated["rejections"].as_array_mut().unwrap().push(first);
+    assert!(serde_json::from_value::<IngestReport>(repeated).is_err());
+    let mut too_many_rows = v.clone();
+    too_many_rows["rejections"][0]["first_rows"] = serde_json::json!([1, 2]);
+    assert!(serde_json::from_value::<IngestReport>(too_many_rows).is_err());
+    let mut overflow = v;
+    overflow["accepted"] = serde_json::json!(u64::MAX);
+    assert!(serde_json::from_value::<IngestReport>(overflow).is_err());
 }
 
 mod properties {

@@ -1,6 +1,7 @@
 //! Intervals, comparisons and planning: invariants and hand computations.
 
 use cxmetrics::compare::{self, DifferenceMethod, NpsDifferenceMethod};
+use cxmetrics::design::VarianceMethod;
 use cxmetrics::interval::{self, IntervalSpec, NpsMethod, ProportionMethod};
 use cxmetrics::{ConfidenceLevel, Error, Margin, Mean, Nps, Scale, Tally, TopBox, plan};
 use proptest::prelude::*;
@@ -255,15 +256,47 @@ fn weighted_estimates_use_the_effective_sample_size() {
     t.extend_weighted_scores(&[5u8, 5, 4, 2, 1, 3], &[2.0, 1.0, 1.0, 0.5, 0.5, 1.0])
         .unwrap();
     let top = TopBox::top(&t, 2).unwrap();
-    let est = top
-        .estimate_with(ProportionMethod::Wald, ConfidenceLevel::P95)
-        .unwrap();
+    let kish = IntervalSpec::new(ConfidenceLevel::P95).variance(VarianceMethod::Kish);
+    let est = top.estimate_with(ProportionMethod::Wald, kish).unwrap();
     let p = 4.0 / 6.0;
     let n_eff = 36.0 / 7.5;
     assert_close(est.value, p, "share");
     assert_close(est.effective_n, n_eff, "n_eff");
     assert_close(est.std_error, (p * (1.0 - p) / n_eff).sqrt(), "se");
     assert_eq!(est.n, 6);
+    assert_eq!(est.design.unwrap().variance, VarianceMethod::Kish);
+}
+
+#[test]
+fn weighted_estimates_default_to_the_linearized_variance() {
+    let mut t = Tally::new(Scale::CSAT_5);
+    t.extend_weighted_scores(&[5u8, 5, 4, 2, 1, 3], &[2.0, 1.0, 1.0, 0.5, 0.5, 1.0])
+        .unwrap();
+    let est = TopBox::top(&t, 2)
+        .unwrap()
+        .estimate_with(ProportionMethod::Wald, ConfidenceLevel::P95)
+        .unwrap();
+    // By hand: W = 6, p = 2/3; in the box Σw² = 6 at (1 − p)² = 1/9, out of
+    // it Σw² = 1.5 at p² = 4/9: V = 6/5 · (6/9 + 6/9) / 36 = 2/45.
+    let se = (2.0f64 / 45.0).sqrt();
+    assert_close(est.std_error, se, "se");
+    let z = ConfidenceLevel::P95.z();
+    assert_close(est.interval.lower, 2.0 / 3.0 - z * se, "lower");
+    assert_eq!(est.interval.upper, 1.0); // 2/3 + z·se, clipped
+    let d = est.design.unwrap();
+    assert_eq!(d.variance, VarianceMethod::Linearized);
+    // v_srs = [Σw(y − p)²/W]/(n₊ − 1), Σw(y − p)² = 4·(1/9) + 2·(4/9) = 4/3.
+    let v_srs = (4.0 / 3.0) / 6.0 / 5.0;
+    assert_close(d.design_effect.unwrap(), (2.0 / 45.0) / v_srs, "deff");
+    assert_close(d.kish_design_effect, 6.0 * 7.5 / 36.0, "kish deff");
+    // The unweighted tally of the same scores keeps its exact-count interval.
+    let plain = Tally::from_scores(Scale::CSAT_5, &[5u8, 5, 4, 2, 1, 3]).unwrap();
+    let est = TopBox::top(&plain, 2)
+        .unwrap()
+        .estimate_with(ProportionMethod::Wald, ConfidenceLevel::P95)
+        .unwrap();
+    assert_eq!(est.std_error, (0.5f64 * 0.5 / 6.0).sqrt());
+    assert_eq!(est.design, None);
 }
 
 fn tally_strategy() -> impl Strategy<Value = Tally> {

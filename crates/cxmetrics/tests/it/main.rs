@@ -1,11 +1,13 @@
 //! The one integration-test binary: one module per area.
 
 mod accuracy;
+mod design;
 mod errors;
 mod fuzz;
 mod hardening;
 mod input;
 mod intervals;
+mod multiplicity;
 mod nps_inference;
 mod paired;
 mod properties;

@@ -2,6 +2,10 @@
 //! defect), the new intervals and tests, multiplicity and power. Expected
 //! values are hand computations written out here or mpmath at 30–40
 //! digits (quoted).
+#![expect(
+    clippy::excessive_precision,
+    reason = "reference values are quoted as mpmath printed them"
+)]
 
 use cxmetrics::compare::{self, DifferenceMethod};
 use cxmetrics::interval::{self, IntervalSpec, NpsMethod, ProportionMethod};
@@ -249,4 +253,146 @@ fn nps_methods_display_their_names() {
         .estimate_with(NpsMethod::Tango, ConfidenceLevel::P95)
         .unwrap();
     assert_eq!(est.method.to_string(), "Tango score");
+}
+
+#[test]
+fn one_sample_tests_by_hand() {
+    use cxmetrics::{Mean, NetScore, one_sample};
+    let level = ConfidenceLevel::P95;
+    // NPS (60, 25, 15) against 30 points: Tango's T at Δ₀ = 0.3, by hand.
+    let (p, d, n, t0): (f64, f64, f64, f64) = (60.0, 15.0, 100.0, 0.3);
+    let (a, b, c) = (
+        2.0 * n,
+        -p - d + (2.0 * n - p + d) * t0,
+        -d * t0 * (1.0 - t0),
+    );
+    let q = ((b * b - 4.0 * a * c).sqrt() - b) / (2.0 * a);
+    let t = (p - d - n * t0) / (n * (2.0 * q + t0 * (1.0 - t0))).sqrt();
+    let nps = Nps::from_counts(60, 25, 15).unwrap();
+    let cmp = one_sample::nps(&nps, 30.0, level).unwrap();
+    assert_close(cmp.statistic, t, "tango z");
+    assert_close(cmp.difference, 15.0, "difference");
+    let tango = nps.estimate_with(NpsMethod::Tango, level).unwrap();
+    assert_close(cmp.interval.lower, tango.interval.lower - 30.0, "interval");
+    // The test inverts the interval: significant exactly outside it.
+    for target in (-100..=100).step_by(5) {
+        let target = f64::from(target);
+        let c = one_sample::nps(&nps, target, level).unwrap();
+        let outside = !tango.interval.contains(target);
+        let near_edge = (target - tango.interval.lower).abs() < 1e-6
+            || (target - tango.interval.upper).abs() < 1e-6;
+        assert!(
+            near_edge || c.significant == outside,
+            "target {target}: {c:?}"
+        );
+        assert!((0.0..=1.0).contains(&c.p_value));
+    }
+    assert!(one_sample::nps(&nps, 120.0, level).is_err());
+    // A share of 80 of 100 against 75%.
+    let t = Tally::from_counts(Scale::CSAT_5, &[5, 5, 10, 40, 40]).unwrap();
+    let top = TopBox::top(&t, 2).unwrap();
+    let c = one_sample::share(&top, 0.75, level).unwrap();
+    let z: f64 = 0.05 / (0.75f64 * 0.25 / 100.0).sqrt();
+    assert_close(c.statistic, z, "share z");
+    let wilson = top.estimate(level).unwrap();
+    assert_close(
+        c.interval.upper,
+        wilson.interval.upper - 0.75,
+        "share interval",
+    );
+    assert!(one_sample::share(&top, 1.0, level).is_err());
+    // A mean of 1, 2, 2, 3, 5 against 2: t = 0.6/(s/√5), s² = 2.3.
+    let t = Tally::from_scores(Scale::CSAT_5, &[1u8, 2, 2, 3, 5]).unwrap();
+    let m = Mean::from_tally(&t).unwrap();
+    let c = one_sample::mean(&m, 2.0, level).unwrap();
+    assert_close(c.statistic, 0.6 / (2.3f64 / 5.0).sqrt(), "t");
+    assert_eq!(c.df, Some(4.0));
+    let one = Mean::from_tally(&Tally::from_scores(Scale::CSAT_5, &[3u8]).unwrap()).unwrap();
+    assert!(matches!(
+        one_sample::mean(&one, 2.0, level),
+        Err(Error::TooFewAnswers { .. })
+    ));
+    // A net score against a target, and two net scores, like NPS.
+    let nps_tally = Tally::from_counts(Scale::NPS, &[15, 0, 0, 0, 0, 0, 0, 25, 0, 0, 60]).unwrap();
+    let net = NetScore::from_tally(&nps_tally, 2, 7).unwrap();
+    let c = one_sample::net_score(&net, 30.0, level).unwrap();
+    assert_close(c.statistic, t_of(&cmp), "net = nps");
+    let same = compare::net_scores(&net, &net, level).unwrap();
+    assert_eq!((same.difference, same.p_value), (0.0, 1.0));
+}
+
+fn t_of(c: &cxmetrics::compare::Comparison) -> f64 {
+    c.statistic
+}
+
+#[test]
+fn segment_families_are_adjusted_together() {
+    use cxmetrics::Segmented;
+    use cxmetrics::multiplicity::{self, Adjustment};
+    use cxmetrics::segment::Score;
+    let level = ConfidenceLevel::P95;
+    let mut s = Segmented::new(Scale::NPS);
+    let groups: [(&str, [u64; 11]); 3] = [
+        ("a", [2, 0, 0, 0, 0, 0, 3, 0, 5, 0, 30]),
+        ("b", [10, 0, 0, 0, 0, 5, 5, 5, 5, 0, 10]),
+        ("c", [4, 0, 0, 0, 0, 0, 6, 10, 0, 0, 20]),
+    ];
+    for (key, counts) in &groups {
+        s.merge_tally(*key, &Tally::from_counts(Scale::NPS, counts).unwrap())
+            .unwrap();
+    }
+    let rest_of = |i: usize| {
+        let mut rest = Tally::new(Scale::NPS);
+        for (j, (_, counts)) in groups.iter().enumerate() {
+            if j != i {
+                rest.merge(&Tally::from_counts(Scale::NPS, counts).unwrap())
+                    .unwrap();
+            }
+        }
+        rest
+    };
+    let tests = s.versus_rest(Score::nps(), level);
+    let raw: Vec<f64> = (0..3)
+        .map(|i| {
+            let seg =
+                Nps::from_tally(&Tally::from_counts(Scale::NPS, &groups[i].1).unwrap()).unwrap();
+            compare::nps(&seg, &Nps::from_tally(&rest_of(i)).unwrap(), level)
+                .unwrap()
+                .p_value
+        })
+        .collect();
+    let holm = multiplicity::adjust(&raw, Adjustment::Holm).unwrap();
+    for (i, t) in tests.iter().enumerate() {
+        let c = t.comparison.as_ref().unwrap();
+        assert_eq!(t.key, groups[i].0);
+        assert_close(c.p_value, raw[i], "raw p");
+        assert_close(c.adjusted_p_value.unwrap(), holm[i], "holm p");
+        assert_eq!(c.significant, holm[i] < 0.05);
+    }
+    // Against the total: the difference is segment − total, same test.
+    let total = Nps::from_tally(&s.total().unwrap()).unwrap().score();
+    for (i, t) in s.versus_total(Score::nps(), level).iter().enumerate() {
+        let c = t.comparison.as_ref().unwrap();
+        let seg = Nps::from_tally(&Tally::from_counts(Scale::NPS, &groups[i].1).unwrap()).unwrap();
+        assert_close(c.difference, seg.score() - total, "segment - total");
+        assert_close(c.p_value, raw[i], "same test");
+    }
+    // A trend adjusts its changes; significant follows the adjusted p.
+    let trend = s.trend(Score::nps(), level);
+    let changes: Vec<_> = trend
+        .iter()
+        .skip(1)
+        .map(|p| p.change.clone().unwrap().unwrap())
+        .collect();
+    let adj = multiplicity::adjust(
+        &changes.iter().map(|c| c.p_value).collect::<Vec<_>>(),
+        Adjustment::Holm,
+    )
+    .unwrap();
+    for (c, a) in changes.iter().zip(adj) {
+        assert_eq!(c.adjusted_p_value, Some(a));
+        assert_eq!(c.significant, a < 0.05);
+    }
+    let shrunk = s.shrunken_nps().unwrap();
+    assert_eq!(shrunk.estimates.len(), 3);
 }

@@ -182,6 +182,25 @@ fn tiny_p_values_read_as_below_a_thousandth() {
 }
 
 #[test]
+fn scores_display_their_units() {
+    // 4 promoters, 2 passives, 2 detractors of 8: NPS 25, shares in %.
+    let t = Tally::from_scores(Scale::NPS, &[10u8, 9, 9, 8, 7, 6, 3, 10]).unwrap();
+    assert_eq!(
+        Nps::from_tally(&t).unwrap().to_string(),
+        "NPS 25.0 (50.0% promoters, 25.0% passives, 25.0% detractors, n = 8)"
+    );
+    let csat = Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 4, 3, 1]).unwrap();
+    assert_eq!(
+        TopBox::top(&csat, 2).unwrap().to_string(),
+        "60.0% in 4..=5 (n = 5)"
+    );
+    assert_eq!(
+        Mean::from_tally(&csat).unwrap().to_string(),
+        "mean 3.40 on 1..=5 (n = 5)"
+    );
+}
+
+#[test]
 fn metrics_and_units_have_names() {
     assert_eq!(Metric::Nps.to_string(), "NPS");
     assert_eq!(Metric::NetScore.to_string(), "net score");
@@ -272,6 +291,24 @@ mod json {
             round_trip(&m);
         }
         let _: Estimate = serde_json::from_value(serde_json::to_value(est).unwrap()).unwrap();
+        let shares = cxmetrics::plan::NpsShares::new(0.4, 0.2).unwrap();
+        assert_eq!(
+            round_trip(&shares),
+            json!({"promoters": 0.4, "detractors": 0.2})
+        );
+        assert!(
+            serde_json::from_value::<cxmetrics::plan::NpsShares>(
+                json!({"promoters": 0.7, "detractors": 0.4})
+            )
+            .is_err()
+        );
+        let size = cxmetrics::plan::sample_size_proportion(
+            cxmetrics::Margin::percent(5.0).unwrap(),
+            0.5,
+            ConfidenceLevel::P95,
+        )
+        .unwrap();
+        assert_eq!(round_trip(&size)["n_ceil"], 385);
     }
 
     #[test]

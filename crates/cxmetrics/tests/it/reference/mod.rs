@@ -9,11 +9,13 @@
 //! kind, method or expected field is a failure, never a skip.
 
 mod paired;
+mod survey;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use cxmetrics::compare::{self, DifferenceMethod};
+use cxmetrics::design::VarianceMethod;
 use cxmetrics::interval::{self, IntervalSpec, NpsMethod, ProportionMethod};
 use cxmetrics::{ConfidenceLevel, Mean, Nps, Polarity, Scale, Tally, TopBox, dist, plan};
 use serde_json::Value;
@@ -144,7 +146,7 @@ fn run(kind: &str, input: &Value) -> Outcome {
             t.extend_weighted_scores(&scores, &weights).map_err(e)?;
             let est = Mean::from_tally(&t)
                 .map_err(e)?
-                .estimate(spec(input)?)
+                .estimate(spec(input)?.variance(VarianceMethod::Kish))
                 .map_err(e)?;
             out(&[
                 ("mean", est.value),
@@ -269,11 +271,16 @@ fn run(kind: &str, input: &Value) -> Outcome {
 
 /// The case runners of the other areas: each returns `None` for a kind it
 /// does not know.
-const AREAS: &[fn(&str, &Value) -> Option<Outcome>] = &[nps::run, paired::run];
+const AREAS: &[fn(&str, &Value) -> Option<Outcome>] = &[nps::run, survey::run, paired::run];
 
 /// The reference files always run: a copy in `tests/data`, and the shared
 /// original from `../shared/refdata` when it sits beside the checkout.
-const FILES: &[&str] = &["public.json", "nps-inference.json", "paired.json"];
+const FILES: &[&str] = &[
+    "public.json",
+    "nps-inference.json",
+    "survey-weighted.json",
+    "paired.json",
+];
 
 fn agrees(actual: f64, expected: f64) -> bool {
     if expected.abs() <= ABS_TOL {
