@@ -7,33 +7,6 @@ use crate::scale::{Rating, Scale, ScoreValue};
 use crate::sum::{Sum, exponent_of, ldexp};
 use crate::tally::{PointSums, Tally};
 
-/// One cell's (or one point's) sums, with weights scaled by the joint
-/// tally's common power of two: `weight` = Σw · 2^-e and
-/// `weight_squared` = Σw² · 2^-2e, where e is
-/// [`JointTally::weight_exponent`].
-///
-/// # Example
-///
-/// ```
-/// use cxmetrics::{JointTally, Scale};
-/// let t = JointTally::from_weighted_scores(Scale::CES_7, Scale::CSAT_5, &[7u8, 7], &[5u8, 5], &[1.0, 0.0])?;
-/// let c = t.cell(7, 5).unwrap();
-/// assert_eq!((c.count, c.positive, c.weight, c.weight_squared), (2, 1, 1.0, 1.0));
-/// # Ok::<(), cxmetrics::Error>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CellSums {
-    /// Answers (pairs) in the cell, whatever their weight.
-    pub count: u64,
-    /// Answers with a weight above zero.
-    pub positive: u64,
-    /// Σw · 2^-e.
-    pub weight: f64,
-    /// Σw² · 2^-2e.
-    pub weight_squared: f64,
-}
-
 /// Running sums of one cell.
 #[derive(Debug, Clone, Copy, Default)]
 struct Cell {
@@ -44,8 +17,8 @@ struct Cell {
 }
 
 impl Cell {
-    fn sums(&self) -> CellSums {
-        CellSums {
+    fn sums(&self) -> PointSums {
+        PointSums {
             count: self.count,
             positive: self.positive,
             weight: self.weight.value(),
@@ -400,7 +373,8 @@ impl JointTally {
         self.positive
     }
 
-    /// The exponent e of the weight scaling (see [`CellSums`]): 0 for
+    /// The exponent e of the weight scaling (every cell's [`PointSums`]
+    /// holds Σw · 2^-e and Σw² · 2^-2e): 0 for
     /// unweighted data and ordinary weights in 1..2.
     ///
     /// # Example
@@ -445,7 +419,7 @@ impl JointTally {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     #[must_use]
-    pub fn cell(&self, x: i32, y: i32) -> Option<CellSums> {
+    pub fn cell(&self, x: i32, y: i32) -> Option<PointSums> {
         let i = self.x.index_of_int(i128::from(x)).ok()?;
         let j = self.y.index_of_int(i128::from(y)).ok()?;
         Some(self.cells[i * self.y.len() + j].sums())
@@ -464,7 +438,7 @@ impl JointTally {
     /// assert_eq!(counts[1], 1); // (1, 2)
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
-    pub fn cells(&self) -> impl ExactSizeIterator<Item = CellSums> + '_ {
+    pub fn cells(&self) -> impl ExactSizeIterator<Item = PointSums> + '_ {
         self.cells.iter().map(Cell::sums)
     }
 
@@ -480,7 +454,7 @@ impl JointTally {
     /// assert_eq!(t.x_only().nth(1).unwrap().count, 1);
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
-    pub fn x_only(&self) -> impl ExactSizeIterator<Item = CellSums> + '_ {
+    pub fn x_only(&self) -> impl ExactSizeIterator<Item = PointSums> + '_ {
         self.x_only.iter().map(Cell::sums)
     }
 
@@ -496,7 +470,7 @@ impl JointTally {
     /// assert_eq!(t.y_only().last().unwrap().count, 1);
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
-    pub fn y_only(&self) -> impl ExactSizeIterator<Item = CellSums> + '_ {
+    pub fn y_only(&self) -> impl ExactSizeIterator<Item = PointSums> + '_ {
         self.y_only.iter().map(Cell::sums)
     }
 

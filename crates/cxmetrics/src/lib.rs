@@ -417,7 +417,7 @@ pub use crate::concurrent::{AtomicTally, Sharded};
 pub use crate::error::Error;
 pub use crate::estimate::{Estimate, Interval};
 pub use crate::interval::ConfidenceLevel;
-pub use crate::joint::{CellSums, JointTally};
+pub use crate::joint::JointTally;
 pub use crate::metric::Metric;
 pub use crate::metric::distribution::{Distribution, PointShare};
 pub use crate::metric::mean::Mean;
