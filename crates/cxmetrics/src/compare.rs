@@ -162,24 +162,34 @@ impl fmt::Display for Comparison {
     /// for NPS, `-0.6 pp (95% CI -16.1 to +14.8), …` for shares (percentage
     /// points), `+0.21 (…)` for means (scale points). The precision
     /// (default 1) applies to the difference and its bounds; a p-value
-    /// below 0.001 shows as `p < 0.001`.
+    /// below 0.001 shows as `p < 0.001`. A comparison within a family
+    /// shows its adjusted p-value too, which `significant` follows:
+    /// `…, p = 0.030 (adjusted 0.210), not significant`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = f.precision().unwrap_or(1);
         let stat = if self.df.is_some() { "t" } else { "z" };
         let (k, u) = (self.unit.display_factor(), self.unit.difference_suffix());
+        let show = |p: f64| {
+            if p < 0.001 {
+                "< 0.001".to_string()
+            } else {
+                format!("= {p:.3}")
+            }
+        };
+        let adjusted = match self.adjusted_p_value {
+            Some(a) if a < 0.001 => " (adjusted < 0.001)".to_string(),
+            Some(a) => format!(" (adjusted {a:.3})"),
+            None => String::new(),
+        };
         write!(
             f,
-            "{:+.p$}{u} ({} CI {:+.p$} to {:+.p$}), {stat} = {:.2}, p {}, {}",
+            "{:+.p$}{u} ({} CI {:+.p$} to {:+.p$}), {stat} = {:.2}, p {}{adjusted}, {}",
             self.difference * k,
             self.level,
             self.interval.lower * k,
             self.interval.upper * k,
             self.statistic,
-            if self.p_value < 0.001 {
-                "< 0.001".to_string()
-            } else {
-                format!("= {:.3}", self.p_value)
-            },
+            show(self.p_value),
             if self.significant {
                 "significant"
             } else {

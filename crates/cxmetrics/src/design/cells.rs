@@ -31,10 +31,12 @@ pub(crate) struct CellSums<K> {
 ///
 /// # Errors
 ///
-/// [`Error::EmptyTally`] without cells; [`Error::InvalidWeightingCell`] for a cell
-/// without rated answers or without an answer of positive weight.
+/// [`Error::EmptyTally`] without cells; [`Error::InvalidWeightingCell`] for
+/// a cell without rated answers, or (when `positive_cells`) without an
+/// answer of positive weight.
 pub(crate) fn collect<K: Ord + Clone + fmt::Debug>(
     segments: &Segmented<K>,
+    positive_cells: bool,
 ) -> Result<(Scale, Vec<CellSums<K>>, i32), Error> {
     let mut raw = Vec::new();
     for (key, tally) in segments.iter() {
@@ -46,17 +48,21 @@ pub(crate) fn collect<K: Ord + Clone + fmt::Debug>(
             return Err(cell("has no rated answers"));
         }
         let (points, exponent) = point_sums(tally);
-        if points.iter().all(|p| p.weight <= 0.0) {
+        let positive = points.iter().any(|p| p.weight > 0.0);
+        if positive_cells && !positive {
             return Err(cell("has no answer with a positive weight"));
         }
-        raw.push((key.clone(), points, exponent));
+        raw.push((key.clone(), points, exponent, positive));
     }
-    let Some(common) = raw.iter().map(|(_, _, e)| *e).max() else {
+    if raw.is_empty() {
         return Err(Error::EmptyTally { not_applicable: 0 });
-    };
+    }
+    // The largest exponent among cells with weight (a cell of zero weights
+    // has exponent 0 and nothing to rescale).
+    let common = raw.iter().filter(|r| r.3).map(|r| r.2).max().unwrap_or(0);
     let cells = raw
         .into_iter()
-        .map(|(key, mut points, e)| {
+        .map(|(key, mut points, e, _)| {
             let f = pow2(e - common);
             for p in &mut points {
                 p.weight *= f;

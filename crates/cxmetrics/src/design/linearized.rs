@@ -430,3 +430,107 @@ impl Linearized {
         crate::design::interval::estimate(&self.moments, &self.statistic, spec.into())
     }
 }
+
+/// The serialized design-based moments of a weighted score, checked on the
+/// way back in.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MomentsRepr {
+    mean: f64,
+    variance: Option<f64>,
+    srs_variance: Option<f64>,
+    positive_share: f64,
+    negative_share: f64,
+    n: u64,
+    n_positive: u64,
+    kish_n: f64,
+    constant: bool,
+}
+
+#[cfg(feature = "serde")]
+impl From<Moments> for MomentsRepr {
+    fn from(m: Moments) -> MomentsRepr {
+        MomentsRepr {
+            mean: m.mean,
+            variance: m.variance,
+            srs_variance: m.srs_variance,
+            positive_share: m.positive_share,
+            negative_share: m.negative_share,
+            n: m.n,
+            n_positive: m.n_positive,
+            kish_n: m.kish_n,
+            constant: m.constant,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl MomentsRepr {
+    /// The moments, if they are possible for a score of `n` answers whose
+    /// mean of g is `mean` (within rounding) and lies in `lo..=hi`.
+    pub(crate) fn check(
+        self,
+        what: &'static str,
+        n: u64,
+        mean: f64,
+        (lo, hi): (f64, f64),
+    ) -> Result<Moments, Error> {
+        let fail = |reason: String| Error::InvalidResult {
+            what,
+            reason: format!("design moments: {reason}"),
+        };
+        let finite_nonneg = |x: Option<f64>| x.is_none_or(|v| v.is_finite() && v >= 0.0);
+        if self.n != n || self.n_positive > n || self.n_positive == 0 {
+            return Err(fail(format!(
+                "n = {} and n₊ = {} do not fit the score's n = {n}",
+                self.n, self.n_positive
+            )));
+        }
+        if !(lo <= self.mean
+            && self.mean <= hi
+            && (self.mean - mean).abs() <= 1e-9 * (1.0 + mean.abs()))
+        {
+            return Err(fail(format!(
+                "mean {} does not match the score's {mean}",
+                self.mean
+            )));
+        }
+        if !(finite_nonneg(self.variance) && finite_nonneg(self.srs_variance))
+            || (self.variance.is_none() && n >= 2)
+            || (self.constant && self.variance.is_some_and(|v| v != 0.0))
+        {
+            return Err(fail(format!(
+                "variances {:?} and {:?} are impossible",
+                self.variance, self.srs_variance
+            )));
+        }
+        let share = |x: f64| (0.0..=1.0).contains(&x);
+        if !(share(self.positive_share)
+            && share(self.negative_share)
+            && self.positive_share + self.negative_share <= 1.0 + 1e-9)
+        {
+            return Err(fail("shares outside 0..=1".to_string()));
+        }
+        // Kish's n lies in (0, n₊] (Cauchy–Schwarz).
+        if !(self.kish_n > 0.0 && self.kish_n <= self.n_positive as f64 * (1.0 + 1e-9)) {
+            return Err(fail(format!(
+                "Kish's effective n {} is not in (0, n₊ = {}]",
+                self.kish_n, self.n_positive
+            )));
+        }
+        Ok(Moments {
+            mean: self.mean,
+            variance: None,
+            design_effect: None,
+            srs_variance: self.srs_variance,
+            positive_share: self.positive_share,
+            negative_share: self.negative_share,
+            n: self.n,
+            n_positive: self.n_positive,
+            kish_n: self.kish_n,
+            constant: self.constant,
+        }
+        .with_variance(self.variance))
+    }
+}

@@ -114,7 +114,7 @@ where
             });
         }
     }
-    let (scale, cells, _) = cells::collect(cells)?;
+    let (scale, cells, _) = cells::collect(cells, true)?;
     let mut factors = Vec::with_capacity(cells.len());
     for cell in &cells {
         let total = population

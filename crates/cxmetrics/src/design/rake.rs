@@ -220,9 +220,9 @@ pub struct Raked<K> {
 /// [`Error::InvalidArgument`] for a number of margins other than the
 /// key's, a tolerance that is not finite and above 0, or 0 sweeps;
 /// [`Error::InvalidPopulationTotal`]; [`Error::InvalidWeightingCell`] for a level
-/// with no total or with a total but no answers (named `margin m level
-/// …`), a level listed twice, or a cell without an answer of positive
-/// weight; [`Error::InconsistentMargins`] when the margins' grand totals
+/// with no total, with a total but no answers, or without an answer of
+/// positive weight (named `margin m level …`), or a level listed twice (a
+/// cell whose answers all weigh 0 is fine: it keeps a total of 0); [`Error::InconsistentMargins`] when the margins' grand totals
 /// differ by more than 10⁻⁶ relative; [`Error::RakingNotConverged`]
 /// (default options only) when the sweeps run out, or when the weights
 /// settle with a margin still missed by more than the tolerance times the
@@ -285,7 +285,7 @@ where
             expected: "at least 1",
         });
     }
-    let (scale, cells, exponent) = cells::collect(cells)?;
+    let (scale, cells, exponent) = cells::collect(cells, false)?;
     let margins = margins
         .iter()
         .enumerate()
@@ -411,6 +411,12 @@ fn margin<K: Cell>(
             return Err(Error::InvalidWeightingCell {
                 cell: name(level),
                 reason: "has a population total but no answers",
+            });
+        }
+        if members.iter().all(|&c| cells[c].weight <= 0.0) {
+            return Err(Error::InvalidWeightingCell {
+                cell: name(level),
+                reason: "has no answer with a positive weight",
             });
         }
         out.push((total, members));

@@ -111,31 +111,53 @@ impl Map {
     }
 }
 
-/// A beta distribution with its normalising constant precomputed where
-/// that is both cheap and exact enough (below 15 in either parameter,
-/// where `dist` would recompute ln B from three log-gammas at every call).
+/// A beta distribution with the constant part of its log-density
+/// precomputed, so that each evaluation costs two logarithms.
 #[derive(Clone, Copy)]
 struct Beta {
     a: f64,
     b: f64,
-    ln_norm: Option<f64>,
+    norm: Norm,
+}
+
+/// How ln(x^a y^b / B(a, b)) is formed.
+#[derive(Clone, Copy)]
+enum Norm {
+    /// a ln x + b ln y − ln B(a, b), for a or b below 15.
+    Small(f64),
+    /// Expanded about x₀ = a/(a + b) as `dist` does for large parameters
+    /// (TOMS 708 `brcomp`): a ln(1 + d/x₀) + b ln(1 − d/y₀) + its value at
+    /// x₀, with d = x − x₀, so nothing large cancels.
+    Large { x0: f64, y0: f64, at_mode: f64 },
 }
 
 impl Beta {
     fn new(a: f64, b: f64) -> Beta {
-        let ln_norm = (a < 15.0 || b < 15.0).then(|| dist::beta_ln_norm(a, b));
-        Beta { a, b, ln_norm }
+        let norm = if a < 15.0 || b < 15.0 {
+            Norm::Small(dist::beta_ln_norm(a, b))
+        } else {
+            let (x0, y0) = (a / (a + b), b / (a + b));
+            Norm::Large {
+                x0,
+                y0,
+                at_mode: dist::beta_ln_front(a, b, x0, y0),
+            }
+        };
+        Beta { a, b, norm }
     }
 
     /// ln(x^a y^b / B(a, b)) for y = 1 − x.
     fn front(&self, x: f64, y: f64) -> f64 {
-        match self.ln_norm {
-            Some(ln_norm) => {
+        match self.norm {
+            Norm::Small(ln_norm) => {
                 let ln_x = if x <= 0.5 { x.ln() } else { (-y).ln_1p() };
                 let ln_y = if y <= 0.5 { y.ln() } else { (-x).ln_1p() };
                 self.a * ln_x + self.b * ln_y - ln_norm
             }
-            None => dist::beta_ln_front(self.a, self.b, x, y),
+            Norm::Large { x0, y0, at_mode } => {
+                let d = if x <= y { x - x0 } else { y0 - y };
+                self.a * (d / x0).ln_1p() + self.b * (-d / y0).ln_1p() + at_mode
+            }
         }
     }
 
@@ -143,6 +165,11 @@ impl Beta {
     fn density(&self, x: f64, y: f64) -> f64 {
         // x·y ≥ min(x, y)/2 cannot underflow for x, y in (0, 1).
         self.front(x, y).exp() / (x * y)
+    }
+
+    /// d ln f/dx at x (y = 1 − x).
+    fn log_slope(&self, x: f64, y: f64) -> f64 {
+        (self.a - 1.0) / x - (self.b - 1.0) / y
     }
 
     /// (P(≤ x), its density) at x, sharing one prefactor.
@@ -264,13 +291,15 @@ impl Posterior {
         }
     }
 
-    /// (F(t), f(t)) with the given rule.
-    fn cdf(&self, t: f64, rule: &Rule) -> (f64, f64) {
+    /// (F(t), f(t), f′(t)) with the given rule; f′ is `None` unless the
+    /// integral runs over an interior window (no end point carries a
+    /// half-integer power), where it is as accurate as f.
+    fn cdf(&self, t: f64, rule: &Rule) -> (f64, f64, Option<f64>) {
         match self.form {
             Form::Promoters => self.over_x(t, rule),
             Form::Detractors => {
-                let (f, density) = self.over_x(-t, rule);
-                (1.0 - f, density)
+                let (f, density, slope) = self.over_x(-t, rule);
+                (1.0 - f, density, slope.map(|s| -s))
             }
             Form::Sum => self.over_sum(t, rule),
         }
@@ -279,7 +308,7 @@ impl Posterior {
     /// F and f by the integral over the first share X ~ Beta(a, b + c)
     /// of a posterior Dirichlet(a, b, c) (for the detractors' form, the
     /// mirrored posterior: `outer` and `inner` say which).
-    fn over_x(&self, t: f64, rule: &Rule) -> (f64, f64) {
+    fn over_x(&self, t: f64, rule: &Rule) -> (f64, f64, Option<f64>) {
         let (outer, inner) = (&self.outer, &self.inner);
         let left = t.max(0.0);
         let right = 0.5 * (1.0 + t);
@@ -291,14 +320,14 @@ impl Posterior {
         let lo = left.max(self.window.0);
         let hi = right.min(self.window.1);
         if hi <= lo {
-            return (base, 0.0);
+            return (base, 0.0, None);
         }
         let width = hi - lo;
         // The end points that are the integral's own limits carry powers
         // (x − L)^{k+½} or (R − x)^{k+½}; map w² onto them. Window edges
         // inside the limits need nothing (the integrand is negligible there).
         let map = Map::new(lo <= left, hi >= right);
-        let (mut cdf, mut density) = (0.0, 0.0);
+        let (mut cdf, mut density, mut slope) = (0.0, 0.0, 0.0);
         for (&w, &weight) in rule.nodes.iter().zip(&rule.weights) {
             let (s, s1, ds) = map.at(w);
             // x − t and (1 + t)/2 − x, each without cancellation.
@@ -316,13 +345,16 @@ impl Posterior {
             let h = weight * width * ds * outer.density(x, y);
             cdf += h * (1.0 - below);
             density += h * fv / y;
+            // ∂u/∂t = −1/(1 − x).
+            slope -= h * fv * inner.log_slope(u, u1) / (y * y);
         }
-        ((base + cdf).clamp(0.0, 1.0), density)
+        let slope = matches!(map, Map::Linear).then_some(slope);
+        ((base + cdf).clamp(0.0, 1.0), density, slope)
     }
 
     /// F and f by the integral over S = X + Y ~ Beta(a + c, b):
     /// F(t) = [t > 0]·I_t(a + c, b) + ∫_{|t|}^1 f_S(s) I_{(1 + t/s)/2}(a, c) ds.
-    fn over_sum(&self, t: f64, rule: &Rule) -> (f64, f64) {
+    fn over_sum(&self, t: f64, rule: &Rule) -> (f64, f64, Option<f64>) {
         let (outer, inner) = (&self.outer, &self.inner);
         let left = t.abs();
         let base = if t > 0.0 {
@@ -333,11 +365,11 @@ impl Posterior {
         let lo = left.max(self.window.0);
         let hi = self.window.1;
         if hi <= lo {
-            return (base, 0.0);
+            return (base, 0.0, None);
         }
         let width = hi - lo;
         let map = Map::new(lo <= left, hi >= 1.0);
-        let (mut cdf, mut density) = (0.0, 0.0);
+        let (mut cdf, mut density, mut slope) = (0.0, 0.0, 0.0);
         for (&w, &weight) in rule.nodes.iter().zip(&rule.weights) {
             let (s, s1, ds) = map.at(w);
             let x = lo + width * s;
@@ -356,8 +388,11 @@ impl Posterior {
             let h = weight * width * ds * outer.density(x, y);
             cdf += h * g;
             density += h * fu / (2.0 * x);
+            // ∂u/∂t = 1/(2s).
+            slope += h * fu * inner.log_slope(u, u1) / (4.0 * x * x);
         }
-        ((base + cdf).clamp(0.0, 1.0), density)
+        let slope = matches!(map, Map::Linear).then_some(slope);
+        ((base + cdf).clamp(0.0, 1.0), density, slope)
     }
 
     /// The p-quantile of X − Y.
@@ -383,7 +418,7 @@ impl Posterior {
         let first_fine = if s > 1000.0 { 0 } else { 1 };
         for round in 0..200 {
             let rule = if round < first_fine { coarse } else { fine };
-            let (f, density) = self.cdf(t, rule);
+            let (f, density, slope) = self.cdf(t, rule);
             let resid = f - p;
             // The coarse first value may be off by its error: it steers the
             // first step but does not bracket the root.
@@ -395,20 +430,35 @@ impl Posterior {
             } else {
                 return t;
             }
-            let newton = t - resid / density;
+            // Halley's step where f′ is reliable (cubic convergence),
+            // Newton's otherwise.
+            let newton = -resid / density;
+            let (step, order) = match slope {
+                Some(s) if (0.5 * newton * s / density).abs() < 0.5 => {
+                    (newton / (1.0 + 0.5 * newton * s / density), 3)
+                }
+                _ => (newton, 2),
+            };
+            let candidate = t + step;
             // A step within rounding of t may land on a bracket end.
-            let next = if newton >= lo && newton <= hi && newton.is_finite() {
-                newton
+            let next = if candidate >= lo && candidate <= hi && candidate.is_finite() {
+                candidate
             } else {
                 0.5 * (lo + hi)
             };
-            // After a Newton step of size δ the error is of order δ²/sd.
-            // Once that is below 1e-12 of the bound (or of a thousandth of
-            // sd, for bounds near 0), far inside the 1e-9 promised and of the
-            // quadrature's own accuracy, the step is taken without checking.
-            let step = (next - t).abs();
-            let scale = next.abs().max(1e-3 * sd);
-            if round >= first_fine && (step * step <= 1e-12 * sd * scale || hi - lo <= 4e-16) {
+            // After a Newton step of size δ the error is of order δ²/sd,
+            // after Halley's δ³/sd². Once that is below 1e-12 of the bound
+            // (or of a thousandth of sd, for bounds near 0), far inside the
+            // 1e-9 promised and the quadrature's own accuracy, the step is
+            // taken without checking.
+            let rel = (next - t).abs() / sd;
+            let scale = next.abs().max(1e-3 * sd) / sd;
+            let left = if order == 3 {
+                rel * rel * rel
+            } else {
+                rel * rel
+            };
+            if round >= first_fine && (left <= 1e-12 * scale || hi - lo <= 4e-16) {
                 return next;
             }
             t = next;
@@ -488,8 +538,8 @@ mod tests {
                     ..chosen
                 };
                 for t in [-0.3, 0.0, 0.2, 0.45, 0.9] {
-                    let (f1, d1) = chosen.cdf(t, &fine);
-                    let (f2, d2) = other.cdf(t, &fine);
+                    let (f1, d1, _) = chosen.cdf(t, &fine);
+                    let (f2, d2, _) = other.cdf(t, &fine);
                     assert!(
                         (f1 - f2).abs() < 1e-12,
                         "{p} {a} {d} {form:?} t {t}: {f1} vs {f2}"
@@ -516,10 +566,44 @@ mod tests {
             let post = Posterior::new(p, a, d);
             for q in [0.005, 0.05, 0.5, 0.95, 0.995] {
                 let t = post.quantile(q);
-                let (f1, _) = post.cdf(t, fine);
-                let (f2, _) = post.cdf(t, &reference);
+                let (f1, _, _) = post.cdf(t, fine);
+                let (f2, _, _) = post.cdf(t, &reference);
                 assert!((f1 - f2).abs() < 1e-12, "{p} {a} {d} q {q}: {f1} vs {f2}");
                 assert!((f2 - q).abs() < 1e-11, "{p} {a} {d} q {q}: F = {f2}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_density_and_its_slope_are_derivatives() {
+        let fine = Rule::new(200);
+        for (p, a, d) in [
+            (2500.0, 1500.0, 1000.0),
+            (60.0, 25.0, 15.0),
+            (4e5, 1e4, 2e3),
+        ] {
+            let post = Posterior::new(p, a, d);
+            let (s, a, c) = (p + a + d, p + 0.5, d + 0.5);
+            let mean = (a - c) / (s + 1.5);
+            let sd = ((a + c) / (s + 1.5) - mean * mean).sqrt() / (s + 2.5).sqrt();
+            for k in [-2.0, -0.5, 0.0, 1.0, 2.5] {
+                let t = mean + k * sd;
+                let h = 1e-3 * sd;
+                let (f_lo, d_lo, _) = post.cdf(t - h, &fine);
+                let (f_hi, d_hi, _) = post.cdf(t + h, &fine);
+                let (_, density, slope) = post.cdf(t, &fine);
+                let fd = (f_hi - f_lo) / (2.0 * h);
+                assert!(
+                    (fd - density).abs() < 1e-5 * density,
+                    "{p}: f {density} vs {fd}"
+                );
+                if let Some(slope) = slope {
+                    let sd_ = (d_hi - d_lo) / (2.0 * h);
+                    assert!(
+                        (sd_ - slope).abs() < 1e-4 * density / sd,
+                        "{p}: f' {slope} vs {sd_}"
+                    );
+                }
             }
         }
     }

@@ -320,6 +320,9 @@ struct MeanRepr {
     population_variance: f64,
     n: u64,
     effective_n: f64,
+    /// The design-based moments of weighted answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    design: Option<crate::design::linearized::MomentsRepr>,
 }
 
 #[cfg(feature = "serde")]
@@ -331,6 +334,7 @@ impl From<Mean> for MeanRepr {
             population_variance: x.population_variance,
             n: x.n,
             effective_n: x.effective_n,
+            design: x.design.map(Into::into),
         }
     }
 }
@@ -366,9 +370,11 @@ impl TryFrom<MeanRepr> for Mean {
             population_variance: r.population_variance,
             n: r.n,
             effective_n: r.effective_n,
-            // The design-based moments are not serialized: a deserialized
-            // weighted score has Kish intervals only.
-            design: None,
+            // Moments hold the mean as an offset from the lowest point.
+            design: r
+                .design
+                .map(|d| d.check(WHAT, r.n, r.mean - lo, (0.0, hi - lo)))
+                .transpose()?,
         })
     }
 }

@@ -509,6 +509,9 @@ struct NpsRepr {
     passive_share: f64,
     detractor_share: f64,
     effective_n: f64,
+    /// The design-based moments of weighted answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    design: Option<crate::design::linearized::MomentsRepr>,
 }
 
 #[cfg(feature = "serde")]
@@ -523,6 +526,7 @@ impl From<Nps> for NpsRepr {
             passive_share: x.passive_share,
             detractor_share: x.detractor_share,
             effective_n: x.effective_n,
+            design: x.design.map(Into::into),
         }
     }
 }
@@ -551,9 +555,10 @@ impl TryFrom<NpsRepr> for Nps {
             passive_share: r.passive_share,
             detractor_share: r.detractor_share,
             effective_n: r.effective_n,
-            // The design-based moments are not serialized: a deserialized
-            // weighted score has Kish intervals only.
-            design: None,
+            design: r
+                .design
+                .map(|d| d.check(WHAT, n, r.promoter_share - r.detractor_share, (-1.0, 1.0)))
+                .transpose()?,
         };
         check::matches(WHAT, "score", r.score, nps.score())?;
         Ok(nps)

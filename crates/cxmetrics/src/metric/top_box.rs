@@ -255,6 +255,9 @@ struct TopBoxRepr {
     count: u64,
     n: u64,
     effective_n: f64,
+    /// The design-based moments of weighted answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    design: Option<crate::design::linearized::MomentsRepr>,
 }
 
 #[cfg(feature = "serde")]
@@ -268,6 +271,7 @@ impl From<TopBox> for TopBoxRepr {
             count: x.count,
             n: x.n,
             effective_n: x.effective_n,
+            design: x.design.map(Into::into),
         }
     }
 }
@@ -304,9 +308,10 @@ impl TryFrom<TopBoxRepr> for TopBox {
             n: r.n,
             share: r.share,
             effective_n: r.effective_n,
-            // The design-based moments are not serialized: a deserialized
-            // weighted score has Kish intervals only.
-            design: None,
+            design: r
+                .design
+                .map(|d| d.check(WHAT, r.n, r.share, (0.0, 1.0)))
+                .transpose()?,
         })
     }
 }

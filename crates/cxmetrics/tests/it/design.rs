@@ -391,3 +391,76 @@ fn post_stratification_reports_bad_cells() {
     let err = post_stratify(&s, [("web", -1.0)]).unwrap_err();
     assert!(err.to_string().contains("-1"), "{err}");
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn weighted_scores_keep_their_design_moments_through_serde() {
+    use cxmetrics::{Mean, Nps, TopBox};
+    let level = ConfidenceLevel::P95;
+    let nps_tally = tally(
+        Scale::NPS,
+        &[(10, 1.0), (9, 2.0), (3, 3.0), (7, 0.5), (0, 0.0)],
+    );
+    let csat = tally(Scale::CSAT_5, &[(5, 1.0), (4, 2.0), (1, 3.0), (2, 0.5)]);
+    let nps = Nps::from_tally(&nps_tally).unwrap();
+    let back: Nps = serde_json::from_str(&serde_json::to_string(&nps).unwrap()).unwrap();
+    assert_eq!(back.estimate(level), nps.estimate(level));
+    let top = TopBox::top(&csat, 2).unwrap();
+    let back: TopBox = serde_json::from_str(&serde_json::to_string(&top).unwrap()).unwrap();
+    assert_eq!(back.estimate(level), top.estimate(level));
+    let mean = Mean::from_tally(&csat).unwrap();
+    let back: Mean = serde_json::from_str(&serde_json::to_string(&mean).unwrap()).unwrap();
+    assert_eq!(back.estimate(level), mean.estimate(level));
+    assert!(back.estimate(level).unwrap().design.is_some());
+    // A tampered payload is refused, not scored.
+    let text = serde_json::to_string(&top).unwrap();
+    let bad = text.replace("\"n_positive\":4", "\"n_positive\":9");
+    assert_ne!(bad, text);
+    let err = serde_json::from_str::<TopBox>(&bad)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("design moments"), "{err}");
+    // Unweighted scores serialize as before, without moments.
+    let plain = TopBox::top(&Tally::from_scores(Scale::CSAT_5, &[5u8, 1]).unwrap(), 2).unwrap();
+    assert!(!serde_json::to_string(&plain).unwrap().contains("design"));
+}
+
+#[test]
+fn raking_keeps_cells_of_zero_weight_at_zero() {
+    let mut s: Segmented<(u8, u8)> = Segmented::new(Scale::CSAT_5);
+    for (key, x, w) in [
+        ((0, 0), 5, 1.0),
+        ((0, 1), 4, 2.0),
+        ((1, 0), 2, 1.0),
+        ((1, 1), 3, 1.5),
+        ((1, 1), 1, 0.5),
+    ] {
+        push(&mut s, key, x, w);
+    }
+    push(&mut s, (2, 0), 5, 0.0);
+    push(&mut s, (2, 1), 1, 1.0);
+    let totals = [
+        vec![(0, 30.0), (1, 50.0), (2, 20.0)],
+        vec![(0, 40.0), (1, 60.0)],
+    ];
+    let raked = rake(&s, &totals, RakeOptions::default()).unwrap();
+    assert_eq!(raked.total(&(2, 0)), Some(0.0));
+    // Level 2 of margin 0 rests on cell (2, 1) alone.
+    assert_close(raked.total(&(2, 1)).unwrap(), 20.0, "cell (2, 1)");
+    // A level whose answers all weigh 0 cannot be raked.
+    let mut t: Segmented<(u8, u8)> = Segmented::new(Scale::CSAT_5);
+    push(&mut t, (0, 0), 5, 1.0);
+    push(&mut t, (0, 1), 4, 1.0);
+    push(&mut t, (1, 0), 2, 0.0);
+    push(&mut t, (1, 1), 3, 0.0);
+    let err = rake(
+        &t,
+        &[[(0, 1.0), (1, 1.0)], [(0, 1.0), (1, 1.0)]],
+        RakeOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "weighting cell margin 0 level 1: has no answer with a positive weight"
+    );
+}

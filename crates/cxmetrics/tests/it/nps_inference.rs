@@ -149,6 +149,19 @@ fn planning_never_asks_for_more_than_the_population() {
     let s = plan::sample_size_proportion(Margin::fraction(1e-10).unwrap(), 0.5, spec(level, 1000))
         .unwrap();
     assert_eq!(s.n_ceil, 1000);
+    // Huge spreads and margins (issue 13, item 9): no early overflow.
+    let s = plan::sample_size_mean(Margin::points(1e200).unwrap(), 1e200, level).unwrap();
+    assert_eq!(s.n_ceil, 4); // (z·σ/E)² = z² = 3.84
+    let m = plan::margin_of_error_mean(4, 1e308, level).unwrap();
+    assert_close(m, Z95 / 2.0 * 1e308, "huge margin");
+    // Populations beyond 2^53: the size asked for meets the margin.
+    for big_n in [(1u64 << 53) + 1, 1 << 60, u64::MAX] {
+        let s =
+            plan::sample_size_proportion(Margin::percent(0.01).unwrap(), 0.5, spec(level, big_n))
+                .unwrap();
+        let m = plan::margin_of_error_proportion(s.n_ceil, 0.5, spec(level, big_n)).unwrap();
+        assert!(m <= 1e-4, "N {big_n}: n {} gives margin {m}", s.n_ceil);
+    }
     // A margin so small that n₀ overflows: the whole population.
     let s = plan::sample_size_nps(Margin::points(1e-300).unwrap(), 0.5, 0.2, spec(level, 5000))
         .unwrap();
@@ -395,4 +408,95 @@ fn segment_families_are_adjusted_together() {
     }
     let shrunk = s.shrunken_nps().unwrap();
     assert_eq!(shrunk.estimates.len(), 3);
+}
+
+#[test]
+fn a_family_member_shows_its_adjusted_p_value() {
+    use cxmetrics::multiplicity::{self, Adjustment};
+    let a = Nps::from_counts(60, 20, 20).unwrap();
+    let b = Nps::from_counts(45, 25, 30).unwrap();
+    let mut family = vec![
+        compare::nps(&a, &b, ConfidenceLevel::P95),
+        compare::nps(&b, &b, ConfidenceLevel::P95),
+        compare::nps(&a, &a, ConfidenceLevel::P95),
+    ];
+    multiplicity::adjust_comparisons(&mut family, Adjustment::Holm).unwrap();
+    let c = family[0].as_ref().unwrap();
+    let adjusted = 3.0 * c.p_value; // the smallest of three, times three
+    assert_close(c.adjusted_p_value.unwrap(), adjusted, "holm");
+    assert!(
+        c.to_string().contains(&format!("(adjusted {adjusted:.3})")),
+        "{c}"
+    );
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn new_outputs_round_trip_through_json() {
+    use cxmetrics::segment::Score;
+    use cxmetrics::{SegmentTest, Segmented, shrinkage};
+    let mut s = Segmented::new(Scale::NPS);
+    s.extend_scores(&["a", "a", "a", "b", "b", "b"], &[10u8, 9, 3, 6, 7, 10])
+        .unwrap();
+    let tests = s.versus_rest(Score::nps(), ConfidenceLevel::P95);
+    let json = serde_json::to_string(&tests).unwrap();
+    let back: Vec<SegmentTest<String>> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.len(), 2);
+    assert_eq!(
+        back[0].comparison.as_ref().unwrap(),
+        tests[0].comparison.as_ref().unwrap()
+    );
+    let shrunk = shrinkage::normal(&[1.0, 5.0], &[1.0, 2.0]).unwrap();
+    let back: shrinkage::Shrinkage =
+        serde_json::from_str(&serde_json::to_string(&shrunk).unwrap()).unwrap();
+    assert_eq!(back, shrunk);
+    let size = plan::sample_size_nps(Margin::points(5.0).unwrap(), 0.4, 0.2, ConfidenceLevel::P95)
+        .unwrap();
+    let back: plan::SampleSize =
+        serde_json::from_str(&serde_json::to_string(&size).unwrap()).unwrap();
+    assert_eq!(back, size);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+    #[test]
+    fn tango_and_bayes_are_ordered_finite_and_scale_free(
+        p in 0u64..400, a in 0u64..400, d in 0u64..400, level in 0.5f64..0.999, w in 0.001f64..1000.0,
+    ) {
+        proptest::prop_assume!(p + a + d > 0);
+        let level = ConfidenceLevel::new(level).unwrap();
+        for method in [NpsMethod::Tango, NpsMethod::Bayes] {
+            let est = interval::nps(p, a, d, method, level).unwrap();
+            let i = est.interval;
+            proptest::prop_assert!(i.lower.is_finite() && i.upper.is_finite());
+            proptest::prop_assert!(-100.0 <= i.lower && i.lower <= i.upper && i.upper <= 100.0);
+            // Rescaling every weight changes nothing.
+            let mut counts = [0u64; 11];
+            counts[10] = p;
+            counts[8] = a;
+            counts[0] = d;
+            let scores: Vec<u8> = counts
+                .iter()
+                .enumerate()
+                .flat_map(|(s, &c)| std::iter::repeat_n(s as u8, c as usize))
+                .collect();
+            let weighted = |w: f64| {
+                let mut t = Tally::new(Scale::NPS);
+                t.extend_weighted_scores(&scores, &vec![w; scores.len()]).unwrap();
+                Nps::from_tally(&t).unwrap().estimate_with(method, level)
+            };
+            match (weighted(w), weighted(3.75 * w)) {
+                (Ok(x), Ok(y)) => {
+                    let (x, y) = (x.interval, y.interval);
+                    proptest::prop_assert!(
+                        (x.lower - y.lower).abs() < 1e-9 && (x.upper - y.upper).abs() < 1e-9,
+                        "{:?} vs {:?}", x, y
+                    );
+                    proptest::prop_assert!(-100.0 <= x.lower && x.lower <= x.upper && x.upper <= 100.0);
+                }
+                (Err(x), Err(y)) => proptest::prop_assert_eq!(x, y),
+                (x, y) => proptest::prop_assert!(false, "{:?} vs {:?}", x, y),
+            }
+        }
+    }
 }

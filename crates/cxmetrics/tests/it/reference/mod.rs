@@ -99,6 +99,7 @@ fn run(kind: &str, input: &Value) -> Outcome {
                 Some("agresti_coull") => ProportionMethod::AgrestiCoull,
                 Some("clopper_pearson") => ProportionMethod::ClopperPearson,
                 Some("jeffreys") => ProportionMethod::Jeffreys,
+                Some("hypergeometric" | "exact_hypergeometric") => ProportionMethod::Hypergeometric,
                 other => return Err(format!("unknown proportion method {other:?}")),
             };
             let est = interval::proportion(
