@@ -204,6 +204,16 @@ pub enum Error {
         min_n: u64,
     },
 
+    /// The two answers of one respondent carry different weights; a
+    /// respondent has one survey weight.
+    #[error("paired answers carry different weights ({x} and {y}); a respondent has one weight")]
+    PairWeightMismatch {
+        /// The weight of the first question's answer.
+        x: f64,
+        /// The weight of the second question's answer.
+        y: f64,
+    },
+
     /// A value given in one unit was used where another is needed: a
     /// percentage margin for a mean rating, a margin in points for a share.
     #[error("{what} does not apply to a value in {unit}")]

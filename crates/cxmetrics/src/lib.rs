@@ -272,6 +272,27 @@
 //! # Ok::<(), cxmetrics::Error>(())
 //! ```
 //!
+//! ### Paired questions, key drivers and live windows
+//!
+//! A [`JointTally`] keeps two questions of the same respondents (CES and
+//! CSAT, say) per cell; [`association`] measures how they move together
+//! (Pearson, Spearman, Kendall, gamma, a cross-tab), [`drivers`] splits an
+//! outcome's R² among several questions (Johnson's relative weights), a
+//! [`Window`] keeps the last k periods of any of these states, and
+//! [`Sharded`] takes keyed, weighted batches from many threads with
+//! snapshots consistent per batch. See `examples/live.rs`.
+//!
+//! ```
+//! use cxmetrics::{association, ConfidenceLevel, JointTally, Scale, Window};
+//!
+//! let mut week = Window::new(JointTally::new(Scale::CES_7, Scale::CSAT_5), 7)?;
+//! week.get_mut(1)?.extend_scores(&[7u8, 6, 2, 5, 1], &[5u8, 5, 2, 4, 1])?;
+//! week.get_mut(2)?.extend_scores(&[3u8, 6], &[2u8, 4])?;
+//! let rho = association::spearman(&week.total()?, ConfidenceLevel::P95)?;
+//! assert!(rho.value > 0.9);
+//! # Ok::<(), cxmetrics::Error>(())
+//! ```
+//!
 //! ### How many answers do I need?
 //!
 //! ```
@@ -360,16 +381,20 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod accumulator;
+pub mod association;
 mod combine;
 pub mod compare;
 mod concurrent;
 mod count;
 pub mod design;
 pub mod dist;
+pub mod drivers;
 mod error;
 mod estimate;
 pub mod input;
 pub mod interval;
+mod joint;
 mod metric;
 pub mod multiplicity;
 pub mod one_sample;
@@ -385,11 +410,14 @@ mod simd;
 mod sum;
 mod tally;
 mod unit;
+mod window;
 
-pub use crate::concurrent::AtomicTally;
+pub use crate::accumulator::Accumulator;
+pub use crate::concurrent::{AtomicTally, Sharded};
 pub use crate::error::Error;
 pub use crate::estimate::{Estimate, Interval};
 pub use crate::interval::ConfidenceLevel;
+pub use crate::joint::JointTally;
 pub use crate::metric::Metric;
 pub use crate::metric::distribution::{Distribution, PointShare};
 pub use crate::metric::mean::Mean;
@@ -401,6 +429,7 @@ pub use crate::segment::Segmented;
 pub use crate::segment_family::SegmentTest;
 pub use crate::tally::{PointSums, Tally};
 pub use crate::unit::{Margin, Unit};
+pub use crate::window::Window;
 
 /// Runs the README's code as a doc-test, so it cannot drift.
 #[cfg(doctest)]

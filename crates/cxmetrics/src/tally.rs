@@ -823,6 +823,30 @@ impl Tally {
         Ok(())
     }
 
+    /// A tally from per-point sums already scaled by 2^-`exponent` (the
+    /// marginals of a joint tally, which keeps the same sums). Counts are
+    /// checked against `u64::MAX`; the sums are trusted (their producer
+    /// keeps the invariants).
+    pub(crate) fn from_point_sums(
+        scale: Scale,
+        sums: &[PointSums],
+        exponent: i32,
+        not_applicable: u64,
+    ) -> Result<Tally, Error> {
+        let counts: Vec<u64> = sums.iter().map(|p| p.count).collect();
+        let mut tally = Tally::from_counts(scale, &counts)?;
+        tally.add_not_applicable(not_applicable)?;
+        for (i, p) in sums.iter().enumerate() {
+            tally.positive[i] = p.positive;
+            tally.weights[i] = Sum::default();
+            tally.weights[i].add(p.weight);
+            tally.weights_sq[i] = Sum::default();
+            tally.weights_sq[i].add(p.weight_squared);
+        }
+        tally.exponent = if tally.has_weight() { exponent } else { 0 };
+        Ok(tally)
+    }
+
     /// Adds `k` "not applicable" answers at once.
     pub(crate) fn add_not_applicable(&mut self, k: u64) -> Result<(), Error> {
         self.check_room(0, k)?;

@@ -155,6 +155,15 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
             vec!["index 0", "1..=5"],
         ),
         (
+            cxmetrics::JointTally::new(Scale::CES_7, csat)
+                .push_responses(
+                    Response::weighted(Scale::CES_7.rating(7).unwrap(), Weight::new(2.0).unwrap()),
+                    Response::weighted(csat.rating(5).unwrap(), Weight::new(0.5).unwrap()),
+                )
+                .unwrap_err(),
+            vec!["2", "0.5", "one weight"],
+        ),
+        (
             Scale::NPS.parse("abc").unwrap_err(),
             vec![r#"cell "abc""#, "not a number", "0..=10", r#""N/A""#],
         ),

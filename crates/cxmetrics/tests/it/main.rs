@@ -9,6 +9,7 @@ mod input;
 mod intervals;
 mod multiplicity;
 mod nps_inference;
+mod paired;
 mod properties;
 mod quantile;
 mod reference;

@@ -8,6 +8,7 @@
 //! `CXMETRICS_REFERENCE` if set. Every case of every file runs; an unknown
 //! kind, method or expected field is a failure, never a skip.
 
+mod paired;
 mod survey;
 
 use std::collections::BTreeMap;
@@ -271,11 +272,16 @@ fn run(kind: &str, input: &Value) -> Outcome {
 
 /// The case runners of the other areas: each returns `None` for a kind it
 /// does not know.
-const AREAS: &[fn(&str, &Value) -> Option<Outcome>] = &[nps::run, survey::run];
+const AREAS: &[fn(&str, &Value) -> Option<Outcome>] = &[nps::run, survey::run, paired::run];
 
 /// The reference files always run: a copy in `tests/data`, and the shared
 /// original from `../shared/refdata` when it sits beside the checkout.
-const FILES: &[&str] = &["public.json", "nps-inference.json", "survey-weighted.json"];
+const FILES: &[&str] = &[
+    "public.json",
+    "nps-inference.json",
+    "survey-weighted.json",
+    "paired.json",
+];
 
 fn agrees(actual: f64, expected: f64) -> bool {
     if expected.abs() <= ABS_TOL {
