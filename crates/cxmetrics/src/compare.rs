@@ -26,6 +26,7 @@ use crate::estimate::Interval;
 use crate::interval::ConfidenceLevel;
 use crate::interval::nps::multinomial_variance;
 use crate::interval::proportion::wilson;
+use crate::metric::Metric;
 use crate::metric::mean::Mean;
 use crate::metric::nps::Nps;
 use crate::metric::top_box::TopBox;
@@ -43,8 +44,10 @@ use crate::unit::Unit;
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Comparison {
+    /// Which score was compared (NPS, a top-box share, a mean).
+    pub metric: Metric,
     /// The difference a − b, in the scores' units (NPS points, share
     /// fractions, scale points).
     pub difference: f64,
@@ -125,14 +128,18 @@ pub enum DifferenceMethod {
 }
 
 impl fmt::Display for Comparison {
-    /// `+12.5 (90% CI +3.1 to +21.9), z = 2.20, p = 0.028, significant`.
+    /// In the unit of the difference, named once after the value:
+    /// `+12.5 points (90% CI +3.1 to +21.9), z = 2.20, p = 0.028, significant`
+    /// for NPS, `-0.6 pp (95% CI -16.1 to +14.8), …` for shares (percentage
+    /// points), `+0.21 (…)` for means (scale points). The precision (default
+    /// 1) applies to the difference and its bounds.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = f.precision().unwrap_or(1);
         let stat = if self.df.is_some() { "t" } else { "z" };
         let (k, u) = (self.unit.display_factor(), self.unit.difference_suffix());
         write!(
             f,
-            "{:+.p$}{u} ({} CI {:+.p$}{u} to {:+.p$}{u}), {stat} = {:.2}, p = {:.3}, {}",
+            "{:+.p$}{u} ({} CI {:+.p$} to {:+.p$}), {stat} = {:.2}, p = {:.3}, {}",
             self.difference * k,
             self.level,
             self.interval.lower * k,
@@ -192,6 +199,7 @@ pub fn nps(a: &Nps, b: &Nps, level: ConfidenceLevel) -> Result<Comparison, Error
         upper: (diff + half).min(2.0),
     };
     Ok(Comparison {
+        metric: Metric::Nps,
         difference: 100.0 * diff,
         std_error: 100.0 * se,
         interval: interval.scaled(100.0),
@@ -309,6 +317,7 @@ pub fn top_box_with(
         upper: interval.upper.min(1.0),
     };
     Ok(Comparison {
+        metric: Metric::TopBox,
         difference: diff,
         std_error: se,
         interval,
@@ -382,6 +391,7 @@ pub fn means(a: &Mean, b: &Mean, level: ConfidenceLevel) -> Result<Comparison, E
         upper: diff + half,
     };
     Ok(Comparison {
+        metric: Metric::Mean,
         difference: diff,
         std_error: se,
         interval,

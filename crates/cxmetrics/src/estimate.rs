@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::interval::{ConfidenceLevel, Method};
+use crate::metric::Metric;
 use crate::unit::Unit;
 
 /// A confidence interval `[lower, upper]`.
@@ -17,7 +18,7 @@ use crate::unit::Unit;
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Interval {
     /// The lower bound.
     pub lower: f64,
@@ -88,8 +89,10 @@ impl Interval {
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Estimate {
+    /// Which score this is (NPS, a top-box share, a mean …).
+    pub metric: Metric,
     /// The point estimate.
     pub value: f64,
     /// Its standard error (after any finite population correction). For
@@ -111,8 +114,10 @@ pub struct Estimate {
 }
 
 impl fmt::Display for Estimate {
-    /// `20.0 (95% CI 3.8 to 35.1, n = 100)`; the precision (default 1)
-    /// applies to the value and the bounds.
+    /// In the estimate's unit: `20.0 (95% CI 3.8 to 35.1, n = 100)` for
+    /// NPS points and scale points, `73.0% (95% CI 72.6% to 73.4%, n = 4000)`
+    /// for shares (stored as fractions, shown as percentages). The
+    /// precision (default 1) applies to the value and the bounds.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = f.precision().unwrap_or(1);
         let (k, u) = (self.unit.display_factor(), self.unit.suffix());

@@ -243,8 +243,11 @@ mod count;
 pub mod dist;
 mod error;
 mod estimate;
+pub mod input;
 pub mod interval;
 mod metric;
+#[cfg(feature = "serde")]
+mod outcome;
 pub mod plan;
 mod response;
 mod scale;
@@ -258,6 +261,7 @@ pub use crate::concurrent::AtomicTally;
 pub use crate::error::Error;
 pub use crate::estimate::{Estimate, Interval};
 pub use crate::interval::ConfidenceLevel;
+pub use crate::metric::Metric;
 pub use crate::metric::distribution::{Distribution, PointShare};
 pub use crate::metric::mean::Mean;
 pub use crate::metric::nps::{NetScore, Nps};
@@ -266,7 +270,7 @@ pub use crate::response::{Response, Weight};
 pub use crate::scale::{Polarity, Rating, Scale, ScoreValue};
 pub use crate::segment::Segmented;
 pub use crate::tally::Tally;
-pub use crate::unit::Unit;
+pub use crate::unit::{Margin, Unit};
 
 /// Runs the README's code as a doc-test, so it cannot drift.
 #[cfg(doctest)]

@@ -38,7 +38,7 @@ use crate::interval::nps::multinomial_variance;
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SampleSize {
     /// The unrounded size from the formula.
     pub n: f64,

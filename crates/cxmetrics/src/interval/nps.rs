@@ -3,6 +3,7 @@
 use crate::error::Error;
 use crate::estimate::{Estimate, Interval};
 use crate::interval::{IntervalSpec, Method, NpsMethod, fpc};
+use crate::metric::Metric;
 use crate::metric::nps::Nps;
 use crate::unit::Unit;
 
@@ -129,6 +130,7 @@ impl Nps {
         let se = std_error * f;
         let half = crit * se;
         Ok(Estimate {
+            metric: Metric::Nps,
             value: 100.0 * value,
             std_error: 100.0 * se,
             interval: Interval {

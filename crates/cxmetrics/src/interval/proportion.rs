@@ -4,6 +4,7 @@ use crate::dist;
 use crate::error::Error;
 use crate::estimate::{Estimate, Interval};
 use crate::interval::{IntervalSpec, Method, ProportionMethod, fpc};
+use crate::metric::Metric;
 use crate::metric::top_box::TopBox;
 use crate::unit::Unit;
 
@@ -132,6 +133,7 @@ impl TopBox {
         let (k, n) = self.binomial();
         let mut est = share_interval(k, n, self.n(), method, spec.into())?;
         est.value = self.share();
+        est.metric = Metric::TopBox;
         est.effective_n = self.effective_n();
         Ok(est)
     }
@@ -167,6 +169,7 @@ pub(crate) fn share_interval(
     let level = spec.confidence_level();
     let p = k / n;
     let mut est = Estimate {
+        metric: Metric::Share,
         value: p,
         std_error: 0.0,
         interval: Interval { lower: p, upper: p },

@@ -3,6 +3,7 @@
 mod accuracy;
 mod errors;
 mod fuzz;
+mod input;
 mod intervals;
 mod properties;
 mod quantile;
@@ -12,6 +13,7 @@ mod segments;
 #[cfg(feature = "serde")]
 mod serde;
 mod tally;
+mod units;
 
 use cxmetrics::interval::{NpsMethod, ProportionMethod};
 

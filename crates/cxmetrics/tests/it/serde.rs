@@ -161,10 +161,12 @@ fn reports_with_errors_and_live_tallies_serialize() {
     let mut s = Segmented::new(Scale::NPS);
     s.extend_scores(&[1u8, 1, 2], &[10u8, 0, 9]).unwrap();
     let rows = serde_json::to_value(s.scores(Score::nps(), ConfidenceLevel::P95, 2)).unwrap();
-    assert_eq!(rows[0]["estimate"]["Ok"]["value"], 0.0);
+    assert_eq!(rows[0]["estimate"]["status"], "ok");
+    assert_eq!(rows[0]["estimate"]["value"]["value"], 0.0);
     assert_eq!(
-        rows[1]["estimate"]["Err"],
-        "1 answers, below the minimum of 2 for scoring"
+        rows[1]["estimate"],
+        json!({"status": "error", "error": {"kind": "below_minimum_n",
+            "message": "1 answer, below the minimum of 2 for scoring"}})
     );
     let trend = serde_json::to_value(s.trend(Score::nps(), ConfidenceLevel::P95)).unwrap();
     assert!(trend[1]["change"].is_object());
