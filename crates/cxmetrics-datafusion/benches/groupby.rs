@@ -29,7 +29,9 @@ fn table(n: usize) -> MemTable {
         Field::new("store", DataType::Int32, false),
         Field::new("score", DataType::Int64, false),
     ]));
-    let channels = ["web", "app", "email", "phone", "chat", "store", "social", "sms"];
+    let channels = [
+        "web", "app", "email", "phone", "chat", "store", "social", "sms",
+    ];
     let mut state = 1u64;
     let mut next = move |m: u64| {
         state = state
@@ -59,13 +61,19 @@ fn table(n: usize) -> MemTable {
 
 fn bench(c: &mut Criterion) {
     let n = rows();
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
     let mut ctx = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(2));
     cxmetrics_datafusion::register(&mut ctx).unwrap();
     ctx.register_table("t", Arc::new(table(n))).unwrap();
     for key in ["channel", "store"] {
         let queries = [
-            ("nps_udaf", format!("SELECT {key}, nps(score) FROM t GROUP BY {key}")),
+            (
+                "nps_udaf",
+                format!("SELECT {key}, nps(score) FROM t GROUP BY {key}"),
+            ),
             (
                 "sum_case",
                 format!(
@@ -74,7 +82,10 @@ fn bench(c: &mut Criterion) {
                      FROM t GROUP BY {key}"
                 ),
             ),
-            ("count_star", format!("SELECT {key}, COUNT(*) FROM t GROUP BY {key}")),
+            (
+                "count_star",
+                format!("SELECT {key}, COUNT(*) FROM t GROUP BY {key}"),
+            ),
         ];
         let mut group = c.benchmark_group(format!("groupby_{key}"));
         group.throughput(Throughput::Elements(n as u64));

@@ -16,13 +16,13 @@ use datafusion::prelude::{ParquetReadOptions, SessionContext};
 pub const QUERY: &str = "
 SELECT month, channel,
        round(nps(nps_score), 1)                                        AS nps,
-       round(cx_estimate(cx_tally(nps_score), 'nps', 0.95)['lower'], 1) AS nps_lower,
-       round(cx_estimate(cx_tally(nps_score), 'nps', 0.95)['upper'], 1) AS nps_upper,
+       round(get_field(cx_estimate(cx_tally(nps_score), 'nps', 0.95), 'lower'), 1) AS nps_lower,
+       round(get_field(cx_estimate(cx_tally(nps_score), 'nps', 0.95), 'upper'), 1) AS nps_upper,
        round(100 * csat(csat_score), 1)                                AS csat_pct,
-       round(100 * cx_estimate(cx_tally(csat_score, 'csat5'), 'csat', 0.95)['lower'], 1) AS csat_lower,
-       round(100 * cx_estimate(cx_tally(csat_score, 'csat5'), 'csat', 0.95)['upper'], 1) AS csat_upper,
+       round(100 * get_field(cx_estimate(cx_tally(csat_score, 'csat5'), 'csat', 0.95), 'lower'), 1) AS csat_lower,
+       round(100 * get_field(cx_estimate(cx_tally(csat_score, 'csat5'), 'csat', 0.95), 'upper'), 1) AS csat_upper,
        round(nps(nps_score, weight), 1)                                AS nps_weighted,
-       cx_tally(nps_score)['not_applicable']                           AS skipped,
+       get_field(cx_tally(nps_score), 'not_applicable')                           AS skipped,
        count(*)                                                        AS answers
 FROM answers
 GROUP BY month, channel
@@ -40,7 +40,8 @@ pub fn write_answers(path: &std::path::Path, rows: usize) -> Result<()> {
         state % n
     };
     let channels = ["app", "email", "phone", "web"];
-    let (mut month, mut channel, mut nps, mut csat, mut weight) = (vec![], vec![], vec![], vec![], vec![]);
+    let (mut month, mut channel, mut nps, mut csat, mut weight) =
+        (vec![], vec![], vec![], vec![], vec![]);
     for _ in 0..rows {
         let m = next(3);
         let c = next(4) as usize;
@@ -76,13 +77,18 @@ pub fn write_answers(path: &std::path::Path, rows: usize) -> Result<()> {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let path = std::env::temp_dir().join(format!("cxmetrics-survey-{}.parquet", std::process::id()));
+    let path =
+        std::env::temp_dir().join(format!("cxmetrics-survey-{}.parquet", std::process::id()));
     write_answers(&path, 20_000)?;
 
     let mut ctx = SessionContext::new();
     cxmetrics_datafusion::register(&mut ctx)?;
-    ctx.register_parquet("answers", path.to_string_lossy().as_ref(), ParquetReadOptions::default())
-        .await?;
+    ctx.register_parquet(
+        "answers",
+        path.to_string_lossy().as_ref(),
+        ParquetReadOptions::default(),
+    )
+    .await?;
     ctx.sql(QUERY).await?.show().await?;
 
     // Store monthly tallies, then roll them up to a quarter later.

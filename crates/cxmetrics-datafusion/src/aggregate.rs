@@ -103,7 +103,11 @@ pub fn aggregate_udfs() -> Vec<Arc<AggregateUDF>> {
             Output::Value(Metric::BottomBox(0)),
             scores(Scale::CSAT_5, true),
         ),
-        CxAggregate::new("ces", Output::Value(Metric::Mean), scores(Scale::CES_7, false)),
+        CxAggregate::new(
+            "ces",
+            Output::Value(Metric::Mean),
+            scores(Scale::CES_7, false),
+        ),
         CxAggregate::new(
             "cx_mean",
             Output::Value(Metric::Mean),
@@ -153,15 +157,27 @@ impl CxAggregate {
         };
         let fixed = if takes_k { 2 } else { 1 };
         if types.len() < fixed || types.len() > fixed + 2 {
-            return Err(bad(format!("{} takes {} to {} arguments, got {}", self.name, fixed, fixed + 2, types.len())));
+            return Err(bad(format!(
+                "{} takes {} to {} arguments, got {}",
+                self.name,
+                fixed,
+                fixed + 2,
+                types.len()
+            )));
         }
         let mut roles = vec![Role::Score];
         if !(types[0].is_numeric() || types[0] == DataType::Null) {
-            return Err(bad(format!("the score must be an integer or float column, got {}", types[0])));
+            return Err(bad(format!(
+                "the score must be an integer or float column, got {}",
+                types[0]
+            )));
         }
         if takes_k {
             if !is_int(&types[1]) {
-                return Err(bad(format!("k must be an integer constant, got {}", types[1])));
+                return Err(bad(format!(
+                    "k must be an integer constant, got {}",
+                    types[1]
+                )));
             }
             roles.push(Role::K);
         }
@@ -329,7 +345,8 @@ impl CxAggregate {
         };
         // Check k against the scale now, with the core's message.
         if let Some(m @ (Metric::TopBox(_) | Metric::BottomBox(_))) = metric {
-            let t = Tally::from_counts(scale, &vec![1; scale.len()]).map_err(crate::error::core_error)?;
+            let t = Tally::from_counts(scale, &vec![1; scale.len()])
+                .map_err(crate::error::core_error)?;
             m.value(&t)?;
         }
         Ok(CxAccumulator {
@@ -378,9 +395,7 @@ impl CxAccumulator {
                 continue;
             }
             let scale = col.scale(row)?;
-            let target = self
-                .groups
-                .get_or_insert_with(|| Groups::new(scale, false));
+            let target = self.groups.get_or_insert_with(|| Groups::new(scale, false));
             if target.scale() != scale {
                 // The core's own message for tallies on different scales.
                 let mismatch = Tally::new(target.scale()).merge(&Tally::new(scale));
@@ -420,7 +435,13 @@ impl GroupsAccumulator for CxAccumulator {
             return self.merge_tallies(values, group_indices, total_num_groups);
         };
         let weights = self.weight_col.map(|i| &values[i]);
-        groups.update(&values[0], weights, group_indices, opt_filter, total_num_groups)
+        groups.update(
+            &values[0],
+            weights,
+            group_indices,
+            opt_filter,
+            total_num_groups,
+        )
     }
 
     fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
@@ -453,7 +474,10 @@ impl GroupsAccumulator for CxAccumulator {
         let rows = values.first().map_or(0, |v| v.len());
         let mut each = CxAccumulator {
             output: self.output,
-            groups: self.groups.as_ref().map(|g| Groups::new(g.scale(), self.weight_col.is_some())),
+            groups: self
+                .groups
+                .as_ref()
+                .map(|g| Groups::new(g.scale(), self.weight_col.is_some())),
             total_groups: 0,
             weight_col: self.weight_col,
         };
@@ -468,7 +492,12 @@ impl GroupsAccumulator for CxAccumulator {
 }
 
 /// The output column of groups' sums.
-fn finish(output: Output, scale: Option<Scale>, parts: &[GroupParts], n: usize) -> Result<ArrayRef> {
+fn finish(
+    output: Output,
+    scale: Option<Scale>,
+    parts: &[GroupParts],
+    n: usize,
+) -> Result<ArrayRef> {
     match (output, scale) {
         (Output::Value(metric), Some(scale)) => {
             let mut out = Vec::with_capacity(parts.len());

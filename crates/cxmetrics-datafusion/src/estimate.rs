@@ -133,9 +133,7 @@ impl ScalarUDFImpl for CxEstimate {
             }
             let metric = Metric::parse(metrics.value(i))?;
             let level = match levels {
-                Some(l) if l.is_valid(i) => {
-                    ConfidenceLevel::new(l.value(i)).map_err(core_error)?
-                }
+                Some(l) if l.is_valid(i) => ConfidenceLevel::new(l.value(i)).map_err(core_error)?,
                 _ => ConfidenceLevel::P95,
             };
             let method = methods.and_then(|m| m.is_valid(i).then(|| m.value(i)));
@@ -183,7 +181,13 @@ impl Builders {
         }
     }
 
-    fn numbers(&mut self, v: [Option<f64>; 4], n: Option<u64>, n_eff: Option<f64>, level: Option<f64>) {
+    fn numbers(
+        &mut self,
+        v: [Option<f64>; 4],
+        n: Option<u64>,
+        n_eff: Option<f64>,
+        level: Option<f64>,
+    ) {
         self.value.append_option(v[0]);
         self.lower.append_option(v[1]);
         self.upper.append_option(v[2]);
@@ -195,7 +199,12 @@ impl Builders {
 
     fn estimate(&mut self, e: &cxmetrics::Estimate) {
         self.numbers(
-            [Some(e.value), Some(e.interval.lower), Some(e.interval.upper), Some(e.std_error)],
+            [
+                Some(e.value),
+                Some(e.interval.lower),
+                Some(e.interval.upper),
+                Some(e.std_error),
+            ],
             Some(e.n),
             Some(e.effective_n),
             Some(e.level.get()),
@@ -240,6 +249,10 @@ impl Builders {
         } else {
             Some(self.valid.into())
         };
-        Ok(Arc::new(StructArray::try_new(FIELDS.clone(), columns, nulls)?))
+        Ok(Arc::new(StructArray::try_new(
+            FIELDS.clone(),
+            columns,
+            nulls,
+        )?))
     }
 }

@@ -115,7 +115,11 @@ pub fn tally_from_sums(
     };
     // Non-finite sums are not JSON numbers: refuse them here, with the
     // values named.
-    if let Some(bad) = weights.iter().chain(weights_squared).find(|w| !w.is_finite()) {
+    if let Some(bad) = weights
+        .iter()
+        .chain(weights_squared)
+        .find(|w| !w.is_finite())
+    {
         return Err(DataFusionError::Execution(format!(
             "invalid tally value: weight sum {bad} is not finite"
         )));
@@ -218,7 +222,10 @@ impl Groups {
             Some(w) => {
                 self.make_weighted();
                 Some(w.as_primitive_opt::<Float64Type>().ok_or_else(|| {
-                    DataFusionError::Internal(format!("weights must be Float64, got {}", w.data_type()))
+                    DataFusionError::Internal(format!(
+                        "weights must be Float64, got {}",
+                        w.data_type()
+                    ))
                 })?)
             }
             None => None,
@@ -346,8 +353,14 @@ impl Groups {
         let counts = self.counts[g * p..(g + 1) * p].to_vec();
         let (weights, weights_squared) = if self.weighted {
             (
-                self.weights[g * p..(g + 1) * p].iter().map(|s| s.value()).collect(),
-                self.weights_sq[g * p..(g + 1) * p].iter().map(|s| s.value()).collect(),
+                self.weights[g * p..(g + 1) * p]
+                    .iter()
+                    .map(|s| s.value())
+                    .collect(),
+                self.weights_sq[g * p..(g + 1) * p]
+                    .iter()
+                    .map(|s| s.value())
+                    .collect(),
             )
         } else {
             let w: Vec<f64> = counts.iter().map(|&c| c as f64).collect();

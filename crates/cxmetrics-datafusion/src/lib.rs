@@ -17,7 +17,7 @@
 //!     .await?;
 //! let df = ctx
 //!     .sql("SELECT channel, nps(score) AS nps,
-//!                  cx_estimate(cx_tally(score), 'nps', 0.95)['lower'] AS lower
+//!                  get_field(cx_estimate(cx_tally(score), 'nps', 0.95), 'lower') AS lower
 //!           FROM answers GROUP BY channel ORDER BY channel")
 //!     .await?;
 //! let batches = df.collect().await?;
@@ -71,7 +71,10 @@
 //! [`FunctionRegistry`]: datafusion_expr::registry::FunctionRegistry
 
 #![deny(missing_docs)]
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 mod aggregate;
 mod error;
@@ -100,6 +103,8 @@ use datafusion_expr::registry::FunctionRegistry;
 /// # Example
 ///
 /// ```
+/// use datafusion::logical_expr::registry::FunctionRegistry;
+///
 /// let mut ctx = datafusion::prelude::SessionContext::new();
 /// cxmetrics_datafusion::register(&mut ctx)?;
 /// assert!(ctx.udaf("nps").is_ok() && ctx.udf("cx_estimate").is_ok());

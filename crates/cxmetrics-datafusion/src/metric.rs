@@ -33,8 +33,9 @@ impl Metric {
             _ => {
                 if let Some(rest) = t.strip_prefix("top_box").or_else(|| t.strip_prefix("top")) {
                     k(rest).map(Metric::TopBox)
-                } else if let Some(rest) =
-                    t.strip_prefix("bottom_box").or_else(|| t.strip_prefix("bottom"))
+                } else if let Some(rest) = t
+                    .strip_prefix("bottom_box")
+                    .or_else(|| t.strip_prefix("bottom"))
                 {
                     k(rest).map(Metric::BottomBox)
                 } else {
@@ -157,6 +158,9 @@ mod tests {
         let m: ProportionMethod = parse_method(None, "share").unwrap();
         assert_eq!(m, ProportionMethod::default());
         let e = parse_method::<NpsMethod>(Some("wilson"), "nps").unwrap_err();
-        assert!(e.to_string().contains("\"wilson\" is not one for a nps interval"));
+        assert!(
+            e.to_string()
+                .contains("\"wilson\" is not one for a nps interval")
+        );
     }
 }

@@ -52,11 +52,15 @@ pub fn parse_scale(text: &str) -> Result<Scale> {
              or a range such as '1..=5', optionally followed by 'lower is better'"
         ))
     };
-    let mut rest = lower.as_str();
+    // `1..=5 (lower is better)`, as the core displays such a scale.
+    let mut rest = lower.as_str().trim_end_matches(')').trim_end();
     let mut polarity = Polarity::HigherIsBetter;
     for suffix in ["lower is better", "lower_is_better", "reversed"] {
         if let Some(head) = rest.strip_suffix(suffix) {
-            rest = head.trim_end().trim_end_matches(|c| c == ',' || c == '(').trim_end();
+            rest = head
+                .trim_end()
+                .trim_end_matches(|c| c == ',' || c == '(')
+                .trim_end();
             polarity = Polarity::LowerIsBetter;
             break;
         }
@@ -85,7 +89,10 @@ mod tests {
         assert_eq!(parse_scale("csat_10").unwrap(), Scale::CSAT_10);
         assert_eq!(parse_scale("0-10").unwrap(), Scale::NPS);
         assert_eq!(parse_scale("1..5").unwrap(), Scale::CSAT_5);
-        assert_eq!(parse_scale("1..=5 (lower is better)").unwrap(), Scale::CES_5);
+        assert_eq!(
+            parse_scale("1..=5 (lower is better)").unwrap(),
+            Scale::CES_5
+        );
         assert_eq!(parse_scale("1..=5, reversed").unwrap(), Scale::CES_5);
         assert_eq!(
             parse_scale("-2..=2").unwrap(),

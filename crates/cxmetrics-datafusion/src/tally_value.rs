@@ -22,7 +22,11 @@ static FIELDS: LazyLock<Fields> = LazyLock::new(|| {
         Field::new("highest", DataType::Int32, false),
         Field::new("lower_is_better", DataType::Boolean, false),
         Field::new("counts", DataType::new_list(DataType::UInt64, true), false),
-        Field::new("weights", DataType::new_list(DataType::Float64, true), false),
+        Field::new(
+            "weights",
+            DataType::new_list(DataType::Float64, true),
+            false,
+        ),
         Field::new(
             "weights_squared",
             DataType::new_list(DataType::Float64, true),
@@ -93,7 +97,11 @@ pub(crate) fn encode(scale: Scale, groups: &[GroupParts]) -> Result<ArrayRef> {
         list(Arc::new(Float64Array::from(weights_sq)), DataType::Float64)?,
         Arc::new(UInt64Array::from(na)),
     ];
-    Ok(Arc::new(StructArray::try_new(FIELDS.clone(), columns, None)?))
+    Ok(Arc::new(StructArray::try_new(
+        FIELDS.clone(),
+        columns,
+        None,
+    )?))
 }
 
 /// Reads tally values row by row.
@@ -172,7 +180,9 @@ impl<'a> TallyColumn<'a> {
     pub(crate) fn parts(&self, i: usize) -> Result<GroupParts> {
         let u64s = |l: &ListArray| -> Result<Vec<u64>> {
             let v = l.value(i);
-            let v = v.as_primitive_opt::<UInt64Type>().ok_or_else(|| invalid("counts"))?;
+            let v = v
+                .as_primitive_opt::<UInt64Type>()
+                .ok_or_else(|| invalid("counts"))?;
             if v.null_count() > 0 {
                 return Err(invalid("a NULL count"));
             }
@@ -180,7 +190,9 @@ impl<'a> TallyColumn<'a> {
         };
         let f64s = |l: &ListArray| -> Result<Vec<f64>> {
             let v = l.value(i);
-            let v = v.as_primitive_opt::<Float64Type>().ok_or_else(|| invalid("weights"))?;
+            let v = v
+                .as_primitive_opt::<Float64Type>()
+                .ok_or_else(|| invalid("weights"))?;
             if v.null_count() > 0 {
                 return Err(invalid("a NULL weight sum"));
             }

@@ -41,10 +41,30 @@ async fn counts_from_any_engine_make_the_same_tallies() {
         let keys = str_column(&got, "key");
         let mut row = 0;
         for b in &got {
-            let score = b.column_by_name("score").unwrap().as_any().downcast_ref::<Int64Array>().unwrap();
-            let n = b.column_by_name("n").unwrap().as_any().downcast_ref::<Int64Array>().unwrap();
-            let w = b.column_by_name("w").unwrap().as_any().downcast_ref::<Float64Array>().unwrap();
-            let w2 = b.column_by_name("w2").unwrap().as_any().downcast_ref::<Float64Array>().unwrap();
+            let score = b
+                .column_by_name("score")
+                .unwrap()
+                .as_any()
+                .downcast_ref::<Int64Array>()
+                .unwrap();
+            let n = b
+                .column_by_name("n")
+                .unwrap()
+                .as_any()
+                .downcast_ref::<Int64Array>()
+                .unwrap();
+            let w = b
+                .column_by_name("w")
+                .unwrap()
+                .as_any()
+                .downcast_ref::<Float64Array>()
+                .unwrap();
+            let w2 = b
+                .column_by_name("w2")
+                .unwrap()
+                .as_any()
+                .downcast_ref::<Float64Array>()
+                .unwrap();
             for i in 0..b.num_rows() {
                 let e = per_key
                     .entry(keys[row].clone())
@@ -54,7 +74,8 @@ async fn counts_from_any_engine_make_the_same_tallies() {
                 if score.is_null(i) {
                     e.3 += count;
                 } else {
-                    let at = usize::try_from(score.value(i) - i64::from(Scale::NPS.lowest())).unwrap();
+                    let at =
+                        usize::try_from(score.value(i) - i64::from(Scale::NPS.lowest())).unwrap();
                     e.0[at] = count;
                     e.1[at] = w.value(i);
                     e.2[at] = w2.value(i);
@@ -68,7 +89,10 @@ async fn counts_from_any_engine_make_the_same_tallies() {
             // Unweighted: the core's own constructor from counts.
             let t = Tally::from_counts(Scale::NPS, counts).unwrap();
             assert_eq!(t.counts(), expected[k].counts());
-            assert!(same_bits(core_value("nps", &t), core_value("nps", &expected[k])));
+            assert!(same_bits(
+                core_value("nps", &t),
+                core_value("nps", &expected[k])
+            ));
             // Weighted: from the sums.
             let tw = cxmetrics_datafusion::tally_from_sums(Scale::NPS, counts, w, w2, *na).unwrap();
             assert_eq!(tw.not_applicable(), expected_w[k].not_applicable());
@@ -88,12 +112,50 @@ async fn counts_from_any_engine_make_the_same_tallies() {
 fn sums_that_break_a_tally_are_refused() {
     let c = [1u64, 0, 0, 0, 0];
     // A weight sum on a point without answers.
-    assert!(cxmetrics_datafusion::tally_from_sums(Scale::CSAT_5, &c, &[1.0, 1.0, 0.0, 0.0, 0.0], &[1.0, 1.0, 0.0, 0.0, 0.0], 0).is_err());
+    assert!(
+        cxmetrics_datafusion::tally_from_sums(
+            Scale::CSAT_5,
+            &c,
+            &[1.0, 1.0, 0.0, 0.0, 0.0],
+            &[1.0, 1.0, 0.0, 0.0, 0.0],
+            0
+        )
+        .is_err()
+    );
     // Wrong length, infinite, negative.
-    assert!(cxmetrics_datafusion::tally_from_sums(Scale::CSAT_5, &c[..4], &[1.0; 4], &[1.0; 4], 0).is_err());
-    let e = cxmetrics_datafusion::tally_from_sums(Scale::CSAT_5, &c, &[f64::INFINITY, 0.0, 0.0, 0.0, 0.0], &[1.0, 0.0, 0.0, 0.0, 0.0], 0).unwrap_err();
-    assert!(e.to_string().contains("weight sum inf is not finite"), "{e}");
-    assert!(cxmetrics_datafusion::tally_from_sums(Scale::CSAT_5, &c, &[-1.0, 0.0, 0.0, 0.0, 0.0], &[1.0, 0.0, 0.0, 0.0, 0.0], 0).is_err());
-    let ok = cxmetrics_datafusion::tally_from_sums(Scale::CSAT_5, &c, &[1.0, 0.0, 0.0, 0.0, 0.0], &[1.0, 0.0, 0.0, 0.0, 0.0], 3).unwrap();
+    assert!(
+        cxmetrics_datafusion::tally_from_sums(Scale::CSAT_5, &c[..4], &[1.0; 4], &[1.0; 4], 0)
+            .is_err()
+    );
+    let e = cxmetrics_datafusion::tally_from_sums(
+        Scale::CSAT_5,
+        &c,
+        &[f64::INFINITY, 0.0, 0.0, 0.0, 0.0],
+        &[1.0, 0.0, 0.0, 0.0, 0.0],
+        0,
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("weight sum inf is not finite"),
+        "{e}"
+    );
+    assert!(
+        cxmetrics_datafusion::tally_from_sums(
+            Scale::CSAT_5,
+            &c,
+            &[-1.0, 0.0, 0.0, 0.0, 0.0],
+            &[1.0, 0.0, 0.0, 0.0, 0.0],
+            0
+        )
+        .is_err()
+    );
+    let ok = cxmetrics_datafusion::tally_from_sums(
+        Scale::CSAT_5,
+        &c,
+        &[1.0, 0.0, 0.0, 0.0, 0.0],
+        &[1.0, 0.0, 0.0, 0.0, 0.0],
+        3,
+    )
+    .unwrap();
     assert_eq!((ok.n(), ok.not_applicable()), (1, 3));
 }

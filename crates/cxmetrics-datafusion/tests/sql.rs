@@ -23,8 +23,11 @@ fn context(rows: &Rows, partitions: usize, dict: bool) -> SessionContext {
     let config = SessionConfig::new().with_target_partitions(partitions);
     let mut ctx = SessionContext::new_with_config(config);
     cxmetrics_datafusion::register(&mut ctx).unwrap();
-    ctx.register_table("answers", Arc::new(MemTable::try_new(schema, parts).unwrap()))
-        .unwrap();
+    ctx.register_table(
+        "answers",
+        Arc::new(MemTable::try_new(schema, parts).unwrap()),
+    )
+    .unwrap();
     ctx
 }
 
@@ -39,7 +42,11 @@ const CASES: &[(&str, &str, Scale)] = &[
     ("top_box(score, 1)", "top1", Scale::CSAT_5),
     ("top_box(score, 2, 'csat5')", "top2", Scale::CSAT_5),
     ("bottom_box(score, 2)", "bottom2", Scale::CSAT_5),
-    ("bottom_box(score, 2, '1..=5 lower is better')", "bottom2", Scale::CES_5),
+    (
+        "bottom_box(score, 2, '1..=5 lower is better')",
+        "bottom2",
+        Scale::CES_5,
+    ),
     ("ces(score)", "mean", Scale::CES_7),
     ("ces(score, 'ces5')", "mean", Scale::CES_5),
     ("cx_mean(score)", "mean", Scale::CSAT_5),
@@ -65,7 +72,11 @@ async fn check_all(seed: u64, n: usize, keys: u64, partitions: usize, dict: bool
             // must be equal bit for bit.
             let rows = Rows::random(seed, n, keys, scale, 10, true);
             let ctx = context(&rows, partitions, dict);
-            let call = if weighted { weighted_call(call) } else { call.to_string() };
+            let call = if weighted {
+                weighted_call(call)
+            } else {
+                call.to_string()
+            };
             let sql = format!(
                 "SELECT CAST(key AS TEXT) AS key, {call} AS v FROM answers GROUP BY key ORDER BY key"
             );
@@ -73,13 +84,22 @@ async fn check_all(seed: u64, n: usize, keys: u64, partitions: usize, dict: bool
             let expected = rows.tallies(scale, weighted);
             let keys_got = str_column(&got, "key");
             let values = f64_column(&got, "v");
-            assert_eq!(keys_got, expected.keys().cloned().collect::<Vec<_>>(), "{sql}");
+            assert_eq!(
+                keys_got,
+                expected.keys().cloned().collect::<Vec<_>>(),
+                "{sql}"
+            );
             for ((k, t), v) in expected.iter().zip(values) {
                 let want = core_value(metric, t);
-                assert!(same_bits(v, want), "{sql} at {k}: {v:?} != core {want:?} (partitions {partitions})");
+                assert!(
+                    same_bits(v, want),
+                    "{sql} at {k}: {v:?} != core {want:?} (partitions {partitions})"
+                );
             }
             // Ungrouped: the per-group Accumulator path.
-            let all = query(&ctx, &format!("SELECT {call} AS v FROM answers")).await.unwrap();
+            let all = query(&ctx, &format!("SELECT {call} AS v FROM answers"))
+                .await
+                .unwrap();
             let mut total = Tally::new(scale);
             for t in expected.values() {
                 total.merge(t).unwrap();
@@ -118,8 +138,16 @@ async fn arbitrary_weights_agree_to_rounding() {
         .await
         .unwrap();
         let expected = rows.tallies(Scale::NPS, true);
-        for ((t, v), m) in expected.values().zip(f64_column(&got, "v")).zip(f64_column(&got, "m")) {
-            assert!(close(v, core_value("nps", t)), "{v:?} vs {:?}", core_value("nps", t));
+        for ((t, v), m) in expected
+            .values()
+            .zip(f64_column(&got, "v"))
+            .zip(f64_column(&got, "m"))
+        {
+            assert!(
+                close(v, core_value("nps", t)),
+                "{v:?} vs {:?}",
+                core_value("nps", t)
+            );
             assert!(close(m, core_value("mean", t)));
         }
     }
@@ -135,22 +163,30 @@ async fn nulls_are_not_applicable_and_empty_groups_are_null() {
     let ctx = context(&rows, 2, false);
     let got = query(
         &ctx,
-        "SELECT key, nps(score) AS v, cx_tally(score)['not_applicable'] AS na, \
-         cx_tally(score)['counts'] AS counts FROM answers GROUP BY key ORDER BY key",
+        "SELECT key, nps(score) AS v, get_field(cx_tally(score), 'not_applicable') AS na, \
+         get_field(cx_tally(score), 'counts') AS counts FROM answers GROUP BY key ORDER BY key",
     )
     .await
     .unwrap();
     let v = f64_column(&got, "v");
     assert_eq!(v, vec![Some(0.0), None, Some(100.0)]);
     assert_eq!(str_column(&got, "na"), ["1", "2", "0"]);
-    assert_eq!(str_column(&got, "counts")[0], "[1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]");
+    assert_eq!(
+        str_column(&got, "counts")[0],
+        "[1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]"
+    );
     // No rows at all: NULL, as SQL aggregates do.
-    let none = query(&ctx, "SELECT nps(score) AS v FROM answers WHERE key = 'zzz'").await.unwrap();
+    let none = query(
+        &ctx,
+        "SELECT nps(score) AS v FROM answers WHERE key = 'zzz'",
+    )
+    .await
+    .unwrap();
     assert_eq!(f64_column(&none, "v"), vec![None]);
     // A FILTER clause skips rows entirely (they are not "not applicable").
     let f = query(
         &ctx,
-        "SELECT cx_tally(score) FILTER (WHERE key <> 'b') ['not_applicable'] AS na FROM answers",
+        "SELECT get_field(cx_tally(score) FILTER (WHERE key <> 'b'), 'not_applicable') AS na FROM answers",
     )
     .await
     .unwrap();
@@ -171,31 +207,50 @@ async fn bad_input_fails_with_the_core_message() {
     cxmetrics_datafusion::register(&mut ctx2).unwrap();
     let e = error_of(&ctx, "SELECT nps(s) FROM (VALUES (10), (11)) AS t(s)").await;
     assert!(e.contains("score 11 is outside scale 0..=10"), "{e}");
-    let e = error_of(&ctx, "SELECT csat(s) FROM (VALUES (CAST(4.5 AS DOUBLE))) AS t(s)").await;
+    let e = error_of(
+        &ctx,
+        "SELECT csat(s) FROM (VALUES (CAST(4.5 AS DOUBLE))) AS t(s)",
+    )
+    .await;
     let core = Scale::CSAT_5.rating(4.5).unwrap_err().to_string();
     assert!(e.contains(&core), "{e} should contain {core}");
     let e = error_of(&ctx, "SELECT nps(s, w) FROM (VALUES (10, -1.0)) AS t(s, w)").await;
     let core = cxmetrics::Weight::new(-1.0).unwrap_err().to_string();
     assert!(e.contains(&core), "{e}");
-    let e = error_of(&ctx, "SELECT nps(s, w) FROM (VALUES (10, CAST(NULL AS DOUBLE))) AS t(s, w)").await;
+    let e = error_of(
+        &ctx,
+        "SELECT nps(s, w) FROM (VALUES (10, CAST(NULL AS DOUBLE))) AS t(s, w)",
+    )
+    .await;
     assert!(e.contains("weight of the answer 10 is NULL"), "{e}");
     let e = error_of(&ctx, "SELECT top_box(s, 9) FROM (VALUES (1)) AS t(s)").await;
-    let core = TopBox::top(&Tally::new(Scale::CSAT_5), 9).unwrap_err().to_string();
+    let core = TopBox::top(&Tally::new(Scale::CSAT_5), 9)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains(&core), "{e} should contain {core}");
-    let e = error_of(&ctx, "SELECT nps(s, 'one to ten') FROM (VALUES (1)) AS t(s)").await;
+    let e = error_of(
+        &ctx,
+        "SELECT nps(s, 'one to ten') FROM (VALUES (1)) AS t(s)",
+    )
+    .await;
     assert!(e.contains("\"one to ten\" is not understood"), "{e}");
     let e = error_of(&ctx, "SELECT nps(s, 'nps', 1.0) FROM (VALUES (1)) AS t(s)").await;
     assert!(e.contains("usage: nps(score [, weight] [, scale])"), "{e}");
     let e = error_of(&ctx, "SELECT top_box(s, s) FROM (VALUES (1)) AS t(s)").await;
     assert!(e.contains("k must be"), "{e}");
     let e = error_of(&ctx, "SELECT nps(s) FROM (VALUES ('x')) AS t(s)").await;
-    assert!(e.contains("the score must be an integer or float column"), "{e}");
-    let e = error_of(&ctx, "SELECT nps(DISTINCT s) FROM (VALUES (1)) AS t(s)").await;
-    assert!(e.contains("DISTINCT"), "{e}");
+    assert!(
+        e.contains("the score must be an integer or float column"),
+        "{e}"
+    );
     // A weighted group whose weights are all zero: the core's error.
     let e = error_of(&ctx, "SELECT nps(s, w) FROM (VALUES (10, 0.0)) AS t(s, w)").await;
     let mut t = Tally::new(Scale::NPS);
-    t.push(cxmetrics::Response::weighted(Scale::NPS.rating(10).unwrap(), cxmetrics::Weight::new(0.0).unwrap())).unwrap();
+    t.push(cxmetrics::Response::weighted(
+        Scale::NPS.rating(10).unwrap(),
+        cxmetrics::Weight::new(0.0).unwrap(),
+    ))
+    .unwrap();
     let core = Nps::from_tally(&t).unwrap_err().to_string();
     assert!(e.contains(&core), "{e} should contain {core}");
 }
@@ -207,10 +262,21 @@ async fn every_score_type_works() {
     let want = Nps::from_tally(&Tally::from_scores(Scale::NPS, &[10u8, 9, 3, 7]).unwrap())
         .unwrap()
         .score();
-    for t in ["TINYINT", "SMALLINT", "INT", "BIGINT", "TINYINT UNSIGNED", "SMALLINT UNSIGNED",
-        "INT UNSIGNED", "BIGINT UNSIGNED", "FLOAT", "DOUBLE", "DECIMAL(4,1)"]
-    {
-        let sql = format!("SELECT nps(CAST(s AS {t})) AS v FROM (VALUES (10), (9), (3), (7)) AS x(s)");
+    for t in [
+        "TINYINT",
+        "SMALLINT",
+        "INT",
+        "BIGINT",
+        "TINYINT UNSIGNED",
+        "SMALLINT UNSIGNED",
+        "INT UNSIGNED",
+        "BIGINT UNSIGNED",
+        "FLOAT",
+        "DOUBLE",
+        "DECIMAL(4,1)",
+    ] {
+        let sql =
+            format!("SELECT nps(CAST(s AS {t})) AS v FROM (VALUES (10), (9), (3), (7)) AS x(s)");
         let got = query(&ctx, &sql).await.unwrap();
         assert_eq!(f64_column(&got, "v"), vec![Some(want)], "{t}");
     }
@@ -218,7 +284,7 @@ async fn every_score_type_works() {
     let e = error_of(&ctx, "SELECT cx_mean(CAST(s AS BIGINT UNSIGNED), '-3..=3') FROM (VALUES (18446744073709551613)) AS x(s)").await;
     assert!(e.contains("outside scale -3..=3"), "{e}");
     // An all-NULL column typed NULL is all "not applicable".
-    let got = query(&ctx, "SELECT nps(NULL) AS v, cx_tally(NULL)['not_applicable'] AS na FROM (VALUES (1), (2)) AS x(s)").await.unwrap();
+    let got = query(&ctx, "SELECT nps(NULL) AS v, get_field(cx_tally(NULL), 'not_applicable') AS na FROM (VALUES (1), (2)) AS x(s)").await.unwrap();
     assert_eq!(f64_column(&got, "v"), vec![None]);
     assert_eq!(str_column(&got, "na"), ["2"]);
 }
@@ -249,7 +315,10 @@ async fn tallies_store_merge_and_estimate() {
         }
         let nps = Nps::from_tally(&total)
             .unwrap()
-            .estimate_with(cxmetrics::interval::NpsMethod::Wald, ConfidenceLevel::new(0.9).unwrap())
+            .estimate_with(
+                cxmetrics::interval::NpsMethod::Wald,
+                ConfidenceLevel::new(0.9).unwrap(),
+            )
             .unwrap();
         let (num, text) = flat(&ctx, &got, "e").await;
         assert_eq!(num, numbers_of(&nps));
@@ -264,7 +333,10 @@ async fn tallies_store_merge_and_estimate() {
         let (num, text) = flat(&ctx, &got, "c").await;
         assert_eq!(num, numbers_of(&share));
         assert_eq!(text, ["Clopper-Pearson", "share", ""]);
-        let mean = cxmetrics::Mean::from_tally(&total).unwrap().estimate(ConfidenceLevel::P95).unwrap();
+        let mean = cxmetrics::Mean::from_tally(&total)
+            .unwrap()
+            .estimate(ConfidenceLevel::P95)
+            .unwrap();
         let (num, text) = flat(&ctx, &got, "m").await;
         assert_eq!(num, numbers_of(&mean));
         assert_eq!(text, ["Student t", "scale points", ""]);
@@ -274,18 +346,36 @@ async fn tallies_store_merge_and_estimate() {
 /// The first row of estimate column `col`: its numbers (value, lower,
 /// upper, std_error, n, effective_n, level) and its texts (method, unit,
 /// error; "" for NULL).
-async fn flat(ctx: &SessionContext, batches: &[RecordBatch], col: &str) -> (Vec<Option<f64>>, Vec<String>) {
-    let numbers = ["value", "lower", "upper", "std_error", "n", "effective_n", "level"];
+async fn flat(
+    ctx: &SessionContext,
+    batches: &[RecordBatch],
+    col: &str,
+) -> (Vec<Option<f64>>, Vec<String>) {
+    let numbers = [
+        "value",
+        "lower",
+        "upper",
+        "std_error",
+        "n",
+        "effective_n",
+        "level",
+    ];
     let texts = ["method", "unit", "error"];
     let tmp = MemTable::try_new(batches[0].schema(), vec![batches.to_vec()]).unwrap();
     ctx.deregister_table("tmp_flat").unwrap();
     ctx.register_table("tmp_flat", Arc::new(tmp)).unwrap();
     let select: Vec<String> = numbers
         .iter()
-        .map(|f| format!("CAST({col}['{f}'] AS DOUBLE) AS {f}"))
-        .chain(texts.iter().map(|f| format!("COALESCE({col}['{f}'], '') AS {f}")))
+        .map(|f| format!("CAST(get_field({col}, '{f}') AS DOUBLE) AS {f}"))
+        .chain(
+            texts
+                .iter()
+                .map(|f| format!("COALESCE(get_field({col}, '{f}'), '') AS {f}")),
+        )
         .collect();
-    let b = query(ctx, &format!("SELECT {} FROM tmp_flat", select.join(", "))).await.unwrap();
+    let b = query(ctx, &format!("SELECT {} FROM tmp_flat", select.join(", ")))
+        .await
+        .unwrap();
     (
         numbers.iter().map(|f| f64_column(&b, f)[0]).collect(),
         texts.iter().map(|f| str_column(&b, f)[0].clone()).collect(),
@@ -293,10 +383,18 @@ async fn flat(ctx: &SessionContext, batches: &[RecordBatch], col: &str) -> (Vec<
 }
 
 fn numbers_of(e: &cxmetrics::Estimate) -> Vec<Option<f64>> {
-    [e.value, e.interval.lower, e.interval.upper, e.std_error, e.n as f64, e.effective_n, e.level.get()]
-        .into_iter()
-        .map(Some)
-        .collect()
+    [
+        e.value,
+        e.interval.lower,
+        e.interval.upper,
+        e.std_error,
+        e.n as f64,
+        e.effective_n,
+        e.level.get(),
+    ]
+    .into_iter()
+    .map(Some)
+    .collect()
 }
 
 #[tokio::test]
@@ -312,26 +410,57 @@ async fn estimates_that_the_core_refuses_say_why() {
     let (num, text) = flat(&ctx, &got, "e").await;
     let core = Nps::from_tally(&Tally::from_scores(Scale::NPS, &[10u8]).unwrap())
         .unwrap()
-        .estimate_with(cxmetrics::interval::NpsMethod::TrinomialT, ConfidenceLevel::P95)
+        .estimate_with(
+            cxmetrics::interval::NpsMethod::TrinomialT,
+            ConfidenceLevel::P95,
+        )
         .unwrap_err()
         .to_string();
     assert_eq!(num, vec![None; 7]);
     assert_eq!(text, ["", "", core.as_str()]);
     // No answers: the core's "empty" message.
-    let got = query(&ctx, "SELECT cx_estimate(cx_tally(s), 'csat') AS e FROM (VALUES (CAST(NULL AS INT))) AS x(s)").await.unwrap();
+    let got = query(
+        &ctx,
+        "SELECT cx_estimate(cx_tally(s), 'csat') AS e FROM (VALUES (CAST(NULL AS INT))) AS x(s)",
+    )
+    .await
+    .unwrap();
     let (_, text) = flat(&ctx, &got, "e").await;
     let mut one_missing = Tally::new(Scale::NPS);
-    one_missing.push(cxmetrics::Response::NotApplicable).unwrap();
-    assert_eq!(text[2], TopBox::top(&one_missing, 2).unwrap_err().to_string());
+    one_missing
+        .push(cxmetrics::Response::NotApplicable)
+        .unwrap();
+    assert_eq!(
+        text[2],
+        TopBox::top(&one_missing, 2).unwrap_err().to_string()
+    );
     // Bad arguments fail the query.
-    let e = error_of(&ctx, "SELECT cx_estimate(cx_tally(s), 'median') FROM (VALUES (1)) AS x(s)").await;
+    let e = error_of(
+        &ctx,
+        "SELECT cx_estimate(cx_tally(s), 'median') FROM (VALUES (1)) AS x(s)",
+    )
+    .await;
     assert!(e.contains("\"median\" is not understood"), "{e}");
-    let e = error_of(&ctx, "SELECT cx_estimate(cx_tally(s), 'nps', 1.5) FROM (VALUES (1)) AS x(s)").await;
-    assert!(e.contains(&ConfidenceLevel::new(1.5).unwrap_err().to_string()), "{e}");
-    let e = error_of(&ctx, "SELECT cx_estimate(cx_tally(s), 'nps', 0.9, 'wilson') FROM (VALUES (1)) AS x(s)").await;
+    let e = error_of(
+        &ctx,
+        "SELECT cx_estimate(cx_tally(s), 'nps', 1.5) FROM (VALUES (1)) AS x(s)",
+    )
+    .await;
+    assert!(
+        e.contains(&ConfidenceLevel::new(1.5).unwrap_err().to_string()),
+        "{e}"
+    );
+    let e = error_of(
+        &ctx,
+        "SELECT cx_estimate(cx_tally(s), 'nps', 0.9, 'wilson') FROM (VALUES (1)) AS x(s)",
+    )
+    .await;
     assert!(e.contains("not one for a nps interval"), "{e}");
     let e = error_of(&ctx, "SELECT cx_merge(t) FROM (SELECT cx_tally(s) AS t FROM (VALUES (1)) AS x(s) UNION ALL SELECT cx_tally(s, 'csat5') FROM (VALUES (1)) AS y(s))").await;
-    let core = Tally::new(Scale::NPS).merge(&Tally::new(Scale::CSAT_5)).unwrap_err().to_string();
+    let core = Tally::new(Scale::NPS)
+        .merge(&Tally::new(Scale::CSAT_5))
+        .unwrap_err()
+        .to_string();
     assert!(e.contains(&core), "{e} should contain {core}");
 }
 
@@ -346,11 +475,21 @@ async fn many_groups_skip_partial_aggregation() {
     let mut config = SessionConfig::new().with_target_partitions(4);
     let opts = config.options_mut();
     opts.execution.skip_partial_aggregation_probe_rows_threshold = 10;
-    opts.execution.skip_partial_aggregation_probe_ratio_threshold = 0.0;
+    opts.execution
+        .skip_partial_aggregation_probe_ratio_threshold = 0.0;
     let mut ctx = SessionContext::new_with_config(config);
     cxmetrics_datafusion::register(&mut ctx).unwrap();
-    ctx.register_table("answers", Arc::new(MemTable::try_new(schema, parts).unwrap())).unwrap();
-    let got = query(&ctx, "SELECT key, nps(score, weight) AS v FROM answers GROUP BY key ORDER BY key").await.unwrap();
+    ctx.register_table(
+        "answers",
+        Arc::new(MemTable::try_new(schema, parts).unwrap()),
+    )
+    .unwrap();
+    let got = query(
+        &ctx,
+        "SELECT key, nps(score, weight) AS v FROM answers GROUP BY key ORDER BY key",
+    )
+    .await
+    .unwrap();
     let expected = rows.tallies(Scale::NPS, true);
     let values = f64_column(&got, "v");
     assert_eq!(values.len(), expected.len());

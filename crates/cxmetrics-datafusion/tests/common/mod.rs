@@ -38,10 +38,21 @@ impl Rows {
     /// scores. `dyadic` weights (multiples of 1/8 up to 4) add up exactly
     /// in any order; otherwise weights are arbitrary positive numbers and
     /// some are 0.
-    pub fn random(seed: u64, n: usize, keys: u64, scale: Scale, null_pct: u64, dyadic: bool) -> Rows {
+    pub fn random(
+        seed: u64,
+        n: usize,
+        keys: u64,
+        scale: Scale,
+        null_pct: u64,
+        dyadic: bool,
+    ) -> Rows {
         let mut r = Rng(seed.max(1));
         let points = scale.len() as u64;
-        let mut rows = Rows { keys: vec![], scores: vec![], weights: vec![] };
+        let mut rows = Rows {
+            keys: vec![],
+            scores: vec![],
+            weights: vec![],
+        };
         for _ in 0..n {
             let k = r.below(keys);
             rows.keys.push(format!("k{k:03}"));
@@ -51,7 +62,9 @@ impl Rows {
             } else {
                 let a = r.below(points);
                 let b = r.below(points);
-                Some(i64::from(scale.lowest()) + if k % 2 == 0 { a.max(b) } else { a.min(b) } as i64)
+                Some(
+                    i64::from(scale.lowest()) + if k % 2 == 0 { a.max(b) } else { a.min(b) } as i64,
+                )
             };
             rows.scores.push(s);
             let w = if dyadic {
@@ -70,7 +83,9 @@ impl Rows {
     pub fn tallies(&self, scale: Scale, weighted: bool) -> BTreeMap<String, Tally> {
         let mut out: BTreeMap<String, Tally> = BTreeMap::new();
         for i in 0..self.keys.len() {
-            let t = out.entry(self.keys[i].clone()).or_insert_with(|| Tally::new(scale));
+            let t = out
+                .entry(self.keys[i].clone())
+                .or_insert_with(|| Tally::new(scale));
             let resp = match self.scores[i] {
                 None => Response::NotApplicable,
                 Some(s) => {
