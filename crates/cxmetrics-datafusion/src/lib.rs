@@ -47,6 +47,8 @@
 //! - A score off the scale (or not a whole number), or a negative or
 //!   non-finite weight, fails the query with the core crate's error message
 //!   (a [`cxmetrics::Error`] inside `DataFusionError::External`).
+//! - Fields of the struct results are read with `get_field(x, 'lower')`
+//!   (or `x['lower']` where DataFusion's nested-expression planner is on).
 //! - Score columns may be of any integer or float type; the GROUP BY keys
 //!   are DataFusion's business (strings, dictionary-encoded strings,
 //!   integers all work).
@@ -56,7 +58,8 @@
 //! Functions travel in a Ballista plan by name, so they must be registered
 //! on the scheduler, on every executor and on the client (after the client
 //! context is made, since Ballista's session upgrade resets its function
-//! list). The `cxmetrics-ballista` member of this workspace shows it.
+//! list). `crates/cxmetrics-ballista` in the repository holds a scheduler
+//! and an executor that do this.
 //!
 //! # Any other engine
 //!
