@@ -59,7 +59,7 @@ pub fn parse_scale(text: &str) -> Result<Scale> {
         if let Some(head) = rest.strip_suffix(suffix) {
             rest = head
                 .trim_end()
-                .trim_end_matches(|c| c == ',' || c == '(')
+                .trim_end_matches([',', '('])
                 .trim_end();
             polarity = Polarity::LowerIsBetter;
             break;

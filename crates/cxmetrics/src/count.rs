@@ -20,7 +20,7 @@
 use crate::error::Error;
 use crate::response::valid_weight;
 use crate::scale::{Scale, ScoreValue};
-use crate::tally::Tally;
+use crate::tally::{BatchParts, Tally};
 
 /// The portable kernel for any score type: one validation per score.
 pub(crate) fn count_generic<S: ScoreValue>(
@@ -45,15 +45,17 @@ pub(crate) fn weighted_generic<S: ScoreValue>(
 ) -> Result<(), Error> {
     let scale = batch.scale();
     let scale = &scale;
-    let (counts, sums, squares) = batch.parts_mut();
+    let p = batch.parts_mut();
     for (i, (&s, &w)) in scores.iter().zip(weights).enumerate() {
         let index = s.to_index(scale).map_err(|e| e.at(i))?;
         if !valid_weight(w) {
             return Err(crate::response::invalid_weight(w).at(i));
         }
-        counts[index] += 1;
-        sums[index].add(w);
-        squares[index].add(w * w);
+        let x = w * p.factor;
+        p.counts[index] += 1;
+        p.positive[index] += u64::from(w > 0.0);
+        p.sums[index].add(x);
+        p.squares[index].add(x * x);
     }
     Ok(())
 }
@@ -248,15 +250,16 @@ pub(crate) fn byte_slots(scale: &Scale) -> ([u16; 256], Vec<usize>) {
 pub(crate) fn weighted_u8(scores: &[u8], weights: &[f64], batch: &mut Tally) -> Result<(), Error> {
     let scale = batch.scale();
     let scale = &scale;
-    let (counts, sums, squares) = batch.parts_mut();
+    let mut p = batch.parts_mut();
     if let Some(lowest) = small_byte_scale(scale) {
-        return crate::simd::weighted_small(scores, weights, scale, lowest, counts, sums, squares);
+        return crate::simd::weighted_small(scores, weights, scale, lowest, &mut p);
     }
+    let factor = p.factor;
     const ROWS: usize = 4;
     let (lut, slots) = byte_slots(scale);
     let stride = slots.len() + 1;
     let off = slots.len();
-    let mut acc = vec![[0.0f64; 2]; ROWS * stride];
+    let mut acc = vec![[0.0f64; 3]; ROWS * stride];
     let mut hits = vec![0u64; ROWS * stride];
     let mut weights_ok = true;
     for (s_block, w_block) in scores.chunks(4096).zip(weights.chunks(4096)) {
@@ -264,19 +267,22 @@ pub(crate) fn weighted_u8(scores: &[u8], weights: &[f64], batch: &mut Tally) -> 
         let (w4, w_rest) = w_block.as_chunks::<ROWS>();
         for (s, w) in s4.iter().zip(w4) {
             for r in 0..ROWS {
-                let x = w[r];
-                weights_ok &= valid_weight(x);
+                weights_ok &= valid_weight(w[r]);
+                let x = w[r] * factor;
                 let slot = r * stride + usize::from(lut[usize::from(s[r])]);
                 acc[slot][0] += x;
                 acc[slot][1] += x * x;
+                acc[slot][2] += f64::from(u8::from(w[r] > 0.0));
                 hits[slot] += 1;
             }
         }
-        for (&s, &x) in s_rest.iter().zip(w_rest) {
-            weights_ok &= valid_weight(x);
+        for (&s, &w) in s_rest.iter().zip(w_rest) {
+            weights_ok &= valid_weight(w);
+            let x = w * factor;
             let slot = usize::from(lut[usize::from(s)]);
             acc[slot][0] += x;
             acc[slot][1] += x * x;
+            acc[slot][2] += f64::from(u8::from(w > 0.0));
             hits[slot] += 1;
         }
         // Fold the block into the compensated sums and clear it.
@@ -284,11 +290,13 @@ pub(crate) fn weighted_u8(scores: &[u8], weights: &[f64], batch: &mut Tally) -> 
             for (k, &point) in slots.iter().enumerate() {
                 let slot = r * stride + k;
                 if hits[slot] != 0 {
-                    counts[point] += hits[slot];
-                    sums[point].add(acc[slot][0]);
-                    squares[point].add(acc[slot][1]);
+                    p.counts[point] += hits[slot];
+                    // At most 4,096 per block: exact as f64.
+                    p.positive[point] += acc[slot][2] as u64;
+                    p.sums[point].add(acc[slot][0]);
+                    p.squares[point].add(acc[slot][1]);
                     hits[slot] = 0;
-                    acc[slot] = [0.0; 2];
+                    acc[slot] = [0.0; 3];
                 }
             }
         }
@@ -304,17 +312,15 @@ pub(crate) fn weighted_u8(scores: &[u8], weights: &[f64], batch: &mut Tally) -> 
 /// counts (and score validation) by the compare-and-count kernel, then one
 /// pass over the weights that checks each block (vectorised) and adds it
 /// into eight rows of 16 accumulators indexed without bounds checks.
-#[allow(clippy::too_many_arguments)]
 #[inline(always)]
 pub(crate) fn weighted_small_kernel(
     scores: &[u8],
     weights: &[f64],
     scale: &Scale,
     lowest: u8,
-    counts: &mut [u64],
-    sums: &mut [crate::sum::Sum],
-    squares: &mut [crate::sum::Sum],
+    p: &mut BatchParts<'_>,
 ) -> Result<(), Error> {
+    let factor = p.factor;
     const ROWS: usize = 8;
     let points = scale.len();
     let mut block_counts = vec![0u64; points];
@@ -327,28 +333,42 @@ pub(crate) fn weighted_small_kernel(
         // Checked per block, vectorised, while the block sits in L1.
         weights_ok &= w_block.iter().fold(true, |ok, &x| ok & valid_weight(x));
         // (weight, weight²) pairs: one 16-byte add per answer.
-        let mut acc = [[[0.0f64; 2]; 16]; ROWS];
+        // (weight, weight², positive) per cell.
+        let mut acc = [[[0.0f64; 3]; 16]; ROWS];
         let (s4, s_rest) = s_block.as_chunks::<ROWS>();
         let (w4, w_rest) = w_block.as_chunks::<ROWS>();
         for (s, w) in s4.iter().zip(w4) {
             for r in 0..ROWS {
-                let x = w[r];
+                let x = w[r] * factor;
                 let cell = &mut acc[r][usize::from(s[r].wrapping_sub(lowest)) & 15];
                 cell[0] += x;
                 cell[1] += x * x;
+                cell[2] += f64::from(u8::from(w[r] > 0.0));
             }
         }
-        for (&s, &x) in s_rest.iter().zip(w_rest) {
+        for (&s, &w) in s_rest.iter().zip(w_rest) {
+            let x = w * factor;
             let cell = &mut acc[0][usize::from(s.wrapping_sub(lowest)) & 15];
             cell[0] += x;
             cell[1] += x * x;
+            cell[2] += f64::from(u8::from(w > 0.0));
         }
-        for i in 0..points {
-            let (w, w2) =
-                (0..ROWS).fold((0.0, 0.0), |(a, b), r| (a + acc[r][i][0], b + acc[r][i][1]));
-            if w != 0.0 || w2 != 0.0 {
-                sums[i].add(w);
-                squares[i].add(w2);
+        for (i, ((positive, sums), squares)) in p
+            .positive
+            .iter_mut()
+            .zip(p.sums.iter_mut())
+            .zip(p.squares.iter_mut())
+            .enumerate()
+            .take(points)
+        {
+            let (w, w2, pos) = acc.iter().fold((0.0, 0.0, 0.0), |(a, b, c), row| {
+                (a + row[i][0], b + row[i][1], c + row[i][2])
+            });
+            if pos != 0.0 {
+                // At most 2,048 per block: exact as f64.
+                *positive += pos as u64;
+                sums.add(w);
+                squares.add(w2);
             }
         }
     }
@@ -357,7 +377,7 @@ pub(crate) fn weighted_small_kernel(
         // which is dropped on error.
         return Err(first_bad_weighted(scores, weights, scale));
     }
-    for (c, b) in counts.iter_mut().zip(block_counts) {
+    for (c, b) in p.counts.iter_mut().zip(block_counts) {
         *c += b;
     }
     Ok(())

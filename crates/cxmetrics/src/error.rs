@@ -91,7 +91,7 @@ pub enum Error {
     /// Two values that must share a scale do not: merging tallies of
     /// different scales, pushing a rating of another scale, or asking for
     /// NPS on a scale that is not 0..=10.
-    #[error("scale mismatch: expected {expected}, got {actual}")]
+    #[error("scale mismatch: expected {expected:#}, got {actual:#}")]
     ScaleMismatch {
         /// The scale required.
         expected: Scale,
@@ -249,11 +249,86 @@ pub enum Error {
         message: String,
     },
 
+    /// A weight sum asked for as a plain number exceeds `f64::MAX` (each
+    /// weight was valid, their sum is not representable). Scores are not
+    /// affected: the tally keeps its sums scaled by a power of two; read
+    /// them with [`Tally::point_sums`](crate::Tally::point_sums) and
+    /// [`Tally::weight_exponent`](crate::Tally::weight_exponent).
+    #[error(
+        "{what} is {scaled} × 2^{exponent}, beyond the largest f64: read the scaled sums with Tally::point_sums and Tally::weight_exponent"
+    )]
+    WeightSumOutOfRange {
+        /// Which sum, e.g. `"total weight"`.
+        what: &'static str,
+        /// The sum scaled by `2^-exponent`.
+        scaled: f64,
+        /// The power of two the scaled sum is to be multiplied by.
+        exponent: i32,
+    },
+
     /// A serialized tally breaks one of the tally's invariants.
     #[error("invalid tally: {reason}")]
     InvalidTally {
         /// Which invariant is broken, with the offending values.
         reason: String,
+    },
+
+    /// A weighting cell (post-stratification) or a margin level (raking)
+    /// cannot be used: it has no answers, no answers of positive weight,
+    /// no population total, or a total but no answers.
+    #[error("weighting cell {cell}: {reason}")]
+    InvalidWeightingCell {
+        /// The cell or level, as `Debug` prints it (raking levels are
+        /// prefixed with their margin).
+        cell: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+
+    /// A population total is not a finite number above 0.
+    #[error(
+        "population total {total} for {cell} is invalid: totals must be finite and greater than 0"
+    )]
+    InvalidPopulationTotal {
+        /// The cell or level, as `Debug` prints it.
+        cell: String,
+        /// The total given.
+        total: f64,
+    },
+
+    /// Raking margins whose grand totals differ: no weights can meet them
+    /// all.
+    #[error(
+        "raking margin {margin} adds up to {total}, but margin 0 adds up to {expected}: the margins are inconsistent"
+    )]
+    InconsistentMargins {
+        /// The margin (0 = the first element of the cell key).
+        margin: usize,
+        /// Its grand total.
+        total: f64,
+        /// The first margin's grand total.
+        expected: f64,
+    },
+
+    /// Raking stopped at its sweep limit before the weight totals settled,
+    /// or settled where a margin is not met (cells missing from the table
+    /// can make margins unreachable).
+    #[error(
+        "raking failed after {sweeps} sweeps: margin {margin} is off its population totals by {off} (the last sweep changed the cell totals by {change}, tolerance {tolerance})"
+    )]
+    RakingNotConverged {
+        /// The margin farthest from its totals (0 = the first element of
+        /// the cell key).
+        margin: usize,
+        /// The sweeps run.
+        sweeps: u32,
+        /// The largest absolute difference between that margin's weighted
+        /// totals and its population totals.
+        off: f64,
+        /// The largest change of a cell total in the last sweep.
+        change: f64,
+        /// The tolerance the change had to fall below.
+        tolerance: f64,
     },
 }
 

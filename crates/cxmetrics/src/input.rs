@@ -142,8 +142,9 @@ pub struct CellParser {
     scale: Scale,
     /// `None`: [`DEFAULT_NOT_APPLICABLE`].
     not_applicable: Option<Vec<String>>,
-    /// Labels in lower case, with their points, in the order given.
-    labels: Vec<(String, i32)>,
+    /// Labels as given (trimmed) and in lower case, with their points, in
+    /// the order given.
+    labels: Vec<Label>,
 }
 
 impl CellParser {
@@ -223,8 +224,12 @@ impl CellParser {
     pub fn label(mut self, label: &str, point: i32) -> Result<CellParser, Error> {
         self.scale.rating(point)?;
         let key = label.trim().to_lowercase();
-        self.labels.retain(|(l, _)| *l != key);
-        self.labels.push((key, point));
+        self.labels.retain(|l| l.key != key);
+        self.labels.push(Label {
+            text: label.trim().to_string(),
+            key,
+            point,
+        });
         Ok(self)
     }
 
@@ -327,8 +332,8 @@ impl CellParser {
         }
         if !self.labels.is_empty() {
             let key = text.to_lowercase();
-            if let Some(&(_, point)) = self.labels.iter().find(|(l, _)| *l == key) {
-                return self.scale.rating(point);
+            if let Some(label) = self.labels.iter().find(|l| l.key == key) {
+                return self.scale.rating(label.point);
             }
         }
         Err(self.invalid(cell, RejectCause::NotANumber))
@@ -342,7 +347,7 @@ impl CellParser {
                 .labels
                 .iter()
                 .take(7)
-                .map(|(l, p)| format!("{l:?} = {p}"))
+                .map(|l| format!("{:?} = {}", l.text, l.point))
                 .collect();
             let more = if self.labels.len() > 7 { ", …" } else { "" };
             s.push_str(&format!(", a label ({}{more})", shown.join(", ")));
@@ -423,6 +428,16 @@ impl CellParser {
             .collect();
         (answers, report)
     }
+}
+
+/// One label of a labelled scale.
+#[derive(Debug, Clone, PartialEq)]
+struct Label {
+    /// As given, trimmed: shown in messages.
+    text: String,
+    /// In lower case: compared with the lower-cased cell.
+    key: String,
+    point: i32,
 }
 
 /// Reads a weight cell: a finite number of at least 0, with surrounding
@@ -566,7 +581,11 @@ pub struct Rejections {
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "IngestReportRepr")
+)]
 pub struct IngestReport {
     accepted: u64,
     not_applicable: u64,
@@ -830,5 +849,53 @@ impl fmt::Display for IngestReport {
             f.write_str(")")?;
         }
         Ok(())
+    }
+}
+
+/// The serialized form of an [`IngestReport`], checked on the way in: one
+/// entry per cause, in order, each with at most [`FIRST_ROWS`] rows and no
+/// more rows than its count.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IngestReportRepr {
+    accepted: u64,
+    not_applicable: u64,
+    rejections: Vec<Rejections>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<IngestReportRepr> for IngestReport {
+    type Error = Error;
+    fn try_from(r: IngestReportRepr) -> Result<IngestReport, Error> {
+        let fail = |reason: String| Error::InvalidResult {
+            what: "ingest report",
+            reason,
+        };
+        let mut total = r.accepted.checked_add(r.not_applicable);
+        for (i, x) in r.rejections.iter().enumerate() {
+            if i > 0 && r.rejections[i - 1].cause >= x.cause {
+                return Err(fail(format!(
+                    "cause {} is repeated or out of order",
+                    x.cause
+                )));
+            }
+            let rows = x.first_rows.len();
+            if rows > FIRST_ROWS || rows as u64 > x.count || (x.count > 0 && rows == 0) {
+                return Err(fail(format!(
+                    "{} rows listed for {} rejections ({}), at most {FIRST_ROWS}",
+                    rows, x.count, x.cause
+                )));
+            }
+            total = total.and_then(|t| t.checked_add(x.count));
+        }
+        if total.is_none() {
+            return Err(fail("the counts add up to more than u64::MAX".to_string()));
+        }
+        Ok(IngestReport {
+            accepted: r.accepted,
+            not_applicable: r.not_applicable,
+            rejections: r.rejections,
+        })
     }
 }

@@ -15,7 +15,7 @@
 use crate::count::{count_small_lanes, nps_kernel, weighted_small_kernel};
 use crate::error::Error;
 use crate::scale::Scale;
-use crate::sum::Sum;
+use crate::tally::BatchParts;
 
 /// Portable vector width: one SSE2 register on x86-64.
 const PORTABLE: usize = 16;
@@ -48,40 +48,32 @@ pub(crate) fn nps_counts(scores: &[u8]) -> (u64, u64, u8) {
 
 /// The weighted kernel for small byte scales (see
 /// [`weighted_small_kernel`]); AVX2 widens the weight checks.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn weighted_small(
     scores: &[u8],
     weights: &[f64],
     scale: &Scale,
     lowest: u8,
-    counts: &mut [u64],
-    sums: &mut [Sum],
-    squares: &mut [Sum],
+    parts: &mut BatchParts<'_>,
 ) -> Result<(), Error> {
     #[cfg(all(target_arch = "x86_64", not(cxmetrics_portable)))]
     if std::is_x86_feature_detected!("avx2") {
         // SAFETY: `weighted_small_avx2` only requires AVX2, which the CPU
         // was just detected to support.
-        return unsafe {
-            weighted_small_avx2(scores, weights, scale, lowest, counts, sums, squares)
-        };
+        return unsafe { weighted_small_avx2(scores, weights, scale, lowest, parts) };
     }
-    weighted_small_kernel(scores, weights, scale, lowest, counts, sums, squares)
+    weighted_small_kernel(scores, weights, scale, lowest, parts)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-#[allow(clippy::too_many_arguments)]
 fn weighted_small_avx2(
     scores: &[u8],
     weights: &[f64],
     scale: &Scale,
     lowest: u8,
-    counts: &mut [u64],
-    sums: &mut [Sum],
-    squares: &mut [Sum],
+    parts: &mut BatchParts<'_>,
 ) -> Result<(), Error> {
-    weighted_small_kernel(scores, weights, scale, lowest, counts, sums, squares)
+    weighted_small_kernel(scores, weights, scale, lowest, parts)
 }
 
 pub(crate) fn count_small_portable(

@@ -65,7 +65,7 @@ impl Distribution {
     /// ```
     pub fn from_tally(tally: &Tally) -> Result<Distribution, Error> {
         tally.require_scorable()?;
-        let total = tally.total_weight();
+        let total = tally.scaled_total_weight();
         let scale = tally.scale();
         let points = scale
             .points()

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::design::linearized::Moments;
+use crate::design::statistic::Statistic;
 use crate::error::Error;
 use crate::scale::{Polarity, Scale};
 use crate::tally::Tally;
@@ -48,6 +50,9 @@ pub struct Mean {
     population_variance: f64,
     n: u64,
     effective_n: f64,
+    /// The design-based moments, for weighted answers only.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) design: Option<Moments>,
 }
 
 impl Mean {
@@ -71,12 +76,10 @@ impl Mean {
     pub fn from_tally(tally: &Tally) -> Result<Mean, Error> {
         tally.require_scorable()?;
         let weights: Vec<f64> = tally.weight_values().collect();
-        Ok(Mean::from_point_weights(
-            tally.scale(),
-            &weights,
-            tally.n(),
-            tally.effective_n(),
-        ))
+        let mut mean =
+            Mean::from_point_weights(tally.scale(), &weights, tally.n(), tally.effective_n());
+        mean.design = crate::design::weighted_moments(tally, &mean.statistic());
+        Ok(mean)
     }
 
     /// The mean ignoring survey weights: every answer counts once.
@@ -132,6 +135,15 @@ impl Mean {
             population_variance,
             n,
             effective_n,
+            design: None,
+        }
+    }
+
+    /// The mean as a statistic of the scale point.
+    pub(crate) fn statistic(&self) -> Statistic {
+        Statistic::Mean {
+            lowest: f64::from(self.scale.lowest()),
+            top: (self.scale.len() - 1) as f64,
         }
     }
 
@@ -308,6 +320,9 @@ struct MeanRepr {
     population_variance: f64,
     n: u64,
     effective_n: f64,
+    /// The design-based moments of weighted answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    design: Option<crate::design::linearized::MomentsRepr>,
 }
 
 #[cfg(feature = "serde")]
@@ -319,6 +334,7 @@ impl From<Mean> for MeanRepr {
             population_variance: x.population_variance,
             n: x.n,
             effective_n: x.effective_n,
+            design: x.design.map(Into::into),
         }
     }
 }
@@ -354,6 +370,11 @@ impl TryFrom<MeanRepr> for Mean {
             population_variance: r.population_variance,
             n: r.n,
             effective_n: r.effective_n,
+            // Moments hold the mean as an offset from the lowest point.
+            design: r
+                .design
+                .map(|d| d.check(WHAT, r.n, r.mean - lo, (0.0, hi - lo)))
+                .transpose()?,
         })
     }
 }

@@ -2,8 +2,10 @@
 
 use std::fmt;
 
+use crate::design::linearized::Moments;
+use crate::design::statistic::Statistic;
 use crate::error::Error;
-use crate::scale::Scale;
+use crate::scale::{Question, Scale};
 use crate::tally::Tally;
 
 /// Net Promoter Score of a tally on [`Scale::NPS`]: promoters (9–10),
@@ -45,14 +47,19 @@ pub struct Nps {
     passive_share: f64,
     detractor_share: f64,
     effective_n: f64,
+    /// The design-based moments, for weighted answers only.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) design: Option<Moments>,
 }
 
 impl Nps {
-    /// The NPS of a tally on [`Scale::NPS`].
+    /// The NPS of a tally on [`Scale::NPS`] (or any 0..=10, higher-is-better
+    /// scale of [`Question::Other`]).
     ///
     /// # Errors
     ///
-    /// [`Error::ScaleMismatch`] when the tally is not on [`Scale::NPS`];
+    /// [`Error::ScaleMismatch`] when the tally is not on 0..=10 with higher
+    /// is better, or is for another question (CSAT, CES);
     /// [`Error::EmptyTally`] when it has no rated answers;
     /// [`Error::ZeroTotalWeight`] when their weights are all zero.
     ///
@@ -67,14 +74,18 @@ impl Nps {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn from_tally(tally: &Tally) -> Result<Nps, Error> {
-        if tally.scale() != Scale::NPS {
+        let scale = tally.scale();
+        let nps_points = scale.lowest() == 0
+            && scale.highest() == 10
+            && scale.polarity() == crate::scale::Polarity::HigherIsBetter;
+        if !nps_points || !matches!(scale.question(), Question::Nps | Question::Other) {
             return Err(Error::ScaleMismatch {
                 expected: Scale::NPS,
                 actual: tally.scale(),
             });
         }
         tally.require_scorable()?;
-        let total = tally.total_weight();
+        let total = tally.scaled_total_weight();
         let (promoters, wp) = tally.sum_range(9..11);
         let (passives, wa) = tally.sum_range(7..9);
         let (detractors, wd) = tally.sum_range(0..7);
@@ -86,7 +97,28 @@ impl Nps {
             passive_share: wa / total,
             detractor_share: wd / total,
             effective_n: tally.effective_n(),
+            design: crate::design::weighted_moments(
+                tally,
+                &Statistic::Nps(crate::interval::NpsMethod::Wald),
+            ),
         })
+    }
+
+    /// An NPS with the given weighted shares of `n` answers, for the
+    /// interval methods to run at the effective sample size `effective_n`:
+    /// every answer counts as a passive, so no bucket count equals a
+    /// share's numerator and the methods take shares × `effective_n`.
+    pub(crate) fn from_shares(promoters: f64, detractors: f64, n: u64, effective_n: f64) -> Nps {
+        Nps {
+            promoters: 0,
+            passives: n,
+            detractors: 0,
+            promoter_share: promoters,
+            passive_share: 1.0 - promoters - detractors,
+            detractor_share: detractors,
+            effective_n,
+            design: None,
+        }
     }
 
     /// The NPS of raw 0–10 byte scores, counting only promoters and
@@ -363,7 +395,7 @@ impl NetScore {
             });
         }
         tally.require_scorable()?;
-        let total = tally.total_weight();
+        let total = tally.scaled_total_weight();
         Ok(NetScore {
             top_share: tally.sum_range(best).1 / total,
             bottom_share: tally.sum_range(worst).1 / total,
@@ -477,6 +509,9 @@ struct NpsRepr {
     passive_share: f64,
     detractor_share: f64,
     effective_n: f64,
+    /// The design-based moments of weighted answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    design: Option<crate::design::linearized::MomentsRepr>,
 }
 
 #[cfg(feature = "serde")]
@@ -491,6 +526,7 @@ impl From<Nps> for NpsRepr {
             passive_share: x.passive_share,
             detractor_share: x.detractor_share,
             effective_n: x.effective_n,
+            design: x.design.map(Into::into),
         }
     }
 }
@@ -519,6 +555,10 @@ impl TryFrom<NpsRepr> for Nps {
             passive_share: r.passive_share,
             detractor_share: r.detractor_share,
             effective_n: r.effective_n,
+            design: r
+                .design
+                .map(|d| d.check(WHAT, n, r.promoter_share - r.detractor_share, (-1.0, 1.0)))
+                .transpose()?,
         };
         check::matches(WHAT, "score", r.score, nps.score())?;
         Ok(nps)

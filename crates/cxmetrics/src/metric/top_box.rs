@@ -3,6 +3,8 @@
 use std::fmt;
 use std::ops::RangeInclusive;
 
+use crate::design::linearized::Moments;
+use crate::design::statistic::Statistic;
 use crate::error::Error;
 use crate::scale::Scale;
 use crate::tally::Tally;
@@ -46,6 +48,9 @@ pub struct TopBox {
     n: u64,
     share: f64,
     effective_n: f64,
+    /// The design-based moments, for weighted answers only.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) design: Option<Moments>,
 }
 
 impl TopBox {
@@ -94,15 +99,26 @@ impl TopBox {
         tally.require_scorable()?;
         let scale = tally.scale();
         let points = scale.point_at(range.start)..=scale.point_at(range.end - 1);
-        let (count, weight) = tally.sum_range(range);
+        let (count, weight) = tally.sum_range(range.clone());
+        let design = crate::design::weighted_moments(
+            tally,
+            &Statistic::Share(range, crate::interval::ProportionMethod::Wald),
+        );
         Ok(TopBox {
             scale,
             points,
             count,
             n: tally.n(),
-            share: weight / tally.total_weight(),
+            share: weight / tally.scaled_total_weight(),
             effective_n: tally.effective_n(),
+            design,
         })
+    }
+
+    /// The indices of the box's points (0 = the scale's lowest point).
+    pub(crate) fn indices(&self) -> std::ops::Range<usize> {
+        let lowest = self.scale.lowest();
+        (self.points.start() - lowest) as usize..(self.points.end() - lowest + 1) as usize
     }
 
     /// The share in the box, 0..=1 (weighted by survey weight).
@@ -239,6 +255,9 @@ struct TopBoxRepr {
     count: u64,
     n: u64,
     effective_n: f64,
+    /// The design-based moments of weighted answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    design: Option<crate::design::linearized::MomentsRepr>,
 }
 
 #[cfg(feature = "serde")]
@@ -252,6 +271,7 @@ impl From<TopBox> for TopBoxRepr {
             count: x.count,
             n: x.n,
             effective_n: x.effective_n,
+            design: x.design.map(Into::into),
         }
     }
 }
@@ -288,6 +308,10 @@ impl TryFrom<TopBoxRepr> for TopBox {
             n: r.n,
             share: r.share,
             effective_n: r.effective_n,
+            design: r
+                .design
+                .map(|d| d.check(WHAT, r.n, r.share, (0.0, 1.0)))
+                .transpose()?,
         })
     }
 }

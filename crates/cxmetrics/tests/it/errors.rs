@@ -119,8 +119,17 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
             vec!["zero variance", "n = 4"],
         ),
         (
-            plan::sample_size_proportion(-0.1, 0.5, ConfidenceLevel::P95).unwrap_err(),
-            vec!["margin -0.1"],
+            cxmetrics::Margin::fraction(-0.1).unwrap_err(),
+            vec!["margin as a fraction -0.1"],
+        ),
+        (
+            plan::sample_size_proportion(
+                cxmetrics::Margin::points(5.0).unwrap(),
+                0.5,
+                ConfidenceLevel::P95,
+            )
+            .unwrap_err(),
+            vec!["±5.0 points", "share"],
         ),
         (
             dist::t_quantile(0.5, 0.0).unwrap_err(),
@@ -156,6 +165,15 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
                 .unwrap_err(),
             vec!["±5.0%", "scale points"],
         ),
+        (
+            {
+                let mut t = Tally::new(csat);
+                t.extend_weighted_scores(&[5u8, 1], &[1e308, 1e308])
+                    .unwrap();
+                t.total_weight().unwrap_err()
+            },
+            vec!["total weight", "2^1023", "point_sums"],
+        ),
     ];
     #[cfg(feature = "serde")]
     v.push((
@@ -189,7 +207,46 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
         },
         vec!["weight -1"],
     ));
+    v.extend(design_errors());
     v
+}
+
+/// The errors of post-stratification and raking.
+fn design_errors() -> Vec<(Error, Vec<&'static str>)> {
+    use cxmetrics::design::{RakeOptions, post_stratify, rake};
+    let mut cells = Segmented::new(Scale::CSAT_5);
+    cells.extend_scores(&["web", "phone"], &[5u8, 2]).unwrap();
+    let mut pairs: Segmented<(u8, u8)> = Segmented::new(Scale::CSAT_5);
+    pairs
+        .extend_scores(
+            &[(0, 0), (0, 1), (0, 1), (1, 0), (1, 1)],
+            &[5u8, 4, 2, 3, 1],
+        )
+        .unwrap();
+    let margins = [[(0, 10.0), (1, 90.0)], [(0, 70.0), (1, 30.0)]];
+    vec![
+        (
+            post_stratify(&cells, [("web", 10.0)]).unwrap_err(),
+            vec!["\"phone\"", "no population total"],
+        ),
+        (
+            post_stratify(&cells, [("web", 10.0), ("phone", f64::INFINITY)]).unwrap_err(),
+            vec!["inf", "\"phone\""],
+        ),
+        (
+            rake(
+                &pairs,
+                &[[(0, 10.0), (1, 90.0)], [(0, 70.0), (1, 40.0)]],
+                RakeOptions::default(),
+            )
+            .unwrap_err(),
+            vec!["margin 1", "110", "100"],
+        ),
+        (
+            rake(&pairs, &margins, RakeOptions::default().max_sweeps(2)).unwrap_err(),
+            vec!["2 sweeps", "margin 0"],
+        ),
+    ]
 }
 
 #[test]

@@ -109,7 +109,7 @@ fn errors_name_the_cell_and_what_is_allowed() {
         .to_string();
     assert_eq!(
         msg,
-        r#"cell "great" rejected (not a number): expected a whole number in 1..=5, a label ("satisfied" = 4, "very satisfied" = 5)"#
+        r#"cell "great" rejected (not a number): expected a whole number in 1..=5, a label ("Satisfied" = 4, "Very satisfied" = 5)"#
     );
 }
 
@@ -312,7 +312,7 @@ fn reports_record_keyed_weighted_rows_and_merge() {
     assert_eq!(report.rows_rejected_for(RejectCause::BadWeight), [4, 6]);
     assert_eq!(report.rows_rejected_for(RejectCause::NotANumber), [5]);
     assert_eq!(seg.get(&"web").unwrap().n(), 2);
-    assert_eq!(seg.get(&"web").unwrap().total_weight(), 3.0);
+    assert_eq!(seg.get(&"web").unwrap().total_weight(), Ok(3.0));
     assert_eq!(seg.get(&"app").unwrap().not_applicable(), 1);
     // Errors from the numeric path are classified too.
     assert!(
@@ -358,5 +358,78 @@ fn reports_round_trip_through_json() {
     let v = serde_json::to_value(&report).unwrap();
     assert_eq!(v["accepted"], 1);
     assert_eq!(v["rejections"][0]["cause"], "out_of_range");
-    assert_eq!(serde_json::from_value::<IngestReport>(v).unwrap(), report);
+    assert_eq!(
+        serde_json::from_value::<IngestReport>(v.clone()).unwrap(),
+        report
+    );
+    // Broken reports are refused.
+    let mut repeated = v.clone();
+    let first = repeated["rejections"][0].clone();
+    repeated["rejections"].as_array_mut().unwrap().push(first);
+    assert!(serde_json::from_value::<IngestReport>(repeated).is_err());
+    let mut too_many_rows = v.clone();
+    too_many_rows["rejections"][0]["first_rows"] = serde_json::json!([1, 2]);
+    assert!(serde_json::from_value::<IngestReport>(too_many_rows).is_err());
+    let mut overflow = v;
+    overflow["accepted"] = serde_json::json!(u64::MAX);
+    assert!(serde_json::from_value::<IngestReport>(overflow).is_err());
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any text: never a panic; a rated answer only for a whole number
+        /// on the scale, written as such; every error is an InvalidCell
+        /// that quotes the cell.
+        #[test]
+        fn any_text_is_read_or_refused_clearly(text in ".{0,12}|[ +\\-0-9.eE]{0,8}") {
+            match Scale::CSAT_5.parse(&text) {
+                Ok(Response::NotApplicable) => {
+                    prop_assert!(DEFAULT_NOT_APPLICABLE.contains(&text.trim()));
+                }
+                Ok(Response::Rated { rating, weight }) => {
+                    let x: f64 = text.trim().parse().unwrap();
+                    prop_assert_eq!(x, f64::from(rating.value()));
+                    prop_assert_eq!(weight, Weight::ONE);
+                }
+                Err(Error::InvalidCell { cell, allowed, .. }) => {
+                    prop_assert!(text.starts_with(cell.trim_end_matches('…')));
+                    prop_assert!(allowed.contains("1..=5"));
+                }
+                Err(other) => prop_assert!(false, "unexpected error {other:?}"),
+            }
+        }
+
+        /// Every point, written every usual way, reads back as itself.
+        #[test]
+        fn points_round_trip_through_text(p in 0i32..=10, pad in "[ \t]{0,3}", style in 0usize..5) {
+            let text = match style {
+                0 => p.to_string(),
+                1 => format!("{p}.0"),
+                2 => format!("+{p}"),
+                3 => format!("{p}.000"),
+                _ => format!("{p}e0"),
+            };
+            let cell = format!("{pad}{text}{pad}");
+            prop_assert_eq!(point(Scale::NPS.parse(&cell)), p);
+        }
+
+        /// The report accounts for every cell, whatever the mix.
+        #[test]
+        fn reports_count_every_cell(cells in prop::collection::vec(".{0,4}|[0-9]{1,2}", 0..60)) {
+            let (answers, report) = CellParser::new(Scale::NPS).parse_lenient(&cells);
+            prop_assert_eq!(report.total(), cells.len() as u64);
+            prop_assert_eq!(answers.len() as u64, report.accepted() + report.not_applicable());
+            let by_cause: u64 = report.rejections().iter().map(|r| r.count).sum();
+            prop_assert_eq!(by_cause, report.rejected());
+            for r in report.rejections() {
+                prop_assert!(r.first_rows.len() as u64 == r.count.min(5));
+                for &row in &r.first_rows {
+                    prop_assert_eq!(RejectCause::of(&Scale::NPS.parse(&cells[row]).unwrap_err()), r.cause);
+                }
+            }
+        }
+    }
 }

@@ -1,10 +1,14 @@
 //! The one integration-test binary: one module per area.
 
 mod accuracy;
+mod design;
 mod errors;
 mod fuzz;
+mod hardening;
 mod input;
 mod intervals;
+mod multiplicity;
+mod nps_inference;
 mod properties;
 mod quantile;
 mod reference;

@@ -151,7 +151,13 @@ fn differences_display_in_their_units() {
     // NPS: April (12.5) − March (25.0) = −12.5 points.
     let march = Nps::from_counts(200, 100, 100).unwrap();
     let april = Nps::from_counts(150, 150, 100).unwrap();
-    let c = compare::nps(&april, &march, ConfidenceLevel::P95).unwrap();
+    let c = compare::nps_with(
+        &april,
+        &march,
+        compare::NpsDifferenceMethod::Wald,
+        ConfidenceLevel::P95,
+    )
+    .unwrap();
     let se = ((0.75 - 0.25f64.powi(2)) / 400.0 + (0.625 - 0.125f64.powi(2)) / 400.0).sqrt();
     assert!((c.std_error - 100.0 * se).abs() < 1e-12);
     assert_eq!(c.metric, Metric::Nps);
@@ -162,6 +168,35 @@ fn differences_display_in_their_units() {
             100.0 * (-0.125 - Z95 * se),
             100.0 * (-0.125 + Z95 * se)
         )
+    );
+}
+
+#[test]
+fn tiny_p_values_read_as_below_a_thousandth() {
+    let a = Nps::from_counts(900, 0, 100).unwrap();
+    let b = Nps::from_counts(100, 0, 900).unwrap();
+    let c = compare::nps(&a, &b, ConfidenceLevel::P95).unwrap();
+    assert!(c.p_value < 1e-100);
+    assert!(c.to_string().starts_with("+160.0 points (95% CI "), "{c}");
+    assert!(c.to_string().ends_with(", p < 0.001, significant"), "{c}");
+}
+
+#[test]
+fn scores_display_their_units() {
+    // 4 promoters, 2 passives, 2 detractors of 8: NPS 25, shares in %.
+    let t = Tally::from_scores(Scale::NPS, &[10u8, 9, 9, 8, 7, 6, 3, 10]).unwrap();
+    assert_eq!(
+        Nps::from_tally(&t).unwrap().to_string(),
+        "NPS 25.0 (50.0% promoters, 25.0% passives, 25.0% detractors, n = 8)"
+    );
+    let csat = Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 4, 3, 1]).unwrap();
+    assert_eq!(
+        TopBox::top(&csat, 2).unwrap().to_string(),
+        "60.0% in 4..=5 (n = 5)"
+    );
+    assert_eq!(
+        Mean::from_tally(&csat).unwrap().to_string(),
+        "mean 3.40 on 1..=5 (n = 5)"
     );
 }
 
@@ -256,6 +291,24 @@ mod json {
             round_trip(&m);
         }
         let _: Estimate = serde_json::from_value(serde_json::to_value(est).unwrap()).unwrap();
+        let shares = cxmetrics::plan::NpsShares::new(0.4, 0.2).unwrap();
+        assert_eq!(
+            round_trip(&shares),
+            json!({"promoters": 0.4, "detractors": 0.2})
+        );
+        assert!(
+            serde_json::from_value::<cxmetrics::plan::NpsShares>(
+                json!({"promoters": 0.7, "detractors": 0.4})
+            )
+            .is_err()
+        );
+        let size = cxmetrics::plan::sample_size_proportion(
+            cxmetrics::Margin::percent(5.0).unwrap(),
+            0.5,
+            ConfidenceLevel::P95,
+        )
+        .unwrap();
+        assert_eq!(round_trip(&size)["n_ceil"], 385);
     }
 
     #[test]
@@ -365,5 +418,39 @@ mod json {
             )
             .is_err()
         );
+    }
+
+    proptest::proptest! {
+        /// Every score and estimate of any tally survives a JSON round trip
+        /// exactly, and says its metric and unit.
+        #[test]
+        fn any_result_round_trips(counts in proptest::collection::vec(0u64..1000, 11), level in 0.5f64..0.999) {
+            let t = Tally::from_counts(Scale::NPS, &counts).unwrap();
+            let level = ConfidenceLevel::new(level).unwrap();
+            if let Ok(nps) = Nps::from_tally(&t) {
+                round_trip(&nps);
+                if let Ok(est) = nps.estimate(level) {
+                    proptest::prop_assert_eq!(round_trip(&est)["metric"].clone(), json!("nps"));
+                }
+            }
+            if let Ok(top) = TopBox::top(&t, 2) {
+                round_trip(&top);
+                if let Ok(est) = top.estimate(level) {
+                    proptest::prop_assert_eq!(round_trip(&est)["unit"].clone(), json!("share"));
+                }
+            }
+            if let Ok(m) = Mean::from_tally(&t) {
+                round_trip(&m);
+                if let Ok(est) = m.estimate(level) {
+                    round_trip(&est);
+                }
+            }
+            if let Ok(d) = Distribution::from_tally(&t) {
+                round_trip(&d);
+            }
+            if let Ok(net) = NetScore::from_tally(&t, 3, 3) {
+                round_trip(&net);
+            }
+        }
     }
 }
