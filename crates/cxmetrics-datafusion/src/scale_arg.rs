@@ -57,10 +57,7 @@ pub fn parse_scale(text: &str) -> Result<Scale> {
     let mut polarity = Polarity::HigherIsBetter;
     for suffix in ["lower is better", "lower_is_better", "reversed"] {
         if let Some(head) = rest.strip_suffix(suffix) {
-            rest = head
-                .trim_end()
-                .trim_end_matches([',', '('])
-                .trim_end();
+            rest = head.trim_end().trim_end_matches([',', '(']).trim_end();
             polarity = Polarity::LowerIsBetter;
             break;
         }

@@ -63,7 +63,12 @@ impl Rows {
                 let a = r.below(points);
                 let b = r.below(points);
                 Some(
-                    i64::from(scale.lowest()) + if k % 2 == 0 { a.max(b) } else { a.min(b) } as i64,
+                    i64::from(scale.lowest())
+                        + if k.is_multiple_of(2) {
+                            a.max(b)
+                        } else {
+                            a.min(b)
+                        } as i64,
                 )
             };
             rows.scores.push(s);
