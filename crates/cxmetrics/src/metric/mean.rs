@@ -41,6 +41,10 @@ use crate::tally::Tally;
 pub struct Mean {
     scale: Scale,
     mean: f64,
+    /// The mean minus the lowest point, kept apart: differences of means
+    /// close together (1 + 2.5e-16 vs 1) need it unrounded.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    offset: f64,
     population_variance: f64,
     n: u64,
     effective_n: f64,
@@ -125,10 +129,17 @@ impl Mean {
         Mean {
             scale,
             mean: f64::from(scale.lowest()) + offset,
+            offset,
             population_variance,
             n,
             effective_n,
         }
+    }
+
+    /// The mean minus the scale's lowest point (more precise than
+    /// `mean() - lowest` when the mean is close to a point).
+    pub(crate) fn offset(&self) -> f64 {
+        self.offset
     }
 
     /// The mean rating, inside the scale.

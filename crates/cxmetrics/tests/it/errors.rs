@@ -154,6 +154,17 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
             },
             vec!["total weight", "2^1023", "point_sums"],
         ),
+        (
+            {
+                let mut t = Tally::new(csat);
+                t.extend_weighted_scores(&[1u8, 5], &[1.0, 0.0013]).unwrap();
+                Mean::from_tally(&t)
+                    .unwrap()
+                    .estimate(ConfidenceLevel::P95)
+                    .unwrap_err()
+            },
+            vec!["t interval", "unbounded", "degrees of freedom"],
+        ),
     ];
     #[cfg(feature = "serde")]
     v.push((

@@ -3,6 +3,8 @@
 mod accuracy;
 mod errors;
 mod fuzz;
+#[cfg(feature = "serde")]
+mod fuzz_replay;
 mod hardening;
 mod intervals;
 mod properties;
