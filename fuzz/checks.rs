@@ -692,14 +692,23 @@ pub fn stats(data: &[u8]) {
             4 => {
                 let (margin, p, d) = (inp.f64(), inp.f64(), inp.f64());
                 let Some(spec) = inp.spec() else { continue };
-                for s in [
-                    plan::sample_size_proportion(margin, p, spec),
-                    plan::sample_size_mean(margin, p, spec),
-                    plan::sample_size_nps(margin, p, d, spec),
-                ]
-                .into_iter()
-                .flatten()
-                {
+                let kinds = [
+                    cxmetrics::Margin::points(margin),
+                    cxmetrics::Margin::percent(margin),
+                    cxmetrics::Margin::fraction(margin),
+                ];
+                let sizes: Vec<_> = kinds
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|m| {
+                        [
+                            plan::sample_size_proportion(m.clone(), p, spec),
+                            plan::sample_size_mean(m.clone(), p, spec),
+                            plan::sample_size_nps(m, p, d, spec),
+                        ]
+                    })
+                    .collect();
+                for s in sizes.into_iter().flatten() {
                     assert!(s.n.is_finite() && s.n >= 0.0, "{s:?}");
                     assert_eq!(s.n_ceil as f64, s.n.ceil(), "{s:?}");
                     if let Some(pop) = spec.population_size() {

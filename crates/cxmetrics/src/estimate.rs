@@ -2,7 +2,9 @@
 
 use std::fmt;
 
+use crate::design::DesignEffects;
 use crate::interval::{ConfidenceLevel, Method};
+use crate::metric::Metric;
 use crate::unit::Unit;
 
 /// A confidence interval `[lower, upper]`.
@@ -17,7 +19,7 @@ use crate::unit::Unit;
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Interval {
     /// The lower bound.
     pub lower: f64,
@@ -80,16 +82,23 @@ impl Interval {
 /// # Example
 ///
 /// ```
-/// use cxmetrics::{ConfidenceLevel, Nps};
+/// use cxmetrics::{ConfidenceLevel, Metric, Nps, Scale, Tally, TopBox, Unit};
 ///
 /// let est = Nps::from_counts(45, 30, 25)?.estimate(ConfidenceLevel::default())?;
-/// assert_eq!(est.value, 20.0);
+/// assert_eq!((est.metric, est.unit, est.value), (Metric::Nps, Unit::NpsPoints, 20.0));
 /// assert_eq!(est.to_string(), "20.0 (95% CI 3.8 to 35.1, n = 100)");
+/// // Shares are stored as fractions and shown as percentages.
+/// let t = Tally::from_counts(Scale::CSAT_5, &[10, 0, 0, 30, 60])?;
+/// let top2 = TopBox::top(&t, 2)?.estimate(ConfidenceLevel::default())?;
+/// assert_eq!((top2.unit, top2.value), (Unit::Share, 0.9));
+/// assert_eq!(top2.to_string(), "90.0% (95% CI 82.6% to 94.5%, n = 100)");
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Estimate {
+    /// Which score this is (NPS, a top-box share, a mean …).
+    pub metric: Metric,
     /// The point estimate.
     pub value: f64,
     /// Its standard error (after any finite population correction). For
@@ -108,11 +117,18 @@ pub struct Estimate {
     pub effective_n: f64,
     /// The unit of `value`, `std_error` and `interval`.
     pub unit: Unit,
+    /// For weighted answers: the variance method behind `std_error` and
+    /// the design effects (R's `deff = "replace"` and Kish's 1 + CV², with
+    /// the effective sample sizes they imply). `None` for unweighted
+    /// answers (every weight 1), whose design effect is 1 by definition.
+    pub design: Option<DesignEffects>,
 }
 
 impl fmt::Display for Estimate {
-    /// `20.0 (95% CI 3.8 to 35.1, n = 100)`; the precision (default 1)
-    /// applies to the value and the bounds.
+    /// In the estimate's unit: `20.0 (95% CI 3.8 to 35.1, n = 100)` for
+    /// NPS points and scale points, `73.0% (95% CI 72.6% to 73.4%, n = 47300)`
+    /// for shares (stored as fractions, shown as percentages). The
+    /// precision (default 1) applies to the value and the bounds.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = f.precision().unwrap_or(1);
         let (k, u) = (self.unit.display_factor(), self.unit.suffix());

@@ -199,7 +199,7 @@ impl Score {
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SegmentScore<K> {
     /// The segment's key.
     pub key: K,
@@ -207,6 +207,10 @@ pub struct SegmentScore<K> {
     pub n: u64,
     /// The estimate, or the reason there is none:
     /// [`Error::BelowMinimumN`] for a segment below the minimum n.
+    /// Serialized as a tagged value-or-error object (see
+    /// [`Error::kind`]): `{"status": "ok", "value": …}` or
+    /// `{"status": "error", "error": {"kind": …, "message": …}}`.
+    #[cfg_attr(feature = "serde", serde(with = "crate::outcome::result"))]
     pub estimate: Result<Estimate, Error>,
 }
 
@@ -225,16 +229,20 @@ pub struct SegmentScore<K> {
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TrendPoint<K> {
     /// The period's key.
     pub key: K,
     /// Its number of rated answers.
     pub n: u64,
-    /// The period's score with its interval, or why there is none.
+    /// The period's score with its interval, or why there is none
+    /// (serialized as a tagged value-or-error object, as in
+    /// [`SegmentScore::estimate`]).
+    #[cfg_attr(feature = "serde", serde(with = "crate::outcome::result"))]
     pub estimate: Result<Estimate, Error>,
     /// The change from the previous period (this − previous) with its test
     /// and significance flag; `None` for the first period.
+    #[cfg_attr(feature = "serde", serde(with = "crate::outcome::option_result"))]
     pub change: Option<Result<Comparison, Error>>,
 }
 
@@ -769,6 +777,47 @@ impl<K: Ord + Clone> Segmented<K> {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn trend(&self, score: Score, level: ConfidenceLevel) -> Vec<TrendPoint<K>> {
+        self.trend_with(score, level, crate::multiplicity::Adjustment::default())
+    }
+
+    /// The trend over ordered keys, with the changes' p-values adjusted
+    /// across the trend by `adjustment` ([`Segmented::trend`] uses Holm):
+    /// each change's `adjusted_p_value` is set and `significant` follows
+    /// it, so a trend of twelve months with no true change flags a change
+    /// in at most α of years (unadjusted: about 40%).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::multiplicity::Adjustment;
+    /// use cxmetrics::segment::Score;
+    /// use cxmetrics::{ConfidenceLevel, Scale, Segmented};
+    /// let mut by_month = Segmented::new(Scale::NPS);
+    /// by_month.extend_scores(&[1u8, 1, 1, 2, 2, 2, 3, 3, 3], &[10u8, 9, 3, 10, 6, 5, 9, 9, 10])?;
+    /// let t = by_month.trend_with(Score::nps(), ConfidenceLevel::P95, Adjustment::BenjaminiHochberg);
+    /// let change = t[1].change.as_ref().unwrap().as_ref().map_err(|e| e.clone())?;
+    /// assert!(change.adjusted_p_value.unwrap() >= change.p_value);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn trend_with(
+        &self,
+        score: Score,
+        level: ConfidenceLevel,
+        adjustment: crate::multiplicity::Adjustment,
+    ) -> Vec<TrendPoint<K>> {
+        let mut out = self.trend_unadjusted(score, level);
+        let mut changes: Vec<Result<Comparison, Error>> =
+            out.iter_mut().filter_map(|p| p.change.take()).collect();
+        // p-values from this crate's tests are probabilities, so this
+        // cannot fail; were it to, the raw p-values would stand.
+        let _ = crate::multiplicity::adjust_comparisons(&mut changes, adjustment);
+        for (point, change) in out.iter_mut().skip(1).zip(changes) {
+            point.change = Some(change);
+        }
+        out
+    }
+
+    fn trend_unadjusted(&self, score: Score, level: ConfidenceLevel) -> Vec<TrendPoint<K>> {
         let mut out = Vec::with_capacity(self.tallies.len());
         let mut previous: Option<&Tally> = None;
         for (key, t) in &self.tallies {

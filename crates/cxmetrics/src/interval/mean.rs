@@ -1,13 +1,22 @@
 //! The Student t interval of a mean rating.
 
+use crate::design::VarianceMethod;
 use crate::error::Error;
 use crate::estimate::{Estimate, Interval};
 use crate::interval::{IntervalSpec, Method, fpc};
+use crate::metric::Metric;
 use crate::metric::mean::Mean;
 use crate::unit::Unit;
 
 impl Mean {
     /// The mean with its Student t interval.
+    ///
+    /// Weighted answers have, by default ([`VarianceMethod::Linearized`]),
+    /// the Taylor-linearized standard error and n₊ − 1 degrees of freedom
+    /// (n₊ answers of positive weight), as R's
+    /// `confint(svymean(~y, design), df = degf(design))`; a zero variance
+    /// then gives the zero-width interval at the mean. With
+    /// [`VarianceMethod::Kish`], the Kish formula below.
     ///
     /// The interval is not clipped to the scale: with very few answers it
     /// can reach past the scale's ends, a sign that the sample says little
@@ -48,6 +57,16 @@ impl Mean {
     /// ```
     pub fn estimate(&self, spec: impl Into<IntervalSpec>) -> Result<Estimate, Error> {
         let spec = spec.into();
+        if let Some(m) = &self.design
+            && spec.variance_method() == VarianceMethod::Linearized
+        {
+            let mut est = crate::design::interval::estimate(m, &self.statistic(), spec)?;
+            let shift = self.mean() - est.value;
+            est.value = self.mean();
+            est.interval.lower += shift;
+            est.interval.upper += shift;
+            return Ok(est);
+        }
         let level = spec.confidence_level();
         let variance = self.variance()?;
         if variance <= 0.0 {
@@ -69,6 +88,7 @@ impl Mean {
             });
         }
         Ok(Estimate {
+            metric: Metric::Mean,
             value: self.mean(),
             std_error: se,
             interval: Interval {
@@ -80,6 +100,7 @@ impl Mean {
             n: self.n(),
             effective_n: n_eff,
             unit: Unit::ScalePoints,
+            design: self.design.map(|m| m.effects(VarianceMethod::Kish)),
         })
     }
 }

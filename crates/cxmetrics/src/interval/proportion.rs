@@ -1,9 +1,12 @@
 //! Intervals of a share (CSAT top-box, "% easy", any share).
 
+use crate::design::VarianceMethod;
+use crate::design::statistic::Statistic;
 use crate::dist;
 use crate::error::Error;
 use crate::estimate::{Estimate, Interval};
-use crate::interval::{IntervalSpec, Method, ProportionMethod, fpc};
+use crate::interval::{IntervalSpec, Method, ProportionMethod, fpc, hypergeometric};
+use crate::metric::Metric;
 use crate::metric::top_box::TopBox;
 use crate::unit::Unit;
 
@@ -25,6 +28,7 @@ use crate::unit::Unit;
 /// Agresti–Coull   p̃ ± z·√(p̃(1−p̃)/ñ),  ñ = n + z², p̃ = (k + z²/2)/ñ
 /// Clopper–Pearson Beta⁻¹(α/2; k, n−k+1), Beta⁻¹(1−α/2; k+1, n−k)
 /// Jeffreys        Beta⁻¹(α/2; k+½, n−k+½), Beta⁻¹(1−α/2; k+½, n−k+½)
+/// logit           expit(logit p ∓ t_{n−1}/√(n·pq))
 /// ```
 ///
 /// With a population N, n is replaced by n·(N − 1)/(N − n) (the standard
@@ -84,7 +88,10 @@ pub fn proportion(
 impl TopBox {
     /// The share with its Wilson score interval (the recommended default).
     ///
-    /// Weighted shares use the Kish effective sample size in place of n.
+    /// Weighted shares run the method at the Korn–Graubard effective
+    /// sample size from the linearized variance (the default), or at Kish's
+    /// effective sample size when the spec asks for
+    /// [`VarianceMethod::Kish`]; see [`TopBox::estimate_with`].
     ///
     /// # Errors
     ///
@@ -108,9 +115,23 @@ impl TopBox {
 
     /// The share with an interval by the given method.
     ///
+    /// Unweighted answers use the exact counts. Weighted answers, with the
+    /// default [`VarianceMethod::Linearized`], have the Taylor-linearized
+    /// standard error and an interval as
+    /// [`Linearized::estimate`](crate::design::Linearized::estimate)
+    /// describes (Wald on it; the logit interval with n₊ − 1 degrees of
+    /// freedom; every other method at the Korn–Graubard effective sample
+    /// size, so Clopper–Pearson is R's `svyciprop(method = "beta")`); with
+    /// [`VarianceMethod::Kish`], the method at Kish's effective sample
+    /// size. Either way [`Estimate::design`] carries the design effects.
+    ///
     /// # Errors
     ///
-    /// As [`TopBox::estimate`].
+    /// As [`TopBox::estimate`]; for the logit interval,
+    /// [`Error::ZeroVariance`] at a share of 0 or 1 and
+    /// [`Error::TooFewAnswers`] below 2 answers (or 2 of positive weight);
+    /// for the linearized variance, [`Error::TooFewAnswers`] below 2
+    /// answers, or below 2 of positive weight for methods other than Wald.
     ///
     /// # Example
     ///
@@ -129,10 +150,21 @@ impl TopBox {
         method: ProportionMethod,
         spec: impl Into<IntervalSpec>,
     ) -> Result<Estimate, Error> {
+        let spec = spec.into();
+        if let Some(m) = &self.design
+            && spec.variance_method() == VarianceMethod::Linearized
+        {
+            let statistic = Statistic::Share(self.indices(), method);
+            let mut est = crate::design::interval::estimate(m, &statistic, spec)?;
+            est.value = self.share();
+            return Ok(est);
+        }
         let (k, n) = self.binomial();
-        let mut est = share_interval(k, n, self.n(), method, spec.into())?;
+        let mut est = share_interval(k, n, self.n(), method, spec)?;
         est.value = self.share();
+        est.metric = Metric::TopBox;
         est.effective_n = self.effective_n();
+        est.design = self.design.map(|m| m.effects(VarianceMethod::Kish));
         Ok(est)
     }
 
@@ -156,6 +188,8 @@ const EXACT_METHOD_LIMIT: f64 = 1e10;
 
 /// The interval of k successes in n (both possibly fractional, for weighted
 /// data); `n_sample` is the number of answers, for the population check.
+/// The complement share q is taken from the failures n − k, not as 1 − p,
+/// so that shares near 1 keep their digits.
 pub(crate) fn share_interval(
     k: f64,
     n: f64,
@@ -163,10 +197,12 @@ pub(crate) fn share_interval(
     method: ProportionMethod,
     spec: IntervalSpec,
 ) -> Result<Estimate, Error> {
-    let f = fpc::factor(spec.population_size(), n_sample)?;
+    let inflation = fpc::inflation(spec.population_size(), n_sample)?;
     let level = spec.confidence_level();
-    let p = k / n;
+    let failures = (n - k).max(0.0);
+    let (p, q) = (k / n, failures / n);
     let mut est = Estimate {
+        metric: Metric::Share,
         value: p,
         std_error: 0.0,
         interval: Interval { lower: p, upper: p },
@@ -175,12 +211,57 @@ pub(crate) fn share_interval(
         n: n_sample,
         effective_n: n,
         unit: Unit::Share,
+        design: None,
     };
-    if f == 0.0 {
+    if inflation.is_infinite() {
+        // A census: no sampling error.
         return Ok(est);
     }
-    // The finite population correction as an inflated sample size.
-    let (k, n) = (k / (f * f), n / (f * f));
+    if method == ProportionMethod::Logit {
+        if n <= 1.0 {
+            return Err(Error::TooFewAnswers {
+                what: "a logit interval",
+                needed: 1.0,
+                effective_n: n,
+            });
+        }
+        if k <= 0.0 || failures <= 0.0 {
+            return Err(Error::ZeroVariance {
+                what: "a logit interval",
+                n: n_sample,
+            });
+        }
+    }
+    if method == ProportionMethod::Hypergeometric {
+        let Some(big_n) = spec.population_size() else {
+            return Err(Error::InvalidArgument {
+                name: "population size",
+                value: f64::NAN,
+                expected: "a population (IntervalSpec::population) for the hypergeometric interval",
+            });
+        };
+        if k.fract() != 0.0 || n != n_sample as f64 {
+            return Err(Error::InvalidArgument {
+                name: "effective sample size",
+                value: n,
+                expected: "unweighted answers for the hypergeometric interval",
+            });
+        }
+        let (lower, upper) = hypergeometric::bounds(k as u64, n_sample, big_n, level.alpha());
+        est.std_error = (p * q / (n * inflation)).sqrt();
+        est.interval = Interval { lower, upper };
+        return Ok(est);
+    }
+    // The finite population correction as an inflated sample size:
+    // n(N − 1)/(N − n) answers without a population have the standard
+    // error of n answers out of N.
+    let counts = Counts {
+        k: k * inflation,
+        failures: failures * inflation,
+        n: n * inflation,
+        p,
+        q,
+    };
     if matches!(
         method,
         ProportionMethod::ClopperPearson | ProportionMethod::Jeffreys
@@ -192,19 +273,30 @@ pub(crate) fn share_interval(
             expected: "at most 1e10 answers for Clopper-Pearson and Jeffreys (use Wilson)",
         });
     }
-    est.std_error = (p * (1.0 - p) / n).sqrt();
-    est.interval = clip01(bounds(k, n, p, method, level));
+    est.std_error = (p * q / counts.n).sqrt();
+    est.interval = clip01(bounds(&counts, method, level));
     Ok(est)
 }
 
-fn bounds(
+/// A binomial sample for the interval formulas: successes, failures and
+/// their total (possibly inflated by the population correction), and the
+/// shares p and q = 1 − p, each from its own count.
+struct Counts {
     k: f64,
+    failures: f64,
     n: f64,
     p: f64,
-    method: ProportionMethod,
-    level: crate::ConfidenceLevel,
-) -> Interval {
-    let q = 1.0 - p;
+    q: f64,
+}
+
+fn bounds(c: &Counts, method: ProportionMethod, level: crate::ConfidenceLevel) -> Interval {
+    let Counts {
+        k,
+        failures,
+        n,
+        p,
+        q,
+    } = *c;
     let z = level.z();
     let z2 = z * z;
     let half_alpha = 0.5 * level.alpha();
@@ -216,7 +308,7 @@ fn bounds(
                 upper: p + half,
             }
         }
-        ProportionMethod::Wilson => wilson(p, n, z),
+        ProportionMethod::Wilson => wilson(p, q, n, z),
         ProportionMethod::WilsonCc => {
             // Each bound is the Wilson bound of the share moved half an
             // answer outwards, p ∓ 1/(2n); once that passes 0 (or 1) the
@@ -232,7 +324,7 @@ fn bounds(
                     .sqrt();
                 (2.0 * n * p + z2 - 1.0 - z * root) / denom
             };
-            let upper = if k >= n - 0.5 {
+            let upper = if failures <= 0.5 {
                 1.0
             } else {
                 let root = (z2 + 2.0 - 1.0 / n + 4.0 * p * (n * q - 1.0))
@@ -248,8 +340,8 @@ fn bounds(
         }
         ProportionMethod::AgrestiCoull => {
             let n_c = n + z2;
-            let p_c = (k + z2 / 2.0) / n_c;
-            let half = z * (p_c * (1.0 - p_c) / n_c).sqrt();
+            let (p_c, q_c) = ((k + z2 / 2.0) / n_c, (failures + z2 / 2.0) / n_c);
+            let half = z * (p_c * q_c / n_c).sqrt();
             Interval {
                 lower: p_c - half,
                 upper: p_c + half,
@@ -259,41 +351,51 @@ fn bounds(
             lower: if k <= 0.0 {
                 0.0
             } else {
-                dist::beta_quantile_unchecked(half_alpha, k, n - k + 1.0)
+                dist::beta_quantile_unchecked(half_alpha, k, failures + 1.0)
             },
-            upper: if k >= n {
+            upper: if failures <= 0.0 {
                 1.0
             } else {
-                dist::beta_quantile_unchecked(1.0 - half_alpha, k + 1.0, n - k)
+                dist::beta_quantile_unchecked(1.0 - half_alpha, k + 1.0, failures)
             },
         },
+        // Handled before: it needs the population itself.
+        ProportionMethod::Hypergeometric => Interval { lower: p, upper: p },
         ProportionMethod::Jeffreys => Interval {
             lower: if k <= 0.0 {
                 0.0
             } else {
-                dist::beta_quantile_unchecked(half_alpha, k + 0.5, n - k + 0.5)
+                dist::beta_quantile_unchecked(half_alpha, k + 0.5, failures + 0.5)
             },
-            upper: if k >= n {
+            upper: if failures <= 0.0 {
                 1.0
             } else {
-                dist::beta_quantile_unchecked(1.0 - half_alpha, k + 0.5, n - k + 0.5)
+                dist::beta_quantile_unchecked(1.0 - half_alpha, k + 0.5, failures + 0.5)
             },
         },
+        ProportionMethod::Logit => {
+            // share_interval has refused p of 0 or 1 and n ≤ 1.
+            let centre = (p / q).ln();
+            let half = level.t(n - 1.0) / (n * p * q).sqrt();
+            Interval {
+                lower: 1.0 / (1.0 + (half - centre).exp()),
+                upper: 1.0 / (1.0 + (-centre - half).exp()),
+            }
+        }
     }
 }
 
-/// The Wilson score interval of a share p of n.
-pub(crate) fn wilson(p: f64, n: f64, z: f64) -> Interval {
+/// The Wilson score interval of a share p (complement q) of n.
+pub(crate) fn wilson(p: f64, q: f64, n: f64, z: f64) -> Interval {
     let z2 = z * z;
     let denom = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / denom;
-    let half = z / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    let half = z / denom * (p * q / n + z2 / (4.0 * n * n)).sqrt();
     // centre − half cancels for tiny p (a weighted share of 1e-31 gave a
     // lower bound of 5.6e-17, above the share). Its exact equivalent
     // (centre² − half²)/(centre + half) = p²/(denom·(centre + half)) keeps
     // full relative precision, and the same on the upper side with q.
     // At p = 0 (or 1) the bound is exactly 0 (or 1).
-    let q = 1.0 - p;
     let centre_q = (q + z2 / (2.0 * n)) / denom;
     let lower = if p <= 0.0 {
         0.0
@@ -302,9 +404,9 @@ pub(crate) fn wilson(p: f64, n: f64, z: f64) -> Interval {
     } else {
         centre - half
     };
-    let upper = if p >= 1.0 {
+    let upper = if q <= 0.0 {
         1.0
-    } else if p >= 0.5 {
+    } else if q <= 0.5 {
         1.0 - q * q / (denom * (centre_q + half))
     } else {
         centre + half

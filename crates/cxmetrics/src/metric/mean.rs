@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::design::linearized::Moments;
+use crate::design::statistic::Statistic;
 use crate::error::Error;
 use crate::scale::{Polarity, Scale};
 use crate::tally::Tally;
@@ -37,7 +39,11 @@ use crate::tally::Tally;
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "MeanRepr", into = "MeanRepr")
+)]
 pub struct Mean {
     scale: Scale,
     mean: f64,
@@ -48,6 +54,9 @@ pub struct Mean {
     population_variance: f64,
     n: u64,
     effective_n: f64,
+    /// The design-based moments, for weighted answers only.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) design: Option<Moments>,
 }
 
 impl Mean {
@@ -71,12 +80,10 @@ impl Mean {
     pub fn from_tally(tally: &Tally) -> Result<Mean, Error> {
         tally.require_scorable()?;
         let weights: Vec<f64> = tally.weight_values().collect();
-        Ok(Mean::from_point_weights(
-            tally.scale(),
-            &weights,
-            tally.n(),
-            tally.effective_n(),
-        ))
+        let mut mean =
+            Mean::from_point_weights(tally.scale(), &weights, tally.n(), tally.effective_n());
+        mean.design = crate::design::weighted_moments(tally, &mean.statistic());
+        Ok(mean)
     }
 
     /// The mean ignoring survey weights: every answer counts once.
@@ -133,6 +140,15 @@ impl Mean {
             population_variance,
             n,
             effective_n,
+            design: None,
+        }
+    }
+
+    /// The mean as a statistic of the scale point.
+    pub(crate) fn statistic(&self) -> Statistic {
+        Statistic::Mean {
+            lowest: f64::from(self.scale.lowest()),
+            top: (self.scale.len() - 1) as f64,
         }
     }
 
@@ -301,5 +317,70 @@ impl fmt::Display for Mean {
             "mean {:.p$} on {} (n = {})",
             self.mean, self.scale, self.n
         )
+    }
+}
+
+/// The serialized form of a [`Mean`]: the same fields, checked on the way
+/// in.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeanRepr {
+    mean: f64,
+    scale: Scale,
+    population_variance: f64,
+    n: u64,
+    effective_n: f64,
+}
+
+#[cfg(feature = "serde")]
+impl From<Mean> for MeanRepr {
+    fn from(x: Mean) -> MeanRepr {
+        MeanRepr {
+            mean: x.mean,
+            scale: x.scale,
+            population_variance: x.population_variance,
+            n: x.n,
+            effective_n: x.effective_n,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<MeanRepr> for Mean {
+    type Error = Error;
+    fn try_from(r: MeanRepr) -> Result<Mean, Error> {
+        use crate::metric::check;
+        const WHAT: &str = "mean";
+        check::sizes(WHAT, r.n, r.effective_n)?;
+        let (lo, hi) = (f64::from(r.scale.lowest()), f64::from(r.scale.highest()));
+        if !(lo <= r.mean && r.mean <= hi) {
+            return Err(check::fail(
+                WHAT,
+                format!("mean {} is outside scale {}", r.mean, r.scale),
+            ));
+        }
+        // Bhatia–Davis: a variance on [lo, hi] is at most (hi − μ)(μ − lo).
+        let most = (hi - r.mean) * (r.mean - lo);
+        if !(r.population_variance >= 0.0 && r.population_variance <= most * (1.0 + 1e-9) + 1e-12) {
+            return Err(check::fail(
+                WHAT,
+                format!(
+                    "population_variance {} is not in 0..={most} for mean {} on scale {}",
+                    r.population_variance, r.mean, r.scale
+                ),
+            ));
+        }
+        Ok(Mean {
+            scale: r.scale,
+            mean: r.mean,
+            offset: r.mean - lo,
+            population_variance: r.population_variance,
+            n: r.n,
+            effective_n: r.effective_n,
+            // The design-based moments are not serialized: a deserialized
+            // weighted score has Kish intervals only.
+            design: None,
+        })
     }
 }

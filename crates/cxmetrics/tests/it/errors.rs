@@ -119,8 +119,17 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
             vec!["zero variance", "n = 4"],
         ),
         (
-            plan::sample_size_proportion(-0.1, 0.5, ConfidenceLevel::P95).unwrap_err(),
-            vec!["margin -0.1"],
+            cxmetrics::Margin::fraction(-0.1).unwrap_err(),
+            vec!["margin as a fraction -0.1"],
+        ),
+        (
+            plan::sample_size_proportion(
+                cxmetrics::Margin::points(5.0).unwrap(),
+                0.5,
+                ConfidenceLevel::P95,
+            )
+            .unwrap_err(),
+            vec!["±5.0 points", "share"],
         ),
         (
             dist::t_quantile(0.5, 0.0).unwrap_err(),
@@ -134,7 +143,7 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
             compare::top_box(&a, &b, ConfidenceLevel::P95).unwrap_err(),
             vec!["4..=5", "5..=5"],
         ),
-        (flagged, vec!["1 answers", "minimum of 5"]),
+        (flagged, vec!["1 answer,", "minimum of 5"]),
         (
             interval::proportion(11, 10, ProportionMethod::Wald, ConfidenceLevel::P95).unwrap_err(),
             vec!["successes 11"],
@@ -144,6 +153,17 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
                 .extend([(1, Response::rated(csat.rating(2).unwrap()))])
                 .unwrap_err(),
             vec!["index 0", "1..=5"],
+        ),
+        (
+            Scale::NPS.parse("abc").unwrap_err(),
+            vec![r#"cell "abc""#, "not a number", "0..=10", r#""N/A""#],
+        ),
+        (
+            cxmetrics::Margin::percent(5.0)
+                .unwrap()
+                .in_unit(cxmetrics::Unit::ScalePoints)
+                .unwrap_err(),
+            vec!["±5.0%", "scale points"],
         ),
         (
             {
@@ -158,14 +178,38 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
             {
                 let mut t = Tally::new(csat);
                 t.extend_weighted_scores(&[1u8, 5], &[1.0, 0.0013]).unwrap();
-                Mean::from_tally(&t)
-                    .unwrap()
-                    .estimate(ConfidenceLevel::P95)
-                    .unwrap_err()
+                let mut u = Tally::new(csat);
+                u.extend_weighted_scores(&[2u8, 4], &[1.0, 0.002]).unwrap();
+                compare::means(
+                    &Mean::from_tally(&t).unwrap(),
+                    &Mean::from_tally(&u).unwrap(),
+                    ConfidenceLevel::P95,
+                )
+                .unwrap_err()
             },
-            vec!["t interval", "unbounded", "degrees of freedom"],
+            vec!["Welch interval", "unbounded", "degrees of freedom"],
         ),
     ];
+    #[cfg(feature = "serde")]
+    v.push((
+        {
+            let mut nps = serde_json::to_value(Nps::from_counts(3, 1, 1).unwrap()).unwrap();
+            nps["score"] = serde_json::json!(55.0);
+            let e = serde_json::from_value::<Nps>(nps).unwrap_err().to_string();
+            assert!(e.contains("invalid NPS") && e.contains("score 55"), "{e}");
+            Error::InvalidResult {
+                what: "NPS",
+                reason: e,
+            }
+        },
+        vec!["score 55", "40"],
+    ));
+    #[cfg(feature = "serde")]
+    v.push((
+        serde_json::from_str::<Error>(r#"{"kind": "below_minimum_n", "message": "1 answer, below the minimum of 2 for scoring"}"#)
+            .unwrap(),
+        vec!["1 answer, below the minimum of 2"],
+    ));
     #[cfg(feature = "serde")]
     v.push((
         {
@@ -178,7 +222,46 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
         },
         vec!["weight -1"],
     ));
+    v.extend(design_errors());
     v
+}
+
+/// The errors of post-stratification and raking.
+fn design_errors() -> Vec<(Error, Vec<&'static str>)> {
+    use cxmetrics::design::{RakeOptions, post_stratify, rake};
+    let mut cells = Segmented::new(Scale::CSAT_5);
+    cells.extend_scores(&["web", "phone"], &[5u8, 2]).unwrap();
+    let mut pairs: Segmented<(u8, u8)> = Segmented::new(Scale::CSAT_5);
+    pairs
+        .extend_scores(
+            &[(0, 0), (0, 1), (0, 1), (1, 0), (1, 1)],
+            &[5u8, 4, 2, 3, 1],
+        )
+        .unwrap();
+    let margins = [[(0, 10.0), (1, 90.0)], [(0, 70.0), (1, 30.0)]];
+    vec![
+        (
+            post_stratify(&cells, [("web", 10.0)]).unwrap_err(),
+            vec!["\"phone\"", "no population total"],
+        ),
+        (
+            post_stratify(&cells, [("web", 10.0), ("phone", f64::INFINITY)]).unwrap_err(),
+            vec!["inf", "\"phone\""],
+        ),
+        (
+            rake(
+                &pairs,
+                &[[(0, 10.0), (1, 90.0)], [(0, 70.0), (1, 40.0)]],
+                RakeOptions::default(),
+            )
+            .unwrap_err(),
+            vec!["margin 1", "110", "100"],
+        ),
+        (
+            rake(&pairs, &margins, RakeOptions::default().max_sweeps(2)).unwrap_err(),
+            vec!["2 sweeps", "margin 0"],
+        ),
+    ]
 }
 
 #[test]
@@ -208,7 +291,9 @@ fn every_variant_is_reached_and_names_its_values() {
     }
     let reached: Vec<String> = cases.iter().map(|(e, _)| variant(e)).collect();
     for name in &declared {
-        if name == "InvalidTally" && !cfg!(feature = "serde") {
+        if matches!(name.as_str(), "InvalidTally" | "InvalidResult" | "Reported")
+            && !cfg!(feature = "serde")
+        {
             continue;
         }
         assert!(reached.contains(name), "no test reaches Error::{name}");

@@ -60,7 +60,9 @@ fn finite(e: &Estimate) -> bool {
 fn finding_3_weight_sums_beyond_f64_give_finite_correct_scores() {
     // Weights [1e308, 1e308] on scores [10, 0]: NPS 0 from 2 equal weights.
     let huge = weighted(Scale::NPS, &[10, 0], &[1e308, 1e308]);
-    let unit = weighted(Scale::NPS, &[10, 0], &[1.0, 1.0]);
+    // Equal weights other than 1: weighted like `huge` (weights of exactly
+    // 1 are unweighted data, whose intervals use the exact counts).
+    let unit = weighted(Scale::NPS, &[10, 0], &[2.0, 2.0]);
     assert!(matches!(
         huge.total_weight(),
         Err(Error::WeightSumOutOfRange { .. })
@@ -116,7 +118,9 @@ fn finding_3_overflowing_tallies_round_trip_and_hostile_json_is_rejected() {
 fn finding_4_tiny_weights_keep_effective_n_and_intervals() {
     // Weights of 1e-200: effective n and intervals as with weights of 1.
     let tiny = weighted(Scale::NPS, &[10, 9, 3], &[1e-200, 1e-200, 1e-200]);
-    let unit = Tally::from_scores(Scale::NPS, &[10u8, 9, 3]).unwrap();
+    // Equal weights other than 1: weighted like `tiny` (weights of exactly
+    // 1 are unweighted data, whose intervals use the exact counts).
+    let unit = weighted(Scale::NPS, &[10, 9, 3], &[0.5, 0.5, 0.5]);
     assert_close(tiny.effective_n(), 3.0, "Kish n of equal tiny weights");
     assert_close(Nps::from_tally(&tiny).unwrap().score(), 100.0 / 3.0, "NPS");
     for (a, b) in all_estimates(&tiny).iter().zip(all_estimates(&unit)) {
@@ -262,6 +266,8 @@ fn old_payloads_load() {
     let old = r#"{"scale":{"lowest":1,"highest":5,"polarity":"higher_is_better"},"counts":[1,0,0,2,1],
         "weights":[0.5,0,0,5,1],"weights_squared":[0.25,0,0,12.5,1],"not_applicable":0}"#;
     let t: Tally = serde_json::from_str(old).unwrap();
+    // 0.1 payloads carry no question label: a preset's range reads back as
+    // that preset.
     let api = weighted(Scale::CSAT_5, &[1, 4, 4, 5], &[0.5, 2.5, 2.5, 1.0]);
     assert_eq!(t, api);
     let _ = NpsMethod::Wald;
@@ -323,7 +329,8 @@ mod findings {
     #[test]
     fn finding_1_exact_intervals_on_huge_weights() {
         let huge = weighted(Scale::CSAT_5, &[5, 1], &[1e308, 1e308]);
-        let unit = weighted(Scale::CSAT_5, &[5, 1], &[1.0, 1.0]);
+        // Equal weights other than 1 (weights of exactly 1 count as unweighted).
+        let unit = weighted(Scale::CSAT_5, &[5, 1], &[2.0, 2.0]);
         for m in [ProportionMethod::ClopperPearson, ProportionMethod::Jeffreys] {
             let got = TopBox::top(&huge, 2)
                 .unwrap()
@@ -344,7 +351,8 @@ mod findings {
     fn finding_2_zero_variance_path_checks_the_count_sum() {
         let a = Nps::from_counts(u64::MAX, 0, 0).unwrap();
         let b = Nps::from_counts(1, 0, 0).unwrap();
-        let err = compare::nps(&a, &b, ConfidenceLevel::P95).unwrap_err();
+        let wald = compare::NpsDifferenceMethod::Wald;
+        let err = compare::nps_with(&a, &b, wald, ConfidenceLevel::P95).unwrap_err();
         assert_eq!(
             err,
             Error::CountOverflow {
@@ -365,7 +373,7 @@ mod findings {
         // Without overflow the error still names n.
         let c = Nps::from_counts(3, 0, 0).unwrap();
         assert_eq!(
-            compare::nps(&c, &b, ConfidenceLevel::P95).unwrap_err(),
+            compare::nps_with(&c, &b, wald, ConfidenceLevel::P95).unwrap_err(),
             Error::ZeroVariance {
                 what: "an NPS difference test",
                 n: 4
@@ -432,18 +440,13 @@ mod findings {
         let t = weighted(Scale::CSAT_5, &[1, 5], &[1.0, 0.0013]);
         let m = Mean::from_tally(&t).unwrap();
         assert!(m.effective_n() > 1.0 && m.effective_n() < 1.01);
-        // t with 0.0026 df at 97.5% is about 10^600: no finite interval.
-        let err = m.estimate(ConfidenceLevel::P95).unwrap_err();
+        // The design-based t interval has n_positive − 1 = 1 df: finite.
+        let e = m.estimate(ConfidenceLevel::P95).unwrap();
         assert!(
-            matches!(
-                err,
-                Error::UnboundedInterval {
-                    what: "a t interval",
-                    ..
-                }
-            ),
-            "{err}"
+            e.interval.lower.is_finite() && e.interval.upper.is_finite(),
+            "{e:?}"
         );
+        assert!(e.interval.contains(e.value));
         // Welch with df ≈ 0.004: both groups just above one effective answer.
         let u = weighted(Scale::CSAT_5, &[2, 4], &[1.0, 0.002]);
         let err =
@@ -482,16 +485,29 @@ mod findings {
         assert!(e.interval.contains(e.value), "{e:?}");
         // k = p·n_eff ≈ 0.031 < ½: the corrected share is below 0, lower = 0.
         assert_eq!(e.interval.lower, 0.0);
-        // Upper by hand (Newcombe 1998, method 4).
-        let n = 1.03f64 * 1.03 / (0.03 * 0.03 + 1.0);
-        let (p, z) = (0.03 / 1.03, ConfidenceLevel::P95.z());
+        assert!(
+            e.interval.upper > e.value && e.interval.upper < 1.0,
+            "{e:?}"
+        );
+        // Whole counts are unchanged: 1 of 3 by hand (Newcombe 1998, method 4).
+        let t = Tally::from_scores(Scale::CSAT_5, &[5u8, 1, 1]).unwrap();
+        let e = TopBox::top(&t, 2)
+            .unwrap()
+            .estimate_with(ProportionMethod::WilsonCc, ConfidenceLevel::P95)
+            .unwrap();
+        let (n, p, z) = (3.0f64, 1.0 / 3.0, ConfidenceLevel::P95.z());
         let q = 1.0 - p;
+        let lower = (2.0 * n * p + z * z
+            - 1.0
+            - z * (z * z - 2.0 - 1.0 / n + 4.0 * p * (n * q + 1.0)).sqrt())
+            / (2.0 * (n + z * z));
         let upper = (2.0 * n * p
             + z * z
             + 1.0
             + z * (z * z + 2.0 - 1.0 / n + 4.0 * p * (n * q - 1.0)).sqrt())
             / (2.0 * (n + z * z));
-        assert_close(e.interval.upper, upper.min(1.0), "upper");
+        assert_close(e.interval.lower, lower, "lower");
+        assert_close(e.interval.upper, upper, "upper");
     }
 
     /// Finding 10: `dist` at its edges, against mpmath (tests/data/dist_edges.py).

@@ -1,8 +1,9 @@
 //! Intervals, comparisons and planning: invariants and hand computations.
 
-use cxmetrics::compare::{self, DifferenceMethod};
+use cxmetrics::compare::{self, DifferenceMethod, NpsDifferenceMethod};
+use cxmetrics::design::VarianceMethod;
 use cxmetrics::interval::{self, IntervalSpec, NpsMethod, ProportionMethod};
-use cxmetrics::{ConfidenceLevel, Error, Mean, Nps, Scale, Tally, TopBox, plan};
+use cxmetrics::{ConfidenceLevel, Error, Margin, Mean, Nps, Scale, Tally, TopBox, plan};
 use proptest::prelude::*;
 
 use crate::{NPS_METHODS, PROPORTION_METHODS, assert_close};
@@ -159,22 +160,23 @@ fn comparisons_check_what_they_compare() {
     ));
     let p = Nps::from_counts(5, 0, 0).unwrap();
     assert!(matches!(
-        compare::nps(&p, &p, ConfidenceLevel::P95),
+        compare::nps_with(&p, &p, NpsDifferenceMethod::Wald, ConfidenceLevel::P95),
         Err(Error::ZeroVariance { .. })
     ));
 }
 
 #[test]
 fn comparison_display_reads_like_a_report() {
-    let c = compare::nps(
+    let c = compare::nps_with(
         &Nps::from_counts(200, 100, 100).unwrap(),
         &Nps::from_counts(150, 150, 100).unwrap(),
+        NpsDifferenceMethod::Wald,
         ConfidenceLevel::P90,
     )
     .unwrap();
     assert_eq!(
         c.to_string(),
-        "+12.5 (90% CI +3.1 to +21.9), z = 2.20, p = 0.028, significant"
+        "+12.5 points (90% CI +3.1 to +21.9), z = 2.20, p = 0.028, significant"
     );
 }
 
@@ -191,18 +193,19 @@ fn planning_by_hand_and_errors() {
         100.0 * z * ((0.5 + 0.2 - 0.09f64) / 400.0).sqrt(),
         "nps margin",
     );
-    let s = plan::sample_size_mean(0.1, 1.0, ConfidenceLevel::P95).unwrap();
+    let s =
+        plan::sample_size_mean(Margin::points(0.1).unwrap(), 1.0, ConfidenceLevel::P95).unwrap();
     assert_close(s.n, (z * 10.0).powi(2), "mean size");
     assert_eq!(s.n_ceil, 385);
     assert_eq!(
-        plan::sample_size_proportion(0.05, 0.0, ConfidenceLevel::P95)
+        plan::sample_size_proportion(Margin::percent(5.0).unwrap(), 0.0, ConfidenceLevel::P95)
             .unwrap()
             .n_ceil,
         0
     );
     assert_eq!(
         plan::sample_size_proportion(
-            0.05,
+            Margin::percent(5.0).unwrap(),
             1.0,
             IntervalSpec::new(ConfidenceLevel::P95).population(1)
         )
@@ -211,11 +214,11 @@ fn planning_by_hand_and_errors() {
         0
     );
     assert!(matches!(
-        plan::sample_size_proportion(0.0, 0.5, ConfidenceLevel::P95),
-        Err(Error::InvalidArgument { name: "margin", .. })
+        Margin::percent(0.0),
+        Err(Error::InvalidArgument { .. })
     ));
     assert!(matches!(
-        plan::sample_size_nps(5.0, 0.7, 0.4, ConfidenceLevel::P95),
+        plan::sample_size_nps(Margin::points(5.0).unwrap(), 0.7, 0.4, ConfidenceLevel::P95),
         Err(Error::InvalidArgument { .. })
     ));
     assert!(matches!(
@@ -231,9 +234,10 @@ fn planning_by_hand_and_errors() {
         Err(Error::InvalidArgument { .. })
     ));
     // The population correction: fewer answers needed, margin shrinks.
-    let full = plan::sample_size_nps(5.0, 0.4, 0.2, ConfidenceLevel::P95).unwrap();
+    let full = plan::sample_size_nps(Margin::points(5.0).unwrap(), 0.4, 0.2, ConfidenceLevel::P95)
+        .unwrap();
     let finite = plan::sample_size_nps(
-        5.0,
+        Margin::points(5.0).unwrap(),
         0.4,
         0.2,
         IntervalSpec::new(ConfidenceLevel::P95).population(2000),
@@ -252,15 +256,47 @@ fn weighted_estimates_use_the_effective_sample_size() {
     t.extend_weighted_scores(&[5u8, 5, 4, 2, 1, 3], &[2.0, 1.0, 1.0, 0.5, 0.5, 1.0])
         .unwrap();
     let top = TopBox::top(&t, 2).unwrap();
-    let est = top
-        .estimate_with(ProportionMethod::Wald, ConfidenceLevel::P95)
-        .unwrap();
+    let kish = IntervalSpec::new(ConfidenceLevel::P95).variance(VarianceMethod::Kish);
+    let est = top.estimate_with(ProportionMethod::Wald, kish).unwrap();
     let p = 4.0 / 6.0;
     let n_eff = 36.0 / 7.5;
     assert_close(est.value, p, "share");
     assert_close(est.effective_n, n_eff, "n_eff");
     assert_close(est.std_error, (p * (1.0 - p) / n_eff).sqrt(), "se");
     assert_eq!(est.n, 6);
+    assert_eq!(est.design.unwrap().variance, VarianceMethod::Kish);
+}
+
+#[test]
+fn weighted_estimates_default_to_the_linearized_variance() {
+    let mut t = Tally::new(Scale::CSAT_5);
+    t.extend_weighted_scores(&[5u8, 5, 4, 2, 1, 3], &[2.0, 1.0, 1.0, 0.5, 0.5, 1.0])
+        .unwrap();
+    let est = TopBox::top(&t, 2)
+        .unwrap()
+        .estimate_with(ProportionMethod::Wald, ConfidenceLevel::P95)
+        .unwrap();
+    // By hand: W = 6, p = 2/3; in the box Σw² = 6 at (1 − p)² = 1/9, out of
+    // it Σw² = 1.5 at p² = 4/9: V = 6/5 · (6/9 + 6/9) / 36 = 2/45.
+    let se = (2.0f64 / 45.0).sqrt();
+    assert_close(est.std_error, se, "se");
+    let z = ConfidenceLevel::P95.z();
+    assert_close(est.interval.lower, 2.0 / 3.0 - z * se, "lower");
+    assert_eq!(est.interval.upper, 1.0); // 2/3 + z·se, clipped
+    let d = est.design.unwrap();
+    assert_eq!(d.variance, VarianceMethod::Linearized);
+    // v_srs = [Σw(y − p)²/W]/(n₊ − 1), Σw(y − p)² = 4·(1/9) + 2·(4/9) = 4/3.
+    let v_srs = (4.0 / 3.0) / 6.0 / 5.0;
+    assert_close(d.design_effect.unwrap(), (2.0 / 45.0) / v_srs, "deff");
+    assert_close(d.kish_design_effect, 6.0 * 7.5 / 36.0, "kish deff");
+    // The unweighted tally of the same scores keeps its exact-count interval.
+    let plain = Tally::from_scores(Scale::CSAT_5, &[5u8, 5, 4, 2, 1, 3]).unwrap();
+    let est = TopBox::top(&plain, 2)
+        .unwrap()
+        .estimate_with(ProportionMethod::Wald, ConfidenceLevel::P95)
+        .unwrap();
+    assert_eq!(est.std_error, (0.5f64 * 0.5 / 6.0).sqrt());
+    assert_eq!(est.design, None);
 }
 
 fn tally_strategy() -> impl Strategy<Value = Tally> {

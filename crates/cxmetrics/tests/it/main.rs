@@ -1,12 +1,16 @@
 //! The one integration-test binary: one module per area.
 
 mod accuracy;
+mod design;
 mod errors;
 mod fuzz;
 #[cfg(feature = "serde")]
 mod fuzz_replay;
 mod hardening;
+mod input;
 mod intervals;
+mod multiplicity;
+mod nps_inference;
 mod properties;
 mod quantile;
 mod reference;
@@ -15,6 +19,7 @@ mod segments;
 #[cfg(feature = "serde")]
 mod serde;
 mod tally;
+mod units;
 
 use cxmetrics::interval::{NpsMethod, ProportionMethod};
 
