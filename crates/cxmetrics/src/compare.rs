@@ -340,7 +340,7 @@ pub(crate) fn net_difference(
             if se.is_nan() || se <= 0.0 {
                 return Err(Error::ZeroVariance {
                     what: "an NPS difference test",
-                    n: n_a.saturating_add(n_b),
+                    n: total_n(n_a, n_b)?,
                 });
             }
             (raw, se, ComparisonMethod::NpsZ)
@@ -526,7 +526,7 @@ pub fn top_box_with(
     if se0.is_nan() || se0 <= 0.0 {
         return Err(Error::ZeroVariance {
             what: "a two-proportion z test",
-            n: a.n().saturating_add(b.n()),
+            n: total_n(a.n(), b.n())?,
         });
     }
     let diff = pa - pb;
@@ -569,6 +569,16 @@ pub fn top_box_with(
     .decided())
 }
 
+/// n_a + n_b for an error message, checked: the sum of two `u64` counts
+/// can exceed `u64::MAX`.
+fn total_n(a: u64, b: u64) -> Result<u64, Error> {
+    a.checked_add(b).ok_or(Error::CountOverflow {
+        what: "answers compared",
+        count: a,
+        added: b,
+    })
+}
+
 /// Compares two mean ratings, a − b, with Welch's unequal-variance t test
 /// (the interval is not clipped).
 ///
@@ -586,7 +596,9 @@ pub fn top_box_with(
 ///
 /// [`Error::ScaleMismatch`] when the means are on different scales;
 /// [`Error::TooFewAnswers`] when either group has an effective n ≤ 1;
-/// [`Error::ZeroVariance`] when both groups have zero variance.
+/// [`Error::ZeroVariance`] when both groups have zero variance;
+/// [`Error::UnboundedInterval`] when df is so small (well below 1) that the
+/// t quantile exceeds `f64`.
 ///
 /// # References
 ///
@@ -616,14 +628,26 @@ pub fn means(a: &Mean, b: &Mean, level: ConfidenceLevel) -> Result<Comparison, E
     if se.is_nan() || se <= 0.0 {
         return Err(Error::ZeroVariance {
             what: "a Welch t test",
-            n: a.n() + b.n(),
+            n: total_n(a.n(), b.n())?,
         });
     }
-    let df =
-        (va + vb).powi(2) / (va * va / (a.effective_n() - 1.0) + vb * vb / (b.effective_n() - 1.0));
-    let diff = a.mean() - b.mean();
+    // Welch–Satterthwaite through the variance shares r + s = 1, so that
+    // tiny variances (whose squares underflow) cannot make it 0/0: df lies
+    // between min(n_a, n_b) − 1 and n_a + n_b − 2.
+    let (r, s) = (va / (va + vb), vb / (va + vb));
+    let df = 1.0 / (r * r / (a.effective_n() - 1.0) + s * s / (b.effective_n() - 1.0));
+    // From the offsets (same scale): a mean's rounding near a point
+    // would otherwise swamp a difference of 1e-16.
+    let diff = a.offset() - b.offset();
     let t = diff / se;
+    // With a fraction of a degree of freedom the t quantile can exceed f64.
     let half = level.t(df) * se;
+    if !half.is_finite() {
+        return Err(Error::UnboundedInterval {
+            what: "a Welch interval",
+            df,
+        });
+    }
     let interval = Interval {
         lower: diff - half,
         upper: diff + half,

@@ -70,7 +70,9 @@ pub fn normal_quantile(p: f64) -> Result<f64, Error> {
 /// # Errors
 ///
 /// [`Error::InvalidArgument`] unless 0 < p < 1 and `df` is positive and
-/// finite.
+/// finite, and when the quantile is beyond the range of `f64` (tiny `df`
+/// far from the median: with 0.001 degrees of freedom, the 97.5%
+/// quantile is about 10^1600).
 ///
 /// # Example
 ///
@@ -83,7 +85,16 @@ pub fn normal_quantile(p: f64) -> Result<f64, Error> {
 pub fn t_quantile(p: f64, df: f64) -> Result<f64, Error> {
     check_probability(p)?;
     check_parameter("degrees of freedom", df)?;
-    Ok(t_quantile_unchecked(p, df))
+    let t = t_quantile_unchecked(p, df);
+    if t.is_finite() {
+        Ok(t)
+    } else {
+        Err(Error::InvalidArgument {
+            name: "degrees of freedom",
+            value: df,
+            expected: "enough degrees of freedom for the quantile to be a finite f64 at this probability",
+        })
+    }
 }
 
 /// The quantile of the beta distribution Beta(a, b): x with I_x(a, b) = p.
@@ -91,7 +102,9 @@ pub fn t_quantile(p: f64, df: f64) -> Result<f64, Error> {
 /// # Errors
 ///
 /// [`Error::InvalidArgument`] unless 0 < p < 1 and `a`, `b` are positive
-/// and finite.
+/// and at most 10^12 (beyond that the incomplete beta's continued fraction
+/// does not converge in reasonable time; Clopper–Pearson and Jeffreys
+/// intervals need at most 10^10).
 ///
 /// # Example
 ///
@@ -103,9 +116,19 @@ pub fn t_quantile(p: f64, df: f64) -> Result<f64, Error> {
 /// ```
 pub fn beta_quantile(p: f64, a: f64, b: f64) -> Result<f64, Error> {
     check_probability(p)?;
-    check_parameter("beta shape a", a)?;
-    check_parameter("beta shape b", b)?;
-    Ok(beta_quantile_unchecked(p, a, b))
+    check_shape("beta shape a", a)?;
+    check_shape("beta shape b", b)?;
+    let x = beta_quantile_unchecked(p, a, b);
+    if (0.0..=1.0).contains(&x) {
+        Ok(x)
+    } else {
+        // Not reached for checked arguments; a clear error rather than NaN.
+        Err(Error::InvalidArgument {
+            name: "probability",
+            value: p,
+            expected: "a probability whose beta quantile can be computed",
+        })
+    }
 }
 
 fn check_probability(p: f64) -> Result<(), Error> {
@@ -116,6 +139,21 @@ fn check_probability(p: f64) -> Result<(), Error> {
             name: "probability",
             value: p,
             expected: "a number strictly between 0 and 1",
+        })
+    }
+}
+
+/// The largest beta shape [`beta_quantile`] accepts.
+pub(crate) const MAX_BETA_SHAPE: f64 = 1e12;
+
+fn check_shape(name: &'static str, x: f64) -> Result<(), Error> {
+    if x > 0.0 && x <= MAX_BETA_SHAPE {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument {
+            name,
+            value: x,
+            expected: "a positive number at most 1e12",
         })
     }
 }
@@ -135,8 +173,19 @@ fn check_parameter(name: &'static str, x: f64) -> Result<(), Error> {
 /// ½ ln(2π).
 const HALF_LN_2PI: f64 = 0.918_938_533_204_672_8;
 
-/// The standard normal quantile Φ⁻¹(p), for 0 < p < 1.
+/// The standard normal quantile Φ⁻¹(p), for 0 < p < 1 (NaN otherwise;
+/// ±∞ at 1 and 0).
 pub(crate) fn normal_quantile_unchecked(p: f64) -> f64 {
+    if p.is_nan() || !(0.0..=1.0).contains(&p) {
+        return f64::NAN;
+    }
+    if p == 0.0 || p == 1.0 {
+        return if p == 0.0 {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        };
+    }
     let Some((c, q, sign)) = split(p) else {
         return 0.0;
     };
@@ -168,12 +217,23 @@ pub(crate) fn normal_quantile_unchecked(p: f64) -> f64 {
 }
 
 /// The Student t quantile for `df` > 0 degrees of freedom (fractional
-/// allowed), for 0 < p < 1.
+/// allowed), for 0 < p < 1: NaN for arguments outside those ranges, ±∞
+/// when the quantile is beyond `f64` (tiny `df`). Callers check.
 pub(crate) fn t_quantile_unchecked(p: f64, df: f64) -> f64 {
+    if !(p > 0.0 && p < 1.0 && df > 0.0) || df.is_nan() {
+        return f64::NAN;
+    }
     let Some((c, q, sign)) = split(p) else {
         return 0.0;
     };
-    let t = if df == 1.0 {
+    if df.is_infinite() {
+        return sign * normal_quantile_unchecked(0.5 + c).min(-normal_quantile_unchecked(q));
+    }
+    let t = if 0.5 * df < f64::MIN_POSITIVE {
+        // Fewer degrees of freedom than f64 resolves: the quantile is
+        // about √ν (2q)^(-1/ν), beyond every f64.
+        f64::INFINITY
+    } else if df == 1.0 {
         // Cauchy: F(t) = ½ + atan(t)/π.
         if q < c {
             1.0 / (PI * q).tan()
@@ -184,7 +244,14 @@ pub(crate) fn t_quantile_unchecked(p: f64, df: f64) -> f64 {
         // F(t) = ½ + t / (2√(2 + t²)).
         2.0 * c / (2.0 * q * (1.0 - q)).sqrt()
     } else if df >= 1e5 {
-        cornish_fisher(normal_quantile_unchecked(0.5 + c), df)
+        // The normal quantile from whichever of c, q is exact (0.5 + c
+        // rounds to 1 for tails below 1e-16).
+        let z = if q < c {
+            -normal_quantile_unchecked(q)
+        } else {
+            normal_quantile_unchecked(0.5 + c)
+        };
+        cornish_fisher(z, df)
     } else if let Some(t) = t_far_tail(q, df) {
         t
     } else {
@@ -193,18 +260,62 @@ pub(crate) fn t_quantile_unchecked(p: f64, df: f64) -> f64 {
     sign * t
 }
 
-/// Two-sided p-value of a t statistic: P(|T| ≥ |t|).
+/// Two-sided p-value of a t statistic: P(|T| ≥ |t|), in 0..=1; NaN for a
+/// NaN statistic or degrees of freedom not positive (callers check).
 pub(crate) fn t_two_sided(t: f64, df: f64) -> f64 {
-    t_split(t.abs(), df).1
+    if t.is_nan() || df.is_nan() || df <= 0.0 {
+        return f64::NAN;
+    }
+    let t = t.abs();
+    if t.is_infinite() {
+        return 0.0;
+    }
+    if df >= 1e5 {
+        // The continued fraction needs about √ν terms here; invert the
+        // Cornish–Fisher expansion instead (the quantile's own method, so
+        // the two agree), then take the normal tail.
+        return normal_two_sided(inverse_cornish_fisher(t, df));
+    }
+    t_split(t, df).1.clamp(0.0, 1.0)
 }
 
-/// Two-sided p-value of a z statistic: P(|Z| ≥ |z|).
+/// z with `cornish_fisher(z, df) = t`, for df ≥ 10^5 and t ≥ 0, by Newton
+/// steps (the expansion is increasing, with slope about 1 there). Beyond
+/// |z| = 40 every tail probability underflows, so z is capped there.
+fn inverse_cornish_fisher(t: f64, df: f64) -> f64 {
+    if t >= 40.0 {
+        return t;
+    }
+    let mut z = t;
+    for _ in 0..50 {
+        let h = 1e-6 * z.abs().max(1.0);
+        let slope = (cornish_fisher(z + h, df) - cornish_fisher(z - h, df)) / (2.0 * h);
+        let step = (cornish_fisher(z, df) - t) / slope;
+        if !step.is_finite() {
+            break;
+        }
+        z -= step;
+        if step.abs() <= 1e-16 * z.abs().max(1e-300) {
+            break;
+        }
+    }
+    z
+}
+
+/// Two-sided p-value of a z statistic: P(|Z| ≥ |z|), in 0..=1; NaN for NaN.
 pub(crate) fn normal_two_sided(z: f64) -> f64 {
-    erfc(z.abs() * FRAC_1_SQRT_2)
+    if z.is_nan() {
+        return f64::NAN;
+    }
+    erfc(z.abs() * FRAC_1_SQRT_2).clamp(0.0, 1.0)
 }
 
-/// The beta quantile: x with I_x(a, b) = p, for a, b > 0 and 0 < p < 1.
+/// The beta quantile: x with I_x(a, b) = p, for a, b in (0, 10^12] and
+/// 0 < p < 1; NaN otherwise (callers check).
 pub(crate) fn beta_quantile_unchecked(p: f64, a: f64, b: f64) -> f64 {
+    if !(p > 0.0 && p < 1.0 && a > 0.0 && a <= MAX_BETA_SHAPE && b > 0.0 && b <= MAX_BETA_SHAPE) {
+        return f64::NAN;
+    }
     // Solve on the tail that is below ½ so its relative precision counts.
     let lower_side = p <= 0.5;
     let target = if lower_side { p } else { 1.0 - p };
@@ -221,7 +332,13 @@ pub(crate) fn beta_quantile_unchecked(p: f64, a: f64, b: f64) -> f64 {
     let mean = a / s;
     let sd = (a * b / (s * s * (s + 1.0))).sqrt();
     let start = (mean + normal_quantile_unchecked(p) * sd).clamp(1e-300, 1.0 - 1e-16);
-    solve_increasing(f, 0.0, 1.0, start)
+    let start = if start.is_nan() { 0.5 } else { start };
+    let x = solve_increasing(f, 0.0, 1.0, start);
+    if x.is_nan() {
+        f64::NAN
+    } else {
+        x.clamp(0.0, 1.0)
+    }
 }
 
 /// Splits p into (c, q, sign) with c = |p − ½| and q = ½ − c, both exact;
@@ -241,6 +358,9 @@ fn split(p: f64) -> Option<(f64, f64, f64)> {
 fn t_split(t: f64, df: f64) -> (f64, f64) {
     // x = t²/(df + t²), y = df/(df + t²), written through r = df/t² so that
     // neither overflows for huge t.
+    if t.is_nan() || df.is_nan() {
+        return (f64::NAN, f64::NAN);
+    }
     if t == 0.0 {
         return (0.0, 1.0);
     }
@@ -250,6 +370,9 @@ fn t_split(t: f64, df: f64) -> (f64, f64) {
 
 /// The t density.
 fn t_density(t: f64, df: f64) -> f64 {
+    if t.is_nan() || df.is_nan() || df <= 0.0 {
+        return f64::NAN;
+    }
     // ln(1 + t²/df), without overflow for huge t.
     let u = t.abs() / df.sqrt();
     let log_term = if u > 1e150 {
@@ -265,6 +388,9 @@ fn t_density(t: f64, df: f64) -> f64 {
 /// P(T > t) = ½ I_y(ν/2, ½) = y^{ν/2} / (ν B(ν/2, ½)) · (1 + O(y)),
 /// solved for y in logarithms. `None` when y is representable.
 fn t_far_tail(q: f64, df: f64) -> Option<f64> {
+    if !(q > 0.0 && df > 0.0 && df.is_finite()) {
+        return None;
+    }
     let a = 0.5 * df;
     let ln_y = ((2.0 * q).ln() + a.ln() + ln_beta(a, 0.5)) / a;
     (ln_y < -690.0).then(|| (0.5 * (df.ln() - ln_y)).exp())
@@ -324,9 +450,21 @@ fn cornish_fisher(z: f64, df: f64) -> f64 {
 /// the bracket spans orders of magnitude) whenever a step leaves the
 /// bracket.
 fn solve_increasing(f: impl Fn(f64) -> (f64, f64), mut lo: f64, mut hi: f64, start: f64) -> f64 {
+    if !(lo <= start && start <= hi) {
+        return f64::NAN;
+    }
     let mut x = start;
     for _ in 0..400 {
         let (value, slope) = f(x);
+        if value.is_nan() {
+            // The function cannot be evaluated here: bisect the bracket.
+            let mid = 0.5 * (lo + hi);
+            if mid == x || !mid.is_finite() {
+                return x;
+            }
+            x = mid;
+            continue;
+        }
         if value == 0.0 {
             return x;
         }
@@ -357,6 +495,9 @@ fn solve_increasing(f: impl Fn(f64) -> (f64, f64), mut lo: f64, mut hi: f64, sta
 /// both x and y = 1 − x accurately. The side computed directly by the
 /// continued fraction is accurate relatively; the other is 1 minus it.
 fn beta_inc(a: f64, b: f64, x: f64, y: f64) -> (f64, f64) {
+    if a.is_nan() || b.is_nan() || x.is_nan() || y.is_nan() || a <= 0.0 || b <= 0.0 {
+        return (f64::NAN, f64::NAN);
+    }
     if x <= 0.0 {
         return (0.0, 1.0);
     }
@@ -370,10 +511,10 @@ fn beta_inc(a: f64, b: f64, x: f64, y: f64) -> (f64, f64) {
     // a few successes out of millions).
     let near_mean_and_tiny = a <= 10.0 && x < 1e-3 && b * x < 2.0 * (a + 1.0);
     if x < (a + 1.0) / (a + b + 2.0) || near_mean_and_tiny {
-        let w = ln_front(a, b, x, y).exp() * continued_fraction(a, b, x) / a;
+        let w = (ln_front(a, b, x, y).exp() * continued_fraction(a, b, x) / a).clamp(0.0, 1.0);
         (w, 1.0 - w)
     } else {
-        let w1 = ln_front(b, a, y, x).exp() * continued_fraction(b, a, y) / b;
+        let w1 = (ln_front(b, a, y, x).exp() * continued_fraction(b, a, y) / b).clamp(0.0, 1.0);
         (1.0 - w1, w1)
     }
 }
@@ -382,6 +523,9 @@ fn beta_inc(a: f64, b: f64, x: f64, y: f64) -> (f64, f64) {
 /// (*Numerical Recipes*, 3rd ed., §6.4 `betacf`).
 fn continued_fraction(a: f64, b: f64, x: f64) -> f64 {
     const TINY: f64 = 1e-300;
+    if a.is_nan() || b.is_nan() || x.is_nan() {
+        return f64::NAN;
+    }
     let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
     let mut c = 1.0;
     let mut d = 1.0 - qab * x / qap;
@@ -427,6 +571,9 @@ fn lentz_step(aa: f64, c: &mut f64, d: &mut f64) -> f64 {
 
 /// ln(x^a y^b / B(a, b)) without cancellation of large terms.
 fn ln_front(a: f64, b: f64, x: f64, y: f64) -> f64 {
+    if !(a > 0.0 && b > 0.0) || x.is_nan() || y.is_nan() {
+        return f64::NAN;
+    }
     if a >= 15.0 && b >= 15.0 {
         // Expand about the mode-like point x0 = a/(a+b) (TOMS 708 brcomp):
         // x0^a y0^b / B(a,b) = √(ab / (2π(a+b))) · e^{Δ(a+b) − Δ(a) − Δ(b)}.
@@ -447,6 +594,9 @@ fn ln_front(a: f64, b: f64, x: f64, y: f64) -> f64 {
 
 /// ln B(a, b), accurate when either argument is large.
 fn ln_beta(a: f64, b: f64) -> f64 {
+    if !(a > 0.0 && b > 0.0) {
+        return f64::NAN;
+    }
     let (big, small) = if a >= b { (a, b) } else { (b, a) };
     let s = a + b;
     if small >= 15.0 {
@@ -470,6 +620,9 @@ fn ln_beta(a: f64, b: f64) -> f64 {
 /// For |x| < 2.5 the series erf(x) = (2/√π) e^{−x²} Σ 2ⁿ x^{2n+1}/(2n+1)!!,
 /// whose terms are all positive (no cancellation); beyond, 1 − erfc(x).
 pub(crate) fn erf(x: f64) -> f64 {
+    if x.is_nan() {
+        return f64::NAN;
+    }
     let ax = x.abs();
     let v = if ax < 2.5 {
         erf_series(ax)
@@ -486,6 +639,9 @@ pub(crate) fn erf(x: f64) -> f64 {
 /// the modified Lentz method; for |x| < 2.5, 1 − erf(x) (erfc ≥ 4e-4 there,
 /// so at most about three digits of the sixteen are lost).
 pub(crate) fn erfc(x: f64) -> f64 {
+    if x.is_nan() {
+        return f64::NAN;
+    }
     if x >= 2.5 {
         erfc_fraction(x)
     } else if x > -2.5 {
@@ -496,6 +652,9 @@ pub(crate) fn erfc(x: f64) -> f64 {
 }
 
 fn erf_series(x: f64) -> f64 {
+    if x.is_nan() || x.abs() >= 2.5 {
+        return f64::NAN;
+    }
     let x2 = x * x;
     let mut term = x;
     let mut sum = x;
@@ -510,6 +669,9 @@ fn erf_series(x: f64) -> f64 {
 
 fn erfc_fraction(x: f64) -> f64 {
     const TINY: f64 = 1e-300;
+    if x.is_nan() {
+        return f64::NAN;
+    }
     if x > 27.3 {
         return 0.0; // below the smallest subnormal
     }
@@ -540,17 +702,28 @@ fn erfc_fraction(x: f64) -> f64 {
 /// ln Γ(x) for x > 0: Stirling's series at x ≥ 15, and below it the
 /// recurrence Γ(x) = Γ(x + k)/(x(x+1)…(x+k−1)) to reach 15 (absolute error
 /// a few 1e-15, some twenty times below `statrs::ln_gamma` near 15).
+/// NaN for x that is NaN or not positive; no recursion, at most 15 steps.
 pub(crate) fn ln_gamma(x: f64) -> f64 {
+    if x.is_nan() || x <= 0.0 {
+        return f64::NAN;
+    }
+    if x == f64::INFINITY {
+        return f64::INFINITY;
+    }
     if x >= 15.0 {
         return (x - 0.5) * x.ln() - x + HALF_LN_2PI + stirling_delta(x);
     }
-    let mut shifted = x;
+    // x itself apart (it may be as small as 5e-324), then the product of
+    // x + 1, x + 2, … below 15 (at most 14! ≈ 8.7e10, one rounding per step).
+    let (mut shifted, ln_first) = if x < 1.0 { (x + 1.0, x.ln()) } else { (x, 0.0) };
     let mut product = 1.0;
     while shifted < 15.0 {
         product *= shifted;
         shifted += 1.0;
     }
-    ln_gamma(shifted) - product.ln()
+    (shifted - 0.5) * shifted.ln() - shifted + HALF_LN_2PI + stirling_delta(shifted)
+        - product.ln()
+        - ln_first
 }
 
 /// Δ(z) = ln Γ(z) − [(z − ½) ln z − z + ½ ln 2π], Stirling's series, for

@@ -147,8 +147,11 @@ pub enum Error {
         effective_n: f64,
     },
 
-    /// A confidence level is not strictly between 0 and 1.
-    #[error("confidence level {level} is invalid: it must be strictly between 0 and 1")]
+    /// A confidence level is not strictly between 0 and 1, or so close to 1
+    /// that its critical value is infinite.
+    #[error(
+        "confidence level {level} is invalid: it must be strictly between 0 and 1, at most 0.9999999999999998"
+    )]
     InvalidConfidenceLevel {
         /// The level given.
         level: f64,
@@ -274,6 +277,19 @@ pub enum Error {
         scaled: f64,
         /// The power of two the scaled sum is to be multiplied by.
         exponent: i32,
+    },
+
+    /// A t interval has no finite bounds: with a fraction of a degree of
+    /// freedom (an effective sample size just above 1, or Welch's df near
+    /// 0), the t quantile exceeds the largest `f64`.
+    #[error(
+        "{what} is unbounded: the t quantile with {df} degrees of freedom exceeds the largest f64"
+    )]
+    UnboundedInterval {
+        /// The interval asked for.
+        what: &'static str,
+        /// Its degrees of freedom.
+        df: f64,
     },
 
     /// A serialized tally breaks one of the tally's invariants.

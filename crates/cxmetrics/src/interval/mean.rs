@@ -78,7 +78,15 @@ impl Mean {
         let f = fpc::factor(spec.population_size(), self.n())?;
         let n_eff = self.effective_n();
         let se = (variance / n_eff).sqrt() * f;
-        let half = level.t(n_eff - 1.0) * se;
+        // With n_eff just above 1 the t quantile can exceed f64.
+        let df = n_eff - 1.0;
+        let half = level.t(df) * se;
+        if !half.is_finite() {
+            return Err(Error::UnboundedInterval {
+                what: "a t interval",
+                df,
+            });
+        }
         Ok(Estimate {
             metric: Metric::Mean,
             value: self.mean(),

@@ -64,7 +64,8 @@ impl ConfidenceLevel {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidConfidenceLevel`] unless `0 < level < 1`.
+    /// [`Error::InvalidConfidenceLevel`] unless `0 < level < 1` with a
+    /// finite critical value: at most 0.9999999999999998.
     ///
     /// # Example
     ///
@@ -74,7 +75,10 @@ impl ConfidenceLevel {
     /// assert!(ConfidenceLevel::new(f64::NAN).is_err());
     /// ```
     pub fn new(level: f64) -> Result<ConfidenceLevel, Error> {
-        if level > 0.0 && level < 1.0 {
+        // Below 1 is not enough: 0.5 + level/2 must stay below 1 in f64, or
+        // the critical value z is infinite (0.9999999999999999 is refused;
+        // 0.9999999999999998, z ≈ 8.21, is the largest level accepted).
+        if level > 0.0 && level < 1.0 && 0.5 + 0.5 * level < 1.0 {
             Ok(ConfidenceLevel(level))
         } else {
             Err(Error::InvalidConfidenceLevel { level })

@@ -310,8 +310,13 @@ fn bounds(c: &Counts, method: ProportionMethod, level: crate::ConfidenceLevel) -
         }
         ProportionMethod::Wilson => wilson(p, q, n, z),
         ProportionMethod::WilsonCc => {
+            // Each bound is the Wilson bound of the share moved half an
+            // answer outwards, p ∓ 1/(2n); once that passes 0 (or 1) the
+            // bound is 0 (or 1). For whole counts that is k = 0 (or k = n);
+            // weighted data give fractional k, where the formula below
+            // would otherwise exclude the estimate itself.
             let denom = 2.0 * (n + z2);
-            let lower = if k <= 0.0 {
+            let lower = if k <= 0.5 {
                 0.0
             } else {
                 let root = (z2 - 2.0 - 1.0 / n + 4.0 * p * (n * q + 1.0))
@@ -319,7 +324,7 @@ fn bounds(c: &Counts, method: ProportionMethod, level: crate::ConfidenceLevel) -
                     .sqrt();
                 (2.0 * n * p + z2 - 1.0 - z * root) / denom
             };
-            let upper = if failures <= 0.0 {
+            let upper = if failures <= 0.5 {
                 1.0
             } else {
                 let root = (z2 + 2.0 - 1.0 / n + 4.0 * p * (n * q - 1.0))
@@ -327,7 +332,11 @@ fn bounds(c: &Counts, method: ProportionMethod, level: crate::ConfidenceLevel) -
                     .sqrt();
                 (2.0 * n * p + z2 + 1.0 + z * root) / denom
             };
-            Interval { lower, upper }
+            // Exact arithmetic keeps p inside; rounding must not move it out.
+            Interval {
+                lower: lower.min(p),
+                upper: upper.max(p),
+            }
         }
         ProportionMethod::AgrestiCoull => {
             let n_c = n + z2;
@@ -382,11 +391,30 @@ pub(crate) fn wilson(p: f64, q: f64, n: f64, z: f64) -> Interval {
     let denom = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / denom;
     let half = z / denom * (p * q / n + z2 / (4.0 * n * n)).sqrt();
-    // At p = 0 (or 1) the bound is exactly 0 (or 1); rounding must not
-    // leave it a hair inside and the interval excluding the estimate.
+    // centre − half cancels for tiny p (a weighted share of 1e-31 gave a
+    // lower bound of 5.6e-17, above the share). Its exact equivalent
+    // (centre² − half²)/(centre + half) = p²/(denom·(centre + half)) keeps
+    // full relative precision, and the same on the upper side with q.
+    // At p = 0 (or 1) the bound is exactly 0 (or 1).
+    let centre_q = (q + z2 / (2.0 * n)) / denom;
+    let lower = if p <= 0.0 {
+        0.0
+    } else if p <= 0.5 {
+        p * p / (denom * (centre + half))
+    } else {
+        centre - half
+    };
+    let upper = if q <= 0.0 {
+        1.0
+    } else if q <= 0.5 {
+        1.0 - q * q / (denom * (centre_q + half))
+    } else {
+        centre + half
+    };
+    // Exact arithmetic keeps p inside; rounding must not move it out.
     Interval {
-        lower: if p <= 0.0 { 0.0 } else { centre - half },
-        upper: if q <= 0.0 { 1.0 } else { centre + half },
+        lower: lower.min(p),
+        upper: upper.max(p),
     }
 }
 

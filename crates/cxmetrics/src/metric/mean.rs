@@ -47,6 +47,10 @@ use crate::tally::Tally;
 pub struct Mean {
     scale: Scale,
     mean: f64,
+    /// The mean minus the lowest point, kept apart: differences of means
+    /// close together (1 + 2.5e-16 vs 1) need it unrounded.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    offset: f64,
     population_variance: f64,
     n: u64,
     effective_n: f64,
@@ -132,6 +136,7 @@ impl Mean {
         Mean {
             scale,
             mean: f64::from(scale.lowest()) + offset,
+            offset,
             population_variance,
             n,
             effective_n,
@@ -145,6 +150,12 @@ impl Mean {
             lowest: f64::from(self.scale.lowest()),
             top: (self.scale.len() - 1) as f64,
         }
+    }
+
+    /// The mean minus the scale's lowest point (more precise than
+    /// `mean() - lowest` when the mean is close to a point).
+    pub(crate) fn offset(&self) -> f64 {
+        self.offset
     }
 
     /// The mean rating, inside the scale.
@@ -367,6 +378,7 @@ impl TryFrom<MeanRepr> for Mean {
         Ok(Mean {
             scale: r.scale,
             mean: r.mean,
+            offset: r.mean - lo,
             population_variance: r.population_variance,
             n: r.n,
             effective_n: r.effective_n,

@@ -183,6 +183,21 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
             },
             vec!["total weight", "2^1023", "point_sums"],
         ),
+        (
+            {
+                let mut t = Tally::new(csat);
+                t.extend_weighted_scores(&[1u8, 5], &[1.0, 0.0013]).unwrap();
+                let mut u = Tally::new(csat);
+                u.extend_weighted_scores(&[2u8, 4], &[1.0, 0.002]).unwrap();
+                compare::means(
+                    &Mean::from_tally(&t).unwrap(),
+                    &Mean::from_tally(&u).unwrap(),
+                    ConfidenceLevel::P95,
+                )
+                .unwrap_err()
+            },
+            vec!["Welch interval", "unbounded", "degrees of freedom"],
+        ),
     ];
     #[cfg(feature = "serde")]
     v.push((

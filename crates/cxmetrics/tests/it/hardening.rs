@@ -273,3 +273,338 @@ fn old_payloads_load() {
     let _ = NpsMethod::Wald;
     let _ = IntervalSpec::new(ConfidenceLevel::P95);
 }
+
+mod findings {
+    use cxmetrics::compare;
+    use cxmetrics::interval::ProportionMethod;
+    use cxmetrics::segment::Score;
+    use cxmetrics::{ConfidenceLevel, Error, Mean, Nps, Scale, Segmented, Tally, TopBox, dist};
+
+    use super::weighted;
+    use crate::assert_close;
+
+    fn check_comparison(c: &compare::Comparison) {
+        assert!((0.0..=1.0).contains(&c.p_value), "{c:?}");
+        assert!(
+            c.interval.lower.is_finite() && c.interval.upper.is_finite(),
+            "{c:?}"
+        );
+        assert!(c.interval.lower <= c.interval.upper, "{c:?}");
+        assert!(c.difference.is_finite() && c.std_error.is_finite() && c.statistic.is_finite());
+    }
+
+    /// Finding 1a: tiny weighted variances made Welch's df 0/0 and
+    /// `ln_gamma(NaN)` recursed until the stack overflowed.
+    #[test]
+    fn finding_1_tiny_weighted_variances_do_not_abort() {
+        let a = weighted(
+            Scale::CSAT_5,
+            &[1, 1, 1, 1, 2],
+            &[1.0, 1.0, 1.0, 1.0, 1e-300],
+        );
+        let b = weighted(Scale::CSAT_5, &[3, 3, 3, 4], &[1.0, 1.0, 1.0, 1e-300]);
+        let c = compare::means(
+            &Mean::from_tally(&a).unwrap(),
+            &Mean::from_tally(&b).unwrap(),
+            ConfidenceLevel::P95,
+        )
+        .unwrap();
+        check_comparison(&c);
+        // By hand: s²_a = (4/3)·2.5e-301 over n_a = 4, s²_b = (3/2)·(1e-300/3)
+        // over n_b = 3: variance shares 1/3 and 2/3, so
+        // df = 1/((1/9)/3 + (4/9)/2) = 27/7; |t| ~ 1e150, p = 0.
+        assert_close(c.df.unwrap(), 27.0 / 7.0, "Welch df");
+        assert_eq!(c.p_value, 0.0);
+        assert!(c.significant);
+        let mut s = Segmented::new(Scale::CSAT_5);
+        s.merge_tally(1u8, &a).unwrap();
+        s.merge_tally(2u8, &b).unwrap();
+        let trend = s.trend(Score::Mean, ConfidenceLevel::P95);
+        let change = trend[1].change.as_ref().unwrap().as_ref().unwrap();
+        check_comparison(change);
+        assert_close(change.df.unwrap(), 27.0 / 7.0, "trend df");
+    }
+
+    /// Finding 1b: Clopper–Pearson and Jeffreys on overflowing weight sums.
+    #[test]
+    fn finding_1_exact_intervals_on_huge_weights() {
+        let huge = weighted(Scale::CSAT_5, &[5, 1], &[1e308, 1e308]);
+        // Equal weights other than 1 (weights of exactly 1 count as unweighted).
+        let unit = weighted(Scale::CSAT_5, &[5, 1], &[2.0, 2.0]);
+        for m in [ProportionMethod::ClopperPearson, ProportionMethod::Jeffreys] {
+            let got = TopBox::top(&huge, 2)
+                .unwrap()
+                .estimate_with(m, ConfidenceLevel::P95)
+                .unwrap();
+            let want = TopBox::top(&unit, 2)
+                .unwrap()
+                .estimate_with(m, ConfidenceLevel::P95)
+                .unwrap();
+            assert_close(got.interval.lower, want.interval.lower, "lower");
+            assert_close(got.interval.upper, want.interval.upper, "upper");
+            assert_eq!(got.value, 0.5);
+        }
+    }
+
+    /// Finding 2: unchecked n_a + n_b in the zero-variance error path.
+    #[test]
+    fn finding_2_zero_variance_path_checks_the_count_sum() {
+        let a = Nps::from_counts(u64::MAX, 0, 0).unwrap();
+        let b = Nps::from_counts(1, 0, 0).unwrap();
+        let wald = compare::NpsDifferenceMethod::Wald;
+        let err = compare::nps_with(&a, &b, wald, ConfidenceLevel::P95).unwrap_err();
+        assert_eq!(
+            err,
+            Error::CountOverflow {
+                what: "answers compared",
+                count: u64::MAX,
+                added: 1
+            }
+        );
+        let ta = Tally::from_counts(Scale::CSAT_5, &[0, 0, 0, 0, u64::MAX]).unwrap();
+        let tb = Tally::from_counts(Scale::CSAT_5, &[0, 0, 0, 0, 1]).unwrap();
+        let err = compare::top_box(
+            &TopBox::top(&ta, 2).unwrap(),
+            &TopBox::top(&tb, 2).unwrap(),
+            ConfidenceLevel::P95,
+        )
+        .unwrap_err();
+        assert!(matches!(err, Error::CountOverflow { .. }), "{err}");
+        // Without overflow the error still names n.
+        let c = Nps::from_counts(3, 0, 0).unwrap();
+        assert_eq!(
+            compare::nps_with(&c, &b, wald, ConfidenceLevel::P95).unwrap_err(),
+            Error::ZeroVariance {
+                what: "an NPS difference test",
+                n: 4
+            }
+        );
+    }
+
+    /// Finding 5: Welch at extreme df gave p = −0.47.
+    #[test]
+    fn finding_5_welch_at_extreme_df() {
+        let a = Tally::from_counts(Scale::CSAT_5, &[9, 0, 0, 0, 0]).unwrap();
+        let b = Tally::from_counts(Scale::CSAT_5, &[144_911_246_541_193_216, 0, 0, 0, 9]).unwrap();
+        let c = compare::means(
+            &Mean::from_tally(&a).unwrap(),
+            &Mean::from_tally(&b).unwrap(),
+            ConfidenceLevel::P95,
+        )
+        .unwrap();
+        check_comparison(&c);
+        // By hand: a has no spread; b has 9 answers 4 points above the
+        // rest among n ≈ 1.449e17, so diff = −36/n, se = 12/n, t = −3 and
+        // df = n − 1 (the normal limit): p = erfc(3/√2).
+        assert_close(c.statistic, -3.0, "t");
+        assert_close(c.df.unwrap(), 144_911_246_541_193_224.0, "df");
+        assert_close(c.p_value, 0.002_699_796_063_260_186_6, "p");
+        assert!(c.significant);
+    }
+
+    /// Finding 6: a level whose z is infinite.
+    #[test]
+    fn finding_6_levels_have_finite_critical_values() {
+        let err = ConfidenceLevel::new(0.9999999999999999).unwrap_err();
+        assert_eq!(
+            err,
+            Error::InvalidConfidenceLevel {
+                level: 0.9999999999999999
+            }
+        );
+        assert!(err.to_string().contains("at most 0.9999999999999998"));
+        let top = ConfidenceLevel::new(0.9999999999999998).unwrap();
+        // Φ⁻¹(1 − 1.11e-16) = 8.2095361516013850 (mpmath).
+        assert_close(top.z(), 8.209_536_151_601_385, "z");
+        let t = Tally::from_scores(Scale::CSAT_5, &[5u8, 4, 1, 2, 5]).unwrap();
+        for m in crate::PROPORTION_METHODS {
+            let e = TopBox::top(&t, 2).unwrap().estimate_with(m, top).unwrap();
+            assert!(
+                e.interval.lower.is_finite() && e.interval.upper.is_finite(),
+                "{m:?}"
+            );
+            assert!(e.interval.contains(e.value), "{m:?} {e:?}");
+        }
+        let e = Mean::from_tally(&t).unwrap().estimate(top).unwrap();
+        assert!(
+            e.interval.lower.is_finite() && e.interval.upper.is_finite(),
+            "{e:?}"
+        );
+        assert!(e.interval.contains(e.value), "{e:?}");
+    }
+
+    /// Finding 7: infinite bounds from t intervals with df near 0 are now
+    /// an error naming the degrees of freedom.
+    #[test]
+    fn finding_7_t_intervals_near_one_effective_answer_are_finite() {
+        let t = weighted(Scale::CSAT_5, &[1, 5], &[1.0, 0.0013]);
+        let m = Mean::from_tally(&t).unwrap();
+        assert!(m.effective_n() > 1.0 && m.effective_n() < 1.01);
+        // The design-based t interval has n_positive − 1 = 1 df: finite.
+        let e = m.estimate(ConfidenceLevel::P95).unwrap();
+        assert!(
+            e.interval.lower.is_finite() && e.interval.upper.is_finite(),
+            "{e:?}"
+        );
+        assert!(e.interval.contains(e.value));
+        // Welch with df ≈ 0.004: both groups just above one effective answer.
+        let u = weighted(Scale::CSAT_5, &[2, 4], &[1.0, 0.002]);
+        let err =
+            compare::means(&m, &Mean::from_tally(&u).unwrap(), ConfidenceLevel::P95).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::UnboundedInterval {
+                    what: "a Welch interval",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().contains("degrees of freedom"));
+        // Just enough effective answers: finite bounds (t_{0.5} at 97.5%
+        // is about 25.5, finite).
+        let t = weighted(Scale::CSAT_5, &[1, 5], &[1.0, 0.2]);
+        let e = Mean::from_tally(&t)
+            .unwrap()
+            .estimate(ConfidenceLevel::P95)
+            .unwrap();
+        assert!(e.interval.lower.is_finite() && e.interval.upper.is_finite());
+        assert!(e.interval.contains(e.value));
+    }
+
+    /// Finding 8: Wilson-cc on weighted data excluded its own estimate.
+    #[test]
+    fn finding_8_wilson_cc_contains_weighted_estimates() {
+        let t = weighted(Scale::CSAT_5, &[5, 1, 1], &[0.03, 1.0, 0.0]);
+        let top = TopBox::top(&t, 2).unwrap();
+        assert_close(top.share(), 0.03 / 1.03, "share");
+        let e = top
+            .estimate_with(ProportionMethod::WilsonCc, ConfidenceLevel::P95)
+            .unwrap();
+        assert!(e.interval.contains(e.value), "{e:?}");
+        // k = p·n_eff ≈ 0.031 < ½: the corrected share is below 0, lower = 0.
+        assert_eq!(e.interval.lower, 0.0);
+        assert!(
+            e.interval.upper > e.value && e.interval.upper < 1.0,
+            "{e:?}"
+        );
+        // Whole counts are unchanged: 1 of 3 by hand (Newcombe 1998, method 4).
+        let t = Tally::from_scores(Scale::CSAT_5, &[5u8, 1, 1]).unwrap();
+        let e = TopBox::top(&t, 2)
+            .unwrap()
+            .estimate_with(ProportionMethod::WilsonCc, ConfidenceLevel::P95)
+            .unwrap();
+        let (n, p, z) = (3.0f64, 1.0 / 3.0, ConfidenceLevel::P95.z());
+        let q = 1.0 - p;
+        let lower = (2.0 * n * p + z * z
+            - 1.0
+            - z * (z * z - 2.0 - 1.0 / n + 4.0 * p * (n * q + 1.0)).sqrt())
+            / (2.0 * (n + z * z));
+        let upper = (2.0 * n * p
+            + z * z
+            + 1.0
+            + z * (z * z + 2.0 - 1.0 / n + 4.0 * p * (n * q - 1.0)).sqrt())
+            / (2.0 * (n + z * z));
+        assert_close(e.interval.lower, lower, "lower");
+        assert_close(e.interval.upper, upper, "upper");
+    }
+
+    /// Finding 10: `dist` at its edges, against mpmath (tests/data/dist_edges.py).
+    #[test]
+    fn finding_10_dist_edges_match_mpmath() {
+        let data: serde_json::Value =
+            serde_json::from_str(include_str!("../data/dist_edges.json")).unwrap();
+        let mut checked = 0;
+        for case in data["t_quantile"].as_array().unwrap() {
+            let (p, df) = (case[0].as_f64().unwrap(), case[1].as_f64().unwrap());
+            let want: f64 = case[2].as_str().unwrap().parse().unwrap();
+            let got = dist::t_quantile(p, df);
+            if want.is_finite() && want.abs() < f64::MAX {
+                // mpmath's own solve is good to about 1e-13 at tiny df.
+                let got = got.unwrap();
+                assert!(
+                    ((got - want) / want).abs() < 1e-9,
+                    "t({p}, {df}) = {got:e}, want {want:e}"
+                );
+                checked += 1;
+            } else if want.is_infinite() || want.abs() >= f64::MAX {
+                assert!(
+                    got.is_err(),
+                    "t({p}, {df}) beyond f64 must be an error: {got:?}"
+                );
+                checked += 1;
+            }
+        }
+        for case in data["beta_quantile"].as_array().unwrap() {
+            let (p, a, b) = (
+                case[0].as_f64().unwrap(),
+                case[1].as_f64().unwrap(),
+                case[2].as_f64().unwrap(),
+            );
+            let want: f64 = case[3].as_str().unwrap().parse().unwrap();
+            let got = dist::beta_quantile(p, a, b).unwrap();
+            if want < f64::MIN_POSITIVE {
+                // Below the normal range: rounds to 0 or a subnormal.
+                assert!(
+                    got < f64::MIN_POSITIVE,
+                    "beta({p}, {a}, {b}) = {got:e}, want {want:e}"
+                );
+            } else {
+                assert!(
+                    ((got - want) / want).abs() < 1e-9,
+                    "beta({p}, {a}, {b}) = {got:e}, want {want:e}"
+                );
+            }
+            checked += 1;
+        }
+        assert!(checked >= 15, "{checked}");
+    }
+
+    #[test]
+    fn finding_10_dist_rejects_or_answers_quickly() {
+        // Non-finite and out-of-range arguments: errors, never NaN.
+        for x in [f64::NAN, f64::INFINITY, -1.0, 0.0] {
+            assert!(dist::t_quantile(0.5, x).is_err());
+            assert!(dist::beta_quantile(0.5, x, 1.0).is_err());
+            assert!(dist::beta_quantile(0.5, 1.0, x).is_err());
+            assert!(dist::normal_quantile(x).is_err());
+        }
+        // Shapes beyond 1e12 are refused at once rather than after seconds.
+        let start = std::time::Instant::now();
+        let err = dist::beta_quantile(0.5, 1e300, 1e300).unwrap_err();
+        assert!(err.to_string().contains("at most 1e12"), "{err}");
+        assert!(start.elapsed().as_millis() < 50);
+        // Tiny df: the quantile is beyond f64, an error (was 2.7e-162).
+        assert!(dist::t_quantile(0.975, 5e-324).is_err());
+        assert!(dist::t_quantile(0.975, 1e-3).is_err());
+        // Tiny shapes: the quantile rounds to 0 (true value < 1e-300).
+        assert_eq!(dist::beta_quantile(0.5, 1e-300, 1.0).unwrap(), 0.0);
+        // Beta(a, a) has median ½ exactly, even at the largest shapes.
+        assert_close(dist::beta_quantile(0.5, 1e12, 1e12).unwrap(), 0.5, "median");
+    }
+
+    #[test]
+    fn finding_10_quantiles_are_monotone_in_p() {
+        for &(a, b) in &[(2.0, 3.0), (0.5, 0.5), (1.0, 1e6), (30.0, 1e9), (1e-3, 2.0)] {
+            let mut last = 0.0;
+            // p from 1e-180 to 1e-165, 200 steps a decade.
+            for i in 0..=3000 {
+                let p = 10f64.powf(-180.0 + f64::from(i) / 200.0);
+                let x = dist::beta_quantile(p, a, b).unwrap();
+                assert!(x >= last, "beta({p:e}, {a}, {b}) = {x:e} < {last:e}");
+                last = x;
+            }
+        }
+        for &df in &[0.3, 1.5, 7.0, 1e5, 1e9] {
+            let mut last = f64::NEG_INFINITY;
+            for i in 1..=2000 {
+                let p = 10f64.powf(-300.0 + f64::from(i) * 0.15);
+                if let Ok(t) = dist::t_quantile(p, df) {
+                    assert!(t >= last, "t({p:e}, {df}) = {t:e} < {last:e}");
+                    last = t;
+                }
+            }
+        }
+    }
+}

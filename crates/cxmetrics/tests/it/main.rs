@@ -4,6 +4,8 @@ mod accuracy;
 mod design;
 mod errors;
 mod fuzz;
+#[cfg(feature = "serde")]
+mod fuzz_replay;
 mod hardening;
 mod input;
 mod intervals;
