@@ -204,6 +204,16 @@ pub enum Error {
         min_n: u64,
     },
 
+    /// A group index of a [`crate::GroupedTally`] at or past its number of
+    /// groups, or more groups than it can hold.
+    #[error("group {group} is out of range: there are {groups} groups")]
+    GroupOutOfRange {
+        /// The group index (or number of groups) asked for.
+        group: usize,
+        /// The number of groups there are (or may be).
+        groups: usize,
+    },
+
     /// A serialized tally breaks one of the tally's invariants.
     #[error("invalid tally: {reason}")]
     InvalidTally {

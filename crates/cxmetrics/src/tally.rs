@@ -549,7 +549,7 @@ impl Tally {
     /// ```
     pub fn extend_scores<S: ScoreValue>(&mut self, scores: &[S]) -> Result<(), Error> {
         let mut batch = vec![0u64; self.scale.len()];
-        S::count_into(scores, &self.scale, &mut batch)?;
+        crate::count::count_scores(scores, &self.scale, &mut batch)?;
         self.add_unit_counts(&batch, scores.len() as u64)
     }
 
@@ -586,8 +586,21 @@ impl Tally {
                 right: weights.len(),
             });
         }
+        crate::count::check_weighted(scores, weights, &self.scale)?;
         let mut batch = Tally::new(self.scale);
-        S::weighted_into(scores, weights, &mut batch)?;
+        let mut positive = vec![0u64; self.scale.len()];
+        crate::count::weighted_scores(
+            scores,
+            weights,
+            &self.scale,
+            1.0,
+            crate::count::WeightedSums {
+                counts: &mut batch.counts,
+                positive: &mut positive,
+                sums: &mut batch.weights,
+                squares: &mut batch.weights_sq,
+            },
+        )?;
         batch.n = scores.len() as u64;
         self.merge(&batch)
     }
@@ -716,15 +729,27 @@ impl Tally {
         (count, total(&self.weights[range]))
     }
 
-    /// Counts, weight sums and squared-weight sums, for the batch kernels
-    /// that fill a scratch tally (its `n` is set by the caller).
-    pub(crate) fn parts_mut(&mut self) -> (&mut [u64], &mut [Sum], &mut [Sum]) {
-        (&mut self.counts, &mut self.weights, &mut self.weights_sq)
-    }
-
     /// The weight sums per point, lowest first.
     pub(crate) fn weight_values(&self) -> impl Iterator<Item = f64> + '_ {
         self.weights.iter().map(Sum::value)
+    }
+
+    /// The squared-weight sums per point, lowest first.
+    pub(crate) fn weight_squared_values(&self) -> impl Iterator<Item = f64> + '_ {
+        self.weights_sq.iter().map(Sum::value)
+    }
+
+    /// Replaces the weight sums (one per point, finite, checked by the
+    /// caller) of a tally built from counts.
+    pub(crate) fn set_weight_sums(&mut self, sums: &[f64], squares: &[f64]) {
+        for (s, &x) in self.weights.iter_mut().zip(sums) {
+            *s = Sum::default();
+            s.add(x);
+        }
+        for (s, &x) in self.weights_sq.iter_mut().zip(squares) {
+            *s = Sum::default();
+            s.add(x);
+        }
     }
 }
 

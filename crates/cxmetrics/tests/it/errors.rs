@@ -145,6 +145,13 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
                 .unwrap_err(),
             vec!["index 0", "1..=5"],
         ),
+        (
+            cxmetrics::GroupedTally::with_groups(Scale::NPS, 2)
+                .unwrap()
+                .tally(7)
+                .unwrap_err(),
+            vec!["group 7", "2 groups"],
+        ),
     ];
     #[cfg(feature = "serde")]
     v.push((
