@@ -477,6 +477,45 @@ impl GroupedTally {
         }
     }
 
+    /// For a keyed batch of unweighted byte scores on a small scale: checks
+    /// every score and that the batch overflows no count, and returns the
+    /// lowest point, after which [`GroupedTally::count_ids`] counts blocks
+    /// of it without failing. `None` when the batch needs the general path
+    /// (other score types or scales, weighted groups, a total near
+    /// `u64::MAX`, or too many groups possible).
+    pub(crate) fn prepare_bytes<S: ScoreValue>(&self, scores: &[S]) -> Result<Option<u8>, Error> {
+        let (Some(b), Some(lowest), None) = (
+            S::as_bytes(scores),
+            count::small_byte_scale(&self.scale),
+            &self.weighted,
+        ) else {
+            return Ok(None);
+        };
+        count::check_small_bytes(b, &self.scale, lowest)?;
+        let room = self.total + b.len() as u128 <= u128::from(u64::MAX)
+            && self.groups().saturating_add(b.len()) <= MAX_GROUPS;
+        Ok(room.then_some(lowest))
+    }
+
+    /// Adds per-point counts to group `g` of a batch
+    /// [`GroupedTally::prepare_bytes`] accepted.
+    pub(crate) fn add_counts(&mut self, g: usize, counts: &[u64]) {
+        let cells = g * self.points..(g + 1) * self.points;
+        if let Some(row) = self.counts.get_mut(cells) {
+            for (c, &k) in row.iter_mut().zip(counts) {
+                *c += k;
+                self.total += u128::from(k);
+            }
+        }
+    }
+
+    /// Counts a block of a batch [`GroupedTally::prepare_bytes`] accepted;
+    /// `ids` are group indices below [`GroupedTally::groups`].
+    pub(crate) fn count_ids(&mut self, ids: &[u32], scores: &[u8], lowest: u8) {
+        crate::kernel::count_grouped(ids, scores, lowest, self.points, &mut self.counts);
+        self.total += ids.len() as u128;
+    }
+
     /// Records unweighted scores in runs: answers `previous end..end` go to
     /// group `id` of each `(id, end)` (ids in range, ends increasing to the
     /// batch's length). With byte scores on a small scale each run is

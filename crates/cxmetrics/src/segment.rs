@@ -869,27 +869,8 @@ impl<K: SegmentKey> Segmented<K> {
     /// answer for keys with a dense index, runs of equal keys otherwise.
     fn map_keys(&mut self, keys: &[K]) -> Result<Mapped, Error> {
         if keys.first().and_then(SegmentKey::dense_index).is_some() {
-            let mut ids = Vec::with_capacity(keys.len());
-            for key in keys {
-                let id = match key.dense_index() {
-                    Some(d) => {
-                        let d = usize::from(d);
-                        match self.dense.get(d) {
-                            Some(&id) if id != 0 => id - 1,
-                            _ => {
-                                let id = self.group_of(key)?;
-                                if self.dense.len() <= d {
-                                    self.dense.resize(d + 1, 0);
-                                }
-                                self.dense[d] = id + 1;
-                                id
-                            }
-                        }
-                    }
-                    None => self.group_of(key)?,
-                };
-                ids.push(id);
-            }
+            let mut ids = vec![0; keys.len()];
+            self.map_dense(keys, &mut ids)?;
             return Ok(Mapped::Ids(ids));
         }
         let mut runs = Vec::new();
@@ -904,6 +885,95 @@ impl<K: SegmentKey> Segmented<K> {
             runs.push((id, start));
         }
         Ok(Mapped::Runs(runs))
+    }
+
+    /// The group id of each key (as many as `ids`), through the direct
+    /// table for keys with a dense index.
+    fn map_dense(&mut self, keys: &[K], ids: &mut [u32]) -> Result<(), Error> {
+        for (key, id) in keys.iter().zip(ids) {
+            *id = match key.dense_index() {
+                Some(d) => match self.dense.get(usize::from(d)) {
+                    Some(&g) if g != 0 => g - 1,
+                    _ => self.new_dense(key, usize::from(d))?,
+                },
+                None => self.group_of(key)?,
+            };
+        }
+        Ok(())
+    }
+
+    /// Counts a checked batch whose keys all have dense indices below
+    /// `rows` into four block tables indexed by key, then adds each row to
+    /// its key's group.
+    fn count_dense(
+        &mut self,
+        keys: &[K],
+        bytes: &[u8],
+        lowest: u8,
+        rows: usize,
+    ) -> Result<(), Error> {
+        let mut table = vec![0u32; 4 * rows * 16];
+        let mut row_key: Vec<Option<&K>> = vec![None; rows];
+        for (k, b) in keys.chunks(1 << 31).zip(bytes.chunks(1 << 31)) {
+            crate::kernel::count_dense(
+                k,
+                |key| key.dense_index().map_or(0, usize::from),
+                b,
+                lowest,
+                &mut table,
+            );
+            // The first key of each counted row without a group yet, found
+            // by scanning only until every such row has its key.
+            let quarter = rows * 16;
+            let counted = |d: usize| {
+                (0..4).any(|r| table[r * quarter + d * 16..][..16].iter().any(|&c| c != 0))
+            };
+            let mut missing = (0..rows)
+                .filter(|&d| {
+                    counted(d) && self.dense.get(d).is_none_or(|&g| g == 0) && row_key[d].is_none()
+                })
+                .count();
+            for key in k {
+                if missing == 0 {
+                    break;
+                }
+                if let Some(d) = key.dense_index()
+                    && let Some(slot) = row_key.get_mut(usize::from(d))
+                    && slot.is_none()
+                    && self.dense.get(usize::from(d)).is_none_or(|&g| g == 0)
+                {
+                    *slot = Some(key);
+                    missing -= 1;
+                }
+            }
+            let points = self.scale.len();
+            for (d, key) in row_key.iter().enumerate() {
+                let g = match (self.dense.get(d), key) {
+                    (Some(&g), _) if g != 0 => g - 1,
+                    (_, Some(key)) => self.new_dense(key, d)?,
+                    _ => continue,
+                };
+                let mut counts = [0u64; 16];
+                for (i, c) in counts.iter_mut().enumerate().take(points) {
+                    let cell = d * 16 + i;
+                    *c = (0..4).map(|r| u64::from(table[r * quarter + cell])).sum();
+                }
+                self.grouped.add_counts(g as usize, &counts[..points]);
+            }
+            table.fill(0);
+        }
+        Ok(())
+    }
+
+    /// The group of a key first seen with dense index `d`.
+    #[cold]
+    fn new_dense(&mut self, key: &K, d: usize) -> Result<u32, Error> {
+        let g = self.group_of(key)?;
+        if self.dense.len() <= d {
+            self.dense.resize(d + 1, 0);
+        }
+        self.dense[d] = g + 1;
+        Ok(g)
     }
 
     /// Records unweighted scores with a parallel slice of keys, all or none:
@@ -948,9 +1018,29 @@ impl<K: SegmentKey> Segmented<K> {
                 right: scores.len(),
             });
         }
-        self.atomic(|s| match s.map_keys(keys)? {
-            Mapped::Ids(ids) => s.grouped.extend_ids(&ids, scores),
-            Mapped::Runs(runs) => s.grouped.extend_runs(&runs, scores),
+        self.atomic(|s| {
+            let dense = keys.first().and_then(SegmentKey::dense_index).is_some();
+            if dense
+                && let Some(lowest) = s.grouped.prepare_bytes(scores)?
+                && let Some(bytes) = S::as_bytes(scores)
+            {
+                if let Some(rows) = dense_rows(keys) {
+                    return s.count_dense(keys, bytes, lowest, rows);
+                }
+                // Block by block, the ids staying in L1; nothing can fail
+                // once the whole batch was checked.
+                let mut ids = [0u32; 2048];
+                for (k, b) in keys.chunks(2048).zip(bytes.chunks(2048)) {
+                    let ids = &mut ids[..k.len()];
+                    s.map_dense(k, ids)?;
+                    s.grouped.count_ids(ids, b, lowest);
+                }
+                return Ok(());
+            }
+            match s.map_keys(keys)? {
+                Mapped::Ids(ids) => s.grouped.extend_ids(&ids, scores),
+                Mapped::Runs(runs) => s.grouped.extend_runs(&runs, scores),
+            }
         })
     }
 
@@ -995,6 +1085,24 @@ impl<K: SegmentKey> Segmented<K> {
             s.grouped.extend_weighted_scores(&ids, scores, weights)
         })
     }
+}
+
+/// The number of rows a dense block table needs for `keys` (one past the
+/// largest dense index), when every key has a dense index and the four
+/// tables stay within a bound proportional to the batch (256 KB, or four
+/// times the batch's key bytes).
+fn dense_rows<K: SegmentKey>(keys: &[K]) -> Option<usize> {
+    // Branch-free, so it vectorises for integer keys.
+    let top = keys
+        .iter()
+        .map(|k| k.dense_index().map_or(u32::MAX, u32::from))
+        .fold(0u32, u32::max);
+    let rows = usize::try_from(top)
+        .ok()?
+        .checked_add(1)
+        .filter(|&r| r <= 1 << 16)?;
+    let bytes = 4 * rows * 16 * 4;
+    (bytes <= (256 << 10).max(4 * std::mem::size_of_val(keys))).then_some(rows)
 }
 
 /// A group id per answer from runs.

@@ -141,6 +141,20 @@ pub(crate) fn count_grouped(
     portable::count_grouped(groups, scores, lowest, points, counts);
 }
 
+/// Keyed counting by dense key index into four block tables (see
+/// [`portable::count_dense`]). Not inlined, so the loop keeps its
+/// registers.
+#[inline(never)]
+pub(crate) fn count_dense<T>(
+    keys: &[T],
+    index: impl Fn(&T) -> usize,
+    scores: &[u8],
+    lowest: u8,
+    table: &mut [u32],
+) {
+    portable::count_dense(keys, index, scores, lowest, table);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

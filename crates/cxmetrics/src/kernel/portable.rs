@@ -229,3 +229,46 @@ pub(crate) fn count_grouped(
         }
     }
 }
+
+/// Keyed counting by dense key index straight into a block table:
+/// `table[r][(index(key) << 4) | (score − lowest)] += 1`, with the answers
+/// dealt round-robin over four tables `r` so that repeated cells do not
+/// wait on each other. Each table has `table.len() / 4` entries; the
+/// caller has checked every score (offsets below 16) and sized the tables
+/// for the largest index. No lookup, no multiply: the key's index is the
+/// row. At most `u32::MAX` answers per call.
+#[inline(always)]
+pub(crate) fn count_dense<T>(
+    keys: &[T],
+    index: impl Fn(&T) -> usize,
+    scores: &[u8],
+    lowest: u8,
+    table: &mut [u32],
+) {
+    let quarter = table.len() / 4;
+    let (t0, rest) = table.split_at_mut(quarter);
+    let (t1, rest) = rest.split_at_mut(quarter);
+    let (t2, t3) = rest.split_at_mut(quarter);
+    let cell = |k: &T, s: u8| (index(k) << 4) | usize::from(s.wrapping_sub(lowest) & 15);
+    let (k4, k_rest) = keys.as_chunks::<4>();
+    let (s4, s_rest) = scores.as_chunks::<4>();
+    for (k, s) in k4.iter().zip(s4) {
+        if let Some(c) = t0.get_mut(cell(&k[0], s[0])) {
+            *c += 1;
+        }
+        if let Some(c) = t1.get_mut(cell(&k[1], s[1])) {
+            *c += 1;
+        }
+        if let Some(c) = t2.get_mut(cell(&k[2], s[2])) {
+            *c += 1;
+        }
+        if let Some(c) = t3.get_mut(cell(&k[3], s[3])) {
+            *c += 1;
+        }
+    }
+    for (k, &s) in k_rest.iter().zip(s_rest) {
+        if let Some(c) = t0.get_mut(cell(k, s)) {
+            *c += 1;
+        }
+    }
+}

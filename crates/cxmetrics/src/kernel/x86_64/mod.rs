@@ -17,7 +17,7 @@ use crate::sum::Sum;
 pub(crate) struct Avx2(());
 
 /// Proof that the CPU supports AVX-512 F and BW, GFNI and BITALG (with
-/// AVX2).
+/// AVX2 and POPCNT).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Avx512(());
 
@@ -76,7 +76,8 @@ impl Avx512 {
             && std::is_x86_feature_detected!("avx512f")
             && std::is_x86_feature_detected!("avx512bw")
             && std::is_x86_feature_detected!("gfni")
-            && std::is_x86_feature_detected!("avx512bitalg"))
+            && std::is_x86_feature_detected!("avx512bitalg")
+            && std::is_x86_feature_detected!("popcnt"))
         .then_some(Avx512(()))
     }
 
