@@ -955,6 +955,10 @@ impl GroupedTally {
     fn add_sums(&mut self, g: usize, sums: &TallySums) {
         let points = self.points;
         let cells = g * points..(g + 1) * points;
+        if sums.weights.is_some() {
+            // Made from the counts before these are added.
+            self.weighted_part();
+        }
         for (c, &k) in self.counts[cells.clone()].iter_mut().zip(&sums.counts) {
             *c += k;
         }

@@ -3,6 +3,7 @@
 mod accuracy;
 mod errors;
 mod fuzz;
+mod grouped;
 mod intervals;
 mod properties;
 mod quantile;
