@@ -60,6 +60,8 @@ fn intervals(c: &mut Criterion) {
         ("wald", NpsMethod::Wald),
         ("adjusted_wald", NpsMethod::AdjustedWald),
         ("trinomial_t", NpsMethod::TrinomialT),
+        ("tango", NpsMethod::Tango),
+        ("bayes", NpsMethod::Bayes),
     ] {
         group.bench_function(format!("nps/{name}"), |b| {
             b.iter(|| {
@@ -69,6 +71,21 @@ fn intervals(c: &mut Criterion) {
                     .unwrap()
             })
         });
+    }
+    // The iterative NPS intervals (issue target: under 50 µs each) at a
+    // small, a typical and a large sample.
+    for (p, a, d) in [
+        (7, 2, 1),
+        (60, 25, 15),
+        (2500, 1500, 1000),
+        (480_000, 20_000, 0),
+    ] {
+        let nps = Nps::from_counts(p, a, d).unwrap();
+        for (name, method) in [("tango", NpsMethod::Tango), ("bayes", NpsMethod::Bayes)] {
+            group.bench_function(format!("nps/{name}/n={}", p + a + d), |b| {
+                b.iter(|| black_box(&nps).estimate_with(method, level).unwrap())
+            });
+        }
     }
     group.bench_function("mean/student_t", |b| {
         b.iter(|| {

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use cxmetrics::{ConfidenceLevel, Mean, Nps, Response, Scale, Tally, TopBox, compare};
+use cxmetrics::{ConfidenceLevel, Mean, Nps, Scale, Tally, TopBox, compare};
 
 /// One record per answer: `channel,nps,csat,ces`, records separated by `;`.
 const SURVEY: &[&str] = &[
@@ -81,14 +81,10 @@ impl Questions {
     }
 }
 
-/// Records one raw answer: a whole number, or `NA` for "not applicable".
-fn record(tally: &mut Tally, raw: &str) -> Result<(), Box<dyn std::error::Error>> {
-    if raw == "NA" {
-        tally.push(Response::NotApplicable)?;
-    } else {
-        tally.push_score(raw.parse::<i64>()?)?;
-    }
-    Ok(())
+/// Records one raw answer: a whole number, or `NA` for "not applicable"
+/// (one of the default not-applicable tokens of `Scale::parse`).
+fn record(tally: &mut Tally, raw: &str) -> Result<(), cxmetrics::Error> {
+    tally.push(tally.scale().parse(raw)?)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -125,7 +121,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         report(name, q)?;
     }
 
-    // Did web really beat phone, or is it noise?
+    // Did web really beat phone, or is it noise? Each comparison is
+    // a − b (web − phone): NPS in points, shares in percentage points.
     let level = ConfidenceLevel::P95;
     let (web, phone) = (&channels["web"], &channels["phone"]);
     let nps_gap = compare::nps(
@@ -139,47 +136,33 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &TopBox::top(&phone.csat, 2)?,
         level,
     )?;
-    println!("CSAT top-2, web minus phone: {csat_gap:.3}");
+    println!("CSAT top-2, web minus phone: {csat_gap}");
     Ok(())
 }
 
 fn report(name: &str, q: &Questions) -> Result<(), cxmetrics::Error> {
     let level = ConfidenceLevel::P95;
     let nps = Nps::from_tally(&q.nps)?;
-    let nps_ci = nps.estimate(level)?; // adjusted Wald
-    let csat_top2 = TopBox::top(&q.csat, 2)?;
-    let csat_ci = csat_top2.estimate(level)?; // Wilson score
+    let nps_ci = nps.estimate(level)?; // adjusted Wald, in NPS points
+    let csat_ci = TopBox::top(&q.csat, 2)?.estimate(level)?; // Wilson score, a share shown in %
     let csat_mean = Mean::from_tally(&q.csat)?;
-    let ces_mean = Mean::from_tally(&q.ces)?;
-    let ces_ci = ces_mean.estimate(level)?; // Student t
+    let ces_ci = Mean::from_tally(&q.ces)?.estimate(level)?; // Student t, in scale points
     let ces_easy = TopBox::top(&q.ces, 3)?;
     println!("== {name} ==");
     println!(
-        "  NPS   {:>6.1}  [{:>6.1}, {:>5.1}]  n = {:<3} ({} promoters, {} passives, {} detractors; {} n/a)",
-        nps.score(),
-        nps_ci.interval.lower,
-        nps_ci.interval.upper,
-        nps.n(),
+        "  NPS        {nps_ci}  ({} promoters, {} passives, {} detractors; {} n/a)",
         nps.promoters(),
         nps.passives(),
         nps.detractors(),
         q.nps.not_applicable()
     );
     println!(
-        "  CSAT  {:>5.1}%  [{:>5.1}%, {:>4.1}%]  n = {:<3} top-2 box (4-5); mean {:.2} of 5 ({} n/a)",
-        csat_top2.percent(),
-        100.0 * csat_ci.interval.lower,
-        100.0 * csat_ci.interval.upper,
-        csat_top2.n(),
+        "  CSAT top-2 {csat_ci}  (4-5; mean {:.2} of 5; {} n/a)",
         csat_mean.mean(),
         q.csat.not_applicable()
     );
     println!(
-        "  CES   {:>6.2}  [{:>6.2}, {:>5.2}]  n = {:<3} mean of 7; {:.1}% easy (5-7) ({} n/a)\n",
-        ces_mean.mean(),
-        ces_ci.interval.lower,
-        ces_ci.interval.upper,
-        ces_mean.n(),
+        "  CES mean   {ces_ci:.2}  (of 7; {:.1}% easy, 5-7; {} n/a)\n",
         ces_easy.percent(),
         q.ces.not_applicable()
     );

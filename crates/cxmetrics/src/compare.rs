@@ -2,18 +2,24 @@
 //!
 //! Each function takes the scores of two independent samples (two
 //! periods, two channels …) and returns a [`Comparison`]: the difference
-//! a − b, its interval, the test statistic, the two-sided p-value and
-//! whether the difference is significant at the chosen level.
+//! **a − b** (first argument minus second), its interval, the test
+//! statistic, the two-sided p-value and whether the difference is
+//! significant at the chosen level. For the change from one period to the
+//! next, pass the later period first.
+//!
+//! Intervals are clipped to the range a difference can take: ±200 NPS
+//! points, ±1 for shares (±100 percentage points); differences of means
+//! are not clipped.
 //!
 //! # Example
 //!
 //! ```
 //! use cxmetrics::{ConfidenceLevel, Nps, compare};
 //!
-//! let march = Nps::from_counts(200, 100, 100)?;
-//! let april = Nps::from_counts(150, 150, 100)?;
-//! let c = compare::nps(&march, &april, ConfidenceLevel::P90)?;
-//! assert_eq!(c.difference, 12.5);
+//! let march = Nps::from_counts(200, 100, 100)?; // NPS 25.0
+//! let april = Nps::from_counts(150, 150, 100)?; // NPS 12.5
+//! let c = compare::nps(&april, &march, ConfidenceLevel::P90)?; // April − March
+//! assert_eq!(c.difference, -12.5);
 //! assert!(c.significant); // p ≈ 0.028 < 0.10
 //! # Ok::<(), cxmetrics::Error>(())
 //! ```
@@ -26,6 +32,7 @@ use crate::estimate::Interval;
 use crate::interval::ConfidenceLevel;
 use crate::interval::nps::multinomial_variance;
 use crate::interval::proportion::wilson;
+use crate::metric::Metric;
 use crate::metric::mean::Mean;
 use crate::metric::nps::Nps;
 use crate::metric::top_box::TopBox;
@@ -43,14 +50,22 @@ use crate::unit::Unit;
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Comparison {
-    /// The difference a − b, in the scores' units (NPS points, share
-    /// fractions, scale points).
+    /// Which score was compared (NPS, a top-box share, a mean).
+    pub metric: Metric,
+    /// The difference a − b (first argument minus second), in the scores'
+    /// units (NPS points, share fractions, scale points).
     pub difference: f64,
+    /// The difference the test and interval are centred on when it is not
+    /// the raw one: the adjusted NPS difference of
+    /// [`NpsDifferenceMethod::AdjustedWald`] (pseudo-answers added), in the
+    /// same unit; `None` for every other test.
+    pub adjusted_difference: Option<f64>,
     /// The (unpooled) standard error of the difference.
     pub std_error: f64,
-    /// The confidence interval of the difference.
+    /// The confidence interval of the difference, clipped to the range a
+    /// difference can take (±200 NPS points, ±1 for shares).
     pub interval: Interval,
     /// The test statistic (z, or t for means).
     pub statistic: f64,
@@ -79,7 +94,7 @@ pub struct Comparison {
 /// ```
 /// use cxmetrics::{ConfidenceLevel, Nps, compare};
 /// let c = compare::nps(&Nps::from_counts(45, 30, 25)?, &Nps::from_counts(38, 35, 27)?, ConfidenceLevel::P95)?;
-/// assert_eq!(c.method, compare::ComparisonMethod::NpsZ);
+/// assert_eq!(c.method, compare::ComparisonMethod::NpsAdjustedWald);
 /// assert_eq!(c.df, None);
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
@@ -90,6 +105,9 @@ pub struct Comparison {
 pub enum ComparisonMethod {
     /// z test of two NPS with the multinomial variance; Wald interval.
     NpsZ,
+    /// Rocks's adjusted Wald z test and interval of two NPS (¾ promoter,
+    /// 1½ passive and ¾ detractor pseudo-answers added to each group).
+    NpsAdjustedWald,
     /// Pooled two-proportion z test, with the interval of the difference
     /// by the given method.
     TwoProportionZ(DifferenceMethod),
@@ -125,20 +143,29 @@ pub enum DifferenceMethod {
 }
 
 impl fmt::Display for Comparison {
-    /// `+12.5 (90% CI +3.1 to +21.9), z = 2.20, p = 0.028, significant`.
+    /// In the unit of the difference, named once after the value:
+    /// `+12.5 points (90% CI +3.1 to +21.9), z = 2.20, p = 0.028, significant`
+    /// for NPS, `-0.6 pp (95% CI -16.1 to +14.8), …` for shares (percentage
+    /// points), `+0.21 (…)` for means (scale points). The precision
+    /// (default 1) applies to the difference and its bounds; a p-value
+    /// below 0.001 shows as `p < 0.001`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = f.precision().unwrap_or(1);
         let stat = if self.df.is_some() { "t" } else { "z" };
         let (k, u) = (self.unit.display_factor(), self.unit.difference_suffix());
         write!(
             f,
-            "{:+.p$}{u} ({} CI {:+.p$}{u} to {:+.p$}{u}), {stat} = {:.2}, p = {:.3}, {}",
+            "{:+.p$}{u} ({} CI {:+.p$} to {:+.p$}), {stat} = {:.2}, p {}, {}",
             self.difference * k,
             self.level,
             self.interval.lower * k,
             self.interval.upper * k,
             self.statistic,
-            self.p_value,
+            if self.p_value < 0.001 {
+                "< 0.001".to_string()
+            } else {
+                format!("= {:.3}", self.p_value)
+            },
             if self.significant {
                 "significant"
             } else {
@@ -156,43 +183,167 @@ impl Comparison {
     }
 }
 
-/// Compares two Net Promoter Scores from independent samples, in points.
+/// Compares two Net Promoter Scores from independent samples, in points,
+/// with the adjusted Wald test (the default: see [`nps_with`]).
+///
+/// The difference reported is the raw a − b; the test and the interval
+/// are those of [`NpsDifferenceMethod::AdjustedWald`], whose interval is
+/// centred on the adjusted difference and clipped to ±200 points.
+///
+/// # Errors
+///
+/// As [`nps_with`].
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{ConfidenceLevel, Nps, compare};
+/// let march = Nps::from_counts(200, 100, 100)?;
+/// let april = Nps::from_counts(150, 150, 100)?;
+/// // March minus April: +12.5 points.
+/// let c = compare::nps(&march, &april, ConfidenceLevel::P90)?;
+/// assert_eq!(c.difference, 12.5);
+/// assert_eq!(c.method, compare::ComparisonMethod::NpsAdjustedWald);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+pub fn nps(a: &Nps, b: &Nps, level: ConfidenceLevel) -> Result<Comparison, Error> {
+    nps_with(a, b, NpsDifferenceMethod::default(), level)
+}
+
+/// How to test and bound a difference of two independent NPS (or net
+/// scores).
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::compare::NpsDifferenceMethod;
+/// assert_eq!(NpsDifferenceMethod::default(), NpsDifferenceMethod::AdjustedWald);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum NpsDifferenceMethod {
+    /// Rocks's adjusted Wald test (R package `NPS`, `nps_test(test =
+    /// "adjusted.wald")`): ¾ promoter, 1½ passive and ¾ detractor
+    /// pseudo-answers are added to each group before a Wald test. With
+    /// equal groups of 10 its size at nominal 5% is close to 5%, where the
+    /// plain Wald test rejects 8–8.5% of the time. The default.
+    #[default]
+    AdjustedWald,
+    /// The plain Wald z test with the multinomial variance.
+    Wald,
+}
+
+/// Compares two Net Promoter Scores from independent samples, in points,
+/// by the given method. Arguments are in the order a, b: the difference is
+/// a − b.
 ///
 /// # Formula
 ///
 /// ```text
-/// Δ = (p_a − d_a) − (p_b − d_b)
-/// se = √(V_a/n_a + V_b/n_b),  V = p + d − (p − d)²
-/// z = Δ/se,  p = 2(1 − Φ(|z|)),  interval Δ ± z_{1−α/2}·se     (× 100)
+/// Wald:           Δ = (p_a − d_a) − (p_b − d_b),  se = √(V_a/n_a + V_b/n_b),  V = p + d − (p − d)²
+///                 z = Δ/se,  p = 2Φ(−|z|),  interval Δ ± z_{1−α/2}·se
+/// adjusted Wald:  P′ = P + ¾, A′ = A + 1½, D′ = D + ¾, n′ = n + 3 in each group;
+///                 Δ′ = (p′_a − d′_a) − (p′_b − d′_b),  se′ = √(V′_a/n′_a + V′_b/n′_b)
+///                 z = Δ′/se′,  p = 2Φ(−|z|),  interval Δ′ ± z_{1−α/2}·se′
 /// ```
 ///
-/// Weighted samples use their Kish effective sizes.
+/// all × 100, the interval clipped to −200..=200 (the range of a
+/// difference of two scores on −100..=100). The reported `difference` is
+/// always the raw Δ; the adjusted test's centre Δ′ is in
+/// [`Comparison::adjusted_difference`]. Weighted samples use their Kish
+/// effective sizes.
 ///
 /// # Errors
 ///
-/// [`Error::ZeroVariance`] when both groups have zero variance (every
-/// answer in one bucket), which leaves the test undefined.
-pub fn nps(a: &Nps, b: &Nps, level: ConfidenceLevel) -> Result<Comparison, Error> {
-    let var = |x: &Nps| {
-        let (pr, de, n) = x.trinomial();
-        multinomial_variance(pr / n, de / n) / n
+/// [`Error::ZeroVariance`] for the Wald test when both groups have zero
+/// variance (every answer in one bucket), which leaves it undefined; the
+/// adjusted test is always defined.
+///
+/// # References
+///
+/// Rocks, B. (2016), "Interval Estimation for the Net Promoter Score",
+/// *The American Statistician* 70(4); R package `NPS` (`nps_test`).
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::compare::{self, NpsDifferenceMethod};
+/// use cxmetrics::{ConfidenceLevel, Nps};
+/// let a = Nps::from_counts(8, 1, 1)?;
+/// let b = Nps::from_counts(4, 3, 3)?;
+/// let wald = compare::nps_with(&a, &b, NpsDifferenceMethod::Wald, ConfidenceLevel::P95)?;
+/// let adjusted = compare::nps_with(&a, &b, NpsDifferenceMethod::AdjustedWald, ConfidenceLevel::P95)?;
+/// assert_eq!(wald.difference, adjusted.difference); // both 60 points
+/// assert!(adjusted.p_value > wald.p_value); // Wald is too eager at small n
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+pub fn nps_with(
+    a: &Nps,
+    b: &Nps,
+    method: NpsDifferenceMethod,
+    level: ConfidenceLevel,
+) -> Result<Comparison, Error> {
+    net_difference(
+        a.trinomial(),
+        b.trinomial(),
+        a.n(),
+        b.n(),
+        Metric::Nps,
+        method,
+        level,
+    )
+}
+
+/// The difference of two net scores given (positive, negative, n) of each
+/// group (possibly fractional), in points.
+pub(crate) fn net_difference(
+    (pa, da, na): (f64, f64, f64),
+    (pb, db, nb): (f64, f64, f64),
+    n_a: u64,
+    n_b: u64,
+    metric: Metric,
+    method: NpsDifferenceMethod,
+    level: ConfidenceLevel,
+) -> Result<Comparison, Error> {
+    let raw = (pa / na - da / na) - (pb / nb - db / nb);
+    let (centre, se, comparison_method) = match method {
+        NpsDifferenceMethod::Wald => {
+            let var = |p: f64, d: f64, n: f64| multinomial_variance(p / n, d / n) / n;
+            let se = (var(pa, da, na) + var(pb, db, nb)).sqrt();
+            if se.is_nan() || se <= 0.0 {
+                return Err(Error::ZeroVariance {
+                    what: "an NPS difference test",
+                    n: n_a.saturating_add(n_b),
+                });
+            }
+            (raw, se, ComparisonMethod::NpsZ)
+        }
+        NpsDifferenceMethod::AdjustedWald => {
+            let adjusted = |p: f64, d: f64, n: f64| {
+                let n = n + 3.0;
+                let (p, d) = ((p + 0.75) / n, (d + 0.75) / n);
+                (p - d, multinomial_variance(p, d) / n)
+            };
+            let (ca, va) = adjusted(pa, da, na);
+            let (cb, vb) = adjusted(pb, db, nb);
+            (ca - cb, (va + vb).sqrt(), ComparisonMethod::NpsAdjustedWald)
+        }
     };
-    let se = (var(a) + var(b)).sqrt();
-    if se <= 0.0 {
-        return Err(Error::ZeroVariance {
-            what: "an NPS difference test",
-            n: a.n() + b.n(),
-        });
-    }
-    let diff = a.fraction() - b.fraction();
-    let z = diff / se;
+    let z = centre / se;
     let half = level.z() * se;
     let interval = Interval {
-        lower: (diff - half).max(-2.0),
-        upper: (diff + half).min(2.0),
+        lower: (centre - half).max(-2.0),
+        upper: (centre + half).min(2.0),
     };
     Ok(Comparison {
-        difference: 100.0 * diff,
+        metric,
+        difference: 100.0 * raw,
+        adjusted_difference: match method {
+            NpsDifferenceMethod::AdjustedWald => Some(100.0 * centre),
+            NpsDifferenceMethod::Wald => None,
+        },
         std_error: 100.0 * se,
         interval: interval.scaled(100.0),
         statistic: z,
@@ -200,14 +351,15 @@ pub fn nps(a: &Nps, b: &Nps, level: ConfidenceLevel) -> Result<Comparison, Error
         p_value: dist::normal_two_sided(z),
         level,
         significant: false,
-        method: ComparisonMethod::NpsZ,
+        method: comparison_method,
         unit: Unit::NpsPoints,
     }
     .decided())
 }
 
-/// Compares two top-box (or bottom-box) shares with the pooled z test and
-/// Newcombe's hybrid score interval (the recommended default).
+/// Compares two top-box (or bottom-box) shares, a − b, with the pooled z
+/// test and Newcombe's hybrid score interval (the recommended default);
+/// the interval is clipped to −1..=1.
 ///
 /// # Errors
 ///
@@ -229,8 +381,9 @@ pub fn top_box(a: &TopBox, b: &TopBox, level: ConfidenceLevel) -> Result<Compari
     top_box_with(a, b, DifferenceMethod::default(), level)
 }
 
-/// Compares two shares: the pooled two-proportion z test, with the
-/// interval of the difference by `method`.
+/// Compares two shares, a − b: the pooled two-proportion z test, with the
+/// interval of the difference by `method`, clipped to −1..=1 (±100
+/// percentage points).
 ///
 /// # Formula
 ///
@@ -264,7 +417,7 @@ pub fn top_box_with(
     if a.scale() != b.scale() || a.points() != b.points() {
         let describe = |t: &TopBox| {
             format!(
-                "the share of {}..={} on {}",
+                "the share of {}..={} on {:#}",
                 t.points().start(),
                 t.points().end(),
                 t.scale()
@@ -277,18 +430,23 @@ pub fn top_box_with(
     }
     let (ka, na) = a.binomial();
     let (kb, nb) = b.binomial();
+    // Complements from the complementary counts, not 1 − p, so that
+    // shares near 1 keep their digits.
+    let (fa, fb) = ((na - ka).max(0.0), (nb - kb).max(0.0));
     let (pa, pb) = (ka / na, kb / nb);
+    let (qa, qb) = (fa / na, fb / nb);
     let pooled = (ka + kb) / (na + nb);
-    let se0 = (pooled * (1.0 - pooled) * (1.0 / na + 1.0 / nb)).sqrt();
+    let pooled_q = (fa + fb) / (na + nb);
+    let se0 = (pooled * pooled_q * (1.0 / na + 1.0 / nb)).sqrt();
     if se0.is_nan() || se0 <= 0.0 {
         return Err(Error::ZeroVariance {
             what: "a two-proportion z test",
-            n: a.n() + b.n(),
+            n: a.n().saturating_add(b.n()),
         });
     }
     let diff = pa - pb;
     let z = diff / se0;
-    let se = (pa * (1.0 - pa) / na + pb * (1.0 - pb) / nb).sqrt();
+    let se = (pa * qa / na + pb * qb / nb).sqrt();
     let crit = level.z();
     let interval = match method {
         DifferenceMethod::Wald => Interval {
@@ -296,8 +454,8 @@ pub fn top_box_with(
             upper: diff + crit * se,
         },
         DifferenceMethod::Newcombe => {
-            let wa = wilson(pa, na, crit);
-            let wb = wilson(pb, nb, crit);
+            let wa = wilson(pa, qa, na, crit);
+            let wb = wilson(pb, qb, nb, crit);
             Interval {
                 lower: diff - ((pa - wa.lower).powi(2) + (wb.upper - pb).powi(2)).sqrt(),
                 upper: diff + ((wa.upper - pa).powi(2) + (pb - wb.lower).powi(2)).sqrt(),
@@ -309,7 +467,9 @@ pub fn top_box_with(
         upper: interval.upper.min(1.0),
     };
     Ok(Comparison {
+        metric: Metric::TopBox,
         difference: diff,
+        adjusted_difference: None,
         std_error: se,
         interval,
         statistic: z,
@@ -323,7 +483,8 @@ pub fn top_box_with(
     .decided())
 }
 
-/// Compares two mean ratings with Welch's unequal-variance t test.
+/// Compares two mean ratings, a − b, with Welch's unequal-variance t test
+/// (the interval is not clipped).
 ///
 /// # Formula
 ///
@@ -382,7 +543,9 @@ pub fn means(a: &Mean, b: &Mean, level: ConfidenceLevel) -> Result<Comparison, E
         upper: diff + half,
     };
     Ok(Comparison {
+        metric: Metric::Mean,
         difference: diff,
+        adjusted_difference: None,
         std_error: se,
         interval,
         statistic: t,

@@ -188,47 +188,6 @@ pub(crate) fn weighted_scores<S: ScoreValue>(
     Ok(())
 }
 
-/// The power-of-two exponent `e` a batch of weights whose largest is
-/// `max` is summed at (as `w · 2^-e`): 0 for ordinary weights, so their
-/// sums are the plain sums; otherwise the binary exponent of `max`, which
-/// brings the largest weight to 1..2 so that neither the sums (of at most
-/// 2^64 terms) overflow nor the squares of the weights that matter
-/// underflow.
-pub(crate) fn batch_exponent(max: f64) -> i32 {
-    const ORDINARY: f64 = 1.0e120; // about 2^398
-    if max == 0.0 || (1.0 / ORDINARY..=ORDINARY).contains(&max) {
-        0
-    } else {
-        binary_exponent(max)
-    }
-}
-
-/// `floor(log2(x))` of a positive finite `x`, subnormals included.
-pub(crate) fn binary_exponent(x: f64) -> i32 {
-    let bits = x.to_bits();
-    let biased = ((bits >> 52) & 0x7ff) as i32;
-    if biased == 0 {
-        // Subnormal: the position of the highest set mantissa bit.
-        let mantissa = bits & ((1u64 << 52) - 1);
-        -1074 + (63 - mantissa.leading_zeros() as i32)
-    } else {
-        biased - 1023
-    }
-}
-
-/// 2^e as an f64, exact for -1074 ≤ e ≤ 1023 (0 below, ∞ above).
-pub(crate) fn pow2(e: i32) -> f64 {
-    if e > 1023 {
-        f64::INFINITY
-    } else if e >= -1022 {
-        f64::from_bits(((e + 1023) as u64) << 52)
-    } else if e >= -1074 {
-        f64::from_bits(1u64 << (e + 1074))
-    } else {
-        0.0
-    }
-}
-
 /// The error for the first score that is not on the scale. Called only
 /// when a bad score is known to exist (a kernel reported the batch
 /// invalid), so the final fallback is unreachable.
@@ -295,27 +254,4 @@ fn byte_histogram(scores: &[u8]) -> [u64; 256] {
         *o = tables[0][v] + tables[1][v] + tables[2][v] + tables[3][v];
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn powers_of_two_and_exponents() {
-        for e in [-1074, -1073, -1023, -1022, -1, 0, 1, 52, 1023] {
-            let x = pow2(e);
-            assert_eq!(x, f64::from(e).exp2());
-            assert_eq!(binary_exponent(x), e);
-            if e > -1070 {
-                assert_eq!(binary_exponent(x * 1.5), e);
-            }
-        }
-        assert_eq!(pow2(-1075), 0.0);
-        assert_eq!(pow2(1024), f64::INFINITY);
-        assert_eq!(batch_exponent(0.0), 0);
-        assert_eq!(batch_exponent(1e300), binary_exponent(1e300));
-        assert_eq!(batch_exponent(1e-200), binary_exponent(1e-200));
-        assert_eq!(batch_exponent(3.5), 0);
-    }
 }

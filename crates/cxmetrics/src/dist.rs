@@ -565,6 +565,41 @@ fn stirling_delta(z: f64) -> f64 {
                     - r2 * (1.0 / 1188.0 - r2 * (691.0 / 360_360.0 - r2 / 156.0))))))
 }
 
+/// I_x(a, b) and its complement for x and y = 1 − x both given
+/// accurately (for the posterior integrals of `interval::bayes`).
+pub(crate) fn beta_cdf_pair(a: f64, b: f64, x: f64, y: f64) -> (f64, f64) {
+    beta_inc(a, b, x, y)
+}
+
+/// ln of the Beta(a, b) density at x, given x and y = 1 − x, both in
+/// (0, 1) (for the posterior integrals of `interval::bayes`).
+pub(crate) fn beta_ln_density(a: f64, b: f64, x: f64, y: f64) -> f64 {
+    ln_front(a, b, x, y) - x.ln() - y.ln()
+}
+
+/// ln(x^a y^b / B(a, b)), accurate for large a and b (the prefactor of
+/// the incomplete beta; `interval::bayes` precomputes ln B for small ones).
+pub(crate) fn beta_ln_front(a: f64, b: f64, x: f64, y: f64) -> f64 {
+    ln_front(a, b, x, y)
+}
+
+/// ln B(a, b).
+pub(crate) fn beta_ln_norm(a: f64, b: f64) -> f64 {
+    ln_beta(a, b)
+}
+
+/// `beta_cdf_pair` with the prefactor ln(x^a y^b / B(a, b)) given (it is
+/// symmetric in (a, x) ↔ (b, y)), for 0 < x < 1.
+pub(crate) fn beta_cdf_pair_with_front(a: f64, b: f64, x: f64, y: f64, front: f64) -> (f64, f64) {
+    if x < (a + 1.0) / (a + b + 2.0) {
+        let w = front.exp() * continued_fraction(a, b, x) / a;
+        (w, 1.0 - w)
+    } else {
+        let w1 = front.exp() * continued_fraction(b, a, y) / b;
+        (1.0 - w1, w1)
+    }
+}
+
 #[cfg(test)]
 #[expect(
     clippy::excessive_precision,

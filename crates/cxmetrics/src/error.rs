@@ -91,7 +91,7 @@ pub enum Error {
     /// Two values that must share a scale do not: merging tallies of
     /// different scales, pushing a rating of another scale, or asking for
     /// NPS on a scale that is not 0..=10.
-    #[error("scale mismatch: expected {expected}, got {actual}")]
+    #[error("scale mismatch: expected {expected:#}, got {actual:#}")]
     ScaleMismatch {
         /// The scale required.
         expected: Scale,
@@ -119,7 +119,7 @@ pub enum Error {
     },
 
     /// The rated answers all have weight zero, so no weighted score exists.
-    #[error("the {n} rated answers have a total weight of 0")]
+    #[error("{} {} a total weight of 0", counted(*.n, "rated answer"), if *.n == 1 { "has" } else { "have" })]
     ZeroTotalWeight {
         /// The number of rated answers.
         n: u64,
@@ -127,7 +127,7 @@ pub enum Error {
 
     /// A top-box or bottom-box size (or a pair of them for a net score)
     /// does not fit the scale.
-    #[error("a box of {k} points is invalid on a scale of {points} points")]
+    #[error("a box of {} is invalid on a scale of {points} points", counted(u64::from(*.k), "point"))]
     InvalidBox {
         /// The number of points asked for.
         k: u32,
@@ -196,7 +196,7 @@ pub enum Error {
 
     /// A segment has fewer answers than the minimum set for scoring it, so
     /// it is flagged rather than scored.
-    #[error("{n} answers, below the minimum of {min_n} for scoring")]
+    #[error("{}, below the minimum of {min_n} for scoring", counted(*.n, "answer"))]
     BelowMinimumN {
         /// The segment's rated answers.
         n: u64,
@@ -214,6 +214,68 @@ pub enum Error {
         groups: usize,
     },
 
+    /// A value given in one unit was used where another is needed: a
+    /// percentage margin for a mean rating, a margin in points for a share.
+    #[error("{what} does not apply to a value in {unit}")]
+    IncompatibleUnit {
+        /// What was given, e.g. `"a margin of ±5.0%"`.
+        what: String,
+        /// The unit required.
+        unit: crate::unit::Unit,
+    },
+
+    /// A serialized result (an NPS, a top-box share, a mean …) breaks one
+    /// of its invariants: a share outside 0..=1, shares that do not add
+    /// up, an effective n above n, a score that does not match its parts.
+    #[error("invalid {what}: {reason}")]
+    InvalidResult {
+        /// The result type, e.g. `"NPS"`.
+        what: &'static str,
+        /// Which invariant is broken, with the offending values.
+        reason: String,
+    },
+
+    /// A text cell could not be read as an answer: a number off the
+    /// scale, a fractional number, text that is no number, label or
+    /// not-applicable token, or a bad weight.
+    #[error("cell {cell:?} rejected ({cause}): expected {allowed}")]
+    InvalidCell {
+        /// The cell's text (cut after 40 characters).
+        cell: String,
+        /// Why it was rejected.
+        cause: crate::input::RejectCause,
+        /// What the parser accepts.
+        allowed: String,
+    },
+
+    /// An error read back from a serialized result (a per-segment score
+    /// that was an error when it was serialized): its kind, as
+    /// [`Error::kind`] gave it, and its message.
+    #[error("{message}")]
+    Reported {
+        /// The original variant, in snake case (`"below_minimum_n"`).
+        kind: String,
+        /// The original message.
+        message: String,
+    },
+
+    /// A weight sum asked for as a plain number exceeds `f64::MAX` (each
+    /// weight was valid, their sum is not representable). Scores are not
+    /// affected: the tally keeps its sums scaled by a power of two; read
+    /// them with [`Tally::point_sums`](crate::Tally::point_sums) and
+    /// [`Tally::weight_exponent`](crate::Tally::weight_exponent).
+    #[error(
+        "{what} is {scaled} × 2^{exponent}, beyond the largest f64: read the scaled sums with Tally::point_sums and Tally::weight_exponent"
+    )]
+    WeightSumOutOfRange {
+        /// Which sum, e.g. `"total weight"`.
+        what: &'static str,
+        /// The sum scaled by `2^-exponent`.
+        scaled: f64,
+        /// The power of two the scaled sum is to be multiplied by.
+        exponent: i32,
+    },
+
     /// A serialized tally breaks one of the tally's invariants.
     #[error("invalid tally: {reason}")]
     InvalidTally {
@@ -222,16 +284,71 @@ pub enum Error {
     },
 }
 
-/// With the `serde` feature an error serializes as its message, so reports
-/// that carry per-segment results (which may be errors) serialize whole.
+/// With the `serde` feature an error serializes as its kind and message,
+/// `{"kind": "below_minimum_n", "message": "1 answer, below the minimum of
+/// 2 for scoring"}`, so reports that carry per-segment results (which may
+/// be errors) serialize whole.
 #[cfg(feature = "serde")]
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Error", 2)?;
+        s.serialize_field("kind", &self.kind())?;
+        s.serialize_field("message", &self.to_string())?;
+        s.end()
+    }
+}
+
+/// An error read back from its serialized form is an [`Error::Reported`]
+/// with the original kind and message (the values behind the message are
+/// not kept apart).
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Error, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Repr {
+            kind: String,
+            message: String,
+        }
+        let r = Repr::deserialize(deserializer)?;
+        Ok(Error::Reported {
+            kind: r.kind,
+            message: r.message,
+        })
     }
 }
 
 impl Error {
+    /// The variant's name in snake case, as serialized: `"below_minimum_n"`
+    /// for [`Error::BelowMinimumN`]. An [`Error::Reported`] gives the kind
+    /// it was read back with.
+    ///
+    /// ```
+    /// use cxmetrics::Scale;
+    /// assert_eq!(Scale::NPS.rating(11).unwrap_err().kind(), "score_out_of_range");
+    /// ```
+    #[must_use]
+    pub fn kind(&self) -> String {
+        if let Error::Reported { kind, .. } = self {
+            return kind.clone();
+        }
+        let debug = format!("{self:?}");
+        let name = debug.split([' ', '(', '{']).next().unwrap_or_default();
+        let mut out = String::with_capacity(name.len() + 4);
+        for (i, c) in name.chars().enumerate() {
+            if c.is_uppercase() {
+                if i > 0 {
+                    out.push('_');
+                }
+                out.extend(c.to_lowercase());
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
     /// Wraps an element's error with its position in a batch.
     #[cold]
     #[inline(never)]
@@ -240,5 +357,14 @@ impl Error {
             index,
             error: Box::new(self),
         }
+    }
+}
+
+/// `1 answer`, `2 answers`: a count with its noun in the right number.
+fn counted(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::interval::{ConfidenceLevel, Method};
+use crate::metric::Metric;
 use crate::unit::Unit;
 
 /// A confidence interval `[lower, upper]`.
@@ -17,7 +18,7 @@ use crate::unit::Unit;
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Interval {
     /// The lower bound.
     pub lower: f64,
@@ -80,16 +81,23 @@ impl Interval {
 /// # Example
 ///
 /// ```
-/// use cxmetrics::{ConfidenceLevel, Nps};
+/// use cxmetrics::{ConfidenceLevel, Metric, Nps, Scale, Tally, TopBox, Unit};
 ///
 /// let est = Nps::from_counts(45, 30, 25)?.estimate(ConfidenceLevel::default())?;
-/// assert_eq!(est.value, 20.0);
+/// assert_eq!((est.metric, est.unit, est.value), (Metric::Nps, Unit::NpsPoints, 20.0));
 /// assert_eq!(est.to_string(), "20.0 (95% CI 3.8 to 35.1, n = 100)");
+/// // Shares are stored as fractions and shown as percentages.
+/// let t = Tally::from_counts(Scale::CSAT_5, &[10, 0, 0, 30, 60])?;
+/// let top2 = TopBox::top(&t, 2)?.estimate(ConfidenceLevel::default())?;
+/// assert_eq!((top2.unit, top2.value), (Unit::Share, 0.9));
+/// assert_eq!(top2.to_string(), "90.0% (95% CI 82.6% to 94.5%, n = 100)");
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Estimate {
+    /// Which score this is (NPS, a top-box share, a mean …).
+    pub metric: Metric,
     /// The point estimate.
     pub value: f64,
     /// Its standard error (after any finite population correction). For
@@ -111,8 +119,10 @@ pub struct Estimate {
 }
 
 impl fmt::Display for Estimate {
-    /// `20.0 (95% CI 3.8 to 35.1, n = 100)`; the precision (default 1)
-    /// applies to the value and the bounds.
+    /// In the estimate's unit: `20.0 (95% CI 3.8 to 35.1, n = 100)` for
+    /// NPS points and scale points, `73.0% (95% CI 72.6% to 73.4%, n = 47300)`
+    /// for shares (stored as fractions, shown as percentages). The
+    /// precision (default 1) applies to the value and the bounds.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = f.precision().unwrap_or(1);
         let (k, u) = (self.unit.display_factor(), self.unit.suffix());

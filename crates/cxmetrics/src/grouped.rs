@@ -6,8 +6,8 @@ use crate::count;
 use crate::error::Error;
 use crate::response::Response;
 use crate::scale::{Scale, ScoreValue};
-use crate::sum::Sum;
-use crate::tally::Tally;
+use crate::sum::{Sum, exponent_of, ldexp};
+use crate::tally::{PointSums, Tally};
 
 mod sealed {
     /// Keeps [`super::GroupIndex`] closed to the unsigned integer types.
@@ -55,11 +55,15 @@ struct Weighted {
     sums: Vec<Sum>,
     /// Σ w² · 2^-2e per cell.
     squares: Vec<Sum>,
-    /// Each group's power-of-two exponent `e`.
+    /// Each group's power-of-two exponent `e`: as a [`Tally`]'s, the
+    /// binary exponent of the largest weight seen (0 while none is
+    /// positive).
     exponent: Vec<i32>,
-    /// Whether any group has a non-zero exponent (else the fast path
-    /// needs no scaling).
-    scaled: bool,
+    /// Each group's 2^-e.
+    factor: Vec<f64>,
+    /// Each group's largest weight in the batch being added (0 between
+    /// batches).
+    pending: Vec<f64>,
 }
 
 /// A dense tally of many groups on one scale: for each group and point,
@@ -86,9 +90,10 @@ struct Weighted {
 /// # Weights
 ///
 /// Weight sums cannot overflow or underflow: each group keeps its sums
-/// scaled by a power of two `2^-e` chosen from its largest weights (`e` is
-/// 0 for ordinary weights, so the sums are the plain sums), and groups
-/// with different exponents are combined by exact power-of-two rescaling.
+/// scaled by a power of two `2^-e`, `e` being the binary exponent of the
+/// group's largest weight, exactly as a [`Tally`] does
+/// ([`Tally::weight_exponent`]), and groups with different exponents are
+/// combined by exact power-of-two rescaling.
 /// Every score is unchanged by scaling all weights, so the scaled sums
 /// serve directly.
 ///
@@ -235,6 +240,8 @@ impl GroupedTally {
             w.sums.resize(cells, Sum::default());
             w.squares.resize(cells, Sum::default());
             w.exponent.resize(groups, 0);
+            w.factor.resize(groups, 1.0);
+            w.pending.resize(groups, 0.0);
         }
         Ok(())
     }
@@ -603,7 +610,7 @@ impl GroupedTally {
     /// use cxmetrics::{GroupedTally, Scale};
     /// let mut g = GroupedTally::with_groups(Scale::CSAT_5, 2)?;
     /// g.extend_weighted_scores(&[0u32, 1, 1], &[5u8, 4, 1], &[0.5, 2.0, 1.0])?;
-    /// assert_eq!(g.tally(1)?.total_weight(), 3.0);
+    /// assert_eq!(g.tally(1)?.total_weight()?, 3.0);
     /// assert!(g.extend_weighted_scores(&[0u32], &[5u8], &[-1.0]).is_err());
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
@@ -621,34 +628,26 @@ impl GroupedTally {
         self.check_room(groups, 0)?;
         let points = self.points;
         let w = self.weighted_part();
-        // Ordinary weights into groups at exponent 0 need no scaling.
-        let ordinary = !w.scaled
-            && weights
-                .iter()
-                .all(|&x| x == 0.0 || count::batch_exponent(x) == 0);
-        if ordinary {
-            for ((g, &i), &x) in groups.iter().zip(&index).zip(weights) {
-                add_weighted(w, g.index() * points + usize::from(i), x, 1.0);
-            }
-        } else {
-            // Each group's exponent follows its own largest weight.
-            let mut largest = vec![0.0f64; w.exponent.len()];
-            for (g, &x) in groups.iter().zip(weights) {
-                let m = &mut largest[g.index()];
-                *m = m.max(x);
-            }
-            let mut factor = vec![1.0f64; largest.len()];
-            for (group, &m) in largest.iter().enumerate() {
-                if m > 0.0 {
-                    align(w, group, points, count::batch_exponent(m));
-                    factor[group] = count::pow2(-w.exponent[group]);
+        // Each group's exponent follows its own largest weight, as a
+        // Tally's does: find it, raise the group, then sum at 2^-e.
+        for (g, &x) in groups.iter().zip(weights) {
+            let m = &mut w.pending[g.index()];
+            *m = m.max(x);
+        }
+        for g in groups {
+            let g = g.index();
+            let m = w.pending[g];
+            if m > 0.0 {
+                if let Some(e) = exponent_of(m) {
+                    raise(w, g, points, e);
                 }
+                w.pending[g] = -1.0;
             }
-            w.scaled = w.exponent.iter().any(|&e| e != 0);
-            for ((g, &i), &x) in groups.iter().zip(&index).zip(weights) {
-                let g = g.index();
-                add_weighted(w, g * points + usize::from(i), x, factor[g]);
-            }
+        }
+        for ((g, &i), &x) in groups.iter().zip(&index).zip(weights) {
+            let g = g.index();
+            w.pending[g] = 0.0;
+            add_weighted(w, g * points + usize::from(i), x, w.factor[g]);
         }
         for (g, &i) in groups.iter().zip(&index) {
             if let Some(c) = self.counts.get_mut(g.index() * points + usize::from(i)) {
@@ -928,7 +927,8 @@ impl GroupedTally {
                 sums: counts.iter().map(unit).collect(),
                 squares: counts.iter().map(unit).collect(),
                 exponent: vec![0; groups],
-                scaled: false,
+                factor: vec![1.0; groups],
+                pending: vec![0.0; groups],
             })
         })
     }
@@ -966,8 +966,11 @@ impl GroupedTally {
         self.total += u128::from(sums.n) + u128::from(sums.not_applicable);
         let Some(theirs) = &sums.weights else {
             if let Some(w) = &mut self.weighted {
-                // Unit weights, at this group's exponent.
-                let f = count::pow2(-w.exponent[g]);
+                // Unit weights, at this group's exponent (at least 0).
+                if sums.n > 0 {
+                    raise(w, g, points, 0);
+                }
+                let f = w.factor[g];
                 for (i, &k) in cells.zip(&sums.counts) {
                     if k != 0 {
                         w.positive[i] += k;
@@ -979,53 +982,39 @@ impl GroupedTally {
             return;
         };
         let w = self.weighted_part();
-        let has_weight = theirs.sums.iter().any(|&s| s > 0.0);
-        if has_weight {
-            align(w, g, points, theirs.exponent);
+        if theirs.sums.iter().any(|&s| s > 0.0) {
+            raise(w, g, points, theirs.exponent);
         }
         let shift = theirs.exponent - w.exponent[g];
-        let (f, f2) = (scale_factor(shift), scale_factor(2 * shift));
         for (k, i) in cells.enumerate() {
             w.positive[i] += theirs.positive[k];
             if theirs.sums[k] != 0.0 || theirs.squares[k] != 0.0 {
-                w.sums[i].add(theirs.sums[k] * f);
-                w.squares[i].add(theirs.squares[k] * f2);
+                w.sums[i].add(ldexp(theirs.sums[k], shift));
+                w.squares[i].add(ldexp(theirs.squares[k], 2 * shift));
             }
         }
-        w.scaled = w.exponent.iter().any(|&e| e != 0);
     }
 }
 
-/// 2^shift for a shift that may pass the exponent range of one power of
-/// two (a scaled sum times it is then 0 or, never in practice, ∞).
-fn scale_factor(shift: i32) -> f64 {
-    count::pow2(shift.clamp(-1100, 1100))
-}
-
-/// Brings group `g` to exponent `e` when its sums are all zero (any
-/// exponent serves) or its exponent is below `e` (the smaller sums are
-/// scaled down by an exact power of two; what underflows is below the
-/// group's largest weight by more than 2^-1000).
-fn align(w: &mut Weighted, g: usize, points: usize, e: i32) {
+/// Makes group `g`'s exponent at least `e`, as [`Tally`] does: a group
+/// without positive weight takes `e`; a smaller exponent is raised and the
+/// sums scaled down by the exact power of two (what falls below the normal
+/// range is below the group's largest weight by more than 2^-1000).
+fn raise(w: &mut Weighted, g: usize, points: usize, e: i32) {
     let cells = g * points..(g + 1) * points;
     let old = w.exponent[g];
-    let empty = w.sums[cells.clone()].iter().all(|s| s.value() == 0.0);
-    if empty {
+    let has_weight = w.sums[cells.clone()].iter().any(|s| s.value() > 0.0);
+    if !has_weight {
         w.exponent[g] = e;
+    } else if e > old {
+        let shift = old - e;
         for i in cells {
-            w.squares[i] = Sum::default();
-        }
-    } else if old < e {
-        let (f, f2) = (scale_factor(old - e), scale_factor(2 * (old - e)));
-        for i in cells {
-            let (s, q) = (w.sums[i].value(), w.squares[i].value());
-            w.sums[i] = Sum::default();
-            w.sums[i].add(s * f);
-            w.squares[i] = Sum::default();
-            w.squares[i].add(q * f2);
+            w.sums[i] = w.sums[i].scaled(shift);
+            w.squares[i] = w.squares[i].scaled(2 * shift);
         }
         w.exponent[g] = e;
     }
+    w.factor[g] = ldexp(1.0, -w.exponent[g]);
 }
 
 /// One weighted answer into a cell, its weight scaled by `factor`.
@@ -1081,27 +1070,20 @@ struct WeightSums {
 }
 
 impl TallySums {
-    /// A tally's sums. A tally keeps its weight sums at exponent 0, and
-    /// counts an answer as positively weighted when its point's weight sum
-    /// is positive (exact unless zero and positive weights share a point).
+    /// A tally's sums (`weights` is `None` when every answer weighs 1).
     fn of(t: &Tally) -> TallySums {
-        let counts = t.counts().to_vec();
-        let sums: Vec<f64> = t.weight_values().collect();
-        let squares: Vec<f64> = t.weight_squared_values().collect();
-        let unit = counts
-            .iter()
-            .zip(&sums)
-            .zip(&squares)
-            .all(|((&c, &s), &q)| s == c as f64 && q == c as f64);
+        let sums: Vec<PointSums> = t.point_sums().collect();
+        let counts: Vec<u64> = sums.iter().map(|p| p.count).collect();
+        let unit = t.weight_exponent() == 0
+            && sums.iter().all(|p| {
+                let c = p.count as f64;
+                p.positive == p.count && p.weight == c && p.weight_squared == c
+            });
         let weights = (!unit).then(|| WeightSums {
-            exponent: 0,
-            positive: counts
-                .iter()
-                .zip(&sums)
-                .map(|(&c, &s)| if s > 0.0 { c } else { 0 })
-                .collect(),
-            sums,
-            squares,
+            exponent: t.weight_exponent(),
+            positive: sums.iter().map(|p| p.positive).collect(),
+            sums: sums.iter().map(|p| p.weight).collect(),
+            squares: sums.iter().map(|p| p.weight_squared).collect(),
         });
         TallySums {
             n: t.n(),
@@ -1112,22 +1094,31 @@ impl TallySums {
     }
 
     fn into_tally(self, scale: Scale) -> Result<Tally, Error> {
-        let mut t = Tally::from_counts(scale, &self.counts)?;
-        t.add_not_applicable(self.not_applicable)?;
-        if let Some(w) = self.weights {
-            let (f, f2) = (scale_factor(w.exponent), scale_factor(2 * w.exponent));
-            let sums: Vec<f64> = w.sums.iter().map(|s| s * f).collect();
-            let squares: Vec<f64> = w.squares.iter().map(|s| s * f2).collect();
-            if sums.iter().chain(&squares).any(|x| !x.is_finite()) {
-                return Err(Error::InvalidTally {
-                    reason: format!(
-                        "weight sums at exponent {} exceed the range of a tally",
-                        w.exponent
-                    ),
-                });
-            }
-            t.set_weight_sums(&sums, &squares);
-        }
-        Ok(t)
+        let (exponent, sums): (i32, Vec<PointSums>) = match &self.weights {
+            None => (
+                0,
+                self.counts
+                    .iter()
+                    .map(|&c| PointSums {
+                        count: c,
+                        positive: c,
+                        weight: c as f64,
+                        weight_squared: c as f64,
+                    })
+                    .collect(),
+            ),
+            Some(w) => (
+                w.exponent,
+                (0..self.counts.len())
+                    .map(|i| PointSums {
+                        count: self.counts[i],
+                        positive: w.positive[i],
+                        weight: w.sums[i],
+                        weight_squared: w.squares[i],
+                    })
+                    .collect(),
+            ),
+        };
+        Tally::from_point_sums(scale, exponent, &sums, self.not_applicable)
     }
 }

@@ -51,6 +51,32 @@
 //! from JSON are fine when they are whole). Every batch is all-or-nothing:
 //! one bad score and nothing is added, and the error names its index.
 //!
+//! ## Text cells and dirty exports
+//!
+//! [`input::CellParser`] (or [`Scale::parse`] with its defaults) reads the
+//! cells of a CSV or spreadsheet export: surrounding spaces, `"9.0"`,
+//! not-applicable tokens (`""`, `N/A`, `n/a`, `NA`, `-` unless told
+//! otherwise), labelled scales (`"Very satisfied"` → 5), weight cells. A
+//! bad cell is an error naming its text and what is allowed. For exports
+//! with dirty rows, the lenient mode keeps the good answers and accounts
+//! for every other row in an [`input::IngestReport`]; see
+//! `examples/csv_report.rs`.
+//!
+//! ```
+//! use cxmetrics::input::{CellParser, RejectCause};
+//! use cxmetrics::{ConfidenceLevel, Scale, Tally, TopBox};
+//!
+//! let csat = CellParser::new(Scale::CSAT_5).labels([("Satisfied", 4), ("Very satisfied", 5)])?;
+//! let cells = ["5", " 4 ", "very satisfied", "2", "N/A", "3.0", "6", "great"];
+//! let (answers, report) = csat.parse_lenient(cells);
+//! assert_eq!(report.to_string(), "8 rows: 5 accepted, 1 not applicable, 2 rejected \
+//!     (out of range: 1 at row 6; not a number: 1 at row 7)");
+//! let tally = Tally::from_responses(Scale::CSAT_5, answers)?;
+//! let top2 = TopBox::top(&tally, 2)?.estimate(ConfidenceLevel::P95)?;
+//! assert_eq!(top2.to_string(), "60.0% (95% CI 23.1% to 88.2%, n = 5)");
+//! # Ok::<(), cxmetrics::Error>(())
+//! ```
+//!
 //! ## Scores
 //!
 //! [`Nps`] (promoters 9–10, passives 7–8, detractors 0–6), [`NetScore`]
@@ -113,8 +139,30 @@
 //! let april = Nps::from_counts(150, 150, 100)?;
 //! let est = april.estimate(ConfidenceLevel::P95)?;
 //! assert_eq!(est.to_string(), "12.5 (95% CI 4.8 to 20.0, n = 400)");
-//! let change = compare::nps(&march, &april, ConfidenceLevel::P95)?;
-//! assert!(change.significant); // +12.5 points, p ≈ 0.028
+//! // Every comparison is a − b: pass the later period first to get the change.
+//! let change = compare::nps(&april, &march, ConfidenceLevel::P95)?;
+//! assert_eq!(change.difference, -12.5); // April is 12.5 points below March
+//! assert!(change.significant); // p ≈ 0.029, adjusted Wald test (Rocks 2016)
+//! // The test and interval are centred on the adjusted difference.
+//! assert_eq!(
+//!     change.to_string(),
+//!     "-12.5 points (95% CI -23.5 to -1.3), z = -2.19, p = 0.029, significant"
+//! );
+//! # Ok::<(), cxmetrics::Error>(())
+//! ```
+//!
+//! Shares are kept as fractions and shown as percentages; their
+//! differences are shown in percentage points (pp):
+//!
+//! ```
+//! use cxmetrics::{ConfidenceLevel, Scale, Tally, TopBox, compare};
+//!
+//! let q1 = Tally::from_counts(Scale::CSAT_5, &[4, 6, 10, 40, 40])?;
+//! let q2 = Tally::from_counts(Scale::CSAT_5, &[5, 10, 15, 35, 35])?;
+//! let (top_q1, top_q2) = (TopBox::top(&q1, 2)?, TopBox::top(&q2, 2)?);
+//! assert_eq!(top_q2.estimate(ConfidenceLevel::P95)?.to_string(), "70.0% (95% CI 60.4% to 78.1%, n = 100)");
+//! let c = compare::top_box(&top_q2, &top_q1, ConfidenceLevel::P95)?;
+//! assert!(c.to_string().starts_with("-10.0 pp (95% CI "));
 //! # Ok::<(), cxmetrics::Error>(())
 //! ```
 //!
@@ -158,10 +206,10 @@
 //! ### How many answers do I need?
 //!
 //! ```
-//! use cxmetrics::{ConfidenceLevel, plan};
+//! use cxmetrics::{ConfidenceLevel, Margin, plan};
 //!
 //! // NPS within ±5 points, expecting 40% promoters and 20% detractors.
-//! assert_eq!(plan::sample_size_nps(5.0, 0.4, 0.2, ConfidenceLevel::P95)?.n_ceil, 861);
+//! assert_eq!(plan::sample_size_nps(Margin::points(5.0)?, 0.4, 0.2, ConfidenceLevel::P95)?.n_ceil, 861);
 //! # Ok::<(), cxmetrics::Error>(())
 //! ```
 //!
@@ -217,10 +265,16 @@
 //!
 //! # Crate features
 //!
-//! - `serde` (off by default): `Serialize` for every public data type, and
-//!   `Deserialize` for the inputs, the [`Tally`] and [`Segmented`], which run
-//!   the same checks as building them. Parse JSON with `serde_json`'s
-//!   `float_roundtrip` feature so weight sums survive bit for bit.
+//! - `serde` (off by default): `Serialize` and `Deserialize` for every
+//!   public data type, inputs and outputs alike. Deserializing runs the
+//!   same checks as building (a [`Tally`], a [`Segmented`], an [`Nps`] whose
+//!   score must match its shares …), so a corrupted payload is an error.
+//!   Every result says what it is: an [`Estimate`] serializes its
+//!   [`Metric`], [`Unit`] and value; a per-segment result that may be an
+//!   error is a tagged `{"status": "ok", "value": …}` or
+//!   `{"status": "error", "error": {"kind": …, "message": …}}` object. Parse
+//!   JSON with `serde_json`'s `float_roundtrip` feature so weight sums
+//!   survive bit for bit.
 //!
 //! # Rust version
 //!
@@ -237,6 +291,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod combine;
 pub mod compare;
 mod concurrent;
 mod count;
@@ -244,9 +299,13 @@ pub mod dist;
 mod error;
 mod estimate;
 mod grouped;
+pub mod input;
 pub mod interval;
 mod kernel;
 mod metric;
+pub mod multiplicity;
+#[cfg(feature = "serde")]
+mod outcome;
 pub mod plan;
 mod response;
 mod scale;
@@ -260,15 +319,16 @@ pub use crate::error::Error;
 pub use crate::estimate::{Estimate, Interval};
 pub use crate::grouped::{GroupIndex, GroupedTally};
 pub use crate::interval::ConfidenceLevel;
+pub use crate::metric::Metric;
 pub use crate::metric::distribution::{Distribution, PointShare};
 pub use crate::metric::mean::Mean;
 pub use crate::metric::nps::{NetScore, Nps};
 pub use crate::metric::top_box::TopBox;
 pub use crate::response::{Response, Weight};
-pub use crate::scale::{Polarity, Rating, Scale, ScoreValue};
+pub use crate::scale::{Polarity, Question, Rating, Scale, ScoreValue};
 pub use crate::segment::Segmented;
-pub use crate::tally::Tally;
-pub use crate::unit::Unit;
+pub use crate::tally::{PointSums, Tally};
+pub use crate::unit::{Margin, Unit};
 
 /// Runs the README's code as a doc-test, so it cannot drift.
 #[cfg(doctest)]

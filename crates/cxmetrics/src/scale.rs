@@ -46,8 +46,65 @@ impl Polarity {
     }
 }
 
-/// A validated rating scale: the whole-number points `lowest..=highest` and
-/// a [`Polarity`].
+/// What a scale's question measures: the label that keeps answers to
+/// different questions apart.
+///
+/// Two questions can share points and direction — CSAT on 1–7 and CES 2.0
+/// on 1–7 are both `1..=7`, higher is better — yet their answers must never
+/// be added up. The question is therefore part of a [`Scale`]: the presets
+/// carry theirs, [`Scale::new`] makes a scale of [`Question::Other`], and
+/// [`Scale::for_question`] sets it. Scales are equal only when their
+/// questions are, so merging a CSAT tally into a CES tally (or comparing
+/// their means) is an [`Error::ScaleMismatch`] rather than a silent sum.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{Error, Polarity, Question, Scale, Tally};
+///
+/// assert_ne!(Scale::CSAT_7, Scale::CES_7);
+/// assert_eq!(Scale::CES_7.question(), Question::Ces);
+/// let mut ces = Tally::from_scores(Scale::CES_7, &[7u8, 6])?;
+/// let csat = Tally::from_scores(Scale::CSAT_7, &[2u8])?;
+/// let err = ces.merge(&csat).unwrap_err();
+/// assert_eq!(err.to_string(), "scale mismatch: expected CES 1..=7, got CSAT 1..=7");
+/// // A custom scale says which question it is for.
+/// let agent = Scale::new(1, 5, Polarity::HigherIsBetter)?.for_question(Question::Csat);
+/// assert_eq!(agent, Scale::CSAT_5);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Question {
+    /// "How likely are you to recommend us?" ([`Scale::NPS`]).
+    Nps,
+    /// Customer satisfaction ([`Scale::CSAT_5`], [`Scale::CSAT_7`],
+    /// [`Scale::CSAT_10`]).
+    Csat,
+    /// Customer effort ([`Scale::CES_7`], [`Scale::CES_5`]).
+    Ces,
+    /// Any other question, or one not said: the question of
+    /// [`Scale::new`].
+    #[default]
+    Other,
+}
+
+impl fmt::Display for Question {
+    /// `NPS`, `CSAT`, `CES`, `other`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Question::Nps => "NPS",
+            Question::Csat => "CSAT",
+            Question::Ces => "CES",
+            Question::Other => "other",
+        })
+    }
+}
+
+/// A validated rating scale: the whole-number points `lowest..=highest`, a
+/// [`Polarity`], and the [`Question`] it measures.
 ///
 /// Presets cover the common questions ([`Scale::NPS`], [`Scale::CSAT_5`],
 /// [`Scale::CES_7`], [`Scale::CES_5`] …); [`Scale::new`] builds any other
@@ -73,6 +130,7 @@ pub struct Scale {
     lowest: i32,
     highest: i32,
     polarity: Polarity,
+    question: Question,
 }
 
 impl Scale {
@@ -81,32 +139,33 @@ impl Scale {
 
     /// Net Promoter "how likely are you to recommend" question: 0..=10.
     #[doc(alias = "net promoter score")]
-    pub const NPS: Scale = Scale::preset(0, 10, Polarity::HigherIsBetter);
+    pub const NPS: Scale = Scale::preset(0, 10, Polarity::HigherIsBetter, Question::Nps);
     /// CSAT on 1..=5, 5 = very satisfied (the most common form).
     #[doc(alias = "customer satisfaction")]
-    pub const CSAT_5: Scale = Scale::preset(1, 5, Polarity::HigherIsBetter);
+    pub const CSAT_5: Scale = Scale::preset(1, 5, Polarity::HigherIsBetter, Question::Csat);
     /// CSAT on 1..=7, 7 = very satisfied.
-    pub const CSAT_7: Scale = Scale::preset(1, 7, Polarity::HigherIsBetter);
+    pub const CSAT_7: Scale = Scale::preset(1, 7, Polarity::HigherIsBetter, Question::Csat);
     /// CSAT on 1..=10, 10 = very satisfied.
-    pub const CSAT_10: Scale = Scale::preset(1, 10, Polarity::HigherIsBetter);
+    pub const CSAT_10: Scale = Scale::preset(1, 10, Polarity::HigherIsBetter, Question::Csat);
     /// Customer Effort Score 2.0 (Gartner/CEB): agreement with "the company
     /// made it easy for me to handle my issue" on 1..=7, 7 = easy.
     #[doc(alias = "customer effort score")]
-    pub const CES_7: Scale = Scale::preset(1, 7, Polarity::HigherIsBetter);
+    pub const CES_7: Scale = Scale::preset(1, 7, Polarity::HigherIsBetter, Question::Ces);
     /// Customer Effort Score asked as effort on 1..=5, 1 = very easy
     /// (lower is better).
-    pub const CES_5: Scale = Scale::preset(1, 5, Polarity::LowerIsBetter);
+    pub const CES_5: Scale = Scale::preset(1, 5, Polarity::LowerIsBetter, Question::Ces);
 
-    const fn preset(lowest: i32, highest: i32, polarity: Polarity) -> Scale {
+    const fn preset(lowest: i32, highest: i32, polarity: Polarity, question: Question) -> Scale {
         Scale {
             lowest,
             highest,
             polarity,
+            question,
         }
     }
 
     /// A scale of the whole numbers `lowest..=highest` with the given
-    /// polarity.
+    /// polarity, for [`Question::Other`] (see [`Scale::for_question`]).
     ///
     /// # Errors
     ///
@@ -141,7 +200,59 @@ impl Scale {
             lowest,
             highest,
             polarity,
+            question: Question::Other,
         })
+    }
+
+    /// The question of the one preset with these points and polarity, or
+    /// [`Question::Other`] when none or several (CSAT_7 and CES_7) match:
+    /// how a scale serialized by 0.1, which had no question, is read.
+    #[cfg(feature = "serde")]
+    fn inferred_question(&self) -> Question {
+        let same = |p: &Scale| {
+            (p.lowest, p.highest, p.polarity) == (self.lowest, self.highest, self.polarity)
+        };
+        let presets = [
+            Scale::NPS,
+            Scale::CSAT_5,
+            Scale::CSAT_7,
+            Scale::CSAT_10,
+            Scale::CES_7,
+            Scale::CES_5,
+        ];
+        let mut matching = presets.iter().filter(|p| same(p));
+        match (matching.next(), matching.next()) {
+            (Some(p), None) => p.question,
+            _ => Question::Other,
+        }
+    }
+
+    /// The question the scale measures.
+    ///
+    /// ```
+    /// use cxmetrics::{Polarity, Question, Scale};
+    /// assert_eq!(Scale::NPS.question(), Question::Nps);
+    /// assert_eq!(Scale::new(0, 100, Polarity::HigherIsBetter)?.question(), Question::Other);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    #[must_use]
+    pub const fn question(&self) -> Question {
+        self.question
+    }
+
+    /// The same points and polarity, for `question`. Tallies, scores and
+    /// comparisons only combine scales of the same question.
+    ///
+    /// ```
+    /// use cxmetrics::{Polarity, Question, Scale};
+    /// let ease = Scale::new(1, 7, Polarity::HigherIsBetter)?.for_question(Question::Ces);
+    /// assert_eq!(ease, Scale::CES_7);
+    /// assert_ne!(Scale::CES_7.for_question(Question::Other), Scale::CES_7);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    #[must_use]
+    pub const fn for_question(self, question: Question) -> Scale {
+        Scale { question, ..self }
     }
 
     /// The lowest point.
@@ -211,6 +322,7 @@ impl Scale {
             lowest: self.lowest,
             highest: self.highest,
             polarity: self.polarity.reversed(),
+            question: self.question,
         }
     }
 
@@ -342,8 +454,19 @@ impl Scale {
 }
 
 impl fmt::Display for Scale {
-    /// `0..=10`, with ` (lower is better)` appended for such scales.
+    /// `0..=10`, with ` (lower is better)` appended for such scales. The
+    /// alternate form (`{:#}`) names the question first, unless it is
+    /// [`Question::Other`]: `CES 1..=5 (lower is better)`.
+    ///
+    /// ```
+    /// use cxmetrics::Scale;
+    /// assert_eq!(Scale::CES_5.to_string(), "1..=5 (lower is better)");
+    /// assert_eq!(format!("{:#}", Scale::CES_5), "CES 1..=5 (lower is better)");
+    /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.alternate() && self.question != Question::Other {
+            write!(f, "{} ", self.question)?;
+        }
         write!(f, "{}..={}", self.lowest, self.highest)?;
         if self.polarity == Polarity::LowerIsBetter {
             f.write_str(" (lower is better)")?;
@@ -358,13 +481,17 @@ struct ScaleRepr {
     lowest: i32,
     highest: i32,
     polarity: Polarity,
+    /// Absent in 0.1 payloads: inferred, see [`Scale::inferred_question`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    question: Option<Question>,
 }
 
 #[cfg(feature = "serde")]
 impl TryFrom<ScaleRepr> for Scale {
     type Error = Error;
     fn try_from(r: ScaleRepr) -> Result<Scale, Error> {
-        Scale::new(r.lowest, r.highest, r.polarity)
+        let scale = Scale::new(r.lowest, r.highest, r.polarity)?;
+        Ok(scale.for_question(r.question.unwrap_or_else(|| scale.inferred_question())))
     }
 }
 
@@ -375,6 +502,7 @@ impl From<Scale> for ScaleRepr {
             lowest: s.lowest,
             highest: s.highest,
             polarity: s.polarity,
+            question: Some(s.question),
         }
     }
 }

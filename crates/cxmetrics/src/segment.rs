@@ -199,7 +199,7 @@ impl Score {
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SegmentScore<K> {
     /// The segment's key.
     pub key: K,
@@ -207,6 +207,10 @@ pub struct SegmentScore<K> {
     pub n: u64,
     /// The estimate, or the reason there is none:
     /// [`Error::BelowMinimumN`] for a segment below the minimum n.
+    /// Serialized as a tagged value-or-error object (see
+    /// [`Error::kind`]): `{"status": "ok", "value": …}` or
+    /// `{"status": "error", "error": {"kind": …, "message": …}}`.
+    #[cfg_attr(feature = "serde", serde(with = "crate::outcome::result"))]
     pub estimate: Result<Estimate, Error>,
 }
 
@@ -225,19 +229,24 @@ pub struct SegmentScore<K> {
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TrendPoint<K> {
     /// The period's key.
     pub key: K,
     /// Its number of rated answers.
     pub n: u64,
-    /// The period's score with its interval, or why there is none.
+    /// The period's score with its interval, or why there is none
+    /// (serialized as a tagged value-or-error object, as in
+    /// [`SegmentScore::estimate`]).
+    #[cfg_attr(feature = "serde", serde(with = "crate::outcome::result"))]
     pub estimate: Result<Estimate, Error>,
     /// The change from the previous period (this − previous) with its test
     /// and significance flag; `None` for the first period.
+    #[cfg_attr(feature = "serde", serde(with = "crate::outcome::option_result"))]
     pub change: Option<Result<Comparison, Error>>,
     /// Whether periods are missing between the previous period and this
     /// one (only [`Segmented::trend_with_gaps`] sets it).
+    #[cfg_attr(feature = "serde", serde(default))]
     pub gap: bool,
 }
 
@@ -1059,7 +1068,7 @@ impl<K: SegmentKey> Segmented<K> {
     /// use cxmetrics::{Scale, Segmented};
     /// let mut s = Segmented::new(Scale::CSAT_5);
     /// s.extend_weighted_scores(&["web", "web", "app"], &[5u8, 1, 4], &[3.0, 1.0, 2.0])?;
-    /// assert_eq!(s.get(&"web").unwrap().total_weight(), 4.0);
+    /// assert_eq!(s.get(&"web").unwrap().total_weight()?, 4.0);
     /// assert!(s.extend_weighted_scores(&["web"], &[5u8], &[f64::NAN]).is_err());
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```

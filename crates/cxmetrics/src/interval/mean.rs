@@ -3,6 +3,7 @@
 use crate::error::Error;
 use crate::estimate::{Estimate, Interval};
 use crate::interval::{IntervalSpec, Method, fpc};
+use crate::metric::Metric;
 use crate::metric::mean::Mean;
 use crate::unit::Unit;
 
@@ -61,6 +62,7 @@ impl Mean {
         let se = (variance / n_eff).sqrt() * f;
         let half = level.t(n_eff - 1.0) * se;
         Ok(Estimate {
+            metric: Metric::Mean,
             value: self.mean(),
             std_error: se,
             interval: Interval {

@@ -7,8 +7,8 @@
 //!
 //! | score | default | others |
 //! |---|---|---|
-//! | a share (CSAT %, "% easy") | [`ProportionMethod::Wilson`] | Wald, Wilson with continuity correction, Agresti–Coull, Clopper–Pearson, Jeffreys |
-//! | NPS | [`NpsMethod::AdjustedWald`] | Wald, trinomial t |
+//! | a share (CSAT %, "% easy") | [`ProportionMethod::Wilson`] | Wald, Wilson with continuity correction, Agresti–Coull, Clopper–Pearson, Jeffreys, exact hypergeometric (with a population) |
+//! | NPS | [`NpsMethod::AdjustedWald`] | Wald, trinomial t, Tango's score interval, Bayesian (Jeffreys prior) |
 //! | a mean | Student t | — |
 //!
 //! The free functions [`proportion`] and [`nps`] compute the same
@@ -18,10 +18,13 @@ use std::fmt;
 
 use crate::error::Error;
 
+pub(crate) mod bayes;
 pub(crate) mod fpc;
+pub(crate) mod hypergeometric;
 pub(crate) mod mean;
 pub(crate) mod nps;
 pub(crate) mod proportion;
+pub(crate) mod tango;
 
 pub use self::nps::nps;
 pub use self::proportion::proportion;
@@ -305,6 +308,16 @@ pub enum ProportionMethod {
     /// Jeffreys interval: quantiles of Beta(k + ½, n − k + ½), with the
     /// bound at 0 or n successes set to 0 or 1 (Brown, Cai & DasGupta 2001).
     Jeffreys,
+    /// The exact interval for a sample drawn without replacement from a
+    /// population of N (Wright 1991, "Exact confidence bounds when sampling
+    /// from small finite universes", *Journal of the American Statistical
+    /// Association* 86): the population success counts M that neither
+    /// one-sided hypergeometric test rejects at α/2, as fractions M/N.
+    /// Needs a population ([`IntervalSpec::population`]) and unweighted
+    /// answers. Where the scaled Clopper–Pearson bound is too narrow for a
+    /// small population (0 of 40 from 400: 0.0798), this one is exact
+    /// (0.0825).
+    Hypergeometric,
 }
 
 /// How to compute the interval of a Net Promoter Score.
@@ -335,6 +348,19 @@ pub enum NpsMethod {
     /// Score answers +1 / 0 / −1 and take the Student t interval of their
     /// mean.
     TrinomialT,
+    /// Tango's score interval (Tango 1998, for the difference of two
+    /// shares of one multinomial sample), the "iterative" interval Rocks
+    /// (2016) found to cover best: exact coverage at nominal 95% with
+    /// n = 10 is at least 0.956 where the adjusted Wald dips to 0.930. The
+    /// bounds solve T(Δ) = ±z for the score statistic, to the last bit.
+    Tango,
+    /// The equal-tailed Bayesian credible interval under the Jeffreys prior
+    /// Dirichlet(½, ½, ½) on the promoter, passive and detractor shares,
+    /// computed exactly: the posterior distribution function of NPS is a
+    /// one-dimensional integral, evaluated by Gauss–Legendre quadrature to
+    /// about 1e-13 and inverted by Newton's method (no simulation).
+    #[doc(alias = "credible")]
+    Bayes,
 }
 
 /// The method behind an [`Estimate`](crate::Estimate).
@@ -373,8 +399,11 @@ impl fmt::Display for Method {
             Method::Proportion(ProportionMethod::AgrestiCoull) => "Agresti-Coull",
             Method::Proportion(ProportionMethod::ClopperPearson) => "Clopper-Pearson",
             Method::Proportion(ProportionMethod::Jeffreys) => "Jeffreys",
+            Method::Proportion(ProportionMethod::Hypergeometric) => "exact hypergeometric",
             Method::Nps(NpsMethod::AdjustedWald) => "adjusted Wald",
             Method::Nps(NpsMethod::TrinomialT) => "trinomial t",
+            Method::Nps(NpsMethod::Tango) => "Tango score",
+            Method::Nps(NpsMethod::Bayes) => "Bayesian (Jeffreys prior)",
             Method::StudentT => "Student t",
         })
     }

@@ -2,7 +2,8 @@
 
 use crate::error::Error;
 use crate::estimate::{Estimate, Interval};
-use crate::interval::{IntervalSpec, Method, NpsMethod, fpc};
+use crate::interval::{IntervalSpec, Method, NpsMethod, bayes, fpc, tango};
+use crate::metric::Metric;
 use crate::metric::nps::Nps;
 use crate::unit::Unit;
 
@@ -70,10 +71,22 @@ impl Nps {
     /// trinomial t   (p − d) ± t_{n−1}·√((p + d − (p − d)²)/(n − 1))
     /// ```
     ///
-    /// all × 100, the standard error times the finite population
-    /// correction when a population is given. The adjusted-Wald interval is
-    /// centred on the adjusted value, so at extreme data it need not
-    /// contain the raw score; the reported value stays the raw score.
+    /// all × 100. [`NpsMethod::Tango`] inverts Tango's score test and
+    /// [`NpsMethod::Bayes`] takes the equal-tailed credible interval under
+    /// a Dirichlet(½, ½, ½) prior (see their docs). The adjusted-Wald
+    /// interval is centred on the adjusted value, so at extreme data it
+    /// need not contain the raw score; the reported value stays the raw
+    /// score.
+    ///
+    /// With a population N, every method but the trinomial t works on the
+    /// effective sample n·(N − 1)/(N − n) (with the counts scaled alike):
+    /// for Wald that is exactly the standard error times the finite
+    /// population correction √((N − n)/(N − 1)); the adjusted Wald adds its
+    /// pseudo-answers to the effective sample, so a population barely larger
+    /// than the sample keeps the interval near the attainable scores, and a
+    /// census (N = n) returns the score itself with zero width. The
+    /// trinomial t interval multiplies its standard error by the
+    /// correction.
     ///
     /// # Errors
     ///
@@ -91,56 +104,19 @@ impl Nps {
         method: NpsMethod,
         spec: impl Into<IntervalSpec>,
     ) -> Result<Estimate, Error> {
-        let spec = spec.into();
-        let level = spec.confidence_level();
-        let f = fpc::factor(spec.population_size(), self.n())?;
         let (promoters, detractors, n) = self.trinomial();
-        let (p, d) = (promoters / n, detractors / n);
-        let value = p - d;
-        let (centre, std_error, crit) = match method {
-            NpsMethod::Wald => (value, (multinomial_variance(p, d) / n).sqrt(), level.z()),
-            NpsMethod::AdjustedWald => {
-                let n_adj = n + 3.0;
-                let (pa, da) = ((promoters + 0.75) / n_adj, (detractors + 0.75) / n_adj);
-                (
-                    pa - da,
-                    (multinomial_variance(pa, da) / n_adj).sqrt(),
-                    level.z(),
-                )
-            }
-            NpsMethod::TrinomialT => {
-                if n <= 1.0 {
-                    return Err(Error::TooFewAnswers {
-                        what: "a trinomial t interval",
-                        needed: 1.0,
-                        effective_n: n,
-                    });
-                }
-                let v = multinomial_variance(p, d);
-                if v <= 0.0 {
-                    return Err(Error::ZeroVariance {
-                        what: "a trinomial t interval",
-                        n: self.n(),
-                    });
-                }
-                (value, (v / (n - 1.0)).sqrt(), level.t(n - 1.0))
-            }
-        };
-        let se = std_error * f;
-        let half = crit * se;
-        Ok(Estimate {
-            value: 100.0 * value,
-            std_error: 100.0 * se,
-            interval: Interval {
-                lower: (centre - half).clamp(-1.0, 1.0),
-                upper: (centre + half).clamp(-1.0, 1.0),
-            }
-            .scaled(100.0),
-            level,
-            method: Method::Nps(method),
-            n: self.n(),
-            effective_n: self.effective_n(),
-            unit: Unit::NpsPoints,
+        net_estimate(
+            promoters,
+            detractors,
+            n,
+            self.n(),
+            Metric::Nps,
+            method,
+            spec.into(),
+        )
+        .map(|mut est| {
+            est.effective_n = self.effective_n();
+            est
         })
     }
 
@@ -162,4 +138,90 @@ impl Nps {
 /// Var of a single answer's +1/0/−1 score: p + d − (p − d)², never below 0.
 pub(crate) fn multinomial_variance(p: f64, d: f64) -> f64 {
     (p + d - (p - d) * (p - d)).max(0.0)
+}
+
+/// The interval of a net score (NPS or any top-minus-bottom score) from
+/// (possibly fractional) positive and negative counts out of `n`, in
+/// points; `n_sample` is the number of answers (for the population check
+/// and the reported n).
+pub(crate) fn net_estimate(
+    positive: f64,
+    negative: f64,
+    n: f64,
+    n_sample: u64,
+    metric: Metric,
+    method: NpsMethod,
+    spec: IntervalSpec,
+) -> Result<Estimate, Error> {
+    let level = spec.confidence_level();
+    let inflation = fpc::inflation(spec.population_size(), n_sample)?;
+    let (p, d) = (positive / n, negative / n);
+    let value = p - d;
+    let mut est = Estimate {
+        metric,
+        value: 100.0 * value,
+        std_error: 0.0,
+        interval: Interval {
+            lower: 100.0 * value,
+            upper: 100.0 * value,
+        },
+        level,
+        method: Method::Nps(method),
+        n: n_sample,
+        effective_n: n,
+        unit: Unit::NpsPoints,
+    };
+    if inflation.is_infinite() {
+        // A census: no sampling error.
+        return Ok(est);
+    }
+    // The finite population correction as an inflated sample.
+    let (pos, neg, m) = (positive * inflation, negative * inflation, n * inflation);
+    let wald_se = (multinomial_variance(p, d) / m).sqrt();
+    let z = level.z();
+    let (lower, upper, se) = match method {
+        NpsMethod::Wald => (value - z * wald_se, value + z * wald_se, wald_se),
+        NpsMethod::AdjustedWald => {
+            let m_adj = m + 3.0;
+            let (pa, da) = ((pos + 0.75) / m_adj, (neg + 0.75) / m_adj);
+            let centre = pa - da;
+            let se = (multinomial_variance(pa, da) / m_adj).sqrt();
+            (centre - z * se, centre + z * se, se)
+        }
+        NpsMethod::TrinomialT => {
+            if n <= 1.0 {
+                return Err(Error::TooFewAnswers {
+                    what: "a trinomial t interval",
+                    needed: 1.0,
+                    effective_n: n,
+                });
+            }
+            let v = multinomial_variance(p, d);
+            if v <= 0.0 {
+                return Err(Error::ZeroVariance {
+                    what: "a trinomial t interval",
+                    n: n_sample,
+                });
+            }
+            let se = (v / (n - 1.0) / inflation).sqrt();
+            let half = level.t(n - 1.0) * se;
+            (value - half, value + half, se)
+        }
+        NpsMethod::Tango => {
+            let (lower, upper) = tango::bounds(pos, neg, m, z);
+            (lower, upper, wald_se)
+        }
+        NpsMethod::Bayes => {
+            let passives = (m - pos - neg).max(0.0);
+            let (lower, upper) = bayes::bounds(pos, passives, neg, level.get());
+            (lower, upper, wald_se)
+        }
+    };
+    est.std_error = 100.0 * se;
+    est.interval = Interval {
+        lower: lower.clamp(-1.0, 1.0),
+        upper: upper.clamp(-1.0, 1.0),
+    }
+    .scaled(100.0);
+    Ok(est)
 }

@@ -3,7 +3,8 @@
 use crate::dist;
 use crate::error::Error;
 use crate::estimate::{Estimate, Interval};
-use crate::interval::{IntervalSpec, Method, ProportionMethod, fpc};
+use crate::interval::{IntervalSpec, Method, ProportionMethod, fpc, hypergeometric};
+use crate::metric::Metric;
 use crate::metric::top_box::TopBox;
 use crate::unit::Unit;
 
@@ -132,6 +133,7 @@ impl TopBox {
         let (k, n) = self.binomial();
         let mut est = share_interval(k, n, self.n(), method, spec.into())?;
         est.value = self.share();
+        est.metric = Metric::TopBox;
         est.effective_n = self.effective_n();
         Ok(est)
     }
@@ -156,6 +158,8 @@ const EXACT_METHOD_LIMIT: f64 = 1e10;
 
 /// The interval of k successes in n (both possibly fractional, for weighted
 /// data); `n_sample` is the number of answers, for the population check.
+/// The complement share q is taken from the failures n − k, not as 1 − p,
+/// so that shares near 1 keep their digits.
 pub(crate) fn share_interval(
     k: f64,
     n: f64,
@@ -163,10 +167,12 @@ pub(crate) fn share_interval(
     method: ProportionMethod,
     spec: IntervalSpec,
 ) -> Result<Estimate, Error> {
-    let f = fpc::factor(spec.population_size(), n_sample)?;
+    let inflation = fpc::inflation(spec.population_size(), n_sample)?;
     let level = spec.confidence_level();
-    let p = k / n;
+    let failures = (n - k).max(0.0);
+    let (p, q) = (k / n, failures / n);
     let mut est = Estimate {
+        metric: Metric::Share,
         value: p,
         std_error: 0.0,
         interval: Interval { lower: p, upper: p },
@@ -176,11 +182,40 @@ pub(crate) fn share_interval(
         effective_n: n,
         unit: Unit::Share,
     };
-    if f == 0.0 {
+    if inflation.is_infinite() {
+        // A census: no sampling error.
         return Ok(est);
     }
-    // The finite population correction as an inflated sample size.
-    let (k, n) = (k / (f * f), n / (f * f));
+    if method == ProportionMethod::Hypergeometric {
+        let Some(big_n) = spec.population_size() else {
+            return Err(Error::InvalidArgument {
+                name: "population size",
+                value: f64::NAN,
+                expected: "a population (IntervalSpec::population) for the hypergeometric interval",
+            });
+        };
+        if k.fract() != 0.0 || n != n_sample as f64 {
+            return Err(Error::InvalidArgument {
+                name: "effective sample size",
+                value: n,
+                expected: "unweighted answers for the hypergeometric interval",
+            });
+        }
+        let (lower, upper) = hypergeometric::bounds(k as u64, n_sample, big_n, level.alpha());
+        est.std_error = (p * q / (n * inflation)).sqrt();
+        est.interval = Interval { lower, upper };
+        return Ok(est);
+    }
+    // The finite population correction as an inflated sample size:
+    // n(N − 1)/(N − n) answers without a population have the standard
+    // error of n answers out of N.
+    let counts = Counts {
+        k: k * inflation,
+        failures: failures * inflation,
+        n: n * inflation,
+        p,
+        q,
+    };
     if matches!(
         method,
         ProportionMethod::ClopperPearson | ProportionMethod::Jeffreys
@@ -192,19 +227,30 @@ pub(crate) fn share_interval(
             expected: "at most 1e10 answers for Clopper-Pearson and Jeffreys (use Wilson)",
         });
     }
-    est.std_error = (p * (1.0 - p) / n).sqrt();
-    est.interval = clip01(bounds(k, n, p, method, level));
+    est.std_error = (p * q / counts.n).sqrt();
+    est.interval = clip01(bounds(&counts, method, level));
     Ok(est)
 }
 
-fn bounds(
+/// A binomial sample for the interval formulas: successes, failures and
+/// their total (possibly inflated by the population correction), and the
+/// shares p and q = 1 − p, each from its own count.
+struct Counts {
     k: f64,
+    failures: f64,
     n: f64,
     p: f64,
-    method: ProportionMethod,
-    level: crate::ConfidenceLevel,
-) -> Interval {
-    let q = 1.0 - p;
+    q: f64,
+}
+
+fn bounds(c: &Counts, method: ProportionMethod, level: crate::ConfidenceLevel) -> Interval {
+    let Counts {
+        k,
+        failures,
+        n,
+        p,
+        q,
+    } = *c;
     let z = level.z();
     let z2 = z * z;
     let half_alpha = 0.5 * level.alpha();
@@ -216,7 +262,7 @@ fn bounds(
                 upper: p + half,
             }
         }
-        ProportionMethod::Wilson => wilson(p, n, z),
+        ProportionMethod::Wilson => wilson(p, q, n, z),
         ProportionMethod::WilsonCc => {
             let denom = 2.0 * (n + z2);
             let lower = if k <= 0.0 {
@@ -227,7 +273,7 @@ fn bounds(
                     .sqrt();
                 (2.0 * n * p + z2 - 1.0 - z * root) / denom
             };
-            let upper = if k >= n {
+            let upper = if failures <= 0.0 {
                 1.0
             } else {
                 let root = (z2 + 2.0 - 1.0 / n + 4.0 * p * (n * q - 1.0))
@@ -239,8 +285,8 @@ fn bounds(
         }
         ProportionMethod::AgrestiCoull => {
             let n_c = n + z2;
-            let p_c = (k + z2 / 2.0) / n_c;
-            let half = z * (p_c * (1.0 - p_c) / n_c).sqrt();
+            let (p_c, q_c) = ((k + z2 / 2.0) / n_c, (failures + z2 / 2.0) / n_c);
+            let half = z * (p_c * q_c / n_c).sqrt();
             Interval {
                 lower: p_c - half,
                 upper: p_c + half,
@@ -250,40 +296,42 @@ fn bounds(
             lower: if k <= 0.0 {
                 0.0
             } else {
-                dist::beta_quantile_unchecked(half_alpha, k, n - k + 1.0)
+                dist::beta_quantile_unchecked(half_alpha, k, failures + 1.0)
             },
-            upper: if k >= n {
+            upper: if failures <= 0.0 {
                 1.0
             } else {
-                dist::beta_quantile_unchecked(1.0 - half_alpha, k + 1.0, n - k)
+                dist::beta_quantile_unchecked(1.0 - half_alpha, k + 1.0, failures)
             },
         },
+        // Handled before: it needs the population itself.
+        ProportionMethod::Hypergeometric => Interval { lower: p, upper: p },
         ProportionMethod::Jeffreys => Interval {
             lower: if k <= 0.0 {
                 0.0
             } else {
-                dist::beta_quantile_unchecked(half_alpha, k + 0.5, n - k + 0.5)
+                dist::beta_quantile_unchecked(half_alpha, k + 0.5, failures + 0.5)
             },
-            upper: if k >= n {
+            upper: if failures <= 0.0 {
                 1.0
             } else {
-                dist::beta_quantile_unchecked(1.0 - half_alpha, k + 0.5, n - k + 0.5)
+                dist::beta_quantile_unchecked(1.0 - half_alpha, k + 0.5, failures + 0.5)
             },
         },
     }
 }
 
-/// The Wilson score interval of a share p of n.
-pub(crate) fn wilson(p: f64, n: f64, z: f64) -> Interval {
+/// The Wilson score interval of a share p (complement q) of n.
+pub(crate) fn wilson(p: f64, q: f64, n: f64, z: f64) -> Interval {
     let z2 = z * z;
     let denom = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / denom;
-    let half = z / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    let half = z / denom * (p * q / n + z2 / (4.0 * n * n)).sqrt();
     // At p = 0 (or 1) the bound is exactly 0 (or 1); rounding must not
     // leave it a hair inside and the interval excluding the estimate.
     Interval {
         lower: if p <= 0.0 { 0.0 } else { centre - half },
-        upper: if p >= 1.0 { 1.0 } else { centre + half },
+        upper: if q <= 0.0 { 1.0 } else { centre + half },
     }
 }
 

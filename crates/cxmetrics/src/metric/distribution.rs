@@ -15,7 +15,7 @@ use crate::tally::Tally;
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PointShare {
     /// The point on the scale.
     pub point: i32,
@@ -39,7 +39,11 @@ pub struct PointShare {
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "DistributionRepr", into = "DistributionRepr")
+)]
 pub struct Distribution {
     points: Vec<PointShare>,
 }
@@ -61,7 +65,7 @@ impl Distribution {
     /// ```
     pub fn from_tally(tally: &Tally) -> Result<Distribution, Error> {
         tally.require_scorable()?;
-        let total = tally.total_weight();
+        let total = tally.scaled_total_weight();
         let scale = tally.scale();
         let points = scale
             .points()
@@ -90,5 +94,55 @@ impl Distribution {
     #[must_use]
     pub fn points(&self) -> &[PointShare] {
         &self.points
+    }
+}
+
+/// The serialized form of a [`Distribution`]: `{"points": [...]}`.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DistributionRepr {
+    points: Vec<PointShare>,
+}
+
+#[cfg(feature = "serde")]
+impl From<Distribution> for DistributionRepr {
+    fn from(d: Distribution) -> DistributionRepr {
+        DistributionRepr { points: d.points }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<DistributionRepr> for Distribution {
+    type Error = Error;
+    fn try_from(r: DistributionRepr) -> Result<Distribution, Error> {
+        use crate::metric::check;
+        const WHAT: &str = "distribution";
+        if r.points.len() < 2 || r.points.len() > crate::Scale::MAX_POINTS as usize {
+            return Err(check::fail(
+                WHAT,
+                format!("{} points is not a scale", r.points.len()),
+            ));
+        }
+        let mut sum = 0.0;
+        for (i, p) in r.points.iter().enumerate() {
+            check::share(WHAT, "share", p.share)?;
+            if i > 0 && Some(p.point) != r.points[i - 1].point.checked_add(1) {
+                return Err(check::fail(
+                    WHAT,
+                    format!(
+                        "point {} does not follow point {}",
+                        p.point,
+                        r.points[i - 1].point
+                    ),
+                ));
+            }
+            sum += p.share;
+        }
+        if r.points.iter().all(|p| p.count == 0) {
+            return Err(check::fail(WHAT, "n is 0".to_string()));
+        }
+        check::whole(WHAT, sum)?;
+        Ok(Distribution { points: r.points })
     }
 }

@@ -37,7 +37,11 @@ use crate::tally::Tally;
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "MeanRepr", into = "MeanRepr")
+)]
 pub struct Mean {
     scale: Scale,
     mean: f64,
@@ -290,5 +294,66 @@ impl fmt::Display for Mean {
             "mean {:.p$} on {} (n = {})",
             self.mean, self.scale, self.n
         )
+    }
+}
+
+/// The serialized form of a [`Mean`]: the same fields, checked on the way
+/// in.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeanRepr {
+    mean: f64,
+    scale: Scale,
+    population_variance: f64,
+    n: u64,
+    effective_n: f64,
+}
+
+#[cfg(feature = "serde")]
+impl From<Mean> for MeanRepr {
+    fn from(x: Mean) -> MeanRepr {
+        MeanRepr {
+            mean: x.mean,
+            scale: x.scale,
+            population_variance: x.population_variance,
+            n: x.n,
+            effective_n: x.effective_n,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<MeanRepr> for Mean {
+    type Error = Error;
+    fn try_from(r: MeanRepr) -> Result<Mean, Error> {
+        use crate::metric::check;
+        const WHAT: &str = "mean";
+        check::sizes(WHAT, r.n, r.effective_n)?;
+        let (lo, hi) = (f64::from(r.scale.lowest()), f64::from(r.scale.highest()));
+        if !(lo <= r.mean && r.mean <= hi) {
+            return Err(check::fail(
+                WHAT,
+                format!("mean {} is outside scale {}", r.mean, r.scale),
+            ));
+        }
+        // Bhatia–Davis: a variance on [lo, hi] is at most (hi − μ)(μ − lo).
+        let most = (hi - r.mean) * (r.mean - lo);
+        if !(r.population_variance >= 0.0 && r.population_variance <= most * (1.0 + 1e-9) + 1e-12) {
+            return Err(check::fail(
+                WHAT,
+                format!(
+                    "population_variance {} is not in 0..={most} for mean {} on scale {}",
+                    r.population_variance, r.mean, r.scale
+                ),
+            ));
+        }
+        Ok(Mean {
+            scale: r.scale,
+            mean: r.mean,
+            population_variance: r.population_variance,
+            n: r.n,
+            effective_n: r.effective_n,
+        })
     }
 }

@@ -4,10 +4,58 @@
 //! weight sums, which equal its counts when answers are unweighted, so one
 //! code path serves weighted and unweighted data alike.
 
+use std::fmt;
+
 pub(crate) mod distribution;
 pub(crate) mod mean;
 pub(crate) mod nps;
 pub(crate) mod top_box;
+
+/// Which score a result is of: the label every [`Estimate`](crate::Estimate)
+/// and [`Comparison`](crate::compare::Comparison) carries beside its
+/// [`Unit`](crate::Unit), so that a serialized result says what it is.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::{ConfidenceLevel, Metric, Scale, Tally, TopBox};
+/// let t = Tally::from_counts(Scale::CSAT_5, &[3, 2, 8, 20, 17])?;
+/// let est = TopBox::top(&t, 2)?.estimate(ConfidenceLevel::P95)?;
+/// assert_eq!(est.metric, Metric::TopBox);
+/// assert_eq!(est.metric.to_string(), "top-box share");
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Metric {
+    /// Net Promoter Score ([`Nps`](crate::Nps)), in NPS points.
+    Nps,
+    /// A net score on any scale ([`NetScore`](crate::NetScore)), in points.
+    NetScore,
+    /// A top-box or bottom-box share ([`TopBox`](crate::TopBox)): CSAT
+    /// top-2, "% easy".
+    TopBox,
+    /// A plain share of successes out of n
+    /// ([`interval::proportion`](crate::interval::proportion)).
+    Share,
+    /// A mean rating ([`Mean`](crate::Mean)), in scale points.
+    Mean,
+}
+
+impl fmt::Display for Metric {
+    /// `NPS`, `net score`, `top-box share`, `share`, `mean`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Metric::Nps => "NPS",
+            Metric::NetScore => "net score",
+            Metric::TopBox => "top-box share",
+            Metric::Share => "share",
+            Metric::Mean => "mean",
+        })
+    }
+}
 
 /// The counts the binomial and multinomial interval methods take: the exact
 /// answer counts when the answers are unweighted (then the Kish n equals n
@@ -27,5 +75,69 @@ pub(crate) fn method_counts<const K: usize>(
         (parts.map(|(count, _)| count as f64), total)
     } else {
         (parts.map(|(_, share)| share * effective_n), effective_n)
+    }
+}
+
+/// Checks of deserialized scores: each returns the reason a value breaks
+/// an invariant.
+#[cfg(feature = "serde")]
+pub(crate) mod check {
+    use crate::error::Error;
+
+    /// Relative slack for sums of shares and scores recomputed from them.
+    const SLACK: f64 = 1e-9;
+
+    pub(crate) fn fail(what: &'static str, reason: String) -> Error {
+        Error::InvalidResult { what, reason }
+    }
+
+    /// A share must be finite and within 0..=1.
+    pub(crate) fn share(what: &'static str, name: &str, x: f64) -> Result<(), Error> {
+        if (0.0..=1.0).contains(&x) {
+            Ok(())
+        } else {
+            Err(fail(what, format!("{name} {x} is not a share in 0..=1")))
+        }
+    }
+
+    /// Shares of a whole must add up to 1.
+    pub(crate) fn whole(what: &'static str, sum: f64) -> Result<(), Error> {
+        if (sum - 1.0).abs() <= SLACK {
+            Ok(())
+        } else {
+            Err(fail(what, format!("the shares add up to {sum}, not 1")))
+        }
+    }
+
+    /// A value recomputed from the parts must match the one given.
+    pub(crate) fn matches(
+        what: &'static str,
+        name: &str,
+        given: f64,
+        parts: f64,
+    ) -> Result<(), Error> {
+        if (given - parts).abs() <= SLACK * parts.abs().max(1.0) {
+            Ok(())
+        } else {
+            Err(fail(
+                what,
+                format!("{name} {given} does not match its parts ({parts})"),
+            ))
+        }
+    }
+
+    /// n must be positive and the Kish effective n in (0, n].
+    pub(crate) fn sizes(what: &'static str, n: u64, effective_n: f64) -> Result<(), Error> {
+        if n == 0 {
+            return Err(fail(what, "n is 0".to_string()));
+        }
+        if effective_n > 0.0 && effective_n <= n as f64 * (1.0 + SLACK) {
+            Ok(())
+        } else {
+            Err(fail(
+                what,
+                format!("effective n {effective_n} is not in (0, n = {n}]"),
+            ))
+        }
     }
 }

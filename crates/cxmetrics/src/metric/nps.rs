@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::error::Error;
-use crate::scale::Scale;
+use crate::scale::{Question, Scale};
 use crate::tally::Tally;
 
 /// Net Promoter Score of a tally on [`Scale::NPS`]: promoters (9–10),
@@ -32,7 +32,11 @@ use crate::tally::Tally;
 /// ```
 #[doc(alias = "net promoter score")]
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "NpsRepr", into = "NpsRepr")
+)]
 pub struct Nps {
     promoters: u64,
     passives: u64,
@@ -44,11 +48,13 @@ pub struct Nps {
 }
 
 impl Nps {
-    /// The NPS of a tally on [`Scale::NPS`].
+    /// The NPS of a tally on [`Scale::NPS`] (or any 0..=10, higher-is-better
+    /// scale of [`Question::Other`]).
     ///
     /// # Errors
     ///
-    /// [`Error::ScaleMismatch`] when the tally is not on [`Scale::NPS`];
+    /// [`Error::ScaleMismatch`] when the tally is not on 0..=10 with higher
+    /// is better, or is for another question (CSAT, CES);
     /// [`Error::EmptyTally`] when it has no rated answers;
     /// [`Error::ZeroTotalWeight`] when their weights are all zero.
     ///
@@ -63,14 +69,18 @@ impl Nps {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn from_tally(tally: &Tally) -> Result<Nps, Error> {
-        if tally.scale() != Scale::NPS {
+        let scale = tally.scale();
+        let nps_points = scale.lowest() == 0
+            && scale.highest() == 10
+            && scale.polarity() == crate::scale::Polarity::HigherIsBetter;
+        if !nps_points || !matches!(scale.question(), Question::Nps | Question::Other) {
             return Err(Error::ScaleMismatch {
                 expected: Scale::NPS,
                 actual: tally.scale(),
             });
         }
         tally.require_scorable()?;
-        let total = tally.total_weight();
+        let total = tally.scaled_total_weight();
         let (promoters, wp) = tally.sum_range(9..11);
         let (passives, wa) = tally.sum_range(7..9);
         let (detractors, wd) = tally.sum_range(0..7);
@@ -318,7 +328,11 @@ impl fmt::Display for Nps {
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "NetScoreRepr", into = "NetScoreRepr")
+)]
 pub struct NetScore {
     top_share: f64,
     bottom_share: f64,
@@ -355,7 +369,7 @@ impl NetScore {
             });
         }
         tally.require_scorable()?;
-        let total = tally.total_weight();
+        let total = tally.scaled_total_weight();
         Ok(NetScore {
             top_share: tally.sum_range(best).1 / total,
             bottom_share: tally.sum_range(worst).1 / total,
@@ -452,5 +466,121 @@ impl NetScore {
     #[must_use]
     pub fn effective_n(&self) -> f64 {
         self.effective_n
+    }
+}
+
+/// The serialized form of an [`Nps`]: its score (in NPS points) first,
+/// then the counts and shares it comes from.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NpsRepr {
+    score: f64,
+    promoters: u64,
+    passives: u64,
+    detractors: u64,
+    promoter_share: f64,
+    passive_share: f64,
+    detractor_share: f64,
+    effective_n: f64,
+}
+
+#[cfg(feature = "serde")]
+impl From<Nps> for NpsRepr {
+    fn from(x: Nps) -> NpsRepr {
+        NpsRepr {
+            score: x.score(),
+            promoters: x.promoters,
+            passives: x.passives,
+            detractors: x.detractors,
+            promoter_share: x.promoter_share,
+            passive_share: x.passive_share,
+            detractor_share: x.detractor_share,
+            effective_n: x.effective_n,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<NpsRepr> for Nps {
+    type Error = Error;
+    fn try_from(r: NpsRepr) -> Result<Nps, Error> {
+        use crate::metric::check;
+        const WHAT: &str = "NPS";
+        let n = r
+            .promoters
+            .checked_add(r.passives)
+            .and_then(|n| n.checked_add(r.detractors))
+            .ok_or_else(|| check::fail(WHAT, "the counts add up to more than u64::MAX".into()))?;
+        check::sizes(WHAT, n, r.effective_n)?;
+        check::share(WHAT, "promoter_share", r.promoter_share)?;
+        check::share(WHAT, "passive_share", r.passive_share)?;
+        check::share(WHAT, "detractor_share", r.detractor_share)?;
+        check::whole(WHAT, r.promoter_share + r.passive_share + r.detractor_share)?;
+        let nps = Nps {
+            promoters: r.promoters,
+            passives: r.passives,
+            detractors: r.detractors,
+            promoter_share: r.promoter_share,
+            passive_share: r.passive_share,
+            detractor_share: r.detractor_share,
+            effective_n: r.effective_n,
+        };
+        check::matches(WHAT, "score", r.score, nps.score())?;
+        Ok(nps)
+    }
+}
+
+/// The serialized form of a [`NetScore`]: its score (in points) first.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NetScoreRepr {
+    score: f64,
+    top_share: f64,
+    bottom_share: f64,
+    n: u64,
+    effective_n: f64,
+}
+
+#[cfg(feature = "serde")]
+impl From<NetScore> for NetScoreRepr {
+    fn from(x: NetScore) -> NetScoreRepr {
+        NetScoreRepr {
+            score: x.score(),
+            top_share: x.top_share,
+            bottom_share: x.bottom_share,
+            n: x.n,
+            effective_n: x.effective_n,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<NetScoreRepr> for NetScore {
+    type Error = Error;
+    fn try_from(r: NetScoreRepr) -> Result<NetScore, Error> {
+        use crate::metric::check;
+        const WHAT: &str = "net score";
+        check::sizes(WHAT, r.n, r.effective_n)?;
+        check::share(WHAT, "top_share", r.top_share)?;
+        check::share(WHAT, "bottom_share", r.bottom_share)?;
+        if r.top_share + r.bottom_share > 1.0 + 1e-9 {
+            return Err(check::fail(
+                WHAT,
+                format!(
+                    "top_share {} and bottom_share {} add up to more than 1",
+                    r.top_share, r.bottom_share
+                ),
+            ));
+        }
+        let net = NetScore {
+            top_share: r.top_share,
+            bottom_share: r.bottom_share,
+            n: r.n,
+            effective_n: r.effective_n,
+        };
+        check::matches(WHAT, "score", r.score, net.score())?;
+        Ok(net)
     }
 }

@@ -34,7 +34,11 @@ use crate::tally::Tally;
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "TopBoxRepr", into = "TopBoxRepr")
+)]
 pub struct TopBox {
     scale: Scale,
     points: RangeInclusive<i32>,
@@ -96,7 +100,7 @@ impl TopBox {
             points,
             count,
             n: tally.n(),
-            share: weight / tally.total_weight(),
+            share: weight / tally.scaled_total_weight(),
             effective_n: tally.effective_n(),
         })
     }
@@ -219,5 +223,71 @@ impl fmt::Display for TopBox {
             self.points.end(),
             self.n
         )
+    }
+}
+
+/// The serialized form of a [`TopBox`]: the share first, then the box's
+/// points (`first..=last`) on its scale and the counts.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TopBoxRepr {
+    share: f64,
+    scale: Scale,
+    first: i32,
+    last: i32,
+    count: u64,
+    n: u64,
+    effective_n: f64,
+}
+
+#[cfg(feature = "serde")]
+impl From<TopBox> for TopBoxRepr {
+    fn from(x: TopBox) -> TopBoxRepr {
+        TopBoxRepr {
+            share: x.share,
+            scale: x.scale,
+            first: *x.points.start(),
+            last: *x.points.end(),
+            count: x.count,
+            n: x.n,
+            effective_n: x.effective_n,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<TopBoxRepr> for TopBox {
+    type Error = Error;
+    fn try_from(r: TopBoxRepr) -> Result<TopBox, Error> {
+        use crate::metric::check;
+        const WHAT: &str = "top-box share";
+        check::sizes(WHAT, r.n, r.effective_n)?;
+        check::share(WHAT, "share", r.share)?;
+        let (lo, hi) = (r.scale.lowest(), r.scale.highest());
+        let at_an_end = (r.first == lo || r.last == hi) && r.first <= r.last;
+        if !(lo <= r.first && r.last <= hi && at_an_end) {
+            return Err(check::fail(
+                WHAT,
+                format!(
+                    "points {}..={} are not a box at an end of scale {}",
+                    r.first, r.last, r.scale
+                ),
+            ));
+        }
+        if r.count > r.n {
+            return Err(check::fail(
+                WHAT,
+                format!("count {} is above n = {}", r.count, r.n),
+            ));
+        }
+        Ok(TopBox {
+            scale: r.scale,
+            points: r.first..=r.last,
+            count: r.count,
+            n: r.n,
+            share: r.share,
+            effective_n: r.effective_n,
+        })
     }
 }

@@ -119,8 +119,17 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
             vec!["zero variance", "n = 4"],
         ),
         (
-            plan::sample_size_proportion(-0.1, 0.5, ConfidenceLevel::P95).unwrap_err(),
-            vec!["margin -0.1"],
+            cxmetrics::Margin::fraction(-0.1).unwrap_err(),
+            vec!["margin as a fraction -0.1"],
+        ),
+        (
+            plan::sample_size_proportion(
+                cxmetrics::Margin::points(5.0).unwrap(),
+                0.5,
+                ConfidenceLevel::P95,
+            )
+            .unwrap_err(),
+            vec!["±5.0 points", "share"],
         ),
         (
             dist::t_quantile(0.5, 0.0).unwrap_err(),
@@ -134,7 +143,7 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
             compare::top_box(&a, &b, ConfidenceLevel::P95).unwrap_err(),
             vec!["4..=5", "5..=5"],
         ),
-        (flagged, vec!["1 answers", "minimum of 5"]),
+        (flagged, vec!["1 answer,", "minimum of 5"]),
         (
             interval::proportion(11, 10, ProportionMethod::Wald, ConfidenceLevel::P95).unwrap_err(),
             vec!["successes 11"],
@@ -152,7 +161,47 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
                 .unwrap_err(),
             vec!["group 7", "2 groups"],
         ),
+        (
+            Scale::NPS.parse("abc").unwrap_err(),
+            vec![r#"cell "abc""#, "not a number", "0..=10", r#""N/A""#],
+        ),
+        (
+            cxmetrics::Margin::percent(5.0)
+                .unwrap()
+                .in_unit(cxmetrics::Unit::ScalePoints)
+                .unwrap_err(),
+            vec!["±5.0%", "scale points"],
+        ),
+        (
+            {
+                let mut t = Tally::new(csat);
+                t.extend_weighted_scores(&[5u8, 1], &[1e308, 1e308])
+                    .unwrap();
+                t.total_weight().unwrap_err()
+            },
+            vec!["total weight", "2^1023", "point_sums"],
+        ),
     ];
+    #[cfg(feature = "serde")]
+    v.push((
+        {
+            let mut nps = serde_json::to_value(Nps::from_counts(3, 1, 1).unwrap()).unwrap();
+            nps["score"] = serde_json::json!(55.0);
+            let e = serde_json::from_value::<Nps>(nps).unwrap_err().to_string();
+            assert!(e.contains("invalid NPS") && e.contains("score 55"), "{e}");
+            Error::InvalidResult {
+                what: "NPS",
+                reason: e,
+            }
+        },
+        vec!["score 55", "40"],
+    ));
+    #[cfg(feature = "serde")]
+    v.push((
+        serde_json::from_str::<Error>(r#"{"kind": "below_minimum_n", "message": "1 answer, below the minimum of 2 for scoring"}"#)
+            .unwrap(),
+        vec!["1 answer, below the minimum of 2"],
+    ));
     #[cfg(feature = "serde")]
     v.push((
         {
@@ -195,7 +244,9 @@ fn every_variant_is_reached_and_names_its_values() {
     }
     let reached: Vec<String> = cases.iter().map(|(e, _)| variant(e)).collect();
     for name in &declared {
-        if name == "InvalidTally" && !cfg!(feature = "serde") {
+        if matches!(name.as_str(), "InvalidTally" | "InvalidResult" | "Reported")
+            && !cfg!(feature = "serde")
+        {
             continue;
         }
         assert!(reached.contains(name), "no test reaches Error::{name}");

@@ -200,7 +200,13 @@ proptest! {
             }
         }
         if let Some(spec) = spec_from(level, population) {
-            let sizes = [plan::sample_size_proportion(margin, p, spec), plan::sample_size_nps(margin, p, d, spec), plan::sample_size_mean(margin, p, spec)];
+            let percent = cxmetrics::Margin::percent(100.0 * margin);
+            let points = cxmetrics::Margin::points(margin);
+            let sizes = [
+                percent.clone().and_then(|m| plan::sample_size_proportion(m, p, spec)),
+                percent.and_then(|m| plan::sample_size_nps(m, p, d, spec)),
+                points.and_then(|m| plan::sample_size_mean(m, p, spec)),
+            ];
             for s in sizes.into_iter().flatten() {
                 prop_assert!(s.n >= 0.0 && s.n_ceil as f64 == s.n.ceil(), "{s:?} margin {margin} p {p} d {d} {spec:?}");
             }

@@ -1,8 +1,8 @@
 //! Intervals, comparisons and planning: invariants and hand computations.
 
-use cxmetrics::compare::{self, DifferenceMethod};
+use cxmetrics::compare::{self, DifferenceMethod, NpsDifferenceMethod};
 use cxmetrics::interval::{self, IntervalSpec, NpsMethod, ProportionMethod};
-use cxmetrics::{ConfidenceLevel, Error, Mean, Nps, Scale, Tally, TopBox, plan};
+use cxmetrics::{ConfidenceLevel, Error, Margin, Mean, Nps, Scale, Tally, TopBox, plan};
 use proptest::prelude::*;
 
 use crate::{NPS_METHODS, PROPORTION_METHODS, assert_close};
@@ -159,22 +159,23 @@ fn comparisons_check_what_they_compare() {
     ));
     let p = Nps::from_counts(5, 0, 0).unwrap();
     assert!(matches!(
-        compare::nps(&p, &p, ConfidenceLevel::P95),
+        compare::nps_with(&p, &p, NpsDifferenceMethod::Wald, ConfidenceLevel::P95),
         Err(Error::ZeroVariance { .. })
     ));
 }
 
 #[test]
 fn comparison_display_reads_like_a_report() {
-    let c = compare::nps(
+    let c = compare::nps_with(
         &Nps::from_counts(200, 100, 100).unwrap(),
         &Nps::from_counts(150, 150, 100).unwrap(),
+        NpsDifferenceMethod::Wald,
         ConfidenceLevel::P90,
     )
     .unwrap();
     assert_eq!(
         c.to_string(),
-        "+12.5 (90% CI +3.1 to +21.9), z = 2.20, p = 0.028, significant"
+        "+12.5 points (90% CI +3.1 to +21.9), z = 2.20, p = 0.028, significant"
     );
 }
 
@@ -191,18 +192,19 @@ fn planning_by_hand_and_errors() {
         100.0 * z * ((0.5 + 0.2 - 0.09f64) / 400.0).sqrt(),
         "nps margin",
     );
-    let s = plan::sample_size_mean(0.1, 1.0, ConfidenceLevel::P95).unwrap();
+    let s =
+        plan::sample_size_mean(Margin::points(0.1).unwrap(), 1.0, ConfidenceLevel::P95).unwrap();
     assert_close(s.n, (z * 10.0).powi(2), "mean size");
     assert_eq!(s.n_ceil, 385);
     assert_eq!(
-        plan::sample_size_proportion(0.05, 0.0, ConfidenceLevel::P95)
+        plan::sample_size_proportion(Margin::percent(5.0).unwrap(), 0.0, ConfidenceLevel::P95)
             .unwrap()
             .n_ceil,
         0
     );
     assert_eq!(
         plan::sample_size_proportion(
-            0.05,
+            Margin::percent(5.0).unwrap(),
             1.0,
             IntervalSpec::new(ConfidenceLevel::P95).population(1)
         )
@@ -211,11 +213,11 @@ fn planning_by_hand_and_errors() {
         0
     );
     assert!(matches!(
-        plan::sample_size_proportion(0.0, 0.5, ConfidenceLevel::P95),
-        Err(Error::InvalidArgument { name: "margin", .. })
+        Margin::percent(0.0),
+        Err(Error::InvalidArgument { .. })
     ));
     assert!(matches!(
-        plan::sample_size_nps(5.0, 0.7, 0.4, ConfidenceLevel::P95),
+        plan::sample_size_nps(Margin::points(5.0).unwrap(), 0.7, 0.4, ConfidenceLevel::P95),
         Err(Error::InvalidArgument { .. })
     ));
     assert!(matches!(
@@ -231,9 +233,10 @@ fn planning_by_hand_and_errors() {
         Err(Error::InvalidArgument { .. })
     ));
     // The population correction: fewer answers needed, margin shrinks.
-    let full = plan::sample_size_nps(5.0, 0.4, 0.2, ConfidenceLevel::P95).unwrap();
+    let full = plan::sample_size_nps(Margin::points(5.0).unwrap(), 0.4, 0.2, ConfidenceLevel::P95)
+        .unwrap();
     let finite = plan::sample_size_nps(
-        5.0,
+        Margin::points(5.0).unwrap(),
         0.4,
         0.2,
         IntervalSpec::new(ConfidenceLevel::P95).population(2000),

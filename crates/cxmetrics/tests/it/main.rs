@@ -4,7 +4,10 @@ mod accuracy;
 mod errors;
 mod fuzz;
 mod grouped;
+mod hardening;
+mod input;
 mod intervals;
+mod nps_inference;
 mod properties;
 mod quantile;
 mod reference;
@@ -13,6 +16,7 @@ mod segments;
 #[cfg(feature = "serde")]
 mod serde;
 mod tally;
+mod units;
 
 use cxmetrics::interval::{NpsMethod, ProportionMethod};
 

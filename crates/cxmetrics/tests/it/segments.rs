@@ -144,7 +144,7 @@ fn estimates_rankings_and_minimum_n() {
     );
     assert_eq!(
         rows[1].estimate.as_ref().unwrap_err().to_string(),
-        "1 answers, below the minimum of 2 for scoring"
+        "1 answer, below the minimum of 2 for scoring"
     );
     assert!((rows[0].estimate.as_ref().unwrap().value - 100.0 / 3.0).abs() < 1e-12);
     assert_eq!(rows[2].estimate.as_ref().unwrap().value, 75.0);

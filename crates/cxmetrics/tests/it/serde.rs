@@ -17,10 +17,12 @@ fn tally_json_is_plain_and_round_trips() {
     assert_eq!(
         v,
         json!({
-            "scale": {"lowest": 1, "highest": 5, "polarity": "higher_is_better"},
+            "scale": {"lowest": 1, "highest": 5, "polarity": "higher_is_better", "question": "csat"},
             "counts": [1, 0, 0, 2, 1],
+            "positive": [1, 0, 0, 2, 1],
             "weights": [0.5, 0.0, 0.0, 2.0, 1.0],
             "weights_squared": [0.25, 0.0, 0.0, 2.0, 1.0],
+            "weight_exponent": 0,
             "not_applicable": 1
         })
     );
@@ -161,10 +163,12 @@ fn reports_with_errors_and_live_tallies_serialize() {
     let mut s = Segmented::new(Scale::NPS);
     s.extend_scores(&[1u8, 1, 2], &[10u8, 0, 9]).unwrap();
     let rows = serde_json::to_value(s.scores(Score::nps(), ConfidenceLevel::P95, 2)).unwrap();
-    assert_eq!(rows[0]["estimate"]["Ok"]["value"], 0.0);
+    assert_eq!(rows[0]["estimate"]["status"], "ok");
+    assert_eq!(rows[0]["estimate"]["value"]["value"], 0.0);
     assert_eq!(
-        rows[1]["estimate"]["Err"],
-        "1 answers, below the minimum of 2 for scoring"
+        rows[1]["estimate"],
+        json!({"status": "error", "error": {"kind": "below_minimum_n",
+            "message": "1 answer, below the minimum of 2 for scoring"}})
     );
     let trend = serde_json::to_value(s.trend(Score::nps(), ConfidenceLevel::P95)).unwrap();
     assert!(trend[1]["change"].is_object());
@@ -172,4 +176,35 @@ fn reports_with_errors_and_live_tallies_serialize() {
     live.extend_scores(&[10u8, 3]).unwrap();
     let back: Tally = serde_json::from_value(serde_json::to_value(&live).unwrap()).unwrap();
     assert_eq!(back, live.snapshot().unwrap());
+}
+
+#[test]
+fn scales_keep_their_question_and_old_payloads_infer_it() {
+    use cxmetrics::{Polarity, Question};
+    let v = serde_json::to_value(Scale::CES_7).unwrap();
+    assert_eq!(v["question"], "ces");
+    assert_eq!(serde_json::from_value::<Scale>(v).unwrap(), Scale::CES_7);
+    let custom = Scale::new(1, 5, Polarity::HigherIsBetter).unwrap();
+    let v = serde_json::to_value(custom).unwrap();
+    assert_eq!(v["question"], "other");
+    assert_eq!(serde_json::from_value::<Scale>(v).unwrap(), custom);
+    // 0.1 payloads have no question: the one preset with the same points
+    // and direction gives it; 1..=7 (CSAT_7 and CES_7) and non-presets stay
+    // Other.
+    let old = |lo: i32, hi: i32, pol: &str| {
+        serde_json::from_value::<Scale>(json!({"lowest": lo, "highest": hi, "polarity": pol}))
+            .unwrap()
+    };
+    assert_eq!(old(0, 10, "higher_is_better"), Scale::NPS);
+    assert_eq!(old(1, 5, "higher_is_better"), Scale::CSAT_5);
+    assert_eq!(old(1, 10, "higher_is_better"), Scale::CSAT_10);
+    assert_eq!(old(1, 5, "lower_is_better"), Scale::CES_5);
+    assert_eq!(old(1, 7, "higher_is_better").question(), Question::Other);
+    assert_eq!(old(0, 100, "higher_is_better").question(), Question::Other);
+    assert!(
+        serde_json::from_value::<Scale>(
+            json!({"lowest": 1, "highest": 5, "polarity": "higher_is_better", "question": "mood"})
+        )
+        .is_err()
+    );
 }

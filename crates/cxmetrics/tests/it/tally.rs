@@ -1,24 +1,52 @@
 //! Scales, ratings and the tally: construction, batches, merging, limits.
 
-use cxmetrics::{Error, Polarity, Response, Scale, Tally, Weight};
+use cxmetrics::{Error, Polarity, Question, Response, Scale, Tally, Weight};
 
 #[test]
 fn presets_have_the_documented_ranges() {
     let expect = [
-        (Scale::NPS, 0, 10, Polarity::HigherIsBetter),
-        (Scale::CSAT_5, 1, 5, Polarity::HigherIsBetter),
-        (Scale::CSAT_7, 1, 7, Polarity::HigherIsBetter),
-        (Scale::CSAT_10, 1, 10, Polarity::HigherIsBetter),
-        (Scale::CES_7, 1, 7, Polarity::HigherIsBetter),
-        (Scale::CES_5, 1, 5, Polarity::LowerIsBetter),
+        (Scale::NPS, 0, 10, Polarity::HigherIsBetter, Question::Nps),
+        (
+            Scale::CSAT_5,
+            1,
+            5,
+            Polarity::HigherIsBetter,
+            Question::Csat,
+        ),
+        (
+            Scale::CSAT_7,
+            1,
+            7,
+            Polarity::HigherIsBetter,
+            Question::Csat,
+        ),
+        (
+            Scale::CSAT_10,
+            1,
+            10,
+            Polarity::HigherIsBetter,
+            Question::Csat,
+        ),
+        (Scale::CES_7, 1, 7, Polarity::HigherIsBetter, Question::Ces),
+        (Scale::CES_5, 1, 5, Polarity::LowerIsBetter, Question::Ces),
     ];
-    for (scale, lo, hi, pol) in expect {
+    for (scale, lo, hi, pol, q) in expect {
         assert_eq!(
-            (scale.lowest(), scale.highest(), scale.polarity()),
-            (lo, hi, pol)
+            (
+                scale.lowest(),
+                scale.highest(),
+                scale.polarity(),
+                scale.question()
+            ),
+            (lo, hi, pol, q)
         );
-        assert_eq!(Scale::new(lo, hi, pol).unwrap(), scale);
+        let custom = Scale::new(lo, hi, pol).unwrap();
+        assert_eq!(custom.question(), Question::Other);
+        assert_ne!(custom, scale);
+        assert_eq!(custom.for_question(q), scale);
     }
+    // Same points and direction, different questions: never equal.
+    assert_ne!(Scale::CSAT_7, Scale::CES_7);
     assert_eq!(Scale::CES_5.to_string(), "1..=5 (lower is better)");
     assert_eq!(Scale::NPS.to_string(), "0..=10");
 }
@@ -163,7 +191,7 @@ fn pushing_a_rating_of_another_scale_is_refused() {
     let err = t.push_rating(Scale::CSAT_5.rating(3).unwrap()).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "scale mismatch: expected 1..=5 (lower is better), got 1..=5"
+        "scale mismatch: expected CES 1..=5 (lower is better), got CSAT 1..=5"
     );
     assert!(t.is_empty());
 }
@@ -182,10 +210,10 @@ fn responses_count_weights_and_not_applicable() {
     )
     .unwrap();
     assert_eq!((t.n(), t.not_applicable(), t.len()), (3, 1, 4));
-    assert_eq!(t.weight(5), Some(2.0));
-    assert_eq!(t.weight(4), Some(0.5));
-    assert_eq!(t.total_weight(), 2.5);
-    assert_eq!(t.total_weight_squared(), 2.25);
+    assert_eq!(t.weight(5), Ok(2.0));
+    assert_eq!(t.weight(4), Ok(0.5));
+    assert_eq!(t.total_weight(), Ok(2.5));
+    assert_eq!(t.total_weight_squared(), Ok(2.25));
     assert_eq!(Response::NotApplicable.rating(), None);
 }
 
@@ -252,7 +280,7 @@ fn counts_never_overflow_silently() {
 fn effective_n_is_n_when_unweighted() {
     let t = Tally::from_scores(Scale::NPS, &vec![5u8; 12345]).unwrap();
     assert_eq!(t.effective_n(), 12345.0);
-    assert_eq!(t.total_weight(), 12345.0);
+    assert_eq!(t.total_weight(), Ok(12345.0));
     assert_eq!(Tally::new(Scale::NPS).effective_n(), 0.0);
 }
 
@@ -262,4 +290,113 @@ fn tally_is_send_sync_and_cloneable() {
     assert_traits::<Tally>();
     assert_traits::<Scale>();
     assert_traits::<Error>();
+}
+
+#[test]
+fn tallies_of_different_questions_never_merge() {
+    let mut ces = Tally::from_scores(Scale::CES_7, &[7u8, 6, 5]).unwrap();
+    let before = ces.clone();
+    let csat = Tally::from_scores(Scale::CSAT_7, &[1u8, 2]).unwrap();
+    assert!(matches!(ces.merge(&csat), Err(Error::ScaleMismatch { .. })));
+    assert_eq!(ces, before);
+    let custom = Scale::new(1, 7, Polarity::HigherIsBetter).unwrap();
+    assert!(ces.merge(&Tally::new(custom)).is_err());
+    assert!(
+        ces.merge(&Tally::new(custom.for_question(Question::Ces)))
+            .is_ok()
+    );
+    // Means of different questions are not compared either.
+    let m = |t: &Tally| cxmetrics::Mean::from_tally(t).unwrap();
+    assert!(
+        cxmetrics::compare::means(&m(&ces), &m(&csat), cxmetrics::ConfidenceLevel::P95).is_err()
+    );
+    // NPS needs 0..=10 and a question that is NPS or unsaid.
+    let plain = Scale::new(0, 10, Polarity::HigherIsBetter).unwrap();
+    let t = Tally::from_scores(plain, &[10u8, 0, 9]).unwrap();
+    assert!((cxmetrics::Nps::from_tally(&t).unwrap().score() - 100.0 / 3.0).abs() < 1e-12);
+    let csat10 = Tally::from_scores(plain.for_question(Question::Csat), &[10u8]).unwrap();
+    assert!(cxmetrics::Nps::from_tally(&csat10).is_err());
+    assert_eq!(Question::Ces.to_string(), "CES");
+    assert_eq!(format!("{:#}", Scale::NPS), "NPS 0..=10");
+    assert_eq!(format!("{custom:#}"), "1..=7");
+}
+
+#[test]
+fn tallies_sum_and_collect_by_merging() {
+    let scores = [10u8, 9, 9, 8, 7, 6, 3, 10, 0, 5, 4];
+    let weights = [1.0, 2.5, 0.0, 1.0, 3.0, 0.25, 1.0, 1.0, 2.0, 0.5, 1.5];
+    let mut whole = Tally::new(Scale::NPS);
+    whole.extend_weighted_scores(&scores, &weights).unwrap();
+    for cut in [0, 1, 5, 10, 11] {
+        let mut a = Tally::new(Scale::NPS);
+        a.extend_weighted_scores(&scores[..cut], &weights[..cut])
+            .unwrap();
+        let mut b = Tally::new(Scale::NPS);
+        b.extend_weighted_scores(&scores[cut..], &weights[cut..])
+            .unwrap();
+        let parts = [a, b];
+        let by_ref: Tally = parts.iter().sum::<Result<Tally, _>>().unwrap();
+        assert_eq!(by_ref, whole, "cut {cut}");
+        let collected: Result<Tally, _> = parts.iter().collect();
+        assert_eq!(collected.unwrap(), whole);
+        let by_value: Result<Tally, _> = parts.into_iter().sum();
+        assert_eq!(by_value.unwrap(), whole);
+    }
+    let none: Vec<Tally> = Vec::new();
+    assert!(matches!(
+        none.iter().sum::<Result<Tally, _>>(),
+        Err(Error::InvalidArgument {
+            name: "number of tallies",
+            ..
+        })
+    ));
+    assert!(none.into_iter().collect::<Result<Tally, _>>().is_err());
+    let mixed = [Tally::new(Scale::NPS), Tally::new(Scale::CSAT_5)];
+    assert!(matches!(
+        mixed.iter().sum::<Result<Tally, _>>(),
+        Err(Error::ScaleMismatch { .. })
+    ));
+    let mut full = [0u64; 5];
+    full[4] = u64::MAX;
+    let big = Tally::from_counts(Scale::CSAT_5, &full).unwrap();
+    let one = Tally::from_scores(Scale::CSAT_5, &[1u8]).unwrap();
+    assert!(matches!(
+        [big, one].iter().collect::<Result<Tally, _>>(),
+        Err(Error::CountOverflow { .. })
+    ));
+}
+
+#[test]
+fn counts_with_not_applicable_and_the_unweighted_view() {
+    let t = Tally::from_counts_with_not_applicable(Scale::CSAT_5, &[1, 0, 2, 5, 2], 4).unwrap();
+    let mut expected = Tally::from_counts(Scale::CSAT_5, &[1, 0, 2, 5, 2]).unwrap();
+    for _ in 0..4 {
+        expected.push_not_applicable().unwrap();
+    }
+    assert_eq!(t, expected);
+    assert!(matches!(
+        Tally::from_counts_with_not_applicable(Scale::CSAT_5, &[1, 0, 0, 0, 0], u64::MAX),
+        Err(Error::CountOverflow { .. })
+    ));
+    assert!(matches!(
+        Tally::from_counts_with_not_applicable(Scale::CSAT_5, &[1, 0], 1),
+        Err(Error::LengthMismatch { .. })
+    ));
+    let mut w = Tally::new(Scale::CES_7);
+    w.extend_weighted_scores(&[7u8, 7, 1, 4], &[0.5, 3.0, 0.0, 2.0])
+        .unwrap();
+    w.push_not_applicable().unwrap();
+    let raw = w.unweighted().unwrap();
+    assert_eq!(raw.counts(), w.counts());
+    assert_eq!((raw.n(), raw.not_applicable()), (4, 1));
+    // Every answer weighs 1: the unweighted mean is (7 + 7 + 1 + 4) / 4.
+    assert_eq!(
+        cxmetrics::Mean::from_tally(&raw).unwrap().mean(),
+        19.0 / 4.0
+    );
+    assert_eq!(raw.effective_n(), 4.0);
+    assert_eq!(
+        raw,
+        Tally::from_counts_with_not_applicable(Scale::CES_7, &[1, 0, 0, 1, 0, 0, 2], 1).unwrap()
+    );
 }

@@ -18,6 +18,8 @@ use serde_json::Value;
 
 use crate::{ABS_TOL, REL_TOL};
 
+mod nps;
+
 pub(crate) type Outcome = Result<BTreeMap<String, f64>, String>;
 
 pub(crate) fn num(v: &Value, key: &str) -> Result<f64, String> {
@@ -68,7 +70,7 @@ fn tally_of(scale_min: i64, counts: &[u64]) -> Result<Tally, String> {
     Tally::from_counts(scale, counts).map_err(|e| e.to_string())
 }
 
-fn nps_counts(v: &Value) -> Result<Nps, String> {
+pub(crate) fn nps_counts(v: &Value) -> Result<Nps, String> {
     Nps::from_counts(
         int(v, "promoters")?,
         int(v, "passives")?,
@@ -155,6 +157,8 @@ fn run(kind: &str, input: &Value) -> Outcome {
                 Some("wald") => NpsMethod::Wald,
                 Some("adjusted_wald") => NpsMethod::AdjustedWald,
                 Some("trinomial_t") => NpsMethod::TrinomialT,
+                Some("tango") => NpsMethod::Tango,
+                Some("bayes") => NpsMethod::Bayes,
                 other => return Err(format!("unknown NPS method {other:?}")),
             };
             let est = nps_counts(input)?
@@ -168,9 +172,10 @@ fn run(kind: &str, input: &Value) -> Outcome {
             ])
         }
         "nps_difference" => {
-            let c = compare::nps(
+            let c = compare::nps_with(
                 &nps_counts(&input["a"])?,
                 &nps_counts(&input["b"])?,
+                compare::NpsDifferenceMethod::Wald,
                 level(input)?,
             )
             .map_err(e)?;
@@ -214,14 +219,17 @@ fn run(kind: &str, input: &Value) -> Outcome {
             ])
         }
         "sample_size_proportion" => {
-            let s =
-                plan::sample_size_proportion(num(input, "margin")?, num(input, "p")?, spec(input)?)
-                    .map_err(e)?;
+            let s = plan::sample_size_proportion(
+                cxmetrics::Margin::fraction(num(input, "margin")?).map_err(e)?,
+                num(input, "p")?,
+                spec(input)?,
+            )
+            .map_err(e)?;
             out(&[("n", s.n), ("n_ceil", s.n_ceil as f64)])
         }
         "sample_size_nps" => {
             let s = plan::sample_size_nps(
-                num(input, "margin_points")?,
+                cxmetrics::Margin::points(num(input, "margin_points")?).map_err(e)?,
                 num(input, "promoters_share")?,
                 num(input, "detractors_share")?,
                 spec(input)?,
@@ -259,11 +267,11 @@ fn run(kind: &str, input: &Value) -> Outcome {
 
 /// The case runners of the other areas: each returns `None` for a kind it
 /// does not know.
-const AREAS: &[fn(&str, &Value) -> Option<Outcome>] = &[];
+const AREAS: &[fn(&str, &Value) -> Option<Outcome>] = &[nps::run];
 
 /// The reference files always run: a copy in `tests/data`, and the shared
 /// original from `../shared/refdata` when it sits beside the checkout.
-const FILES: &[&str] = &["public.json"];
+const FILES: &[&str] = &["public.json", "nps-inference.json"];
 
 fn agrees(actual: f64, expected: f64) -> bool {
     if expected.abs() <= ABS_TOL {
