@@ -280,6 +280,31 @@ pub trait SegmentKey: Ord + Clone {
     fn dense_index(&self) -> Option<u16> {
         None
     }
+
+    /// Whether two keys are equal: `==` unless a type has a faster test
+    /// (strings compare short keys inline, without a `memcmp` call). The
+    /// batch methods call it once per answer to find runs of equal keys.
+    #[inline]
+    fn same_key(&self, other: &Self) -> bool {
+        self == other
+    }
+}
+
+/// Equality of two strings, inline for keys of at most 16 bytes.
+#[inline]
+fn same_str(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() <= 16 {
+        let (mut x, mut y) = ([0u8; 16], [0u8; 16]);
+        x[..a.len()].copy_from_slice(a);
+        y[..b.len()].copy_from_slice(b);
+        u128::from_ne_bytes(x) == u128::from_ne_bytes(y)
+    } else {
+        a == b
+    }
 }
 
 macro_rules! dense_key {
@@ -297,9 +322,28 @@ dense_key!(u8, u16, u32, u64, usize, u128);
 macro_rules! plain_key {
     ($($t:ty),*) => {$( impl SegmentKey for $t {} )*};
 }
-plain_key!(i8, i16, i32, i64, isize, i128, bool, char, String, Box<str>);
+plain_key!(i8, i16, i32, i64, isize, i128, bool, char);
 
-impl<T: Ord + ?Sized> SegmentKey for &T {}
+macro_rules! str_key {
+    ($($t:ty),*) => {$(
+        impl SegmentKey for $t {
+            #[inline]
+            fn same_key(&self, other: &Self) -> bool {
+                same_str(self, other)
+            }
+        }
+    )*};
+}
+str_key!(String, Box<str>);
+
+impl<T: Ord + ?Sized> SegmentKey for &T {
+    /// The same referent (as when keys borrow from one table of names) is
+    /// equal without comparing.
+    #[inline]
+    fn same_key(&self, other: &Self) -> bool {
+        std::ptr::eq(*self, *other) || self == other
+    }
+}
 impl<T: SegmentKey> SegmentKey for Option<T> {}
 impl SegmentKey for std::borrow::Cow<'_, str> {}
 impl SegmentKey for std::rc::Rc<str> {}
@@ -887,7 +931,7 @@ impl<K: SegmentKey> Segmented<K> {
         while let Some(key) = keys.get(start) {
             let len = keys[start..]
                 .iter()
-                .position(|k| k != key)
+                .position(|k| !k.same_key(key))
                 .unwrap_or(keys.len() - start);
             let id = self.group_of(key)?;
             start += len;
