@@ -529,7 +529,7 @@ pub fn deserialize(data: &[u8]) {
         }
         if let Some(s) = round_trip::<Segmented<String>>(text) {
             for (_, t) in s.iter() {
-                check_tally(t);
+                check_tally(&t);
             }
             if let Ok(t) = s.total() {
                 check_tally(&t);
@@ -807,8 +807,8 @@ pub fn segments(data: &[u8]) {
     check_tally(&total);
     let mut merged = Tally::new(scale);
     for (_, t) in s.iter() {
-        check_tally(t);
-        merged.merge(t).expect("merge");
+        check_tally(&t);
+        merged.merge(&t).expect("merge");
     }
     assert_eq!(merged.counts(), total.counts());
     let Some(level) = inp.level() else { return };

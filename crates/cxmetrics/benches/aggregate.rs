@@ -3,12 +3,15 @@
 //! iteration checks its result against the naive answer.
 //!
 //! Run with `cargo bench --bench aggregate`. Set `CXMETRICS_BENCH_MAX=7`
-//! to skip the 10^8 inputs.
+//! to skip the 10^8 inputs. The full tally also runs beside a vectorised
+//! read of the same bytes (the memory bound), and the keyed paths beside
+//! naive loops: `Segmented` with 100 `u16` keys, 10,000 string keys on
+//! grouped input, and the `GroupedTally` core with `usize` group ids.
 
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use cxmetrics::{Nps, Scale, Segmented, Tally};
+use cxmetrics::{GroupedTally, Nps, Scale, Segmented, Tally};
 
 /// Deterministic pseudo-random values below `modulus` (a 64-bit LCG; no RNG
 /// dependency).
@@ -43,6 +46,20 @@ fn naive_counts(scores: &[u8]) -> [u64; 11] {
     counts
 }
 
+/// Reads every byte: XOR of 64-bit words (vectorises to full-width loads).
+fn read_all(a: &[u8]) -> u64 {
+    let (blocks, rest) = a.as_chunks::<64>();
+    let mut acc = [0u64; 8];
+    for b in blocks {
+        for (i, x) in acc.iter_mut().enumerate() {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&b[i * 8..i * 8 + 8]);
+            *x ^= u64::from_le_bytes(w);
+        }
+    }
+    acc.iter().fold(rest.len() as u64, |x, y| x ^ y)
+}
+
 fn full_tally(c: &mut Criterion) {
     let mut group = c.benchmark_group("tally");
     group.sample_size(10);
@@ -58,6 +75,68 @@ fn full_tally(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("naive", n), &data, |b, data| {
             b.iter(|| assert_eq!(naive_counts(black_box(data)), expected));
+        });
+        group.bench_with_input(BenchmarkId::new("read", n), &data, |b, data| {
+            b.iter(|| black_box(read_all(black_box(data))));
+        });
+    }
+    group.finish();
+}
+
+fn string_keys(c: &mut Criterion) {
+    let mut group = c.benchmark_group("segmented-strings-grouped");
+    group.sample_size(10);
+    let names: Vec<String> = (0..10_000).map(|i| format!("store-{i:05}")).collect();
+    for n in sizes().into_iter().filter(|&n| n <= 10_000_000) {
+        let data = scores(n);
+        // Grouped input: runs of one key, as sorted exports come.
+        let owned: Vec<String> = (0..n).map(|i| names[i * 10_000 / n].clone()).collect();
+        let borrowed: Vec<&str> = owned.iter().map(String::as_str).collect();
+        let interned: Vec<&str> = (0..n).map(|i| names[i * 10_000 / n].as_str()).collect();
+        let expected = naive_counts(&data);
+        group.throughput(Throughput::Elements(n as u64));
+        for (name, keys) in [("borrowed", &borrowed), ("interned", &interned)] {
+            group.bench_with_input(BenchmarkId::new(name, n), &data, |b, data| {
+                b.iter(|| {
+                    let mut seg = Segmented::new(Scale::NPS);
+                    seg.extend_scores(black_box(keys), black_box(data)).unwrap();
+                    assert_eq!(seg.total().unwrap().counts(), &expected[..]);
+                });
+            });
+        }
+        group.bench_with_input(BenchmarkId::new("owned", n), &data, |b, data| {
+            b.iter(|| {
+                let mut seg = Segmented::new(Scale::NPS);
+                seg.extend_scores(black_box(&owned), black_box(data)).unwrap();
+                assert_eq!(seg.len(), 10_000.min(n));
+            });
+        });
+    }
+    group.finish();
+}
+
+fn grouped_core(c: &mut Criterion) {
+    let mut group = c.benchmark_group("grouped");
+    group.sample_size(10);
+    for n in sizes().into_iter().filter(|&n| n <= 10_000_000) {
+        let data = scores(n);
+        let ids: Vec<usize> = values(n, 100, 2).map(|v| v as usize).collect();
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::new("cxmetrics", n), &data, |b, data| {
+            b.iter(|| {
+                let mut g = GroupedTally::with_groups(Scale::NPS, 100).unwrap();
+                g.extend_scores(black_box(&ids), black_box(data)).unwrap();
+                black_box(g.n(42));
+            });
+        });
+        group.bench_with_input(BenchmarkId::new("naive", n), &data, |b, data| {
+            b.iter(|| {
+                let mut counts = vec![[0u64; 11]; 100];
+                for (&k, &s) in black_box(&ids).iter().zip(black_box(data).iter()) {
+                    counts[k][usize::from(s)] += 1;
+                }
+                black_box(counts[42][9]);
+            });
         });
     }
     group.finish();
@@ -172,5 +251,13 @@ fn weighted(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, full_tally, nps_only, segmented, weighted);
+criterion_group!(
+    benches,
+    full_tally,
+    nps_only,
+    segmented,
+    weighted,
+    string_keys,
+    grouped_core
+);
 criterion_main!(benches);

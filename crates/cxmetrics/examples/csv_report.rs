@@ -115,7 +115,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 continue;
             };
             if let (Some(this), Some(before)) = (q.by_segment.get(key), q.by_segment.get(prev)) {
-                match q.score.compare(this, before, level) {
+                match q.score.compare(&this, &before, level) {
                     Ok(change) => println!("  {:<11} vs {}: {change:.d$}", "", prev.0),
                     Err(e) => println!("  {:<11} vs {}: not compared ({e})", "", prev.0),
                 }

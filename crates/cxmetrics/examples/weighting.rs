@@ -99,7 +99,7 @@ fn main() -> Result<(), cxmetrics::Error> {
         raked_nps.sweeps()
     );
     for (cell, total) in raked_nps.totals() {
-        let n = nps_cells.get(cell).map_or(0, Tally::n);
+        let n = nps_cells.get(cell).map_or(0, |t| t.n());
         println!(
             "  {:>5} {:<5}  {:>4} answers  weight {:>6.1}",
             cell.0,

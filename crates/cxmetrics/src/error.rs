@@ -217,6 +217,16 @@ pub enum Error {
         y: f64,
     },
 
+    /// A group index of a [`crate::GroupedTally`] at or past its number of
+    /// groups, or more groups than it can hold.
+    #[error("group {group} is out of range: there are {groups} groups")]
+    GroupOutOfRange {
+        /// The group index (or number of groups) asked for.
+        group: usize,
+        /// The number of groups there are (or may be).
+        groups: usize,
+    },
+
     /// A value given in one unit was used where another is needed: a
     /// percentage margin for a mean rating, a margin in points for a share.
     #[error("{what} does not apply to a value in {unit}")]

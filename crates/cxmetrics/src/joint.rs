@@ -664,7 +664,7 @@ impl JointTally {
     /// assert_eq!(t.n(), 2);
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
-    pub fn extend_scores<S: ScoreValue + 'static>(
+    pub fn extend_scores<S: ScoreValue>(
         &mut self,
         xs: &[S],
         ys: &[S],
@@ -672,10 +672,7 @@ impl JointTally {
         check_lengths("x scores", xs.len(), "y scores", ys.len())?;
         let cells = self.x.len() * self.y.len();
         let mut counts = vec![0u64; cells];
-        match (
-            crate::simd::cast_slice::<S, u8>(xs),
-            crate::simd::cast_slice::<S, u8>(ys),
-        ) {
+        match (S::as_bytes(xs), S::as_bytes(ys)) {
             (Some(bx), Some(by)) => count_pairs_u8(bx, by, &self.x, &self.y, &mut counts)?,
             _ => count_pairs_generic(xs, ys, &self.x, &self.y, &mut counts)?,
         }
@@ -960,7 +957,7 @@ fn tally_from_cells(
             weight_squared: c.weight_sq.scaled(2 * shift).value(),
         })
         .collect();
-    Tally::from_point_sums(scale, &sums, exponent - shift, na)
+    Tally::from_point_sums(scale, exponent - shift, &sums, na)
 }
 
 /// The error of the first pair with a score off its scale, if any.
@@ -1044,7 +1041,7 @@ const CHUNK: usize = 8192;
 /// pair off either scale: no cell has that code unless both scales have 16
 /// points, which the caller excludes), then, for each x point v, the codes
 /// `16v .. 16v + ny` are counted by the single-question compare-and-count
-/// kernel ([`crate::simd::count_small`]: vectorised, AVX2 when the CPU has
+/// kernel ([`crate::kernel::count_range`]: vectorised, AVX2 when the CPU has
 /// it). The batch is valid exactly when the counts add up to its length.
 /// Returns the number counted.
 fn count_pairs_small(
@@ -1068,7 +1065,7 @@ fn count_pairs_small(
         }
         for v in 0..nx {
             let row = &mut hist[16 * v..16 * v + 16];
-            crate::simd::count_small(codes, (16 * v) as u8, ny, row);
+            crate::kernel::count_range(codes, (16 * v) as u8, ny, row);
         }
     }
     let mut counted = 0;

@@ -597,25 +597,14 @@ impl From<Rating> for RatingRepr {
 }
 
 mod sealed {
-    use crate::error::Error;
-    use crate::scale::Scale;
-
-    /// Keeps [`super::ScoreValue`] closed to the types below, and carries
-    /// the batch-counting kernel each type uses.
+    /// Keeps [`super::ScoreValue`] closed to the types below, and gives the
+    /// counting layer a byte view of a slice without inspecting its type.
     pub trait Sealed: Sized {
-        /// Adds one to `counts[index]` for every score; on the first bad
-        /// score returns its error wrapped with its position. `counts` is
-        /// scratch owned by the caller: on error it is discarded.
-        fn count_into(scores: &[Self], scale: &Scale, counts: &mut [u64]) -> Result<(), Error>;
-
-        /// Adds counts, weight sums and squared-weight sums of weighted
-        /// scores (equal lengths, checked by the caller) to scratch; on the
-        /// first bad score or weight returns its error with its position.
-        fn weighted_into(
-            scores: &[Self],
-            weights: &[f64],
-            batch: &mut crate::Tally,
-        ) -> Result<(), Error>;
+        /// The scores as bytes, for the byte kernels: `Some` only for `u8`.
+        fn as_bytes(scores: &[Self]) -> Option<&[u8]> {
+            let _ = scores;
+            None
+        }
     }
 }
 
@@ -643,14 +632,7 @@ pub trait ScoreValue: sealed::Sealed + Copy {
 
 macro_rules! int_score {
     ($($t:ty),*) => {$(
-        impl sealed::Sealed for $t {
-            fn count_into(scores: &[Self], scale: &Scale, counts: &mut [u64]) -> Result<(), Error> {
-                crate::count::count_generic(scores, scale, counts)
-            }
-            fn weighted_into(scores: &[Self], weights: &[f64], batch: &mut crate::Tally) -> Result<(), Error> {
-                crate::count::weighted_generic(scores, weights, batch)
-            }
-        }
+        impl sealed::Sealed for $t {}
         impl ScoreValue for $t {
             #[inline]
             fn to_index(self, scale: &Scale) -> Result<usize, Error> {
@@ -662,15 +644,8 @@ macro_rules! int_score {
 int_score!(u16, u32, u64, usize, i8, i16, i32, i64, isize);
 
 impl sealed::Sealed for u8 {
-    fn count_into(scores: &[Self], scale: &Scale, counts: &mut [u64]) -> Result<(), Error> {
-        crate::count::count_u8(scores, scale, counts)
-    }
-    fn weighted_into(
-        scores: &[Self],
-        weights: &[f64],
-        batch: &mut crate::Tally,
-    ) -> Result<(), Error> {
-        crate::count::weighted_u8(scores, weights, batch)
+    fn as_bytes(scores: &[u8]) -> Option<&[u8]> {
+        Some(scores)
     }
 }
 impl ScoreValue for u8 {
@@ -680,19 +655,8 @@ impl ScoreValue for u8 {
     }
 }
 
-macro_rules! float_count {
-    ($($t:ty),*) => {$(
-        impl sealed::Sealed for $t {
-            fn count_into(scores: &[Self], scale: &Scale, counts: &mut [u64]) -> Result<(), Error> {
-                crate::count::count_generic(scores, scale, counts)
-            }
-            fn weighted_into(scores: &[Self], weights: &[f64], batch: &mut crate::Tally) -> Result<(), Error> {
-                crate::count::weighted_generic(scores, weights, batch)
-            }
-        }
-    )*};
-}
-float_count!(f32, f64);
+impl sealed::Sealed for f32 {}
+impl sealed::Sealed for f64 {}
 
 impl ScoreValue for f64 {
     #[inline]

@@ -26,12 +26,12 @@
 //! # Ok::<(), cxmetrics::Error>(())
 //! ```
 
-use std::any::Any;
 use std::collections::BTreeMap;
 
 use crate::compare::{self, Comparison};
 use crate::error::Error;
 use crate::estimate::Estimate;
+use crate::grouped::GroupedTally;
 use crate::interval::{ConfidenceLevel, IntervalSpec, NpsMethod, ProportionMethod};
 use crate::metric::{mean::Mean, nps::Nps, top_box::TopBox};
 use crate::response::Response;
@@ -244,9 +244,136 @@ pub struct TrendPoint<K> {
     /// and significance flag; `None` for the first period.
     #[cfg_attr(feature = "serde", serde(with = "crate::outcome::option_result"))]
     pub change: Option<Result<Comparison, Error>>,
+    /// Whether periods are missing between the previous period and this
+    /// one (only [`Segmented::trend_with_gaps`] sets it).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub gap: bool,
 }
 
-/// One [`Tally`] per key, all on one scale.
+/// A key type for the batch methods of [`Segmented`].
+///
+/// Implemented for the primitive types, strings (owned and borrowed),
+/// `Option`, references and tuples of up to four keys; for a key type of
+/// your own, an empty `impl SegmentKey for MyKey {}` is enough.
+/// [`SegmentKey::dense_index`] lets small unsigned integers skip the
+/// dictionary.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::segment::SegmentKey;
+/// use cxmetrics::{Scale, Segmented};
+///
+/// #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Debug)]
+/// enum Channel { Web, Phone }
+/// impl SegmentKey for Channel {}
+///
+/// let mut s = Segmented::new(Scale::NPS);
+/// s.extend_scores(&[Channel::Web, Channel::Phone], &[10u8, 2])?;
+/// assert_eq!(s.get(&Channel::Web).unwrap().n(), 1);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+pub trait SegmentKey: Ord + Clone {
+    /// A distinct index below 65,536 for keys that have one (small unsigned
+    /// integers): such keys find their segment through a direct table.
+    /// Two keys with the same index must be equal.
+    fn dense_index(&self) -> Option<u16> {
+        None
+    }
+
+    /// Whether two keys are equal: `==` unless a type has a faster test
+    /// (strings compare short keys inline, without a `memcmp` call). The
+    /// batch methods call it once per answer to find runs of equal keys.
+    #[inline]
+    fn same_key(&self, other: &Self) -> bool {
+        self == other
+    }
+}
+
+/// Equality of two strings, inline for keys of at most 16 bytes.
+#[inline]
+fn same_str(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() <= 16 {
+        let (mut x, mut y) = ([0u8; 16], [0u8; 16]);
+        x[..a.len()].copy_from_slice(a);
+        y[..b.len()].copy_from_slice(b);
+        u128::from_ne_bytes(x) == u128::from_ne_bytes(y)
+    } else {
+        a == b
+    }
+}
+
+macro_rules! dense_key {
+    ($($t:ty),*) => {$(
+        impl SegmentKey for $t {
+            #[inline]
+            fn dense_index(&self) -> Option<u16> {
+                u16::try_from(*self).ok()
+            }
+        }
+    )*};
+}
+dense_key!(u8, u16, u32, u64, usize, u128);
+
+macro_rules! plain_key {
+    ($($t:ty),*) => {$( impl SegmentKey for $t {} )*};
+}
+plain_key!(i8, i16, i32, i64, isize, i128, bool, char);
+
+macro_rules! str_key {
+    ($($t:ty),*) => {$(
+        impl SegmentKey for $t {
+            #[inline]
+            fn same_key(&self, other: &Self) -> bool {
+                same_str(self, other)
+            }
+        }
+    )*};
+}
+str_key!(String, Box<str>);
+
+impl<T: Ord + ?Sized> SegmentKey for &T {
+    /// The same referent (as when keys borrow from one table of names) is
+    /// equal without comparing.
+    #[inline]
+    fn same_key(&self, other: &Self) -> bool {
+        std::ptr::eq(*self, *other) || self == other
+    }
+}
+impl<T: SegmentKey> SegmentKey for Option<T> {}
+impl SegmentKey for std::borrow::Cow<'_, str> {}
+impl SegmentKey for std::rc::Rc<str> {}
+impl SegmentKey for std::sync::Arc<str> {}
+impl<A: SegmentKey, B: SegmentKey> SegmentKey for (A, B) {}
+impl<A: SegmentKey, B: SegmentKey, C: SegmentKey> SegmentKey for (A, B, C) {}
+impl<A: SegmentKey, B: SegmentKey, C: SegmentKey, D: SegmentKey> SegmentKey for (A, B, C, D) {}
+
+/// Keys mapped to groups for one batch.
+enum Mapped {
+    /// A group id per answer.
+    Ids(Vec<u32>),
+    /// Runs of equal keys: (group id, end of the run).
+    Runs(Vec<(u32, usize)>),
+}
+
+/// One [`Tally`] per key, all on one scale: a key → group dictionary
+/// over a [`GroupedTally`].
+///
+/// Keys may be any `Ord + Clone` type, borrowed ones included
+/// (`&str` slices of a CSV line). The batch methods
+/// ([`Segmented::extend_scores`], [`Segmented::extend_weighted_scores`])
+/// take keys that implement [`SegmentKey`]: small unsigned integers map to
+/// their group through a direct table, other keys are looked up once per
+/// run of equal keys, and each run is counted by the vectorised kernels,
+/// so data grouped by key is fast whatever the key type.
+///
+/// Memory: each key costs its group's row in the [`GroupedTally`] (8 bytes
+/// per scale point for unweighted data, 48 once weighted) plus its entry
+/// in the dictionary.
 ///
 /// # Example
 ///
@@ -262,22 +389,27 @@ pub struct TrendPoint<K> {
 /// assert_eq!(rows[1].estimate.as_ref().unwrap().value, 1.0);
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(
-        try_from = "SegmentedRepr<K>",
-        into = "SegmentedRepr<K>",
-        bound(
-            serialize = "K: serde::Serialize + Clone",
-            deserialize = "K: serde::Deserialize<'de> + Ord"
-        )
-    )
-)]
+#[derive(Debug, Clone)]
 pub struct Segmented<K> {
     scale: Scale,
-    tallies: BTreeMap<K, Tally>,
+    /// Key → group id, in key order.
+    index: BTreeMap<K, u32>,
+    /// Dense key index → group id + 1 (0: no group yet), for keys with a
+    /// [`SegmentKey::dense_index`]; at most 65,536 entries.
+    dense: Vec<u32>,
+    grouped: GroupedTally,
+}
+
+impl<K: Ord + Clone> PartialEq for Segmented<K> {
+    /// Same scale, same keys, equal tallies key by key.
+    fn eq(&self, other: &Segmented<K>) -> bool {
+        self.scale == other.scale
+            && self.len() == other.len()
+            && self
+                .iter()
+                .zip(other.iter())
+                .all(|((a, x), (b, y))| a == b && x == y)
+    }
 }
 
 impl<K: Ord + Clone> Segmented<K> {
@@ -294,7 +426,9 @@ impl<K: Ord + Clone> Segmented<K> {
     pub fn new(scale: Scale) -> Segmented<K> {
         Segmented {
             scale,
-            tallies: BTreeMap::new(),
+            index: BTreeMap::new(),
+            dense: Vec::new(),
+            grouped: GroupedTally::new(scale),
         }
     }
 
@@ -327,7 +461,7 @@ impl<K: Ord + Clone> Segmented<K> {
     /// ```
     #[must_use]
     pub fn len(&self) -> usize {
-        self.tallies.len()
+        self.index.len()
     }
 
     /// Whether there are no segments.
@@ -343,10 +477,10 @@ impl<K: Ord + Clone> Segmented<K> {
     /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.tallies.is_empty()
+        self.index.is_empty()
     }
 
-    /// The tally of one segment.
+    /// The tally of one segment (built from its group).
     ///
     /// # Example
     ///
@@ -359,11 +493,12 @@ impl<K: Ord + Clone> Segmented<K> {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     #[must_use]
-    pub fn get(&self, key: &K) -> Option<&Tally> {
-        self.tallies.get(key)
+    pub fn get(&self, key: &K) -> Option<Tally> {
+        let &g = self.index.get(key)?;
+        self.grouped.tally(g as usize).ok()
     }
 
-    /// The segments in key order.
+    /// The segments in key order, each with its tally.
     ///
     /// # Example
     ///
@@ -375,8 +510,63 @@ impl<K: Ord + Clone> Segmented<K> {
     /// assert_eq!(keys, [&"app", &"web"]);
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
-    pub fn iter(&self) -> impl Iterator<Item = (&K, &Tally)> {
-        self.tallies.iter()
+    pub fn iter(&self) -> impl Iterator<Item = (&K, Tally)> {
+        self.index.iter().filter_map(|(k, &g)| {
+            let t = self.grouped.tally(g as usize).ok()?;
+            Some((k, t))
+        })
+    }
+
+    /// The grouped core underneath, with each key's group index.
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Segmented};
+    /// let mut s = Segmented::new(Scale::NPS);
+    /// s.extend_scores(&[7u16, 7, 3], &[10u8, 9, 0])?;
+    /// let (grouped, keys) = s.grouped();
+    /// let g = keys.iter().find(|(k, _)| **k == 7).unwrap().1;
+    /// assert_eq!(grouped.n(g), Some(2));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    #[must_use]
+    pub fn grouped(&self) -> (&GroupedTally, Vec<(&K, usize)>) {
+        let keys = self.index.iter().map(|(k, &g)| (k, g as usize)).collect();
+        (&self.grouped, keys)
+    }
+
+    /// The group of `key`, made if new.
+    fn group_of(&mut self, key: &K) -> Result<u32, Error> {
+        if let Some(&g) = self.index.get(key) {
+            return Ok(g);
+        }
+        let g = self.grouped.push_group()? as u32;
+        self.index.insert(key.clone(), g);
+        Ok(g)
+    }
+
+    /// Removes the groups made since there were `before`, after a batch
+    /// failed: nothing of it stays.
+    fn rollback(&mut self, before: usize) {
+        if self.grouped.groups() > before {
+            self.index.retain(|_, g| (*g as usize) < before);
+            for d in &mut self.dense {
+                if *d as usize > before {
+                    *d = 0;
+                }
+            }
+            // Shrinking cannot fail.
+            let _ = self.grouped.resize(before);
+        }
+    }
+
+    /// Runs `f`, undoing any groups made if it fails.
+    fn atomic(&mut self, f: impl FnOnce(&mut Self) -> Result<(), Error>) -> Result<(), Error> {
+        let before = self.grouped.groups();
+        let r = f(self);
+        if r.is_err() {
+            self.rollback(before);
+        }
+        r
     }
 
     /// Records one response in the segment `key`.
@@ -396,25 +586,10 @@ impl<K: Ord + Clone> Segmented<K> {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn push(&mut self, key: K, response: Response) -> Result<(), Error> {
-        self.update(key, |t| t.push(response))
-    }
-
-    /// Applies `f` to the segment `key`; a new segment is kept only if `f`
-    /// succeeds, so a failed update leaves no empty segment behind.
-    fn update(
-        &mut self,
-        key: K,
-        f: impl FnOnce(&mut Tally) -> Result<(), Error>,
-    ) -> Result<(), Error> {
-        match self.tallies.get_mut(&key) {
-            Some(t) => f(t),
-            None => {
-                let mut t = Tally::new(self.scale);
-                f(&mut t)?;
-                self.tallies.insert(key, t);
-                Ok(())
-            }
-        }
+        self.atomic(|s| {
+            let g = s.group_of(&key)?;
+            s.grouped.push(g as usize, response)
+        })
     }
 
     /// Merges a whole tally into the segment `key` (creating it if new):
@@ -435,7 +610,10 @@ impl<K: Ord + Clone> Segmented<K> {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn merge_tally(&mut self, key: K, tally: &Tally) -> Result<(), Error> {
-        self.update(key, |t| t.merge(tally))
+        self.atomic(|s| {
+            let g = s.group_of(&key)?;
+            s.grouped.merge_tally(g as usize, tally)
+        })
     }
 
     /// Records keyed responses, all or none.
@@ -463,137 +641,7 @@ impl<K: Ord + Clone> Segmented<K> {
         for (i, (key, response)) in responses.into_iter().enumerate() {
             batch.push(key, response).map_err(|e| e.at(i))?;
         }
-        self.absorb(batch)
-    }
-
-    /// Records unweighted scores with a parallel slice of keys, all or none:
-    /// the fast path. `u8` and `u16` keys with `u8` scores take a dense
-    /// one-pass kernel (about 10⁹ answers per second); other keys are looked
-    /// up once per run of equal keys, so data grouped by key is fast too.
-    ///
-    /// The keys must be owned (`K: 'static`: strings, integers, tuples,
-    /// enums), which is how the dense kernel recognises `u8` and `u16` keys
-    /// without `unsafe` guesswork. Borrowed keys such as `&'a str` go
-    /// through [`Segmented::extend`].
-    ///
-    /// # Errors
-    ///
-    /// [`Error::LengthMismatch`] when the slices differ in length;
-    /// [`Error::InvalidBatchItem`] naming the first bad score;
-    /// [`Error::CountOverflow`]. On error nothing changes.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use cxmetrics::{Scale, Segmented};
-    /// let mut by_agent: Segmented<u16> = Segmented::new(Scale::CSAT_5);
-    /// by_agent.extend_scores(&[7, 7, 12], &[5u8, 4, 1])?;
-    /// assert!(by_agent.extend_scores(&[7, 7], &[5u8, 0]).is_err()); // 0 is off the scale
-    /// assert_eq!(by_agent.get(&7).unwrap().n(), 2);
-    /// # Ok::<(), cxmetrics::Error>(())
-    /// ```
-    pub fn extend_scores<S: ScoreValue + 'static>(
-        &mut self,
-        keys: &[K],
-        scores: &[S],
-    ) -> Result<(), Error>
-    where
-        K: 'static,
-    {
-        if keys.len() != scores.len() {
-            return Err(Error::LengthMismatch {
-                left_name: "keys",
-                left: keys.len(),
-                right_name: "scores",
-                right: scores.len(),
-            });
-        }
-        let bytes = crate::simd::cast_slice::<S, u8>(scores);
-        let rows = match bytes {
-            Some(bytes) => match (
-                crate::simd::cast_slice::<K, u16>(keys),
-                crate::simd::cast_slice::<K, u8>(keys),
-            ) {
-                (Some(k16), _) => Some(crate::count::count_keyed(k16, bytes, &self.scale)?),
-                (_, Some(k8)) => Some(crate::count::count_keyed(k8, bytes, &self.scale)?),
-                _ => None,
-            },
-            None => None,
-        };
-        let batch = match rows {
-            Some(rows) => self.dense_batch(keys, rows)?,
-            None => self.generic_batch(keys, scores)?,
-        };
-        self.absorb(batch)
-    }
-
-    /// Turns dense rows (keys as integers) back into keyed tallies, finding
-    /// each key's `K` at its first occurrence.
-    fn dense_batch(&self, keys: &[K], rows: Vec<(usize, Vec<u64>)>) -> Result<Segmented<K>, Error>
-    where
-        K: 'static,
-    {
-        let as_index = |k: &K| -> Option<usize> {
-            let any = k as &dyn Any;
-            any.downcast_ref::<u16>()
-                .map(|&v| usize::from(v))
-                .or_else(|| any.downcast_ref::<u8>().map(|&v| usize::from(v)))
-        };
-        let mut first: BTreeMap<usize, &K> = BTreeMap::new();
-        for k in keys {
-            if first.len() == rows.len() {
-                break;
-            }
-            if let Some(i) = as_index(k) {
-                first.entry(i).or_insert(k);
-            }
-        }
-        let mut batch = Segmented::new(self.scale);
-        for (index, counts) in rows {
-            let Some(&key) = first.get(&index) else {
-                continue;
-            };
-            let n = counts.iter().sum();
-            let mut t = Tally::new(self.scale);
-            t.add_unit_counts(&counts, n)?;
-            batch.tallies.insert(key.clone(), t);
-        }
-        Ok(batch)
-    }
-
-    fn generic_batch<S: ScoreValue>(
-        &self,
-        keys: &[K],
-        scores: &[S],
-    ) -> Result<Segmented<K>, Error> {
-        let points = self.scale.len();
-        let mut ids: BTreeMap<&K, usize> = BTreeMap::new();
-        let mut rows: Vec<(&K, Vec<u64>)> = Vec::new();
-        let mut last: Option<(&K, usize)> = None;
-        for (i, (key, &s)) in keys.iter().zip(scores).enumerate() {
-            let index = s.to_index(&self.scale).map_err(|e| e.at(i))?;
-            let id = match last {
-                Some((k, id)) if k == key => id,
-                _ => {
-                    let next = rows.len();
-                    let id = *ids.entry(key).or_insert(next);
-                    if id == next {
-                        rows.push((key, vec![0; points]));
-                    }
-                    last = Some((key, id));
-                    id
-                }
-            };
-            rows[id].1[index] += 1;
-        }
-        let mut batch = Segmented::new(self.scale);
-        for (key, counts) in rows {
-            let n = counts.iter().sum();
-            let mut t = Tally::new(self.scale);
-            t.add_unit_counts(&counts, n)?;
-            batch.tallies.insert(key.clone(), t);
-        }
-        Ok(batch)
+        self.merge(&batch)
     }
 
     /// Adds another `Segmented` key by key, all or nothing.
@@ -618,48 +666,59 @@ impl<K: Ord + Clone> Segmented<K> {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn merge(&mut self, other: &Segmented<K>) -> Result<(), Error> {
-        self.check_merge(other)?;
-        for (key, t) in &other.tallies {
-            match self.tallies.get_mut(key) {
-                Some(mine) => mine.apply_merge(t),
-                None => {
-                    self.tallies.insert(key.clone(), t.clone());
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// [`Segmented::merge`] for a batch this type built itself: new
-    /// segments are moved in rather than cloned.
-    fn absorb(&mut self, batch: Segmented<K>) -> Result<(), Error> {
-        self.check_merge(&batch)?;
-        for (key, t) in batch.tallies {
-            match self.tallies.get_mut(&key) {
-                Some(mine) => mine.apply_merge(&t),
-                None => {
-                    self.tallies.insert(key, t);
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Checks that `other` merges without changing anything on failure:
-    /// same scale, no segment's count past `u64::MAX`.
-    fn check_merge(&self, other: &Segmented<K>) -> Result<(), Error> {
         if other.scale != self.scale {
             return Err(Error::ScaleMismatch {
                 expected: self.scale,
                 actual: other.scale,
             });
         }
-        for (key, t) in &other.tallies {
-            if let Some(mine) = self.tallies.get(key) {
-                mine.check_merge(t)?;
+        self.atomic(|s| {
+            let mut pairs = Vec::with_capacity(other.len());
+            for (key, &src) in &other.index {
+                pairs.push((s.group_of(key)? as usize, src as usize));
+            }
+            s.grouped.merge_groups(&other.grouped, &pairs)
+        })
+    }
+
+    /// The segments rolled up by a projection of their keys: every segment
+    /// is merged into the segment `project(key)`, for example a
+    /// `(month, channel)` cube into months.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CountOverflow`] when a rolled-up segment would pass
+    /// `u64::MAX` answers.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Segmented};
+    /// let mut cube = Segmented::new(Scale::NPS);
+    /// cube.extend_scores(&[(1u8, "web"), (1, "app"), (2, "web")], &[10u8, 0, 9])?;
+    /// let by_month = cube.roll_up(|&(month, _)| month)?;
+    /// assert_eq!(by_month.get(&1).unwrap().n(), 2);
+    /// assert_eq!(by_month.len(), 2);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn roll_up<J: Ord + Clone>(
+        &self,
+        project: impl Fn(&K) -> J,
+    ) -> Result<Segmented<J>, Error> {
+        let mut out = Segmented::new(self.scale);
+        let mut by_target: BTreeMap<J, Vec<usize>> = BTreeMap::new();
+        for (key, &g) in &self.index {
+            by_target.entry(project(key)).or_default().push(g as usize);
+        }
+        for (target, sources) in by_target {
+            let g = out.grouped.push_group()?;
+            out.index.insert(target, g as u32);
+            let pairs: Vec<(usize, usize)> = sources.into_iter().map(|s| (g, s)).collect();
+            for pair in pairs.chunks(1) {
+                out.grouped.merge_groups(&self.grouped, pair)?;
             }
         }
-        Ok(())
+        Ok(out)
     }
 
     /// All segments added up.
@@ -679,16 +738,17 @@ impl<K: Ord + Clone> Segmented<K> {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn total(&self) -> Result<Tally, Error> {
-        let mut total = Tally::new(self.scale);
-        for t in self.tallies.values() {
-            total.merge(t)?;
+        let mut total = GroupedTally::with_groups(self.scale, 1)?;
+        for g in 0..self.grouped.groups() {
+            total.merge_group(0, &self.grouped, g)?;
         }
-        Ok(total)
+        total.tally(0)
     }
 
     /// Every segment's score in key order. Segments with fewer than `min_n`
-    /// rated answers are flagged with [`Error::BelowMinimumN`] instead of
-    /// being scored.
+    /// rated answers — for weighted data, an effective sample size below
+    /// `min_n` — are flagged with [`Error::BelowMinimumN`] (whose `n` is
+    /// then the effective n rounded down) instead of being scored.
     ///
     /// # Example
     ///
@@ -708,18 +768,34 @@ impl<K: Ord + Clone> Segmented<K> {
         min_n: u64,
     ) -> Vec<SegmentScore<K>> {
         let spec = spec.into();
-        self.tallies
+        self.index
             .iter()
-            .map(|(key, t)| SegmentScore {
-                key: key.clone(),
-                n: t.n(),
-                estimate: if t.n() < min_n {
-                    Err(Error::BelowMinimumN { n: t.n(), min_n })
-                } else {
-                    score.estimate(t, spec)
-                },
+            .map(|(key, &g)| {
+                let estimate = self.grouped.tally(g as usize).and_then(|t| {
+                    let n = self.size_for_min_n(&t);
+                    if n < min_n {
+                        Err(Error::BelowMinimumN { n, min_n })
+                    } else {
+                        score.estimate(&t, spec)
+                    }
+                });
+                SegmentScore {
+                    key: key.clone(),
+                    n: self.grouped.n(g as usize).unwrap_or(0),
+                    estimate,
+                }
             })
             .collect()
+    }
+
+    /// The n that `min_n` is compared with: n, or for weighted data the
+    /// effective n rounded down.
+    fn size_for_min_n(&self, t: &Tally) -> u64 {
+        if self.grouped.is_weighted() {
+            t.effective_n().floor().min(t.n() as f64) as u64
+        } else {
+            t.n()
+        }
     }
 
     /// The segments from best to worst by `score` (following the scale's
@@ -805,38 +881,353 @@ impl<K: Ord + Clone> Segmented<K> {
         level: ConfidenceLevel,
         adjustment: crate::multiplicity::Adjustment,
     ) -> Vec<TrendPoint<K>> {
-        let mut out = self.trend_unadjusted(score, level);
-        let mut changes: Vec<Result<Comparison, Error>> =
-            out.iter_mut().filter_map(|p| p.change.take()).collect();
-        // p-values from this crate's tests are probabilities, so this
-        // cannot fail; were it to, the raw p-values would stand.
-        let _ = crate::multiplicity::adjust_comparisons(&mut changes, adjustment);
-        for (point, change) in out.iter_mut().skip(1).zip(changes) {
-            point.change = Some(change);
-        }
-        out
+        let out = self.trend_inner(score, level, None::<fn(&K) -> Option<K>>);
+        adjusted(out, adjustment)
     }
 
-    fn trend_unadjusted(&self, score: Score, level: ConfidenceLevel) -> Vec<TrendPoint<K>> {
-        let mut out = Vec::with_capacity(self.tallies.len());
-        let mut previous: Option<&Tally> = None;
-        for (key, t) in &self.tallies {
+    /// [`Segmented::trend`] over periods whose successor `next` gives (the
+    /// next month of a `(year, month)`, the next week …): a period that
+    /// does not follow its predecessor is flagged with `gap = true`, so a
+    /// change across missing periods is not read as a month-over-month
+    /// change. `next` returns `None` past the last period. The changes'
+    /// p-values are Holm-adjusted, as in [`Segmented::trend`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::segment::Score;
+    /// use cxmetrics::{ConfidenceLevel, Scale, Segmented};
+    /// let next_month = |&(y, m): &(u16, u8)| Some(if m == 12 { (y + 1, 1) } else { (y, m + 1) });
+    /// let mut s = Segmented::new(Scale::NPS);
+    /// s.extend_scores(&[(2025, 12), (2026, 1), (2026, 3)], &[10u8, 9, 0])?;
+    /// let t = s.trend_with_gaps(Score::nps(), ConfidenceLevel::P95, next_month);
+    /// assert_eq!(t.iter().map(|p| p.gap).collect::<Vec<_>>(), [false, false, true]);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn trend_with_gaps(
+        &self,
+        score: Score,
+        level: ConfidenceLevel,
+        next: impl Fn(&K) -> Option<K>,
+    ) -> Vec<TrendPoint<K>> {
+        adjusted(
+            self.trend_inner(score, level, Some(next)),
+            crate::multiplicity::Adjustment::default(),
+        )
+    }
+
+    fn trend_inner(
+        &self,
+        score: Score,
+        level: ConfidenceLevel,
+        next: Option<impl Fn(&K) -> Option<K>>,
+    ) -> Vec<TrendPoint<K>> {
+        let mut out = Vec::with_capacity(self.len());
+        let mut previous: Option<(&K, Tally)> = None;
+        for (key, &g) in &self.index {
+            let t = self.grouped.tally(g as usize);
+            let gap = match (&previous, &next) {
+                (Some((p, _)), Some(next)) => next(p).as_ref() != Some(key),
+                _ => false,
+            };
+            let (estimate, change) = match &t {
+                Ok(t) => (
+                    score.estimate(t, level),
+                    previous.as_ref().map(|(_, p)| score.compare(t, p, level)),
+                ),
+                Err(e) => (Err(e.clone()), previous.as_ref().map(|_| Err(e.clone()))),
+            };
             out.push(TrendPoint {
                 key: key.clone(),
-                n: t.n(),
-                estimate: score.estimate(t, level),
-                change: previous.map(|p| score.compare(t, p, level)),
+                n: self.grouped.n(g as usize).unwrap_or(0),
+                estimate,
+                change,
+                gap,
             });
-            previous = Some(t);
+            previous = t.ok().map(|t| (key, t));
         }
         out
     }
 }
 
+/// The trend with its changes' p-values adjusted across the trend: each
+/// change's `adjusted_p_value` is set and `significant` follows it.
+fn adjusted<K>(
+    mut out: Vec<TrendPoint<K>>,
+    adjustment: crate::multiplicity::Adjustment,
+) -> Vec<TrendPoint<K>> {
+    let mut changes: Vec<Result<Comparison, Error>> =
+        out.iter_mut().filter_map(|p| p.change.take()).collect();
+    // p-values from this crate's tests are probabilities, so this cannot
+    // fail; were it to, the raw p-values would stand.
+    let _ = crate::multiplicity::adjust_comparisons(&mut changes, adjustment);
+    for (point, change) in out.iter_mut().skip(1).zip(changes) {
+        point.change = Some(change);
+    }
+    out
+}
+
+impl<K: SegmentKey> Segmented<K> {
+    /// Maps a batch's keys to groups, making new ones: a group id per
+    /// answer for keys with a dense index, runs of equal keys otherwise.
+    fn map_keys(&mut self, keys: &[K]) -> Result<Mapped, Error> {
+        if keys.first().and_then(SegmentKey::dense_index).is_some() {
+            let mut ids = vec![0; keys.len()];
+            self.map_dense(keys, &mut ids)?;
+            return Ok(Mapped::Ids(ids));
+        }
+        let mut runs = Vec::new();
+        let mut start = 0;
+        while let Some(key) = keys.get(start) {
+            let len = keys[start..]
+                .iter()
+                .position(|k| !k.same_key(key))
+                .unwrap_or(keys.len() - start);
+            let id = self.group_of(key)?;
+            start += len;
+            runs.push((id, start));
+        }
+        Ok(Mapped::Runs(runs))
+    }
+
+    /// The group id of each key (as many as `ids`), through the direct
+    /// table for keys with a dense index.
+    fn map_dense(&mut self, keys: &[K], ids: &mut [u32]) -> Result<(), Error> {
+        for (key, id) in keys.iter().zip(ids) {
+            *id = match key.dense_index() {
+                Some(d) => match self.dense.get(usize::from(d)) {
+                    Some(&g) if g != 0 => g - 1,
+                    _ => self.new_dense(key, usize::from(d))?,
+                },
+                None => self.group_of(key)?,
+            };
+        }
+        Ok(())
+    }
+
+    /// Counts a checked batch whose keys all have dense indices below
+    /// `rows` into four block tables indexed by key, then adds each row to
+    /// its key's group.
+    fn count_dense(
+        &mut self,
+        keys: &[K],
+        bytes: &[u8],
+        lowest: u8,
+        rows: usize,
+    ) -> Result<(), Error> {
+        let mut table = vec![0u32; 4 * rows * 16];
+        let mut row_key: Vec<Option<&K>> = vec![None; rows];
+        for (k, b) in keys.chunks(1 << 31).zip(bytes.chunks(1 << 31)) {
+            crate::kernel::count_dense(
+                k,
+                |key| key.dense_index().map_or(0, usize::from),
+                b,
+                lowest,
+                &mut table,
+            );
+            // The first key of each counted row without a group yet, found
+            // by scanning only until every such row has its key.
+            let quarter = rows * 16;
+            let counted = |d: usize| {
+                (0..4).any(|r| table[r * quarter + d * 16..][..16].iter().any(|&c| c != 0))
+            };
+            let mut missing = (0..rows)
+                .filter(|&d| {
+                    counted(d) && self.dense.get(d).is_none_or(|&g| g == 0) && row_key[d].is_none()
+                })
+                .count();
+            for key in k {
+                if missing == 0 {
+                    break;
+                }
+                if let Some(d) = key.dense_index()
+                    && let Some(slot) = row_key.get_mut(usize::from(d))
+                    && slot.is_none()
+                    && self.dense.get(usize::from(d)).is_none_or(|&g| g == 0)
+                {
+                    *slot = Some(key);
+                    missing -= 1;
+                }
+            }
+            let points = self.scale.len();
+            for (d, key) in row_key.iter().enumerate() {
+                let g = match (self.dense.get(d), key) {
+                    (Some(&g), _) if g != 0 => g - 1,
+                    (_, Some(key)) => self.new_dense(key, d)?,
+                    _ => continue,
+                };
+                let mut counts = [0u64; 16];
+                for (i, c) in counts.iter_mut().enumerate().take(points) {
+                    let cell = d * 16 + i;
+                    *c = (0..4).map(|r| u64::from(table[r * quarter + cell])).sum();
+                }
+                self.grouped.add_counts(g as usize, &counts[..points]);
+            }
+            table.fill(0);
+        }
+        Ok(())
+    }
+
+    /// The group of a key first seen with dense index `d`.
+    #[cold]
+    fn new_dense(&mut self, key: &K, d: usize) -> Result<u32, Error> {
+        let g = self.group_of(key)?;
+        if self.dense.len() <= d {
+            self.dense.resize(d + 1, 0);
+        }
+        self.dense[d] = g + 1;
+        Ok(g)
+    }
+
+    /// Records unweighted scores with a parallel slice of keys, all or none:
+    /// the fast path. Keys may be borrowed (`&str` from a CSV line).
+    /// Small unsigned integer keys find their segment through a direct
+    /// table; other keys are looked up once per run of equal keys, and with
+    /// `u8` scores each run is counted by the vectorised kernels.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LengthMismatch`] when the slices differ in length;
+    /// [`Error::InvalidBatchItem`] naming the first bad score;
+    /// [`Error::CountOverflow`]. On error nothing changes.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Segmented};
+    /// let mut by_agent: Segmented<u16> = Segmented::new(Scale::CSAT_5);
+    /// by_agent.extend_scores(&[7, 7, 12], &[5u8, 4, 1])?;
+    /// assert!(by_agent.extend_scores(&[7, 7], &[5u8, 0]).is_err()); // 0 is off the scale
+    /// assert_eq!(by_agent.get(&7).unwrap().n(), 2);
+    ///
+    /// // Borrowed keys, as cut from the lines of a file.
+    /// let lines = String::from("web,9\nphone,3\nweb,10");
+    /// let (keys, scores): (Vec<&str>, Vec<u8>) = lines
+    ///     .lines()
+    ///     .filter_map(|l| l.split_once(','))
+    ///     .map(|(k, s)| (k, s.parse::<u8>().unwrap()))
+    ///     .unzip();
+    /// let mut by_channel = Segmented::new(Scale::NPS);
+    /// by_channel.extend_scores(&keys, &scores)?;
+    /// assert_eq!(by_channel.get(&"web").unwrap().n(), 2);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn extend_scores<S: ScoreValue>(&mut self, keys: &[K], scores: &[S]) -> Result<(), Error> {
+        if keys.len() != scores.len() {
+            return Err(Error::LengthMismatch {
+                left_name: "keys",
+                left: keys.len(),
+                right_name: "scores",
+                right: scores.len(),
+            });
+        }
+        self.atomic(|s| {
+            let dense = keys.first().and_then(SegmentKey::dense_index).is_some();
+            if dense
+                && let Some(lowest) = s.grouped.prepare_bytes(scores)?
+                && let Some(bytes) = S::as_bytes(scores)
+            {
+                if let Some(rows) = dense_rows(keys) {
+                    return s.count_dense(keys, bytes, lowest, rows);
+                }
+                // Block by block, the ids staying in L1; nothing can fail
+                // once the whole batch was checked.
+                let mut ids = [0u32; 2048];
+                for (k, b) in keys.chunks(2048).zip(bytes.chunks(2048)) {
+                    let ids = &mut ids[..k.len()];
+                    s.map_dense(k, ids)?;
+                    s.grouped.count_ids(ids, b, lowest);
+                }
+                return Ok(());
+            }
+            match s.map_keys(keys)? {
+                Mapped::Ids(ids) => s.grouped.extend_ids(&ids, scores),
+                Mapped::Runs(runs) => s.grouped.extend_runs(&runs, scores),
+            }
+        })
+    }
+
+    /// Records weighted scores with parallel slices of keys and weights,
+    /// all or none.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LengthMismatch`] when the slices differ in length;
+    /// [`Error::InvalidBatchItem`] naming the first bad score or weight;
+    /// [`Error::CountOverflow`]. On error nothing changes.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Scale, Segmented};
+    /// let mut s = Segmented::new(Scale::CSAT_5);
+    /// s.extend_weighted_scores(&["web", "web", "app"], &[5u8, 1, 4], &[3.0, 1.0, 2.0])?;
+    /// assert_eq!(s.get(&"web").unwrap().total_weight()?, 4.0);
+    /// assert!(s.extend_weighted_scores(&["web"], &[5u8], &[f64::NAN]).is_err());
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn extend_weighted_scores<S: ScoreValue>(
+        &mut self,
+        keys: &[K],
+        scores: &[S],
+        weights: &[f64],
+    ) -> Result<(), Error> {
+        if keys.len() != scores.len() {
+            return Err(Error::LengthMismatch {
+                left_name: "keys",
+                left: keys.len(),
+                right_name: "scores",
+                right: scores.len(),
+            });
+        }
+        self.atomic(|s| {
+            let ids = match s.map_keys(keys)? {
+                Mapped::Ids(ids) => ids,
+                Mapped::Runs(runs) => expand_runs(&runs),
+            };
+            s.grouped.extend_weighted_scores(&ids, scores, weights)
+        })
+    }
+}
+
+/// The number of rows a dense block table needs for `keys` (one past the
+/// largest dense index), when every key has a dense index and the four
+/// tables stay within a bound proportional to the batch (256 KB, or four
+/// times the batch's key bytes).
+fn dense_rows<K: SegmentKey>(keys: &[K]) -> Option<usize> {
+    // Branch-free, so it vectorises for integer keys.
+    let top = keys
+        .iter()
+        .map(|k| k.dense_index().map_or(u32::MAX, u32::from))
+        .fold(0u32, u32::max);
+    let rows = usize::try_from(top)
+        .ok()?
+        .checked_add(1)
+        .filter(|&r| r <= 1 << 16)?;
+    let bytes = 4 * rows * 16 * 4;
+    (bytes <= (256 << 10).max(4 * std::mem::size_of_val(keys))).then_some(rows)
+}
+
+/// A group id per answer from runs.
+fn expand_runs(runs: &[(u32, usize)]) -> Vec<u32> {
+    let mut ids = Vec::with_capacity(runs.last().map_or(0, |r| r.1));
+    for &(id, end) in runs {
+        ids.resize(end, id);
+    }
+    ids
+}
+
 /// The serialized form: the scale and a list of (key, tally) pairs in key
 /// order, checked on the way back in.
 #[cfg(feature = "serde")]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(serde::Serialize)]
+struct SegmentedOut<'a, K> {
+    scale: Scale,
+    segments: Vec<SegmentRepr<&'a K>>,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
 struct SegmentedRepr<K> {
     scale: Scale,
     segments: Vec<SegmentRepr<K>>,
@@ -850,46 +1241,49 @@ struct SegmentRepr<K> {
 }
 
 #[cfg(feature = "serde")]
-impl<K> From<Segmented<K>> for SegmentedRepr<K> {
-    fn from(s: Segmented<K>) -> SegmentedRepr<K> {
-        SegmentedRepr {
-            scale: s.scale,
-            segments: s
-                .tallies
-                .into_iter()
-                .map(|(key, tally)| SegmentRepr { key, tally })
-                .collect(),
+impl<K: serde::Serialize + Ord + Clone> serde::Serialize for Segmented<K> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut segments = Vec::with_capacity(self.len());
+        for (key, &g) in &self.index {
+            let tally = self
+                .grouped
+                .tally(g as usize)
+                .map_err(serde::ser::Error::custom)?;
+            segments.push(SegmentRepr { key, tally });
         }
+        SegmentedOut {
+            scale: self.scale,
+            segments,
+        }
+        .serialize(serializer)
     }
 }
 
 #[cfg(feature = "serde")]
-impl<K: Ord> TryFrom<SegmentedRepr<K>> for Segmented<K> {
-    type Error = Error;
-
+impl<'de, K: serde::Deserialize<'de> + Ord + Clone> serde::Deserialize<'de> for Segmented<K> {
     /// Every tally must be on the segments' scale (each tally was already
     /// checked by its own deserializer), and no key may repeat.
-    fn try_from(r: SegmentedRepr<K>) -> Result<Segmented<K>, Error> {
-        let mut tallies = BTreeMap::new();
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let r = SegmentedRepr::<K>::deserialize(deserializer)?;
+        let mut out = Segmented::new(r.scale);
         for (i, SegmentRepr { key, tally }) in r.segments.into_iter().enumerate() {
             if tally.scale() != r.scale {
-                return Err(Error::InvalidTally {
+                return Err(serde::de::Error::custom(Error::InvalidTally {
                     reason: format!(
                         "segment {i} is on scale {} but the segments are on {}",
                         tally.scale(),
                         r.scale
                     ),
-                });
+                }));
             }
-            if tallies.insert(key, tally).is_some() {
-                return Err(Error::InvalidTally {
+            if out.index.contains_key(&key) {
+                return Err(serde::de::Error::custom(Error::InvalidTally {
                     reason: format!("segment {i} repeats the key of an earlier segment"),
-                });
+                }));
             }
+            out.merge_tally(key, &tally)
+                .map_err(serde::de::Error::custom)?;
         }
-        Ok(Segmented {
-            scale: r.scale,
-            tallies,
-        })
+        Ok(out)
     }
 }

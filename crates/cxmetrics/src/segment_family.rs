@@ -92,7 +92,7 @@ impl<K: Ord + Clone> Segmented<K> {
             .iter()
             .zip(&rests)
             .map(|((_, t), rest)| match rest {
-                Some(rest) => score.compare(t, rest, level),
+                Some(rest) => score.compare(&t, rest, level),
                 None => Err(Error::TooFewAnswers {
                     what: "a segment-versus-rest test (other segments)",
                     needed: 1.0,
@@ -151,8 +151,8 @@ impl<K: Ord + Clone> Segmented<K> {
                     effective_n: 0.0,
                 })?;
                 let total = total.as_ref().map_err(Clone::clone)?;
-                let c = score.compare(t, rest, level)?;
-                let keep = 1.0 - weight_share(t, total);
+                let c = score.compare(&t, rest, level)?;
+                let keep = 1.0 - weight_share(&t, total);
                 Ok(Comparison {
                     difference: keep * c.difference,
                     adjusted_difference: c.adjusted_difference.map(|d| keep * d),
@@ -189,7 +189,7 @@ impl<K: Ord + Clone> Segmented<K> {
     pub fn shrunken_nps(&self) -> Result<Shrinkage, Error> {
         let scores = self
             .iter()
-            .map(|(_, t)| Nps::from_tally(t))
+            .map(|(_, t)| Nps::from_tally(&t))
             .collect::<Result<Vec<_>, _>>()?;
         shrinkage::nps(&scores)
     }
@@ -197,7 +197,7 @@ impl<K: Ord + Clone> Segmented<K> {
     /// The keys in order and, per segment, the merge of every other
     /// segment (`None` when there is none), by prefix and suffix merges.
     fn rests(&self) -> (Vec<K>, Vec<Option<Tally>>) {
-        let tallies: Vec<(&K, &Tally)> = self.iter().collect();
+        let tallies: Vec<(&K, Tally)> = self.iter().collect();
         let k = tallies.len();
         let mut prefix: Vec<Option<Tally>> = Vec::with_capacity(k);
         let mut running: Option<Tally> = None;
@@ -214,7 +214,7 @@ impl<K: Ord + Clone> Segmented<K> {
                 (None, Some(b)) => Some(b.clone()),
                 (None, None) => None,
             };
-            running = Some(merged(running, tallies[i].1));
+            running = Some(merged(running, &tallies[i].1));
         }
         (
             tallies.iter().map(|(key, _)| (*key).clone()).collect(),

@@ -1,7 +1,7 @@
 //! The aggregation core: counts and weight sums per scale point.
 
 use crate::error::Error;
-use crate::response::{Response, Weight, invalid_weight, valid_weight};
+use crate::response::{Response, Weight};
 use crate::scale::{Rating, Scale, ScoreValue};
 use crate::sum::{MAX_EXPONENT, MIN_EXPONENT, Sum, exponent_of, ldexp};
 
@@ -37,20 +37,6 @@ pub struct PointSums {
     pub weight: f64,
     /// Σw² · 2^-2e.
     pub weight_squared: f64,
-}
-
-/// The parts of a scratch tally a weighted counting kernel fills: counts,
-/// positive-weight counts, and the weight sums scaled by `factor`
-/// (= 2^-e, set by the caller from the batch's largest weight, so every
-/// scaled weight is at most 2). A kernel adds, for each answer of weight
-/// `w` at point `i`: 1 to `counts[i]`, `(w > 0)` to `positive[i]`,
-/// `w · factor` to `sums[i]` and `(w · factor)²` to `squares[i]`.
-pub(crate) struct BatchParts<'a> {
-    pub(crate) counts: &'a mut [u64],
-    pub(crate) positive: &'a mut [u64],
-    pub(crate) sums: &'a mut [Sum],
-    pub(crate) squares: &'a mut [Sum],
-    pub(crate) factor: f64,
 }
 
 /// Counts and weight sums per point of one scale: the sufficient statistic
@@ -742,7 +728,7 @@ impl Tally {
     /// ```
     pub fn extend_scores<S: ScoreValue>(&mut self, scores: &[S]) -> Result<(), Error> {
         let mut batch = vec![0u64; self.scale.len()];
-        S::count_into(scores, &self.scale, &mut batch)?;
+        crate::count::count_scores(scores, &self.scale, &mut batch)?;
         self.add_unit_counts(&batch, scores.len() as u64)
     }
 
@@ -781,17 +767,13 @@ impl Tally {
         }
         // One pass checks every weight and finds the largest, which sets
         // the batch's exponent before anything is summed.
-        let (ok, max) = weights.iter().fold((true, 0.0f64), |(ok, max), &w| {
-            (ok & valid_weight(w), max.max(w))
-        });
-        if !ok {
-            return Err(first_bad_weighted(scores, weights, &self.scale));
-        }
+        let max = crate::count::check_weighted(scores, weights, &self.scale)?;
         let mut batch = Tally::new(self.scale);
         if let Some(e) = exponent_of(max) {
             batch.exponent = e;
         }
-        S::weighted_into(scores, weights, &mut batch)?;
+        let factor = ldexp(1.0, -batch.exponent);
+        crate::count::weighted_scores(scores, weights, &self.scale, factor, batch.parts_mut())?;
         batch.n = scores.len() as u64;
         self.merge(&batch)
     }
@@ -821,30 +803,6 @@ impl Tally {
         self.check_merge(other)?;
         self.apply_merge(other);
         Ok(())
-    }
-
-    /// A tally from per-point sums already scaled by 2^-`exponent` (the
-    /// marginals of a joint tally, which keeps the same sums). Counts are
-    /// checked against `u64::MAX`; the sums are trusted (their producer
-    /// keeps the invariants).
-    pub(crate) fn from_point_sums(
-        scale: Scale,
-        sums: &[PointSums],
-        exponent: i32,
-        not_applicable: u64,
-    ) -> Result<Tally, Error> {
-        let counts: Vec<u64> = sums.iter().map(|p| p.count).collect();
-        let mut tally = Tally::from_counts(scale, &counts)?;
-        tally.add_not_applicable(not_applicable)?;
-        for (i, p) in sums.iter().enumerate() {
-            tally.positive[i] = p.positive;
-            tally.weights[i] = Sum::default();
-            tally.weights[i].add(p.weight);
-            tally.weights_sq[i] = Sum::default();
-            tally.weights_sq[i].add(p.weight_squared);
-        }
-        tally.exponent = if tally.has_weight() { exponent } else { 0 };
-        Ok(tally)
     }
 
     /// Adds `k` "not applicable" answers at once.
@@ -990,15 +948,43 @@ impl Tally {
 
     /// The parts a weighted batch kernel fills in a scratch tally (its `n`
     /// is set by the caller, its exponent already set from the batch's
-    /// largest weight).
-    pub(crate) fn parts_mut(&mut self) -> BatchParts<'_> {
-        BatchParts {
+    /// largest weight, the weights scaled by 2^-exponent).
+    pub(crate) fn parts_mut(&mut self) -> crate::count::WeightedSums<'_> {
+        crate::count::WeightedSums {
             counts: &mut self.counts,
             positive: &mut self.positive,
             sums: &mut self.weights,
             squares: &mut self.weights_sq,
-            factor: ldexp(1.0, -self.exponent),
         }
+    }
+
+    /// A tally from per-point sums at weight exponent `exponent` (as
+    /// [`Tally::point_sums`] and [`Tally::weight_exponent`] give them):
+    /// how a group of a [`crate::GroupedTally`] comes out. The sums come
+    /// from answers the crate checked; counts are checked again here.
+    pub(crate) fn from_point_sums(
+        scale: Scale,
+        exponent: i32,
+        sums: &[PointSums],
+        not_applicable: u64,
+    ) -> Result<Tally, Error> {
+        let counts: Vec<u64> = sums.iter().map(|p| p.count).collect();
+        let mut t = Tally::from_counts(scale, &counts)?;
+        t.check_room(0, not_applicable)?;
+        t.not_applicable = not_applicable;
+        for (i, p) in sums.iter().enumerate().take(t.counts.len()) {
+            t.positive[i] = p.positive;
+            t.weights[i] = Sum::default();
+            t.weights[i].add(p.weight);
+            t.weights_sq[i] = Sum::default();
+            t.weights_sq[i].add(p.weight_squared);
+        }
+        t.exponent = if t.has_weight() {
+            exponent.clamp(MIN_EXPONENT, MAX_EXPONENT)
+        } else {
+            0
+        };
+        Ok(t)
     }
 
     /// The scaled weight sums (Σw · 2^-e) per point, lowest first.
@@ -1019,23 +1005,6 @@ fn unscale(what: &'static str, scaled: f64, exponent: i32) -> Result<f64, Error>
             exponent,
         })
     }
-}
-
-/// The error for the first bad score or weight of a weighted batch (a score
-/// first at the same index).
-#[cold]
-#[inline(never)]
-fn first_bad_weighted<S: ScoreValue>(scores: &[S], weights: &[f64], scale: &Scale) -> Error {
-    for (i, (&s, &w)) in scores.iter().zip(weights).enumerate() {
-        if let Err(e) = s.to_index(scale) {
-            return e.at(i);
-        }
-        if !valid_weight(w) {
-            return invalid_weight(w).at(i);
-        }
-    }
-    // Unreachable when called after a failed check; a clear error anyway.
-    invalid_weight(f64::NAN)
 }
 
 /// Sum of compensated sums, itself compensated.

@@ -47,7 +47,7 @@ pub(crate) fn collect<K: Ord + Clone + fmt::Debug>(
         if tally.n() == 0 {
             return Err(cell("has no rated answers"));
         }
-        let (points, exponent) = point_sums(tally);
+        let (points, exponent) = point_sums(&tally);
         let positive = points.iter().any(|p| p.weight > 0.0);
         if positive_cells && !positive {
             return Err(cell("has no answer with a positive weight"));

@@ -140,7 +140,7 @@ impl Nps {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn from_scores(scores: &[u8]) -> Result<Nps, Error> {
-        let (promoters, detractors, max) = crate::simd::nps_counts(scores);
+        let (promoters, detractors, max) = crate::kernel::nps_counts(scores);
         if max > 10 {
             return Err(crate::count::first_bad(scores, &Scale::NPS));
         }

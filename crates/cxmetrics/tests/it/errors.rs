@@ -164,6 +164,13 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
             vec!["2", "0.5", "one weight"],
         ),
         (
+            cxmetrics::GroupedTally::with_groups(Scale::NPS, 2)
+                .unwrap()
+                .tally(7)
+                .unwrap_err(),
+            vec!["group 7", "2 groups"],
+        ),
+        (
             Scale::NPS.parse("abc").unwrap_err(),
             vec![r#"cell "abc""#, "not a number", "0..=10", r#""N/A""#],
         ),

@@ -6,6 +6,7 @@ mod errors;
 mod fuzz;
 #[cfg(feature = "serde")]
 mod fuzz_replay;
+mod grouped;
 mod hardening;
 mod input;
 mod intervals;

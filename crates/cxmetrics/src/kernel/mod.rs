@@ -1,0 +1,272 @@
+//! Counting kernels: byte scores in, per-point counts and weight sums out.
+//!
+//! The kernels know nothing of scales, tallies or errors: they take
+//! slices, a lowest point and a number of points, and report whether the
+//! input was valid, so the modules above them turn that into errors and
+//! results. [`portable`] holds the kernels in plain Rust; the `x86_64`
+//! folder holds every `unsafe` item of the crate: the same kernels compiled
+//! for AVX2 and AVX-512, and an AVX-512 full-tally kernel of its own. This
+//! module is the one safe dispatch layer between them: the instruction set
+//! is detected once, and every call goes to the widest kernel the CPU runs.
+//!
+//! Building with `RUSTFLAGS="--cfg cxmetrics_portable"` turns the dispatch
+//! off, to measure the portable kernels.
+
+pub(crate) mod portable;
+#[cfg(target_arch = "x86_64")]
+mod x86_64;
+
+use crate::sum::Sum;
+
+/// Portable block width: one SSE2 register on x86-64.
+const PORTABLE: usize = 16;
+
+/// The instruction set the dispatched kernels use.
+#[derive(Clone, Copy, Debug)]
+enum Isa {
+    Portable,
+    #[cfg(target_arch = "x86_64")]
+    Avx2(x86_64::Avx2),
+    #[cfg(target_arch = "x86_64")]
+    Avx512(x86_64::Avx2, x86_64::Avx512),
+}
+
+/// The widest instruction set of this CPU, detected once.
+fn isa() -> Isa {
+    #[cfg(all(target_arch = "x86_64", not(cxmetrics_portable)))]
+    {
+        static ISA: std::sync::OnceLock<Isa> = std::sync::OnceLock::new();
+        *ISA.get_or_init(
+            || match (x86_64::Avx2::detect(), x86_64::Avx512::detect()) {
+                (Some(a), Some(b)) => Isa::Avx512(a, b),
+                (Some(a), None) => Isa::Avx2(a),
+                _ => Isa::Portable,
+            },
+        )
+    }
+    #[cfg(not(all(target_arch = "x86_64", not(cxmetrics_portable))))]
+    Isa::Portable
+}
+
+/// The name of the instruction set the kernels use here: `"avx512"`,
+/// `"avx2"` or `"portable"` (for tests and reports).
+#[cfg(test)]
+pub(crate) fn isa_name() -> &'static str {
+    match isa() {
+        Isa::Portable => "portable",
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2(_) => "avx2",
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512(..) => "avx512",
+    }
+}
+
+/// Adds the counts of the points `lowest..lowest + points` (2 to 16) in
+/// `scores` to `counts`; returns whether every byte was one of them. On
+/// `false` the counts are unspecified (callers count into scratch).
+pub(crate) fn count_small(scores: &[u8], lowest: u8, points: usize, counts: &mut [u64]) -> bool {
+    match isa() {
+        Isa::Portable => portable::count_small::<PORTABLE>(scores, lowest, points, counts),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2(a) => a.count_small(scores, lowest, points, counts),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512(_, b) => b.count_small(scores, lowest, points, counts),
+    }
+}
+
+/// Adds the counts of the bytes `lowest..lowest + points` (2 to 16) in
+/// `scores` to `counts`, ignoring every other byte; returns how many were
+/// counted. (Unlike [`count_small`], the counts are exact whatever else the
+/// slice holds.)
+pub(crate) fn count_range(scores: &[u8], lowest: u8, points: usize, counts: &mut [u64]) -> u64 {
+    match isa() {
+        Isa::Portable => portable::count_range::<PORTABLE>(scores, lowest, points, counts),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2(a) | Isa::Avx512(a, _) => a.count_range(scores, lowest, points, counts),
+    }
+}
+
+/// Promoter (9–10) and detractor (0–6) counts of NPS bytes and the
+/// largest byte.
+pub(crate) fn nps_counts(scores: &[u8]) -> (u64, u64, u8) {
+    match isa() {
+        Isa::Portable => portable::nps_counts::<PORTABLE>(scores),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2(a) => a.nps_counts(scores),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512(_, b) => b.nps_counts(scores),
+    }
+}
+
+/// The largest `byte − lowest` (wrapping) in `scores`, 0 when empty.
+pub(crate) fn max_offset(scores: &[u8], lowest: u8) -> u8 {
+    match isa() {
+        Isa::Portable => portable::max_offset::<PORTABLE>(scores, lowest),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2(a) => a.max_offset(scores, lowest),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512(_, b) => b.max_offset(scores, lowest),
+    }
+}
+
+/// Whether every weight is finite and at least 0, and the largest.
+pub(crate) fn check_weights(weights: &[f64]) -> (bool, f64) {
+    match isa() {
+        Isa::Portable => portable::check_weights::<2>(weights),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2(a) | Isa::Avx512(a, _) => a.check_weights(weights),
+    }
+}
+
+/// Weight sums of byte scores known to lie on a scale of at most 16
+/// points from `lowest` (see [`portable::weighted_small`]).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn weighted_small(
+    scores: &[u8],
+    weights: &[f64],
+    lowest: u8,
+    factor: f64,
+    positive: &mut [u64],
+    sums: &mut [Sum],
+    squares: &mut [Sum],
+) {
+    match isa() {
+        Isa::Portable => {
+            portable::weighted_small(scores, weights, lowest, factor, positive, sums, squares);
+        }
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2(a) | Isa::Avx512(a, _) => {
+            a.weighted_small(scores, weights, lowest, factor, positive, sums, squares);
+        }
+    }
+}
+
+/// Keyed counting of checked group indices and byte scores (see
+/// [`portable::count_grouped`]); scalar work, so one copy serves all.
+pub(crate) fn count_grouped(
+    groups: &[u32],
+    scores: &[u8],
+    lowest: u8,
+    points: usize,
+    counts: &mut [u64],
+) {
+    portable::count_grouped(groups, scores, lowest, points, counts);
+}
+
+/// Keyed counting by dense key index into four block tables (see
+/// [`portable::count_dense`]). Not inlined, so the loop keeps its
+/// registers.
+#[inline(never)]
+pub(crate) fn count_dense<T>(
+    keys: &[T],
+    index: impl Fn(&T) -> usize,
+    scores: &[u8],
+    lowest: u8,
+    table: &mut [u32],
+) {
+    portable::count_dense(keys, index, scores, lowest, table);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn naive(scores: &[u8], lowest: u8, points: usize) -> (Vec<u64>, bool) {
+        let mut counts = vec![0u64; points];
+        let mut valid = true;
+        for &b in scores {
+            let i = usize::from(b.wrapping_sub(lowest));
+            if i < points {
+                counts[i] += 1;
+            } else {
+                valid = false;
+            }
+        }
+        (counts, valid)
+    }
+
+    /// Every kernel the CPU can run, beside the portable one.
+    fn all_counts(scores: &[u8], lowest: u8, points: usize) -> Vec<(&'static str, Vec<u64>, bool)> {
+        let mut out = Vec::new();
+        let mut c = vec![0u64; points];
+        let ok = portable::count_small::<PORTABLE>(scores, lowest, points, &mut c);
+        out.push(("portable", c, ok));
+        let mut c = vec![0u64; points];
+        let ok = count_small(scores, lowest, points, &mut c);
+        out.push(("dispatched", c, ok));
+        #[cfg(target_arch = "x86_64")]
+        {
+            if let Some(a) = x86_64::Avx2::detect() {
+                let mut c = vec![0u64; points];
+                let ok = a.count_small(scores, lowest, points, &mut c);
+                out.push(("avx2", c, ok));
+            }
+            if let Some(b) = x86_64::Avx512::detect() {
+                let mut c = vec![0u64; points];
+                let ok = b.count_small(scores, lowest, points, &mut c);
+                out.push(("avx512", c, ok));
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn dispatched_and_portable_kernels_agree(
+            scores in prop::collection::vec(0u8..=20, 0..5_000),
+            bad in prop::option::of((any::<prop::sample::Index>(), any::<u8>())),
+            lowest in 0u8..4,
+            points in 2usize..=16,
+        ) {
+            let mut scores = scores;
+            if let Some((at, b)) = bad && !scores.is_empty() {
+                let i = at.index(scores.len());
+                scores[i] = b;
+            }
+            let (want, valid) = naive(&scores, lowest, points);
+            for (name, got, ok) in all_counts(&scores, lowest, points) {
+                prop_assert_eq!(ok, valid, "{}", name);
+                if valid {
+                    prop_assert_eq!(&got, &want, "{}", name);
+                }
+            }
+            let p = scores.iter().filter(|&&b| b >= 9).count() as u64;
+            let d = scores.iter().filter(|&&b| b <= 6).count() as u64;
+            let m = scores.iter().copied().max().unwrap_or(0);
+            prop_assert_eq!(nps_counts(&scores), (p, d, m));
+            prop_assert_eq!(portable::nps_counts::<PORTABLE>(&scores), (p, d, m));
+            let top = scores.iter().map(|b| b.wrapping_sub(lowest)).max().unwrap_or(0);
+            prop_assert_eq!(max_offset(&scores, lowest), top);
+            prop_assert_eq!(portable::max_offset::<PORTABLE>(&scores, lowest), top);
+        }
+
+        #[test]
+        fn weight_checks_agree(weights in prop::collection::vec(prop_oneof![
+            Just(f64::NAN), Just(f64::INFINITY), Just(-1.0), Just(0.0), 0.0..1e6f64], 0..200)) {
+            let ok = weights.iter().all(|&w| (0.0..=f64::MAX).contains(&w));
+            let (got_ok, max) = check_weights(&weights);
+            prop_assert_eq!(got_ok, ok);
+            prop_assert_eq!(portable::check_weights::<2>(&weights).0, ok);
+            if ok {
+                prop_assert_eq!(max, weights.iter().copied().fold(0.0, f64::max));
+            }
+        }
+    }
+
+    #[test]
+    fn long_runs_flush_before_lane_counters_overflow() {
+        // 255 × 64 × 3 identical bytes: every lane counter wraps if unflushed.
+        let scores = vec![7u8; 255 * 64 * 3 + 5];
+        for (name, counts, ok) in all_counts(&scores, 0, 11) {
+            assert!(ok, "{name}");
+            assert_eq!(counts[7], scores.len() as u64, "{name}");
+        }
+        assert_eq!(nps_counts(&scores), (0, 0, 7));
+    }
+
+    #[test]
+    fn names_an_instruction_set() {
+        assert!(["portable", "avx2", "avx512"].contains(&isa_name()));
+    }
+}

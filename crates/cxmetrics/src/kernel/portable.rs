@@ -1,0 +1,296 @@
+//! Portable kernels: plain Rust the compiler vectorises. Each is generic
+//! over the block width `W` and `#[inline(always)]`, so the x86-64 layer
+//! instantiates the same source inside functions compiled for wider
+//! vectors; [`super`] calls the width-16 copies when no wider unit is
+//! available.
+
+use crate::sum::Sum;
+
+/// Adds the counts of points `lowest..lowest + P` found in `scores` to
+/// `counts`; returns how many scores were counted (bytes off the scale are
+/// not). For every block of `W` bytes and every point `v`,
+/// `acc[v][lane] += (byte == v)`; the `u8` lane counters are flushed every
+/// 255 blocks, before they can overflow.
+#[inline(always)]
+pub(crate) fn count_small_kernel<const W: usize, const P: usize>(
+    scores: &[u8],
+    lowest: u8,
+    counts: &mut [u64],
+) -> u64 {
+    let (blocks, rest) = scores.as_chunks::<W>();
+    let mut total = [0u64; P];
+    for group in blocks.chunks(255) {
+        let mut acc = [[0u8; W]; P];
+        for block in group {
+            for (v, lanes) in acc.iter_mut().enumerate() {
+                let target = lowest.wrapping_add(v as u8);
+                for j in 0..W {
+                    lanes[j] = lanes[j].wrapping_add(u8::from(block[j] == target));
+                }
+            }
+        }
+        for (t, lanes) in total.iter_mut().zip(&acc) {
+            *t += lanes.iter().map(|&c| u64::from(c)).sum::<u64>();
+        }
+    }
+    for &b in rest {
+        let i = usize::from(b.wrapping_sub(lowest));
+        if i < P {
+            total[i] += 1;
+        }
+    }
+    let mut counted = 0;
+    for (c, t) in counts.iter_mut().zip(total) {
+        *c += t;
+        counted += t;
+    }
+    counted
+}
+
+/// [`count_small_kernel`] monomorphised by the number of points (2 to 16);
+/// returns whether every byte was on the scale (the counts are meaningful
+/// only then).
+#[inline(always)]
+pub(crate) fn count_small<const W: usize>(
+    scores: &[u8],
+    lowest: u8,
+    points: usize,
+    counts: &mut [u64],
+) -> bool {
+    macro_rules! by_points {
+        ($($p:literal)*) => {
+            match points {
+                $($p => count_small_kernel::<W, $p>(scores, lowest, counts),)*
+                _ => return false,
+            }
+        };
+    }
+    by_points!(2 3 4 5 6 7 8 9 10 11 12 13 14 15 16) == scores.len() as u64
+}
+
+/// [`count_small_kernel`] monomorphised by the number of points (2 to 16):
+/// adds the counts of the bytes `lowest..lowest + points` and ignores every
+/// other byte; returns how many were counted (0 for an unsupported number
+/// of points).
+#[inline(always)]
+pub(crate) fn count_range<const W: usize>(
+    scores: &[u8],
+    lowest: u8,
+    points: usize,
+    counts: &mut [u64],
+) -> u64 {
+    macro_rules! by_points {
+        ($($p:literal)*) => {
+            match points {
+                $($p => count_small_kernel::<W, $p>(scores, lowest, counts),)*
+                _ => 0,
+            }
+        };
+    }
+    by_points!(2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
+}
+
+/// Promoter (9–10) and detractor (0–6) counts of NPS bytes, and the
+/// largest byte seen (the batch is valid when it is at most 10).
+#[inline(always)]
+pub(crate) fn nps_counts<const W: usize>(scores: &[u8]) -> (u64, u64, u8) {
+    let (blocks, rest) = scores.as_chunks::<W>();
+    let (mut promoters, mut detractors) = (0u64, 0u64);
+    let mut max = [0u8; W];
+    for group in blocks.chunks(255) {
+        let mut p = [0u8; W];
+        let mut d = [0u8; W];
+        for block in group {
+            for j in 0..W {
+                let b = block[j];
+                p[j] = p[j].wrapping_add(u8::from(b >= 9));
+                d[j] = d[j].wrapping_add(u8::from(b <= 6));
+                max[j] = max[j].max(b);
+            }
+        }
+        promoters += p.iter().map(|&c| u64::from(c)).sum::<u64>();
+        detractors += d.iter().map(|&c| u64::from(c)).sum::<u64>();
+    }
+    let mut top = max.iter().copied().max().unwrap_or(0);
+    for &b in rest {
+        promoters += u64::from(b >= 9);
+        detractors += u64::from(b <= 6);
+        top = top.max(b);
+    }
+    (promoters, detractors, top)
+}
+
+/// The largest `byte - lowest` (wrapping) over `scores`, 0 when empty: a
+/// batch lies on a scale of `p` points from `lowest` exactly when this is
+/// below `p`.
+#[inline(always)]
+pub(crate) fn max_offset<const W: usize>(scores: &[u8], lowest: u8) -> u8 {
+    let (blocks, rest) = scores.as_chunks::<W>();
+    let mut max = [0u8; W];
+    for block in blocks {
+        for j in 0..W {
+            max[j] = max[j].max(block[j].wrapping_sub(lowest));
+        }
+    }
+    let top = max.iter().copied().max().unwrap_or(0);
+    rest.iter().fold(top, |m, &b| m.max(b.wrapping_sub(lowest)))
+}
+
+/// Whether every weight is finite and at least 0, and the largest one
+/// (0 for an empty slice; meaningful only when they are all valid).
+#[inline(always)]
+#[expect(
+    clippy::manual_range_contains,
+    reason = "`&` of two compares vectorises; `contains` short-circuits"
+)]
+pub(crate) fn check_weights<const W: usize>(weights: &[f64]) -> (bool, f64) {
+    let (blocks, rest) = weights.as_chunks::<W>();
+    let mut ok = [true; W];
+    let mut max = [0.0f64; W];
+    for block in blocks {
+        for j in 0..W {
+            let x = block[j];
+            ok[j] &= (x >= 0.0) & (x <= f64::MAX);
+            max[j] = if x > max[j] { x } else { max[j] };
+        }
+    }
+    let mut all = ok.iter().all(|&o| o);
+    let mut top = max.iter().copied().fold(0.0, f64::max);
+    for &x in rest {
+        all &= (x >= 0.0) & (x <= f64::MAX);
+        top = top.max(x);
+    }
+    (all, top)
+}
+
+/// Weighted byte scores already known to lie on a scale of at most 16
+/// points from `lowest`, with weights already checked: adds
+/// `factor · w` and `(factor · w)²` per point into `sums` and `squares`,
+/// and the number of positive weights per point into `positive`. Blocks
+/// of 2,048 answers are summed plainly in eight rows of 16 accumulators
+/// (independent updates, no bounds checks) and folded into the
+/// compensated sums, so rounding grows with the block, not the batch.
+#[inline(always)]
+pub(crate) fn weighted_small(
+    scores: &[u8],
+    weights: &[f64],
+    lowest: u8,
+    factor: f64,
+    positive: &mut [u64],
+    sums: &mut [Sum],
+    squares: &mut [Sum],
+) {
+    const ROWS: usize = 8;
+    for (s_block, w_block) in scores.chunks(2048).zip(weights.chunks(2048)) {
+        // (weight, weight², positive) per cell.
+        let mut acc = [[[0.0f64; 2]; 16]; ROWS];
+        let mut pos = [[0u32; 16]; ROWS];
+        let (s8, s_rest) = s_block.as_chunks::<ROWS>();
+        let (w8, w_rest) = w_block.as_chunks::<ROWS>();
+        for (s, w) in s8.iter().zip(w8) {
+            for r in 0..ROWS {
+                let x = w[r] * factor;
+                let i = usize::from(s[r].wrapping_sub(lowest)) & 15;
+                let cell = &mut acc[r][i];
+                cell[0] += x;
+                cell[1] += x * x;
+                pos[r][i] += u32::from(w[r] > 0.0);
+            }
+        }
+        for (&s, &w) in s_rest.iter().zip(w_rest) {
+            let x = w * factor;
+            let i = usize::from(s.wrapping_sub(lowest)) & 15;
+            acc[0][i][0] += x;
+            acc[0][i][1] += x * x;
+            pos[0][i] += u32::from(w > 0.0);
+        }
+        for (i, ((p, s), q)) in positive
+            .iter_mut()
+            .zip(sums.iter_mut())
+            .zip(squares.iter_mut())
+            .enumerate()
+        {
+            let (w, w2, k) = (0..ROWS).fold((0.0, 0.0, 0u64), |(a, b, c), r| {
+                (a + acc[r][i][0], b + acc[r][i][1], c + u64::from(pos[r][i]))
+            });
+            if w != 0.0 || w2 != 0.0 {
+                s.add(w);
+                q.add(w2);
+            }
+            *p += k;
+        }
+    }
+}
+
+/// Keyed counting: `counts[groups[i] · points + scores[i] − lowest] += 1`,
+/// the caller having checked every group and score (a cell out of bounds
+/// is skipped, never written). Four answers per step keep neighbouring
+/// increments independent.
+#[inline(always)]
+pub(crate) fn count_grouped(
+    groups: &[u32],
+    scores: &[u8],
+    lowest: u8,
+    points: usize,
+    counts: &mut [u64],
+) {
+    let (g4, g_rest) = groups.as_chunks::<4>();
+    let (s4, s_rest) = scores.as_chunks::<4>();
+    for (g, s) in g4.iter().zip(s4) {
+        for r in 0..4 {
+            let cell = g[r] as usize * points + usize::from(s[r].wrapping_sub(lowest));
+            if let Some(c) = counts.get_mut(cell) {
+                *c += 1;
+            }
+        }
+    }
+    for (&g, &s) in g_rest.iter().zip(s_rest) {
+        let cell = g as usize * points + usize::from(s.wrapping_sub(lowest));
+        if let Some(c) = counts.get_mut(cell) {
+            *c += 1;
+        }
+    }
+}
+
+/// Keyed counting by dense key index straight into a block table:
+/// `table[r][(index(key) << 4) | (score − lowest)] += 1`, with the answers
+/// dealt round-robin over four tables `r` so that repeated cells do not
+/// wait on each other. Each table has `table.len() / 4` entries; the
+/// caller has checked every score (offsets below 16) and sized the tables
+/// for the largest index. No lookup, no multiply: the key's index is the
+/// row. At most `u32::MAX` answers per call.
+#[inline(always)]
+pub(crate) fn count_dense<T>(
+    keys: &[T],
+    index: impl Fn(&T) -> usize,
+    scores: &[u8],
+    lowest: u8,
+    table: &mut [u32],
+) {
+    let quarter = table.len() / 4;
+    let (t0, rest) = table.split_at_mut(quarter);
+    let (t1, rest) = rest.split_at_mut(quarter);
+    let (t2, t3) = rest.split_at_mut(quarter);
+    let cell = |k: &T, s: u8| (index(k) << 4) | usize::from(s.wrapping_sub(lowest) & 15);
+    let (k4, k_rest) = keys.as_chunks::<4>();
+    let (s4, s_rest) = scores.as_chunks::<4>();
+    for (k, s) in k4.iter().zip(s4) {
+        if let Some(c) = t0.get_mut(cell(&k[0], s[0])) {
+            *c += 1;
+        }
+        if let Some(c) = t1.get_mut(cell(&k[1], s[1])) {
+            *c += 1;
+        }
+        if let Some(c) = t2.get_mut(cell(&k[2], s[2])) {
+            *c += 1;
+        }
+        if let Some(c) = t3.get_mut(cell(&k[3], s[3])) {
+            *c += 1;
+        }
+    }
+    for (k, &s) in k_rest.iter().zip(s_rest) {
+        if let Some(c) = t0.get_mut(cell(k, s)) {
+            *c += 1;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! The portable kernels compiled with AVX2 (32-byte blocks).
+
+use crate::kernel::portable;
+use crate::sum::Sum;
+
+#[target_feature(enable = "avx2")]
+pub(super) fn count_small(scores: &[u8], lowest: u8, points: usize, counts: &mut [u64]) -> bool {
+    portable::count_small::<32>(scores, lowest, points, counts)
+}
+
+#[target_feature(enable = "avx2")]
+pub(super) fn count_range(scores: &[u8], lowest: u8, points: usize, counts: &mut [u64]) -> u64 {
+    portable::count_range::<32>(scores, lowest, points, counts)
+}
+
+#[target_feature(enable = "avx2")]
+pub(super) fn nps_counts(scores: &[u8]) -> (u64, u64, u8) {
+    portable::nps_counts::<32>(scores)
+}
+
+#[target_feature(enable = "avx2")]
+pub(super) fn max_offset(scores: &[u8], lowest: u8) -> u8 {
+    portable::max_offset::<32>(scores, lowest)
+}
+
+#[target_feature(enable = "avx2")]
+pub(super) fn check_weights(weights: &[f64]) -> (bool, f64) {
+    portable::check_weights::<4>(weights)
+}
+
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+pub(super) fn weighted_small(
+    scores: &[u8],
+    weights: &[f64],
+    lowest: u8,
+    factor: f64,
+    positive: &mut [u64],
+    sums: &mut [Sum],
+    squares: &mut [Sum],
+) {
+    portable::weighted_small(scores, weights, lowest, factor, positive, sums, squares);
+}
