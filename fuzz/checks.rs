@@ -190,11 +190,15 @@ fn finite(x: f64, what: &str) {
 /// An estimate's numbers: finite, interval ordered and within `range`, and
 /// containing the value when `contains`.
 pub fn check_estimate(e: &Estimate, range: (f64, f64), contains: bool) {
-    finite(e.value, "value");
-    finite(e.std_error, "std_error");
-    finite(e.interval.lower, "lower");
-    finite(e.interval.upper, "upper");
-    finite(e.effective_n, "effective_n");
+    for x in [
+        e.value,
+        e.std_error,
+        e.interval.lower,
+        e.interval.upper,
+        e.effective_n,
+    ] {
+        assert!(x.is_finite(), "not finite: {e:?}");
+    }
     assert!(e.std_error >= 0.0, "{e:?}");
     assert!(e.interval.lower <= e.interval.upper, "unordered {e:?}");
     assert!(
@@ -218,11 +222,15 @@ pub fn check_estimate(e: &Estimate, range: (f64, f64), contains: bool) {
 }
 
 pub fn check_comparison(c: &Comparison) {
-    finite(c.difference, "difference");
-    finite(c.std_error, "std_error");
-    finite(c.statistic, "statistic");
-    finite(c.interval.lower, "lower");
-    finite(c.interval.upper, "upper");
+    for x in [
+        c.difference,
+        c.std_error,
+        c.statistic,
+        c.interval.lower,
+        c.interval.upper,
+    ] {
+        assert!(x.is_finite(), "not finite: {c:?}");
+    }
     assert!(c.interval.lower <= c.interval.upper, "{c:?}");
     assert!((0.0..=1.0).contains(&c.p_value), "p out of 0..=1: {c:?}");
     if let Some(df) = c.df {
@@ -702,8 +710,8 @@ pub fn stats(data: &[u8]) {
                     .flatten()
                     .flat_map(|m| {
                         [
-                            plan::sample_size_proportion(m.clone(), p, spec),
-                            plan::sample_size_mean(m.clone(), p, spec),
+                            plan::sample_size_proportion(m, p, spec),
+                            plan::sample_size_mean(m, p, spec),
                             plan::sample_size_nps(m, p, d, spec),
                         ]
                     })

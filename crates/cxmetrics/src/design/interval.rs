@@ -122,12 +122,20 @@ pub(crate) fn estimate(
 fn korn_graubard_n(m: &Moments, v: f64, level: crate::ConfidenceLevel, df: f64) -> f64 {
     let p = m.mean;
     let base = if v > 0.0 { p * (1.0 - p) / v } else { m.kish_n };
+    // Next to a tiny variance p(1 − p) can round to 0 (a share of
+    // 1 − 1e-80 is 1.0), which made n* = 0 and the interval NaN (found by
+    // fuzzing): use Kish's n then; an n* beyond f64 is capped.
+    let base = if base > 0.0 {
+        base.min(f64::MAX)
+    } else {
+        m.kish_n
+    };
     if m.n == m.n_positive {
         // No zero weights: the degrees-of-freedom ratio is exactly 1.
         return base;
     }
     let ratio = level.t((m.n - 1) as f64) / level.t(df);
-    base * ratio * ratio
+    (base * ratio * ratio).min(f64::MAX)
 }
 
 /// The logistic function 1/(1 + e^−x).
