@@ -702,8 +702,8 @@ pub fn stats(data: &[u8]) {
                     .flatten()
                     .flat_map(|m| {
                         [
-                            plan::sample_size_proportion(m.clone(), p, spec),
-                            plan::sample_size_mean(m.clone(), p, spec),
+                            plan::sample_size_proportion(m, p, spec),
+                            plan::sample_size_mean(m, p, spec),
                             plan::sample_size_nps(m, p, d, spec),
                         ]
                     })
