@@ -107,7 +107,8 @@ fn string_keys(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("owned", n), &data, |b, data| {
             b.iter(|| {
                 let mut seg = Segmented::new(Scale::NPS);
-                seg.extend_scores(black_box(&owned), black_box(data)).unwrap();
+                seg.extend_scores(black_box(&owned), black_box(data))
+                    .unwrap();
                 assert_eq!(seg.len(), 10_000.min(n));
             });
         });

@@ -664,11 +664,7 @@ impl JointTally {
     /// assert_eq!(t.n(), 2);
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
-    pub fn extend_scores<S: ScoreValue>(
-        &mut self,
-        xs: &[S],
-        ys: &[S],
-    ) -> Result<(), Error> {
+    pub fn extend_scores<S: ScoreValue>(&mut self, xs: &[S], ys: &[S]) -> Result<(), Error> {
         check_lengths("x scores", xs.len(), "y scores", ys.len())?;
         let cells = self.x.len() * self.y.len();
         let mut counts = vec![0u64; cells];
