@@ -30,7 +30,6 @@ use crate::dist;
 use crate::error::Error;
 use crate::estimate::Interval;
 use crate::interval::ConfidenceLevel;
-use crate::interval::nps::multinomial_variance;
 use crate::interval::proportion::wilson;
 use crate::metric::Metric;
 use crate::metric::mean::Mean;
@@ -333,29 +332,31 @@ pub(crate) fn net_difference(
     level: ConfidenceLevel,
 ) -> Result<Comparison, Error> {
     let raw = (pa / na - da / na) - (pb / nb - db / nb);
+    // Var(p̂ − d̂)·n = p(1 − p) + d(1 − d) + 2pd, with 1 − p and 1 − d taken
+    // from the complementary counts: p + d − (p − d)² cancels to 0 when one
+    // share is near 1 and n is large.
+    let var = |p: f64, d: f64, n: f64| (p * (n - p) + d * (n - d) + 2.0 * p * d) / (n * n * n);
     let (centre, se, comparison_method) = match method {
-        NpsDifferenceMethod::Wald => {
-            let var = |p: f64, d: f64, n: f64| multinomial_variance(p / n, d / n) / n;
-            let se = (var(pa, da, na) + var(pb, db, nb)).sqrt();
-            if se.is_nan() || se <= 0.0 {
-                return Err(Error::ZeroVariance {
-                    what: "an NPS difference test",
-                    n: total_n(n_a, n_b)?,
-                });
-            }
-            (raw, se, ComparisonMethod::NpsZ)
-        }
+        NpsDifferenceMethod::Wald => (
+            raw,
+            (var(pa, da, na) + var(pb, db, nb)).sqrt(),
+            ComparisonMethod::NpsZ,
+        ),
         NpsDifferenceMethod::AdjustedWald => {
-            let adjusted = |p: f64, d: f64, n: f64| {
-                let n = n + 3.0;
-                let (p, d) = ((p + 0.75) / n, (d + 0.75) / n);
-                (p - d, multinomial_variance(p, d) / n)
-            };
+            // Rocks's pseudo-answers: ¾ promoter, 1½ passive, ¾ detractor.
+            let adjusted =
+                |p: f64, d: f64, n: f64| ((p - d) / (n + 3.0), var(p + 0.75, d + 0.75, n + 3.0));
             let (ca, va) = adjusted(pa, da, na);
             let (cb, vb) = adjusted(pb, db, nb);
             (ca - cb, (va + vb).sqrt(), ComparisonMethod::NpsAdjustedWald)
         }
     };
+    if se.is_nan() || se <= 0.0 || !(centre / se).is_finite() {
+        return Err(Error::ZeroVariance {
+            what: "an NPS difference test",
+            n: total_n(n_a, n_b)?,
+        });
+    }
     let z = centre / se;
     let half = level.z() * se;
     let interval = Interval {

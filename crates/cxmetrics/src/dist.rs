@@ -270,6 +270,11 @@ pub(crate) fn t_two_sided(t: f64, df: f64) -> f64 {
     if t.is_infinite() {
         return 0.0;
     }
+    if t < 1e-17 {
+        // P = 1 − 2·f(0)·t + O(t³) with f(0) < 0.4: within half an ulp of
+        // 1 (t² would underflow below here and leave the tail 0/0).
+        return 1.0;
+    }
     if df >= 1e5 {
         // The continued fraction needs about √ν terms here; invert the
         // Cornish–Fisher expansion instead (the quantile's own method, so
