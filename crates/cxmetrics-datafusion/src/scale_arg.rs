@@ -84,13 +84,20 @@ mod tests {
         assert_eq!(parse_scale(" NPS ").unwrap(), Scale::NPS);
         assert_eq!(parse_scale("ces7").unwrap(), Scale::CES_7);
         assert_eq!(parse_scale("csat_10").unwrap(), Scale::CSAT_10);
-        assert_eq!(parse_scale("0-10").unwrap(), Scale::NPS);
-        assert_eq!(parse_scale("1..5").unwrap(), Scale::CSAT_5);
-        assert_eq!(
-            parse_scale("1..=5 (lower is better)").unwrap(),
-            Scale::CES_5
-        );
-        assert_eq!(parse_scale("1..=5, reversed").unwrap(), Scale::CES_5);
+        // A range is a scale of no particular question (`Question::Other`):
+        // the same points and direction as the preset.
+        let same = |text: &str, preset: Scale| {
+            let s = parse_scale(text).unwrap();
+            assert_eq!(
+                (s.lowest(), s.highest(), s.polarity()),
+                (preset.lowest(), preset.highest(), preset.polarity()),
+                "{text}"
+            );
+        };
+        same("0-10", Scale::NPS);
+        same("1..5", Scale::CSAT_5);
+        same("1..=5 (lower is better)", Scale::CES_5);
+        same("1..=5, reversed", Scale::CES_5);
         assert_eq!(
             parse_scale("-2..=2").unwrap(),
             Scale::new(-2, 2, Polarity::HigherIsBetter).unwrap()
