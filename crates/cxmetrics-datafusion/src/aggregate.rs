@@ -396,7 +396,12 @@ impl CxAccumulator {
             }
             let scale = col.scale(row)?;
             let target = self.groups.get_or_insert_with(|| Groups::new(scale, false));
-            if target.scale() != scale {
+            // A stored tally does not carry its question (NPS, CSAT …): the
+            // function's scale gives it, so points and direction must agree.
+            let t = target.scale();
+            if (t.lowest(), t.highest(), t.polarity())
+                != (scale.lowest(), scale.highest(), scale.polarity())
+            {
                 // The core's own message for tallies on different scales.
                 let mismatch = Tally::new(target.scale()).merge(&Tally::new(scale));
                 return Err(match mismatch {

@@ -27,7 +27,11 @@ use datafusion_common::{DataFusionError, Result};
 /// use cxmetrics_datafusion::parse_scale;
 ///
 /// assert_eq!(parse_scale("csat5")?, Scale::CSAT_5);
-/// assert_eq!(parse_scale("1..=5 lower is better")?, Scale::CES_5);
+/// assert_eq!(parse_scale("ces5")?, Scale::CES_5);
+/// // A range has the points and direction asked for, and no question.
+/// let effort = parse_scale("1..=5 lower is better")?;
+/// assert_eq!((effort.lowest(), effort.highest()), (1, 5));
+/// assert_eq!(effort.polarity(), Polarity::LowerIsBetter);
 /// assert_eq!(parse_scale("-3..=3")?, Scale::new(-3, 3, Polarity::HigherIsBetter)?);
 /// assert!(parse_scale("1 to 5").is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())

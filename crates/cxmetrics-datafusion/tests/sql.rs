@@ -457,8 +457,10 @@ async fn estimates_that_the_core_refuses_say_why() {
     .await;
     assert!(e.contains("not one for a nps interval"), "{e}");
     let e = error_of(&ctx, "SELECT cx_merge(t) FROM (SELECT cx_tally(s) AS t FROM (VALUES (1)) AS x(s) UNION ALL SELECT cx_tally(s, 'csat5') FROM (VALUES (1)) AS y(s))").await;
-    let core = Tally::new(Scale::NPS)
-        .merge(&Tally::new(Scale::CSAT_5))
+    // A stored tally keeps points and direction, not its question.
+    let stored = |lo, hi| Scale::new(lo, hi, cxmetrics::Polarity::HigherIsBetter).unwrap();
+    let core = Tally::new(stored(0, 10))
+        .merge(&Tally::new(stored(1, 5)))
         .unwrap_err()
         .to_string();
     assert!(e.contains(&core), "{e} should contain {core}");
