@@ -452,3 +452,23 @@ fn counted(n: u64, noun: &str) -> String {
         format!("{n} {noun}s")
     }
 }
+
+/// `Ok` when two parallel slices have the same length, else
+/// [`Error::LengthMismatch`] naming both.
+pub(crate) fn check_lengths(
+    left_name: &'static str,
+    left: usize,
+    right_name: &'static str,
+    right: usize,
+) -> Result<(), Error> {
+    if left == right {
+        Ok(())
+    } else {
+        Err(Error::LengthMismatch {
+            left_name,
+            left,
+            right_name,
+            right,
+        })
+    }
+}

@@ -3,7 +3,7 @@
 //! aggregates of query engines.
 
 use crate::count;
-use crate::error::Error;
+use crate::error::{Error, check_lengths};
 use crate::response::Response;
 use crate::scale::{Scale, ScoreValue};
 use crate::sum::{Sum, exponent_of, ldexp};
@@ -1029,24 +1029,6 @@ fn add_weighted(w: &mut Weighted, cell: usize, x: f64, factor: f64) {
         *p += u64::from(x > 0.0);
         s.add(y);
         q.add(y * y);
-    }
-}
-
-fn check_lengths(
-    left_name: &'static str,
-    left: usize,
-    right_name: &'static str,
-    right: usize,
-) -> Result<(), Error> {
-    if left == right {
-        Ok(())
-    } else {
-        Err(Error::LengthMismatch {
-            left_name,
-            left,
-            right_name,
-            right,
-        })
     }
 }
 

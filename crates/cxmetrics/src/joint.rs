@@ -1,7 +1,7 @@
 //! Two questions answered by the same respondents: counts and weight sums
 //! per (x, y) cell.
 
-use crate::error::Error;
+use crate::error::{Error, check_lengths};
 use crate::response::{Response, Weight, invalid_weight, valid_weight};
 use crate::scale::{Rating, Scale, ScoreValue};
 use crate::sum::{Sum, exponent_of, ldexp};
@@ -64,6 +64,7 @@ impl Cell {
     }
 }
 
+#[cfg(feature = "serde")]
 fn sum_of(x: f64) -> Sum {
     let mut s = Sum::default();
     s.add(x);
@@ -910,24 +911,6 @@ impl JointTally {
 
 fn cell_total(cells: &[Cell]) -> u64 {
     cells.iter().map(|c| c.count).sum()
-}
-
-fn check_lengths(
-    left_name: &'static str,
-    left: usize,
-    right_name: &'static str,
-    right: usize,
-) -> Result<(), Error> {
-    if left == right {
-        Ok(())
-    } else {
-        Err(Error::LengthMismatch {
-            left_name,
-            left,
-            right_name,
-            right,
-        })
-    }
 }
 
 /// A [`Tally`] from per-point sums scaled by 2^-e, rescaled to the
