@@ -331,19 +331,74 @@ pub(crate) fn beta_quantile_unchecked(p: f64, a: f64, b: f64) -> f64 {
         let value = if lower_side { w - target } else { target - w1 };
         (value, density)
     };
-    // A normal approximation to start; the solver brackets and bisects
-    // when Newton misbehaves.
-    let s = a + b;
-    let mean = a / s;
-    let sd = (a * b / (s * s * (s + 1.0))).sqrt();
-    let start = (mean + normal_quantile_unchecked(p) * sd).clamp(1e-300, 1.0 - 1e-16);
-    let start = if start.is_nan() { 0.5 } else { start };
-    let x = solve_increasing(f, 0.0, 1.0, start);
-    if x.is_nan() {
-        f64::NAN
-    } else {
-        x.clamp(0.0, 1.0)
+    // In the tail, I_x(a, b) ≈ x^a / (a B(a, b)) (and 1 − I_x ≈
+    // (1 − x)^b / (b B(a, b))): its root, in logs, starts the solve where the
+    // quantile is small, as R's qbeta does. Below the smallest subnormal
+    // the quantile rounds to 0 (or 1): with a tiny shape nearly all the
+    // mass sits at one end, where the normal start is far off.
+    let tail_shape = if lower_side { a } else { b };
+    let ln_tail = (target.ln() + tail_shape.ln() + ln_beta(a, b)) / tail_shape;
+    if ln_tail < LN_MIN_SUBNORMAL {
+        return if lower_side { 0.0 } else { 1.0 };
     }
+    let start = if ln_tail < LN_TAIL_START {
+        let t = ln_tail.exp();
+        if lower_side { t } else { 1.0 - t }
+    } else {
+        // A normal approximation; the solver brackets and bisects when
+        // Newton misbehaves.
+        let s = a + b;
+        let mean = a / s;
+        let sd = (a * b / (s * s * (s + 1.0))).sqrt();
+        (mean + normal_quantile_unchecked(p) * sd).clamp(1e-300, 1.0 - 1e-16)
+    };
+    let start = if start.is_nan() { 0.5 } else { start };
+    let x = solve_increasing(&f, 0.0, 1.0, start);
+    if x.is_nan() {
+        return f64::NAN;
+    }
+    // The solver's root is right to an ulp or two, and two roots for
+    // neighbouring p could come out in the wrong order: settle on the
+    // first double at which the computed I_x reaches p, so the quantile is
+    // monotone in p.
+    first_crossing(|x| f(x).0, x.clamp(0.0, 1.0))
+}
+
+/// ln of the smallest positive subnormal, 2^−1074.
+const LN_MIN_SUBNORMAL: f64 = -744.440_072_210_958_2;
+
+/// Below e^−10 the tail's power law is a better start than the normal
+/// approximation.
+const LN_TAIL_START: f64 = -10.0;
+
+/// The first double in 0..=1 at or after which the increasing `value` is
+/// ≥ 0, searched a few ulps either side of the root `x` (the root itself
+/// when the walk does not settle).
+fn first_crossing(value: impl Fn(f64) -> f64, x: f64) -> f64 {
+    const STEPS: usize = 16;
+    let mut x = x;
+    if value(x) >= 0.0 {
+        for _ in 0..STEPS {
+            let down = x.next_down();
+            let v = value(down);
+            if down < 0.0 || v.is_nan() || v < 0.0 {
+                return x;
+            }
+            x = down;
+        }
+    } else {
+        for _ in 0..STEPS {
+            let up = x.next_up();
+            if up > 1.0 {
+                return x;
+            }
+            x = up;
+            if value(x) >= 0.0 {
+                return x;
+            }
+        }
+    }
+    x
 }
 
 /// Splits p into (c, q, sign) with c = |p − ½| and q = ½ − c, both exact;

@@ -58,6 +58,16 @@ impl Interval {
         self.lower <= x && x <= self.upper
     }
 
+    /// The interval widened, if need be, to reach `x`: for an estimate whose
+    /// interval contains it in exact arithmetic but whose bounds, computed
+    /// by another formula, round an ulp past it.
+    pub(crate) fn reaching(self, x: f64) -> Interval {
+        Interval {
+            lower: self.lower.min(x),
+            upper: self.upper.max(x),
+        }
+    }
+
     /// The bounds scaled by `factor` (fractions to points or percent).
     pub(crate) fn scaled(self, factor: f64) -> Interval {
         Interval {

@@ -11,7 +11,11 @@ use crate::interval::{IntervalSpec, Method, NpsMethod, ProportionMethod, fpc};
 use crate::metric::nps::Nps;
 
 /// The estimate of `statistic` with its design-based interval (see
-/// [`Linearized::estimate`](crate::design::Linearized::estimate)).
+/// [`Linearized::estimate`](crate::design::Linearized::estimate)): the
+/// value is `statistic.report(ȳ)`, and every interval built here contains
+/// it (its bounds are widened by the last ulp where rounding put them past
+/// it). A score whose own value comes from another formula passes its
+/// moments through [`Moments::centred_on`] first.
 pub(crate) fn estimate(
     m: &Moments,
     statistic: &Statistic,
@@ -87,15 +91,20 @@ pub(crate) fn estimate(
                 _ => {
                     // Other methods run at the design's effective n.
                     let (p, d) = (m.positive_share, m.negative_share);
+                    // A subnormal variance would make n* infinite: capped.
                     let n_star = if v > 0.0 {
-                        crate::interval::nps::multinomial_variance(p, d) / v
+                        (crate::interval::nps::multinomial_variance(p, d) / v).min(f64::MAX)
                     } else {
                         m.kish_n
                     };
                     let mut other =
                         Nps::from_shares(p, d, m.n, n_star).estimate_with(method, spec)?;
+                    // The score itself, not its round trip through n*.
+                    other.value = est.value;
                     other.effective_n = m.kish_n;
                     other.design = design;
+                    // Bayesian and score intervals need not contain the
+                    // estimate: returned as the method gives them.
                     return Ok(other);
                 }
             };
@@ -113,6 +122,7 @@ pub(crate) fn estimate(
             };
         }
     }
+    est.interval = est.interval.reaching(est.value);
     Ok(est)
 }
 

@@ -41,6 +41,19 @@ pub(crate) struct Moments {
 }
 
 impl Moments {
+    /// The moments with ȳ (and, for NPS, the shares of g > 0 and g < 0)
+    /// replaced by a score's own values, which the tally gives by another
+    /// formula and so can differ in the last bit: the estimate's value and
+    /// its interval's centre are then one number.
+    pub(crate) fn centred_on(mut self, mean: f64, shares: Option<(f64, f64)>) -> Moments {
+        self.mean = mean;
+        if let Some((positive, negative)) = shares {
+            self.positive_share = positive;
+            self.negative_share = negative;
+        }
+        self
+    }
+
     /// The moments of the mean of g from `(sums, g)` items: one per scale
     /// point, or per (cell, point) with the sums already calibrated.
     ///

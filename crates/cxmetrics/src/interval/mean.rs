@@ -60,11 +60,11 @@ impl Mean {
         if let Some(m) = &self.design
             && spec.variance_method() == VarianceMethod::Linearized
         {
-            let mut est = crate::design::interval::estimate(m, &self.statistic(), spec)?;
-            let shift = self.mean() - est.value;
+            let m = m.centred_on(self.offset(), None);
+            let mut est = crate::design::interval::estimate(&m, &self.statistic(), spec)?;
+            // lowest + offset can round away from mean() by an ulp.
             est.value = self.mean();
-            est.interval.lower += shift;
-            est.interval.upper += shift;
+            est.interval = est.interval.reaching(est.value);
             return Ok(est);
         }
         let level = spec.confidence_level();

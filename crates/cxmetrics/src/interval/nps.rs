@@ -116,9 +116,12 @@ impl Nps {
         if let Some(m) = &self.design
             && spec.variance_method() == VarianceMethod::Linearized
         {
-            let mut est = crate::design::interval::estimate(m, &Statistic::Nps(method), spec)?;
-            est.value = self.score();
-            return Ok(est);
+            // Centred on this score's own shares: the value is score().
+            let m = m.centred_on(
+                self.fraction(),
+                Some((self.promoter_share(), self.detractor_share())),
+            );
+            return crate::design::interval::estimate(&m, &Statistic::Nps(method), spec);
         }
         let (promoters, detractors, n) = self.trinomial();
         net_estimate(

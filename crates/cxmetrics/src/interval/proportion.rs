@@ -155,9 +155,9 @@ impl TopBox {
             && spec.variance_method() == VarianceMethod::Linearized
         {
             let statistic = Statistic::Share(self.indices(), method);
-            let mut est = crate::design::interval::estimate(m, &statistic, spec)?;
-            est.value = self.share();
-            return Ok(est);
+            // Centred on this share: the value is share().
+            let m = m.centred_on(self.share(), None);
+            return crate::design::interval::estimate(&m, &statistic, spec);
         }
         let (k, n) = self.binomial();
         let mut est = share_interval(k, n, self.n(), method, spec)?;
