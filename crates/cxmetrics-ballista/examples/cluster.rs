@@ -16,18 +16,26 @@ mod survey;
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let path = std::env::temp_dir().join(format!("cxmetrics-cluster-{}.parquet", std::process::id()));
+    let path =
+        std::env::temp_dir().join(format!("cxmetrics-cluster-{}.parquet", std::process::id()));
     survey::write_answers(&path, 20_000)?;
     let file = path.to_string_lossy().to_string();
 
     let cluster = cxmetrics_ballista::standalone_context(4).await?;
-    cluster.register_parquet("answers", &file, ParquetReadOptions::default()).await?;
+    cluster
+        .register_parquet("answers", &file, ParquetReadOptions::default())
+        .await?;
     let distributed = cluster.sql(survey::QUERY).await?.collect().await?;
-    println!("{}", datafusion::arrow::util::pretty::pretty_format_batches(&distributed)?);
+    println!(
+        "{}",
+        datafusion::arrow::util::pretty::pretty_format_batches(&distributed)?
+    );
 
     let mut local = SessionContext::new();
     cxmetrics_datafusion::register(&mut local)?;
-    local.register_parquet("answers", &file, ParquetReadOptions::default()).await?;
+    local
+        .register_parquet("answers", &file, ParquetReadOptions::default())
+        .await?;
     let single = local.sql(survey::QUERY).await?.collect().await?;
     let same = datafusion::arrow::util::pretty::pretty_format_batches(&distributed)?.to_string()
         == datafusion::arrow::util::pretty::pretty_format_batches(&single)?.to_string();
@@ -36,6 +44,8 @@ async fn main() -> Result<()> {
     if same {
         Ok(())
     } else {
-        Err(datafusion::error::DataFusionError::Execution("Ballista and one process differ".into()))
+        Err(datafusion::error::DataFusionError::Execution(
+            "Ballista and one process differ".into(),
+        ))
     }
 }

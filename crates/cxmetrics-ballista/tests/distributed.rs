@@ -17,8 +17,13 @@ use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
 /// Writes `files` Parquet files of random answers (NULLs, dyadic weights,
 /// which add up exactly in any order) and returns the folder and the
 /// core's tallies per channel (unweighted, weighted) on `scale`.
-fn write_answers(name: &str, files: usize, rows: usize) -> (PathBuf, Vec<(String, i64, f64, bool)>) {
-    let dir = std::env::temp_dir().join(format!("cxmetrics-ballista-{name}-{}", std::process::id()));
+fn write_answers(
+    name: &str,
+    files: usize,
+    rows: usize,
+) -> (PathBuf, Vec<(String, i64, f64, bool)>) {
+    let dir =
+        std::env::temp_dir().join(format!("cxmetrics-ballista-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let schema = Arc::new(Schema::new(vec![
@@ -65,7 +70,9 @@ fn write_answers(name: &str, files: usize, rows: usize) -> (PathBuf, Vec<(String
 fn core_tallies(rows: &[(String, i64, f64, bool)], weighted: bool) -> BTreeMap<String, Tally> {
     let mut out: BTreeMap<String, Tally> = BTreeMap::new();
     for (c, s, w, null) in rows {
-        let t = out.entry(c.clone()).or_insert_with(|| Tally::new(Scale::NPS));
+        let t = out
+            .entry(c.clone())
+            .or_insert_with(|| Tally::new(Scale::NPS));
         let r = if *null {
             Response::NotApplicable
         } else if weighted {
@@ -100,7 +107,12 @@ fn columns(batches: &[RecordBatch]) -> Vec<Vec<Option<u64>>> {
                     Some(f.value(row).to_bits())
                 } else {
                     let s = datafusion::arrow::compute::cast(c, &DataType::UInt64).unwrap();
-                    Some(s.as_any().downcast_ref::<datafusion::arrow::array::UInt64Array>().unwrap().value(row))
+                    Some(
+                        s.as_any()
+                            .downcast_ref::<datafusion::arrow::array::UInt64Array>()
+                            .unwrap()
+                            .value(row),
+                    )
                 });
             }
             out.push(r);
@@ -110,9 +122,13 @@ fn columns(batches: &[RecordBatch]) -> Vec<Vec<Option<u64>>> {
 }
 
 async fn run(ctx: &SessionContext, dir: &std::path::Path) -> Vec<RecordBatch> {
-    ctx.register_parquet("answers", dir.to_str().unwrap(), ParquetReadOptions::default())
-        .await
-        .unwrap();
+    ctx.register_parquet(
+        "answers",
+        dir.to_str().unwrap(),
+        ParquetReadOptions::default(),
+    )
+    .await
+    .unwrap();
     ctx.sql(SQL).await.unwrap().collect().await.unwrap()
 }
 
@@ -127,7 +143,11 @@ async fn ballista_equals_one_process_and_the_core() {
     let cluster = cxmetrics_ballista::standalone_context(4).await.unwrap();
     let distributed = run(&cluster, &dir).await;
 
-    assert_eq!(columns(&single), columns(&distributed), "Ballista and one process differ");
+    assert_eq!(
+        columns(&single),
+        columns(&distributed),
+        "Ballista and one process differ"
+    );
 
     // And both equal the core.
     let plain = core_tallies(&rows, false);
@@ -144,11 +164,17 @@ async fn ballista_equals_one_process_and_the_core() {
         assert_eq!(row[5], bits(Mean::from_tally(tw).unwrap().mean()));
         let wald = Nps::from_tally(tw)
             .unwrap()
-            .estimate_with(cxmetrics::interval::NpsMethod::Wald, cxmetrics::ConfidenceLevel::new(0.9).unwrap())
+            .estimate_with(
+                cxmetrics::interval::NpsMethod::Wald,
+                cxmetrics::ConfidenceLevel::new(0.9).unwrap(),
+            )
             .unwrap();
         assert_eq!(row[6], bits(wald.interval.lower));
         // 'csat' on a 0..=10 tally: the top two points, 9 and 10.
-        let wilson = TopBox::top(t, 2).unwrap().estimate(cxmetrics::ConfidenceLevel::P95).unwrap();
+        let wilson = TopBox::top(t, 2)
+            .unwrap()
+            .estimate(cxmetrics::ConfidenceLevel::P95)
+            .unwrap();
         assert_eq!(row[7], bits(wilson.interval.upper));
         assert_eq!(row[8], Some(t.not_applicable()));
     }
@@ -172,14 +198,23 @@ async fn registering_on_the_client_only_is_not_enough() {
     let (dir, _) = write_answers("client-only", 1, 100);
     let mut ctx = SessionContext::standalone().await.unwrap();
     cxmetrics_datafusion::register(&mut ctx).unwrap();
-    ctx.register_parquet("answers", dir.to_str().unwrap(), ParquetReadOptions::default())
+    ctx.register_parquet(
+        "answers",
+        dir.to_str().unwrap(),
+        ParquetReadOptions::default(),
+    )
+    .await
+    .unwrap();
+    let result = match ctx
+        .sql("SELECT channel, nps(score) FROM answers GROUP BY channel")
         .await
-        .unwrap();
-    let result = match ctx.sql("SELECT channel, nps(score) FROM answers GROUP BY channel").await {
+    {
         Ok(df) => df.collect().await.map(|_| ()),
         Err(e) => Err(e),
     };
-    let err = result.expect_err("the scheduler does not know nps").to_string();
+    let err = result
+        .expect_err("the scheduler does not know nps")
+        .to_string();
     assert!(err.contains("is not provided"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }

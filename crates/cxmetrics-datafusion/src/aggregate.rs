@@ -15,7 +15,7 @@ use datafusion_expr::{
 };
 use datafusion_physical_expr_common::physical_expr::PhysicalExpr;
 
-use crate::groups::{GroupParts, Groups};
+use crate::groups::Groups;
 use crate::metric::Metric;
 use crate::scale_arg::parse_scale;
 use crate::tally_value::{TallyColumn, encode, tally_field, tally_type};
@@ -286,6 +286,7 @@ impl CxAggregate {
         let Input::Scores { default_scale, .. } = self.input else {
             return Ok(CxAccumulator {
                 output: self.output,
+                merging: true,
                 groups: None,
                 total_groups: 0,
                 weight_col: None,
@@ -351,7 +352,8 @@ impl CxAggregate {
         }
         Ok(CxAccumulator {
             output,
-            groups: Some(Groups::new(scale, weight_col.is_some())),
+            merging: false,
+            groups: Some(Groups::new(scale)),
             total_groups: 0,
             weight_col,
         })
@@ -362,6 +364,8 @@ impl CxAggregate {
 #[derive(Debug)]
 struct CxAccumulator {
     output: Output,
+    /// `cx_merge`: the input rows are tallies, not scores.
+    merging: bool,
     /// `None` for `cx_merge` until it sees its first tally (whose scale it
     /// takes).
     groups: Option<Groups>,
@@ -372,7 +376,7 @@ struct CxAccumulator {
 }
 
 impl CxAccumulator {
-    fn emit(&mut self, emit: EmitTo) -> Result<(Option<Scale>, Vec<GroupParts>, usize)> {
+    fn emit(&mut self, emit: EmitTo) -> Result<(Option<Scale>, Vec<Tally>, usize)> {
         let n = match emit {
             EmitTo::All => self.total_groups,
             EmitTo::First(n) => n.min(self.total_groups),
@@ -380,8 +384,8 @@ impl CxAccumulator {
         self.total_groups -= n;
         match &mut self.groups {
             Some(g) => {
-                g.resize(n);
-                Ok((Some(g.scale()), g.take(emit), n))
+                g.resize(n)?;
+                Ok((Some(g.scale()), g.take(EmitTo::First(n))?, n))
             }
             None => Ok((None, Vec::new(), n)),
         }
@@ -395,7 +399,7 @@ impl CxAccumulator {
                 continue;
             }
             let scale = col.scale(row)?;
-            let target = self.groups.get_or_insert_with(|| Groups::new(scale, false));
+            let target = self.groups.get_or_insert_with(|| Groups::new(scale));
             // A stored tally does not carry its question (NPS, CSAT …): the
             // function's scale gives it, so points and direction must agree.
             let t = target.scale();
@@ -409,8 +413,9 @@ impl CxAccumulator {
                     Ok(()) => DataFusionError::Internal("scales differ".into()),
                 });
             }
-            target.resize(self.total_groups);
-            target.merge_parts(g, &col.parts(row)?)?;
+            target.resize(self.total_groups)?;
+            let tally = col.tally_on(row, t)?;
+            target.merge_tally(g, &tally)?;
         }
         Ok(())
     }
@@ -425,7 +430,7 @@ impl GroupsAccumulator for CxAccumulator {
         total_num_groups: usize,
     ) -> Result<()> {
         self.total_groups = self.total_groups.max(total_num_groups);
-        let Some(groups) = &mut self.groups else {
+        if self.merging {
             // cx_merge: its input rows are tallies.
             if let Some(f) = opt_filter {
                 let kept = datafusion_common::arrow::compute::filter(&values[0], f)?;
@@ -438,6 +443,11 @@ impl GroupsAccumulator for CxAccumulator {
                 return self.merge_tallies(&[kept], &idx, total_num_groups);
             }
             return self.merge_tallies(values, group_indices, total_num_groups);
+        }
+        let Some(groups) = &mut self.groups else {
+            return Err(DataFusionError::Internal(
+                "an aggregate of scores without its tallies".to_string(),
+            ));
         };
         let weights = self.weight_col.map(|i| &values[i]);
         groups.update(
@@ -450,14 +460,14 @@ impl GroupsAccumulator for CxAccumulator {
     }
 
     fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
-        let (scale, parts, n) = self.emit(emit_to)?;
-        finish(self.output, scale, &parts, n)
+        let (scale, tallies, n) = self.emit(emit_to)?;
+        finish(self.output, scale, &tallies, n)
     }
 
     fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
-        let (scale, parts, n) = self.emit(emit_to)?;
+        let (scale, tallies, n) = self.emit(emit_to)?;
         Ok(vec![match scale {
-            Some(scale) => encode(scale, &parts)?,
+            Some(scale) => encode(scale, &tallies)?,
             None => datafusion_common::arrow::array::new_null_array(&tally_type(), n),
         }])
     }
@@ -479,10 +489,8 @@ impl GroupsAccumulator for CxAccumulator {
         let rows = values.first().map_or(0, |v| v.len());
         let mut each = CxAccumulator {
             output: self.output,
-            groups: self
-                .groups
-                .as_ref()
-                .map(|g| Groups::new(g.scale(), self.weight_col.is_some())),
+            merging: self.merging,
+            groups: self.groups.as_ref().map(|g| Groups::new(g.scale())),
             total_groups: 0,
             weight_col: self.weight_col,
         };
@@ -497,26 +505,17 @@ impl GroupsAccumulator for CxAccumulator {
 }
 
 /// The output column of groups' sums.
-fn finish(
-    output: Output,
-    scale: Option<Scale>,
-    parts: &[GroupParts],
-    n: usize,
-) -> Result<ArrayRef> {
+fn finish(output: Output, scale: Option<Scale>, tallies: &[Tally], n: usize) -> Result<ArrayRef> {
     match (output, scale) {
-        (Output::Value(metric), Some(scale)) => {
-            let mut out = Vec::with_capacity(parts.len());
-            for p in parts {
-                if p.counts.iter().all(|&c| c == 0) {
-                    out.push(None);
-                } else {
-                    out.push(metric.value(&p.to_tally(scale)?)?);
-                }
+        (Output::Value(metric), Some(_)) => {
+            let mut out = Vec::with_capacity(tallies.len());
+            for t in tallies {
+                out.push(metric.value(t)?);
             }
             Ok(Arc::new(Float64Array::from(out)))
         }
         (Output::Value(_), None) => Ok(Arc::new(Float64Array::from(vec![None; n]))),
-        (Output::Tally, Some(scale)) => encode(scale, parts),
+        (Output::Tally, Some(scale)) => encode(scale, tallies),
         (Output::Tally, None) => Ok(datafusion_common::arrow::array::new_null_array(
             &tally_type(),
             n,
@@ -531,13 +530,13 @@ struct OneGroup(CxAccumulator);
 impl OneGroup {
     /// The single group's sums, without taking them out (a window may
     /// evaluate again).
-    fn current(&mut self) -> (Option<Scale>, Vec<GroupParts>) {
+    fn current(&mut self) -> Result<(Option<Scale>, Vec<Tally>)> {
         match &mut self.0.groups {
             Some(g) => {
-                g.resize(1);
-                (Some(g.scale()), vec![g.parts(0)])
+                g.resize(1)?;
+                Ok((Some(g.scale()), vec![g.tally(0)?]))
             }
-            None => (None, Vec::new()),
+            None => Ok((None, Vec::new())),
         }
     }
 }
@@ -549,8 +548,8 @@ impl Accumulator for OneGroup {
     }
 
     fn evaluate(&mut self) -> Result<ScalarValue> {
-        let (scale, parts) = self.current();
-        ScalarValue::try_from_array(&finish(self.0.output, scale, &parts, 1)?, 0)
+        let (scale, tallies) = self.current()?;
+        ScalarValue::try_from_array(&finish(self.0.output, scale, &tallies, 1)?, 0)
     }
 
     fn size(&self) -> usize {
@@ -558,9 +557,9 @@ impl Accumulator for OneGroup {
     }
 
     fn state(&mut self) -> Result<Vec<ScalarValue>> {
-        let (scale, parts) = self.current();
+        let (scale, tallies) = self.current()?;
         let state = match scale {
-            Some(scale) => encode(scale, &parts)?,
+            Some(scale) => encode(scale, &tallies)?,
             None => datafusion_common::arrow::array::new_null_array(&tally_type(), 1),
         };
         Ok(vec![ScalarValue::try_from_array(&state, 0)?])

@@ -34,11 +34,14 @@
 //! `cx_merge` (merges tally values). Scalar: `cx_estimate(tally, metric
 //! [, level [, method]])`, an estimate with its interval ([`estimate_type`]).
 //!
-//! Every aggregate has a `GroupsAccumulator` (all groups' tallies flat in
-//! one array, one pass per batch) and a per-group `Accumulator`; their
-//! intermediate state is a tally value, so partial results merge across
+//! Every aggregate has a `GroupsAccumulator` on the core's
+//! [`cxmetrics::GroupedTally`] (all groups' tallies in one dense table,
+//! a batch added in one call of the core's kernels) and a per-group
+//! `Accumulator`; their intermediate state is a tally value holding exactly
+//! what a [`cxmetrics::Tally`] holds, so partial results merge across
 //! partitions and machines exactly (counts are integers; weight sums are
-//! compensated).
+//! compensated and kept at a power-of-two scale, so they neither overflow
+//! nor underflow).
 //!
 //! # Semantics
 //!
@@ -66,7 +69,7 @@
 //! The tally is a table of counts per scale point, so any engine can do the
 //! heavy part: `SELECT key, score, COUNT(*) … GROUP BY key, score` (and
 //! `SUM(weight)`, `SUM(weight * weight)` for weighted answers), then
-//! `cxmetrics::Tally::from_counts` (or [`tally_from_sums`] for weights) per key.
+//! `cxmetrics::Tally::from_counts` (or `Tally::from_weight_sums` for weights) per key.
 //! The crate's `tests/any_engine.rs` shows the route.
 //!
 //! [Apache DataFusion]: https://datafusion.apache.org
@@ -89,7 +92,6 @@ mod tally_value;
 
 pub use aggregate::aggregate_udfs;
 pub use estimate::{estimate_type, scalar_udfs};
-pub use groups::tally_from_sums;
 pub use scale_arg::parse_scale;
 pub use tally_value::tally_type;
 

@@ -94,7 +94,7 @@ async fn counts_from_any_engine_make_the_same_tallies() {
                 core_value("nps", &expected[k])
             ));
             // Weighted: from the sums.
-            let tw = cxmetrics_datafusion::tally_from_sums(Scale::NPS, counts, w, w2, *na).unwrap();
+            let tw = Tally::from_weight_sums(Scale::NPS, counts, w, w2, *na).unwrap();
             assert_eq!(tw.not_applicable(), expected_w[k].not_applicable());
             for m in ["nps", "top2", "mean"] {
                 let (a, b) = (core_value(m, &tw), core_value(m, &expected_w[k]));
@@ -113,7 +113,7 @@ fn sums_that_break_a_tally_are_refused() {
     let c = [1u64, 0, 0, 0, 0];
     // A weight sum on a point without answers.
     assert!(
-        cxmetrics_datafusion::tally_from_sums(
+        Tally::from_weight_sums(
             Scale::CSAT_5,
             &c,
             &[1.0, 1.0, 0.0, 0.0, 0.0],
@@ -123,11 +123,8 @@ fn sums_that_break_a_tally_are_refused() {
         .is_err()
     );
     // Wrong length, infinite, negative.
-    assert!(
-        cxmetrics_datafusion::tally_from_sums(Scale::CSAT_5, &c[..4], &[1.0; 4], &[1.0; 4], 0)
-            .is_err()
-    );
-    let e = cxmetrics_datafusion::tally_from_sums(
+    assert!(Tally::from_weight_sums(Scale::CSAT_5, &c[..4], &[1.0; 4], &[1.0; 4], 0).is_err());
+    let e = Tally::from_weight_sums(
         Scale::CSAT_5,
         &c,
         &[f64::INFINITY, 0.0, 0.0, 0.0, 0.0],
@@ -136,11 +133,12 @@ fn sums_that_break_a_tally_are_refused() {
     )
     .unwrap_err();
     assert!(
-        e.to_string().contains("weight sum inf is not finite"),
+        e.to_string()
+            .contains("weight sums must be finite and at least 0 (weight inf"),
         "{e}"
     );
     assert!(
-        cxmetrics_datafusion::tally_from_sums(
+        Tally::from_weight_sums(
             Scale::CSAT_5,
             &c,
             &[-1.0, 0.0, 0.0, 0.0, 0.0],
@@ -149,7 +147,7 @@ fn sums_that_break_a_tally_are_refused() {
         )
         .is_err()
     );
-    let ok = cxmetrics_datafusion::tally_from_sums(
+    let ok = Tally::from_weight_sums(
         Scale::CSAT_5,
         &c,
         &[1.0, 0.0, 0.0, 0.0, 0.0],

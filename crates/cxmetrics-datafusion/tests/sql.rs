@@ -207,6 +207,25 @@ async fn bad_input_fails_with_the_core_message() {
     cxmetrics_datafusion::register(&mut ctx2).unwrap();
     let e = error_of(&ctx, "SELECT nps(s) FROM (VALUES (10), (11)) AS t(s)").await;
     assert!(e.contains("score 11 is outside scale 0..=10"), "{e}");
+    // In one process the core's error itself is in the error's sources.
+    let err = query(&ctx, "SELECT nps(s) FROM (VALUES (10), (11)) AS t(s)")
+        .await
+        .unwrap_err();
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&err);
+    let mut core = None;
+    while let Some(e) = source {
+        if let Some(c) = e.downcast_ref::<cxmetrics::Error>() {
+            core = Some(c.to_string());
+        }
+        source = e.source();
+    }
+    let want = Scale::NPS.rating(11).unwrap_err().to_string();
+    assert!(core.is_some_and(|c| c.ends_with(&want)), "{err:?}");
+    // Its Debug text (what Ballista sends between processes) says it too.
+    assert!(
+        format!("{err:?}").contains("score 11 is outside scale 0..=10"),
+        "{err:?}"
+    );
     let e = error_of(
         &ctx,
         "SELECT csat(s) FROM (VALUES (CAST(4.5 AS DOUBLE))) AS t(s)",
@@ -222,7 +241,7 @@ async fn bad_input_fails_with_the_core_message() {
         "SELECT nps(s, w) FROM (VALUES (10, CAST(NULL AS DOUBLE))) AS t(s, w)",
     )
     .await;
-    assert!(e.contains("weight of the answer 10 is NULL"), "{e}");
+    assert!(e.contains("weight of the answer 10 (row 0) is NULL"), "{e}");
     let e = error_of(&ctx, "SELECT top_box(s, 9) FROM (VALUES (1)) AS t(s)").await;
     let core = TopBox::top(&Tally::new(Scale::CSAT_5), 9)
         .unwrap_err()
@@ -497,5 +516,54 @@ async fn many_groups_skip_partial_aggregation() {
     assert_eq!(values.len(), expected.len());
     for (t, v) in expected.values().zip(values) {
         assert!(same_bits(v, core_value("nps", t)));
+    }
+}
+
+#[tokio::test]
+async fn extreme_weights_neither_overflow_nor_underflow() {
+    // Σw² of 1e300 weights passes f64::MAX and of 1e-300 weights falls below
+    // the smallest f64: the core keeps sums at a power of two per group,
+    // and so do the aggregates and the stored tallies.
+    let mut ctx = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(3));
+    cxmetrics_datafusion::register(&mut ctx).unwrap();
+    for w in [1e300, 3e-300] {
+        let rows = [(10, w), (10, 2.0 * w), (9, w), (3, 0.5 * w), (8, 0.0)];
+        let values: Vec<String> = rows
+            .iter()
+            .map(|(s, x)| format!("({s}, CAST({x:e} AS DOUBLE))"))
+            .collect();
+        let sql = format!(
+            "SELECT nps(s, w) AS nps,
+                    cx_estimate(cx_tally(s, w), 'nps', 0.95, 'wald')['lower'] AS lower,
+                    cx_estimate(cx_merge(t), 'nps', 0.95, 'wald')['upper'] AS upper
+             FROM (SELECT s, w, cx_tally(s, w) OVER (ORDER BY s) AS t
+                   FROM (VALUES {}) AS v(s, w))",
+            values.join(", ")
+        );
+        let mut core = Tally::new(Scale::NPS);
+        for (s, x) in rows {
+            core.push(cxmetrics::Response::weighted(
+                Scale::NPS.rating(s).unwrap(),
+                cxmetrics::Weight::new(x).unwrap(),
+            ))
+            .unwrap();
+        }
+        let nps = Nps::from_tally(&core).unwrap();
+        let wald = nps
+            .estimate_with(cxmetrics::interval::NpsMethod::Wald, ConfidenceLevel::P95)
+            .unwrap();
+        let b = query(&ctx, &sql).await.unwrap();
+        assert!(close(f64_column(&b, "nps")[0], Some(nps.score())), "w {w}");
+        assert!(
+            close(f64_column(&b, "lower")[0], Some(wald.interval.lower)),
+            "w {w}"
+        );
+        assert!(wald.interval.lower.is_finite() && wald.interval.upper.is_finite());
+        // The merged running tallies count every answer more than once,
+        // but stay finite.
+        assert!(
+            f64_column(&b, "upper")[0].is_some_and(f64::is_finite),
+            "w {w}"
+        );
     }
 }

@@ -1101,6 +1101,6 @@ impl TallySums {
                     .collect(),
             ),
         };
-        Tally::from_point_sums(scale, exponent, &sums, self.not_applicable)
+        Tally::from_checked_sums(scale, exponent, &sums, self.not_applicable)
     }
 }

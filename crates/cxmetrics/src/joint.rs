@@ -936,7 +936,7 @@ fn tally_from_cells(
             weight_squared: c.weight_sq.scaled(2 * shift).value(),
         })
         .collect();
-    Tally::from_point_sums(scale, exponent - shift, &sums, na)
+    Tally::from_checked_sums(scale, exponent - shift, &sums, na)
 }
 
 /// The error of the first pair with a score off its scale, if any.

@@ -73,7 +73,6 @@ pub(crate) struct Sum {
 
 impl Sum {
     /// A sum that starts at `value`.
-    #[cfg(feature = "serde")]
     pub(crate) fn from_value(value: f64) -> Sum {
         Sum { hi: value, lo: 0.0 }
     }

@@ -962,7 +962,8 @@ impl Tally {
     /// [`Tally::point_sums`] and [`Tally::weight_exponent`] give them):
     /// how a group of a [`crate::GroupedTally`] comes out. The sums come
     /// from answers the crate checked; counts are checked again here.
-    pub(crate) fn from_point_sums(
+    /// (Sums from outside go through [`Tally::from_point_sums`].)
+    pub(crate) fn from_checked_sums(
         scale: Scale,
         exponent: i32,
         sums: &[PointSums],
@@ -1121,6 +1122,136 @@ impl TryFrom<TallyRepr> for Tally {
 
     /// Applies every invariant a tally built through the API satisfies.
     fn try_from(r: TallyRepr) -> Result<Tally, Error> {
+        Tally::from_parts(r.into())
+    }
+}
+
+/// A tally's parts as numbers from outside the crate (a payload, an
+/// engine's sums), before they are checked.
+struct Parts {
+    scale: Scale,
+    counts: Vec<u64>,
+    /// `None`: every answer at a point of positive weight is positive.
+    positive: Option<Vec<u64>>,
+    weights: Vec<f64>,
+    weights_squared: Vec<f64>,
+    /// `None`: plain sums, scaled here.
+    weight_exponent: Option<i32>,
+    not_applicable: u64,
+}
+
+#[cfg(feature = "serde")]
+impl From<TallyRepr> for Parts {
+    fn from(r: TallyRepr) -> Parts {
+        Parts {
+            scale: r.scale,
+            counts: r.counts,
+            positive: r.positive,
+            weights: r.weights,
+            weights_squared: r.weights_squared,
+            weight_exponent: r.weight_exponent,
+            not_applicable: r.not_applicable,
+        }
+    }
+}
+
+impl Tally {
+    /// A tally from the per-point sums of [`Tally::point_sums`] at the
+    /// exponent of [`Tally::weight_exponent`]: the exact inverse of those
+    /// two, for a tally stored or sent as numbers (a query engine's
+    /// aggregation state, a database row).
+    ///
+    /// Every invariant of a tally built through the API is checked, as
+    /// deserialization checks it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidTally`] naming the entry: one entry per point, an
+    /// exponent within the tally's range, sums that fit their counts
+    /// (finite, at least 0, zero without positive-weight answers, within
+    /// Cauchy–Schwarz); [`Error::CountOverflow`] for counts whose total
+    /// passes `u64::MAX`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Response, Scale, Tally, Weight};
+    /// let mut t = Tally::new(Scale::NPS);
+    /// t.push(Response::weighted(Scale::NPS.rating(10)?, Weight::new(3e200)?))?;
+    /// t.push(Response::weighted(Scale::NPS.rating(0)?, Weight::new(0.0)?))?;
+    /// let sums: Vec<_> = t.point_sums().collect();
+    /// let back = Tally::from_point_sums(Scale::NPS, t.weight_exponent(), &sums, 0)?;
+    /// assert_eq!(back, t);
+    /// assert!(Tally::from_point_sums(Scale::NPS, 0, &sums[..3], 0).is_err());
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn from_point_sums(
+        scale: Scale,
+        exponent: i32,
+        sums: &[PointSums],
+        not_applicable: u64,
+    ) -> Result<Tally, Error> {
+        Tally::from_parts(Parts {
+            scale,
+            counts: sums.iter().map(|p| p.count).collect(),
+            positive: Some(sums.iter().map(|p| p.positive).collect()),
+            weights: sums.iter().map(|p| p.weight).collect(),
+            weights_squared: sums.iter().map(|p| p.weight_squared).collect(),
+            weight_exponent: Some(exponent),
+            not_applicable,
+        })
+    }
+
+    /// A tally from plain per-point sums, lowest point first, as any
+    /// engine computes them: `COUNT(*)`, `SUM(w)` and `SUM(w * w)` grouped
+    /// by score, and the number of "not applicable" answers. The weighted
+    /// counterpart of [`Tally::from_counts`].
+    ///
+    /// The sums are scaled by a power of two on the way in, as the tally
+    /// keeps them. Plain sums do not say how many answers weighed 0: every
+    /// answer at a point of positive weight is taken as positive.
+    ///
+    /// # Errors
+    ///
+    /// As [`Tally::from_point_sums`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Nps, Scale, Tally};
+    /// // SELECT score, COUNT(*), SUM(w), SUM(w * w) … GROUP BY score:
+    /// let mut counts = [0u64; 11];
+    /// let (mut w, mut w2) = ([0.0; 11], [0.0; 11]);
+    /// for (score, n, sw, sw2) in [(10, 2, 3.0, 5.0), (3, 1, 0.5, 0.25)] {
+    ///     (counts[score], w[score], w2[score]) = (n, sw, sw2);
+    /// }
+    /// let t = Tally::from_weight_sums(Scale::NPS, &counts, &w, &w2, 0)?;
+    /// // Two promoters weighing 1 and 2, one detractor weighing 0.5.
+    /// assert!((Nps::from_tally(&t)?.score() - 2.5 / 3.5 * 100.0).abs() < 1e-12);
+    /// // Σw² above (Σw)² cannot come from real weights.
+    /// assert!(Tally::from_weight_sums(Scale::NPS, &counts, &w, &[9.0; 11], 0).is_err());
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn from_weight_sums(
+        scale: Scale,
+        counts: &[u64],
+        weights: &[f64],
+        weights_squared: &[f64],
+        not_applicable: u64,
+    ) -> Result<Tally, Error> {
+        Tally::from_parts(Parts {
+            scale,
+            counts: counts.to_vec(),
+            positive: None,
+            weights: weights.to_vec(),
+            weights_squared: weights_squared.to_vec(),
+            weight_exponent: None,
+            not_applicable,
+        })
+    }
+
+    /// Applies every invariant a tally built through the API satisfies.
+    fn from_parts(r: Parts) -> Result<Tally, Error> {
         let invalid = |reason: String| Error::InvalidTally { reason };
         let points = r.scale.len();
         let lengths = [
@@ -1219,7 +1350,6 @@ impl TryFrom<TallyRepr> for Tally {
 /// a relative rounding allowance of 1e-9, plus an absolute one for terms
 /// that fell below the smallest `f64` (squares of weights under 2^-511
 /// times the largest).
-#[cfg(feature = "serde")]
 fn check_point_sums(
     c: u64,
     positive: u64,

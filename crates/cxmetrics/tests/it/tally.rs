@@ -400,3 +400,102 @@ fn counts_with_not_applicable_and_the_unweighted_view() {
         Tally::from_counts_with_not_applicable(Scale::CES_7, &[1, 0, 0, 1, 0, 0, 2], 1).unwrap()
     );
 }
+
+mod from_sums {
+    use cxmetrics::{Error, Response, Scale, Tally, Weight};
+    use proptest::prelude::*;
+
+    fn weighted(scores: &[u8], weights: &[f64]) -> Tally {
+        let mut t = Tally::new(Scale::NPS);
+        for (&s, &w) in scores.iter().zip(weights) {
+            t.push(Response::weighted(
+                Scale::NPS.rating(s).unwrap(),
+                Weight::new(w).unwrap(),
+            ))
+            .unwrap();
+        }
+        t.push_not_applicable().unwrap();
+        t
+    }
+
+    proptest! {
+        /// from_point_sums inverts point_sums and weight_exponent exactly,
+        /// for weights of any magnitude (and zero weights).
+        #[test]
+        fn point_sums_round_trip(
+            rows in proptest::collection::vec((0u8..=10, 0.0f64..8.0, -1000i32..1000), 1..40),
+        ) {
+            let scores: Vec<u8> = rows.iter().map(|r| r.0).collect();
+            let weights: Vec<f64> = rows
+                .iter()
+                .map(|&(_, m, e)| if m < 0.5 { 0.0 } else { m * 2f64.powi(e.clamp(-1020, 1016)) })
+                .collect();
+            let t = weighted(&scores, &weights);
+            let sums: Vec<_> = t.point_sums().collect();
+            let back = Tally::from_point_sums(Scale::NPS, t.weight_exponent(), &sums, 1).unwrap();
+            prop_assert_eq!(back, t);
+        }
+    }
+
+    #[test]
+    fn plain_sums_give_the_tally_of_their_answers() {
+        // Weights 1 and 2 at 10, 0.5 at 3: sums an engine would give.
+        let t = weighted(&[10, 10, 3], &[1.0, 2.0, 0.5]);
+        let mut counts = [0u64; 11];
+        let (mut w, mut w2) = ([0.0; 11], [0.0; 11]);
+        (counts[10], w[10], w2[10]) = (2, 3.0, 5.0);
+        (counts[3], w[3], w2[3]) = (1, 0.5, 0.25);
+        let from = Tally::from_weight_sums(Scale::NPS, &counts, &w, &w2, 1).unwrap();
+        // The same answers (the power of two the sums are kept at may
+        // differ: plain sums do not give the largest weight). Dyadic
+        // weights: every sum is exact.
+        assert_eq!(from.counts(), t.counts());
+        assert_eq!(from.positive_counts(), t.positive_counts());
+        assert_eq!(from.not_applicable(), t.not_applicable());
+        for point in 0..=10 {
+            assert_eq!(from.weight(point).unwrap(), t.weight(point).unwrap());
+        }
+        assert_eq!(from.total_weight_squared().unwrap(), 5.25);
+        assert_eq!(t.total_weight_squared().unwrap(), 5.25);
+        assert_eq!(from.effective_n(), t.effective_n());
+    }
+
+    #[test]
+    fn impossible_sums_are_refused_by_name() {
+        let counts = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2];
+        let mut w = [0.0; 11];
+        let mut w2 = [0.0; 11];
+        w[10] = 3.0;
+        // Σw² above (Σw)²: no two weights do that.
+        w2[10] = 10.0;
+        let e = Tally::from_weight_sums(Scale::NPS, &counts, &w, &w2, 0).unwrap_err();
+        assert!(matches!(e, Error::InvalidTally { .. }), "{e}");
+        assert!(e.to_string().contains("at point 10"), "{e}");
+        // Below (Σw)²/n: too small for two answers.
+        w2[10] = 4.0;
+        assert!(Tally::from_weight_sums(Scale::NPS, &counts, &w, &w2, 0).is_err());
+        // Weight where there is no answer; wrong length; not finite.
+        let mut stray = w;
+        stray[0] = 1.0;
+        w2[10] = 5.0;
+        assert!(Tally::from_weight_sums(Scale::NPS, &counts, &stray, &w2, 0).is_err());
+        assert!(Tally::from_weight_sums(Scale::NPS, &counts[..10], &w, &w2, 0).is_err());
+        let mut inf = w;
+        inf[10] = f64::INFINITY;
+        assert!(Tally::from_weight_sums(Scale::NPS, &counts, &inf, &w2, 0).is_err());
+        // An exponent out of range, more positive answers than answers.
+        let t = Tally::from_weight_sums(Scale::NPS, &counts, &w, &w2, 0).unwrap();
+        let sums: Vec<_> = t.point_sums().collect();
+        assert!(Tally::from_point_sums(Scale::NPS, 5000, &sums, 0).is_err());
+        let mut more = sums.clone();
+        more[10].positive = 3;
+        assert!(Tally::from_point_sums(Scale::NPS, t.weight_exponent(), &more, 0).is_err());
+        // Counts whose total passes u64::MAX.
+        let mut huge = sums;
+        huge[0].count = u64::MAX;
+        assert!(matches!(
+            Tally::from_point_sums(Scale::NPS, t.weight_exponent(), &huge, 0),
+            Err(Error::CountOverflow { .. } | Error::InvalidTally { .. })
+        ));
+    }
+}
