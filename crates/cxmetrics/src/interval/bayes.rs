@@ -171,13 +171,85 @@ impl Beta {
     fn log_slope(&self, x: f64, y: f64) -> f64 {
         (self.a - 1.0) / x - (self.b - 1.0) / y
     }
+}
 
-    /// (P(≤ x), its density) at x, sharing one prefactor.
-    fn cdf_and_density(&self, x: f64, y: f64) -> (f64, f64) {
-        let front = self.front(x, y);
-        let cdf = dist::beta_cdf_pair_with_front(self.a, self.b, x, y, front).0;
-        (cdf, front.exp() / (x * y))
+/// The inner incomplete beta at the quadrature nodes of one evaluation,
+/// which arrive in monotone order: each value is carried from the
+/// previous node by the Taylor series of the density (when that is
+/// cheaper and safe), else computed afresh by the continued fraction.
+///
+/// The density g of Beta(α, β) solves u(1 − u)·g′ = ((α − 1)(1 − u) −
+/// (β − 1)u)·g, so its Taylor coefficients about u₀ follow a three-term
+/// recurrence: with p₀ = u₀(1 − u₀), p₁ = 1 − 2u₀,
+/// q₀ = (α − 1)(1 − u₀) − (β − 1)u₀ and q₁ = 2 − α − β,
+/// c_{k+1} = ((q₀ − p₁k)c_k + (q₁ + k − 1)c_{k−1}) / (p₀(k + 1)), c₀ = g(u₀),
+/// and I_{u₀+h} = I_{u₀} + Σ c_k h^{k+1}/(k + 1). For large shapes the
+/// continued fraction needs tens to hundreds of steps near the mean while
+/// the series, over a step of a fraction of a standard deviation, needs
+/// about twenty terms.
+struct Marcher {
+    /// (u, 1 − u, density, I_u) at the previous node.
+    prev: Option<(f64, f64, f64, f64)>,
+    /// Whether to carry values at all (large shapes only: for small ones
+    /// the continued fraction converges in a few steps anyway).
+    enabled: bool,
+}
+
+impl Marcher {
+    /// Shapes from which carrying beats the continued fraction.
+    const MIN_SHAPES: f64 = 40.0;
+
+    fn new(inner: &Beta) -> Marcher {
+        Marcher {
+            prev: None,
+            enabled: inner.a + inner.b >= Self::MIN_SHAPES,
+        }
     }
+
+    /// (I_u, density at u) of `inner`, for u and u1 = 1 − u.
+    fn cdf_and_density(&mut self, inner: &Beta, u: f64, u1: f64) -> (f64, f64) {
+        let front = inner.front(u, u1);
+        let density = front.exp() / (u * u1);
+        let carried = match self.prev {
+            Some(prev) if self.enabled => carry(inner, prev, u - prev.0),
+            _ => None,
+        };
+        let cdf = carried
+            .unwrap_or_else(|| dist::beta_cdf_pair_with_front(inner.a, inner.b, u, u1, front).0);
+        self.prev = Some((u, u1, density, cdf));
+        (cdf, density)
+    }
+}
+
+/// I_{u₀+h} of `inner` from (u₀, 1 − u₀, g(u₀), I_{u₀}) by the Taylor
+/// series of the density (see [`Marcher`]), or `None` when the step is
+/// too long for it to converge quickly: beyond a quarter of the distance
+/// to the singular ends 0 and 1, or needing more than 48 terms. The
+/// series stops once two successive terms are below 1e-18 (absolute: I
+/// lies in [0, 1] and the integrals need it to about 1e-16).
+fn carry(inner: &Beta, (u0, v0, g0, cdf0): (f64, f64, f64, f64), h: f64) -> Option<f64> {
+    if !(h.abs() <= 0.25 * u0.min(v0)) {
+        return None;
+    }
+    let p0 = u0 * v0;
+    let p1 = v0 - u0;
+    let q0 = (inner.a - 1.0) * v0 - (inner.b - 1.0) * u0;
+    let q1 = 2.0 - inner.a - inner.b;
+    let step = h / p0;
+    // e_k = c_k h^k; the sum is Σ e_k/(k + 1).
+    let (mut e_prev, mut e) = (0.0, g0);
+    let mut sum = g0;
+    for k in 0..48 {
+        let kf = f64::from(k);
+        let next = ((q0 - p1 * kf) * e + (q1 + kf - 1.0) * h * e_prev) * step / (kf + 1.0);
+        sum += next / (kf + 2.0);
+        if k >= 1 && (next.abs() + e.abs()) * h.abs() <= 1e-18 {
+            return Some((cdf0 + h * sum).clamp(0.0, 1.0));
+        }
+        e_prev = e;
+        e = next;
+    }
+    None
 }
 
 /// Mean and variance of Beta(α, β).
@@ -328,6 +400,7 @@ impl Posterior {
         // inside the limits need nothing (the integrand is negligible there).
         let map = Map::new(lo <= left, hi >= right);
         let (mut cdf, mut density, mut slope) = (0.0, 0.0, 0.0);
+        let mut marcher = Marcher::new(inner);
         for (&w, &weight) in rule.nodes.iter().zip(&rule.weights) {
             let (s, s1, ds) = map.at(w);
             // x − t and (1 + t)/2 − x, each without cancellation.
@@ -341,7 +414,7 @@ impl Posterior {
                 continue;
             }
             // P(V ≥ u) = 1 − I_u(c, b), and V's density at u.
-            let (below, fv) = inner.cdf_and_density(u, u1);
+            let (below, fv) = marcher.cdf_and_density(inner, u, u1);
             let h = weight * width * ds * outer.density(x, y);
             cdf += h * (1.0 - below);
             density += h * fv / y;
@@ -370,6 +443,7 @@ impl Posterior {
         let width = hi - lo;
         let map = Map::new(lo <= left, hi >= 1.0);
         let (mut cdf, mut density, mut slope) = (0.0, 0.0, 0.0);
+        let mut marcher = Marcher::new(inner);
         for (&w, &weight) in rule.nodes.iter().zip(&rule.weights) {
             let (s, s1, ds) = map.at(w);
             let x = lo + width * s;
@@ -384,7 +458,7 @@ impl Posterior {
             if !(u > 0.0 && u1 > 0.0 && y > 0.0 && x > 0.0) {
                 continue;
             }
-            let (g, fu) = inner.cdf_and_density(u, u1);
+            let (g, fu) = marcher.cdf_and_density(inner, u, u1);
             let h = weight * width * ds * outer.density(x, y);
             cdf += h * g;
             density += h * fu / (2.0 * x);
