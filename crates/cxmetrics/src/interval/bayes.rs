@@ -19,9 +19,16 @@
 //! the end points carry powers (x − L)^{k+½} (half-integer parameters),
 //! which the map turns into polynomials in w, so Gauss–Legendre converges
 //! fast. Which variable the integral runs over — X, Y, or S = X + Y — is
-//! chosen so that the integrand is smooth (see [`Form`]). The quantiles
-//! solve F(t) = α/2 and 1 − α/2 by safeguarded Newton steps (the density
-//! comes from the same pass) from a Cornish–Fisher start.
+//! chosen so that the integrand is smooth (see [`Form`]). The inner
+//! incomplete beta is carried from node to node by the Taylor series of
+//! its density when its shapes are large (see [`Marcher`]); otherwise its
+//! continued fraction is evaluated afresh. The quantiles solve F(t) = α/2
+//! and 1 − α/2 by safeguarded Newton or Halley steps (the density, and
+//! where the window is interior its slope, come from the same pass; else
+//! the slope is the secant of the last two densities) from a
+//! Cornish–Fisher start to the fourth cumulant: usually one 32-point and
+//! one 40-point evaluation per bound below n = 1000, one 40-point
+//! evaluation above.
 
 use std::f64::consts::PI;
 use std::sync::OnceLock;
@@ -227,15 +234,18 @@ impl Marcher {
 
 /// I_{u₀+h} of `inner` from (u₀, 1 − u₀, g(u₀), I_{u₀}) by the Taylor
 /// series of the density (see [`Marcher`]), or `None` when the step is
-/// too long for it to converge quickly: beyond a quarter of the distance
-/// to the singular ends 0 and 1, or needing more than 48 terms. The
+/// too long for it to converge quickly and without cancellation: beyond a
+/// quarter of the distance to the singular ends 0 and 1 or two standard
+/// deviations, or needing more than 48 terms. The
 /// series stops once two successive terms are below 1e-18 (absolute: I
 /// lies in [0, 1] and the integrals need it to about 1e-16).
 fn carry(inner: &Beta, (u0, v0, g0, cdf0): (f64, f64, f64, f64), h: f64) -> Option<f64> {
-    if h.is_nan() || h.abs() > 0.25 * u0.min(v0) {
+    let p0 = u0 * v0;
+    // Also at most two standard deviations √(u₀(1 − u₀)/(α + β)) of the
+    // inner variable, so that no term is much larger than the sum.
+    if h.is_nan() || h.abs() > 0.25 * u0.min(v0) || h * h * (inner.a + inner.b) > 4.0 * p0 {
         return None;
     }
-    let p0 = u0 * v0;
     let p1 = v0 - u0;
     let q0 = (inner.a - 1.0) * v0 - (inner.b - 1.0) * u0;
     let q1 = 2.0 - inner.a - inner.b;
@@ -481,13 +491,14 @@ impl Posterior {
     fn quantile(&self, p: f64) -> f64 {
         let (coarse, fine, tail) = rules();
         let fine = if p.min(1.0 - p) < 0.005 { tail } else { fine };
-        let (sd, start) = self.start(p);
+        let (sd, start, near_normal) = self.start(p);
         let mut t = start.clamp(-1.0 + 1e-12, 1.0 - 1e-12);
         let (mut lo, mut hi) = (-1.0, 1.0);
-        // From large samples the start is close (its error shrinks like
-        // n^(−3/2)); from small ones a first coarse step gets near cheaply.
+        // From large samples close to normal the start is close (its error
+        // shrinks like n^(−3/2)); from small or skewed ones a first coarse
+        // step gets near cheaply.
         let s = self.a + self.b + self.c;
-        let first_fine = if s > 1000.0 { 0 } else { 1 };
+        let first_fine = if s > 1000.0 && near_normal { 0 } else { 1 };
         // The previous point, its density and that density's relative error.
         let mut prev: Option<(f64, f64, f64)> = None;
         for round in 0..200 {
@@ -570,48 +581,39 @@ impl Posterior {
         t
     }
 
-    /// (sd, Cornish–Fisher start) for the p-quantile of X − Y.
-    fn start(&self, p: f64) -> (f64, f64) {
+    /// (sd, Cornish–Fisher start, whether the posterior is close to
+    /// normal) for the p-quantile of X − Y.
+    fn start(&self, p: f64) -> (f64, f64, bool) {
         let (a, b, c) = (self.a, self.b, self.c);
         let s = a + b + c;
-        // Cumulants of X − Y = Σ wᵢ·shareᵢ with w = (1, 0, −1) under the
-        // Dirichlet: κ₂ = Σ mᵢ(wᵢ − μ)²/(s + 1),
-        // κ₃ = 2 Σ mᵢ(wᵢ − μ)³/((s + 1)(s + 2)).
+        // Cumulants of X − Y = Σ wᵢ·shareᵢ, w = (1, 0, −1), under the
+        // Dirichlet, with mᵢ the mean shares, dᵢ = wᵢ − μ and
+        // Mₖ = Σ mᵢdᵢᵏ. X − Y − μ = T/G with T = Σ dᵢGᵢ and G = Σ Gᵢ for
+        // independent Gᵢ ~ Gamma(αᵢ), and T/G is independent of G
+        // (Lukács), so E[(X − Y − μ)ᵏ] = E[Tᵏ]/(s)ₖ; T's cumulants are
+        // (k − 1)!·s·Mₖ. Hence κ₂ = M₂/(s + 1), κ₃ = 2M₃/((s + 1)(s + 2))
+        // and κ₄ = (6M₄ − 3M₂²(4s + 6)/(s + 1))/((s + 1)(s + 2)(s + 3)).
         let (ma, mb, mc) = (a / s, b / s, c / s);
         let mean = ma - mc;
         let (da, db, dc) = (1.0 - mean, -mean, -1.0 - mean);
         let moment = |k: i32| ma * da.powi(k) + mb * db.powi(k) + mc * dc.powi(k);
-        let var = moment(2) / (s + 1.0);
+        let (m2, m3, m4) = (moment(2), moment(3), moment(4));
+        let var = m2 / (s + 1.0);
         let sd = var.sqrt();
-        let skew = 2.0 * moment(3) / ((s + 1.0) * (s + 2.0)) / (sd * sd * sd);
+        let skew = 2.0 * m3 / ((s + 1.0) * (s + 2.0)) / (sd * sd * sd);
+        let kurt = (6.0 * m4 - 3.0 * m2 * m2 * (4.0 * s + 6.0) / (s + 1.0))
+            / ((s + 1.0) * (s + 2.0) * (s + 3.0))
+            / (var * var);
         let z = dist::normal_quantile_unchecked(p);
-        let mut q = z + skew * (z * z - 1.0) / 6.0;
-        if s <= 1000.0 {
-            // The fourth central moment, Σ over k₁ + k₂ + k₃ = 4 of
-            // 4!/(k₁!k₂!k₃!) Π dᵢ^kᵢ (αᵢ)_kᵢ / (s)₄ with rising factorials
-            // (Dirichlet moments), for the excess kurtosis term; it
-            // cancels like s³, so only for the small samples whose start
-            // needs it.
-            let rising = |x: f64, k: i32| (0..k).fold(1.0, |acc, j| acc * (x + f64::from(j)));
-            let fact = |k: i32| (1..=k).fold(1.0, |acc, j| acc * f64::from(j));
-            let mut m4 = 0.0;
-            for k1 in 0..=4 {
-                for k2 in 0..=(4 - k1) {
-                    let k3 = 4 - k1 - k2;
-                    m4 += 24.0 / (fact(k1) * fact(k2) * fact(k3))
-                        * da.powi(k1)
-                        * rising(a, k1)
-                        * db.powi(k2)
-                        * rising(b, k2)
-                        * dc.powi(k3)
-                        * rising(c, k3);
-                }
-            }
-            let m4 = m4 / rising(s, 4);
-            let kurt = m4 / (var * var) - 3.0;
-            q += kurt * z * (z * z - 3.0) / 24.0 - skew * skew * z * (2.0 * z * z - 5.0) / 36.0;
-        }
-        (sd, mean + sd * q)
+        // The Cornish–Fisher expansion to the fourth cumulant: within about
+        // 1e-3 standard deviations at n = 100 and 1e-6 at n = 5000 for
+        // a balanced split; but with nearly every answer in one group the
+        // shape stays far from normal at any n (excess kurtosis 6 with
+        // only passives) and the start is off by tenths of a deviation.
+        let q = z + skew * (z * z - 1.0) / 6.0 + kurt * z * (z * z - 3.0) / 24.0
+            - skew * skew * z * (2.0 * z * z - 5.0) / 36.0;
+        let near_normal = skew.abs() + kurt.abs() < 0.3;
+        (sd, mean + sd * q, near_normal)
     }
 }
 
