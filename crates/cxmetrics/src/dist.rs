@@ -886,17 +886,23 @@ pub(crate) fn beta_ln_norm(a: f64, b: f64) -> f64 {
     ln_beta(a, b)
 }
 
-/// `beta_cdf_pair` with the prefactor ln(x^a y^b / B(a, b)) given (it is
-/// symmetric in (a, x) ↔ (b, y)), for 0 < x < 1.
-/// The continued fraction is evaluated by the division-free Wallis
-/// recurrence ([`continued_fraction_wallis`]): this is the inner loop of
-/// those integrals.
-pub(crate) fn beta_cdf_pair_with_front(a: f64, b: f64, x: f64, y: f64, front: f64) -> (f64, f64) {
+/// `beta_cdf_pair` with the prefactor x^a y^b / B(a, b) given (it is
+/// symmetric in (a, x) ↔ (b, y); the caller has it from the density), for
+/// 0 < x < 1. The continued fraction is evaluated by the division-free
+/// Wallis recurrence ([`continued_fraction_wallis`]): this is the inner
+/// loop of those integrals.
+pub(crate) fn beta_cdf_pair_with_prefactor(
+    a: f64,
+    b: f64,
+    x: f64,
+    y: f64,
+    prefactor: f64,
+) -> (f64, f64) {
     if x < (a + 1.0) / (a + b + 2.0) {
-        let w = front.exp() * continued_fraction_wallis(a, b, x) / a;
+        let w = prefactor * continued_fraction_wallis(a, b, x) / a;
         (w, 1.0 - w)
     } else {
-        let w1 = front.exp() * continued_fraction_wallis(b, a, y) / b;
+        let w1 = prefactor * continued_fraction_wallis(b, a, y) / b;
         (1.0 - w1, w1)
     }
 }

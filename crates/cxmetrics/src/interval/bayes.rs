@@ -219,14 +219,15 @@ impl Marcher {
 
     /// (I_u, density at u) of `inner`, for u and u1 = 1 − u.
     fn cdf_and_density(&mut self, inner: &Beta, u: f64, u1: f64) -> (f64, f64) {
-        let front = inner.front(u, u1);
-        let density = front.exp() / (u * u1);
+        let prefactor = inner.front(u, u1).exp();
+        let density = prefactor / (u * u1);
         let carried = match self.prev {
             Some(prev) if self.enabled => carry(inner, prev, u - prev.0),
             _ => None,
         };
-        let cdf = carried
-            .unwrap_or_else(|| dist::beta_cdf_pair_with_front(inner.a, inner.b, u, u1, front).0);
+        let cdf = carried.unwrap_or_else(|| {
+            dist::beta_cdf_pair_with_prefactor(inner.a, inner.b, u, u1, prefactor).0
+        });
         self.prev = Some((u, u1, density, cdf));
         (cdf, density)
     }
@@ -498,17 +499,20 @@ impl Posterior {
         // shrinks like n^(−3/2)); from small or skewed ones a first coarse
         // step gets near cheaply.
         let s = self.a + self.b + self.c;
-        let first_fine = if s > 1000.0 && near_normal { 0 } else { 1 };
+        // While the steps are long (more than 0.03 sd: a poor start), up to
+        // three coarse rounds get near before the first fine one.
+        let mut next_is_coarse = !(s > 1000.0 && near_normal);
+        let mut coarse_rounds = 0;
         // The previous point, its density and that density's relative error.
         let mut prev: Option<(f64, f64, f64)> = None;
-        for round in 0..200 {
-            let is_coarse = round < first_fine;
+        for _ in 0..200 {
+            let is_coarse = next_is_coarse;
             let rule = if is_coarse { coarse } else { fine };
+            let density_error = if is_coarse { 1e-6 } else { 1e-12 };
             let (f, density, exact_slope) = self.cdf(t, rule);
-
             let resid = f - p;
-            // The coarse first value may be off by its error: it steers the
-            // first step but does not bracket the root.
+            // The coarse values may be off by their error: they steer the
+            // first steps but do not bracket the root.
             if is_coarse {
             } else if resid < 0.0 {
                 lo = t;
@@ -525,7 +529,7 @@ impl Posterior {
                 (Some(s), _) => (Some(s), 0.0),
                 (None, Some((tp, dp, ep))) if tp != t => {
                     let gap = (t - tp).abs() / sd;
-                    let error = gap + (ep + 1e-12) / gap;
+                    let error = gap + (ep + density_error) / gap;
                     if error < 0.1 {
                         (Some((density - dp) / (t - tp)), error)
                     } else {
@@ -534,7 +538,7 @@ impl Posterior {
                 }
                 _ => (None, 0.0),
             };
-            prev = Some((t, density, if is_coarse { 1e-6 } else { 1e-12 }));
+            prev = Some((t, density, density_error));
             // Halley's step where f′ is known well enough (cubic
             // convergence, less the slope's error), Newton's otherwise.
             let newton = -resid / density;
@@ -575,6 +579,10 @@ impl Posterior {
             };
             if !is_coarse && (left <= 1e-12 * scale || hi - lo <= 4e-16) {
                 return next;
+            }
+            if is_coarse {
+                coarse_rounds += 1;
+                next_is_coarse = rel > 3e-2 && coarse_rounds < 3;
             }
             t = next;
         }
