@@ -737,6 +737,37 @@ mod tests {
     }
 
     #[test]
+    fn bounds_match_mpmath_in_tails_and_one_group() {
+        // mpmath at 40 digits by tests/data/bayes_extremes.py (the same
+        // form as above, tanh-sinh quadrature, secant to 1e-25): a far-tail
+        // level where 40 points were off by 6e-8 relative (upper bound
+        // 66.50523483), all promoters, all passives, and 99.99% at n = 33.
+        let cases = [
+            (
+                (700.0, 200.0, 100.0, 0.999),
+                (52.710652941972806, 66.505239086476326),
+            ),
+            (
+                (100.0, 0.0, 0.0, 0.95),
+                (94.32722538228055, 99.964350727108272),
+            ),
+            (
+                (0.0, 300.0, 0.0, 0.95),
+                (-0.72292579134639005, 0.72292579134639005),
+            ),
+            (
+                (2.0, 30.0, 1.0, 0.9999),
+                (-24.891182540787087, 31.875574895557323),
+            ),
+        ];
+        for ((p, a, d, level), (lo, hi)) in cases {
+            let (l, u) = bounds(p, a, d, level);
+            assert!(close(100.0 * l, lo, 1e-10), "{p} {a} {d}: {l} vs {lo}");
+            assert!(close(100.0 * u, hi, 1e-10), "{p} {a} {d}: {u} vs {hi}");
+        }
+    }
+
+    #[test]
     fn bounds_match_mpmath() {
         // mpmath at 30 digits, the second form of METHODS.md (over S with
         // U ~ Beta(a, c)), bisected to 1e-19.
