@@ -613,6 +613,71 @@ fn continued_fraction(a: f64, b: f64, x: f64) -> f64 {
     h
 }
 
+/// The same continued fraction as [`continued_fraction`], evaluated by the
+/// forward (Wallis) recurrence after an equivalence transformation that
+/// clears its denominators: with r_k = a + k the fraction
+/// 1 + d₁/(1 + d₂/(1 + …)) becomes
+/// (1/a)·(a + n₁/((a + 1) + n₂/((a + 2) + …))), where
+/// n_{2m} = m(b − m)x and n_{2m+1} = −(a + m)(a + b + m)x are polynomials.
+/// Each step is then two fused multiply–adds, with no division on the
+/// dependent chain (Lentz's method needs two per step), so it runs about
+/// three times as fast; the convergents are rescaled by a power of two
+/// (exactly) once per pair of steps so they cannot overflow, and the
+/// stopping rule is Lentz's: successive convergents agree to 1e-16.
+fn continued_fraction_wallis(a: f64, b: f64, x: f64) -> f64 {
+    if a.is_nan() || b.is_nan() || x.is_nan() {
+        return f64::NAN;
+    }
+    let s = a + b;
+    // Convergents k − 1 and k of the transformed fraction, A/B, after the
+    // first step (k = 1): A₀ = a, B₀ = 1, A₁ = (a + 1)a + n₁, B₁ = a + 1.
+    let n1 = -a * s * x;
+    let (mut a_prev, mut b_prev) = (a, 1.0);
+    let (mut a_cur, mut b_cur) = ((a + 1.0) * a + n1, a + 1.0);
+    let mut det = n1;
+    for m in 1..200_000 {
+        let m = f64::from(m);
+        // Even step k = 2m, then odd step k = 2m + 1.
+        let (ke, ne) = (a + 2.0 * m, m * (b - m) * x);
+        let (ko, no) = (ke + 1.0, -(a + m) * (s + m) * x);
+        let a_even = ke * a_cur + ne * a_prev;
+        let b_even = ke * b_cur + ne * b_prev;
+        let a_odd = ko * a_even + no * a_cur;
+        let b_odd = ko * b_even + no * b_cur;
+        // A power of two near 1/|B_odd|: scaling by it is exact.
+        let scale = power_of_two_near_inverse(b_odd);
+        a_prev = a_even * scale;
+        b_prev = b_even * scale;
+        a_cur = a_odd * scale;
+        b_cur = b_odd * scale;
+        // The determinant A_k B_{k−1} − A_{k−1} B_k = −n_k·(its value at
+        // k − 1), kept exactly as a product rather than by the cancelling
+        // difference (whose rounding noise would never settle below 1e-16).
+        det *= ne * no * scale * scale;
+        // |A_k/B_k − A_{k−1}/B_{k−1}| ≤ 1e-16 |A_k/B_k|, without dividing.
+        if det.abs() <= 1e-16 * (a_cur * b_prev).abs() {
+            break;
+        }
+    }
+    a * b_cur / a_cur
+}
+
+/// 2^(−e) for |v| = f·2^e with 1 ≤ f < 2 (normal v; 1 otherwise), built
+/// from the exponent bits so that multiplying by it is exact.
+fn power_of_two_near_inverse(v: f64) -> f64 {
+    let exponent = (v.to_bits() >> 52) & 0x7ff;
+    if exponent == 0 || exponent == 0x7ff {
+        return 1.0;
+    }
+    // 2^(−e) has biased exponent 1023 − e = 2046 − biased(v), within
+    // range for every normal v except the largest (biased 2046 ⇒ 0).
+    let biased = 2046 - exponent;
+    if biased == 0 {
+        return f64::from_bits(1 << 51);
+    }
+    f64::from_bits(biased << 52)
+}
+
 /// One modified-Lentz update with partial numerator `aa`: returns the
 /// factor d·c by which the convergent changes.
 fn lentz_step(aa: f64, c: &mut f64, d: &mut f64) -> f64 {
@@ -821,14 +886,23 @@ pub(crate) fn beta_ln_norm(a: f64, b: f64) -> f64 {
     ln_beta(a, b)
 }
 
-/// `beta_cdf_pair` with the prefactor ln(x^a y^b / B(a, b)) given (it is
-/// symmetric in (a, x) ↔ (b, y)), for 0 < x < 1.
-pub(crate) fn beta_cdf_pair_with_front(a: f64, b: f64, x: f64, y: f64, front: f64) -> (f64, f64) {
+/// `beta_cdf_pair` with the prefactor x^a y^b / B(a, b) given (it is
+/// symmetric in (a, x) ↔ (b, y); the caller has it from the density), for
+/// 0 < x < 1. The continued fraction is evaluated by the division-free
+/// Wallis recurrence ([`continued_fraction_wallis`]): this is the inner
+/// loop of those integrals.
+pub(crate) fn beta_cdf_pair_with_prefactor(
+    a: f64,
+    b: f64,
+    x: f64,
+    y: f64,
+    prefactor: f64,
+) -> (f64, f64) {
     if x < (a + 1.0) / (a + b + 2.0) {
-        let w = front.exp() * continued_fraction(a, b, x) / a;
+        let w = prefactor * continued_fraction_wallis(a, b, x) / a;
         (w, 1.0 - w)
     } else {
-        let w1 = front.exp() * continued_fraction(b, a, y) / b;
+        let w1 = prefactor * continued_fraction_wallis(b, a, y) / b;
         (1.0 - w1, w1)
     }
 }
@@ -932,5 +1006,52 @@ mod tests {
         // Symmetry: I_½(a, a) = ½.
         let (w, w1) = beta_inc(40.0, 40.0, 0.5, 0.5);
         assert!((w - 0.5).abs() < 1e-15 && (w1 - 0.5).abs() < 1e-15);
+    }
+
+    /// The division-free evaluation of the continued fraction agrees with
+    /// Lentz's wherever the fraction is well conditioned (x up to 0.99 of
+    /// the switch point (a + 1)/(a + b + 2)), from half-integer shapes to
+    /// 10¹² and from the far tail to near the mean.
+    #[test]
+    fn wallis_and_lentz_agree() {
+        let shapes = [0.5, 1.5, 7.5, 60.5, 2500.5, 480_000.5, 3e8, 1e12];
+        for a in shapes {
+            for b in shapes {
+                let top = (a + 1.0) / (a + b + 2.0);
+                for frac in [1e-12, 1e-6, 0.01, 0.3, 0.7, 0.9, 0.99] {
+                    let x = top * frac;
+                    let lentz = continued_fraction(a, b, x);
+                    let wallis = continued_fraction_wallis(a, b, x);
+                    let err = ((wallis - lentz) / lentz).abs();
+                    assert!(err < 1e-13, "a {a} b {b} x {x}: {wallis:e} vs {lentz:e}");
+                }
+            }
+        }
+    }
+
+    /// Right at the switch point with a ≫ b the fraction converges slowly
+    /// and loses digits to rounding in either evaluation; there the
+    /// division-free one is no less accurate than Lentz's. Reference:
+    /// I_x(a, b)·a·B(a, b)/(x^a (1 − x)^b) with mpmath at 40 digits.
+    #[test]
+    fn wallis_is_as_accurate_as_lentz_near_the_mean() {
+        let cases = [
+            (2500.5, 1.5, 0.999_000_598_442_492, 1_173.632_674_070_566_7),
+            (
+                480_000.5,
+                0.5,
+                0.999_995_875_022_656_1,
+                204_040.478_665_995_8,
+            ),
+            (3e8, 0.5, 0.999_998_995_000_005, 993_382.900_310_513_2),
+        ];
+        for (a, b, x, want) in cases {
+            let lentz = ((continued_fraction(a, b, x) - want) / want).abs();
+            let wallis = ((continued_fraction_wallis(a, b, x) - want) / want).abs();
+            assert!(
+                wallis <= lentz,
+                "a {a} b {b} x {x}: {wallis:e} vs {lentz:e}"
+            );
+        }
     }
 }
