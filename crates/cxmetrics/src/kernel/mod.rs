@@ -16,7 +16,7 @@ pub(crate) mod portable;
 #[cfg(target_arch = "x86_64")]
 mod x86_64;
 
-use crate::sum::Sum;
+pub(crate) use portable::WeightedAcc;
 
 /// Portable block width: one SSE2 register on x86-64.
 const PORTABLE: usize = 16;
@@ -114,30 +114,27 @@ pub(crate) fn check_weights(weights: &[f64]) -> (bool, f64) {
     match isa() {
         Isa::Portable => portable::check_weights::<2>(weights),
         #[cfg(target_arch = "x86_64")]
-        Isa::Avx2(a) | Isa::Avx512(a, _) => a.check_weights(weights),
+        Isa::Avx2(a) => a.check_weights(weights),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512(_, b) => b.check_weights(weights),
     }
 }
 
-/// Weight sums of byte scores known to lie on a scale of at most 16
-/// points from `lowest` (see [`portable::weighted_small`]).
-#[allow(clippy::too_many_arguments)]
+/// Weighted byte scores known to lie on a scale of at most 16 points from
+/// `lowest`: checks the weights and sums them into `acc` in one pass (see
+/// [`portable::weighted_small`]); `false` when a weight is invalid.
 pub(crate) fn weighted_small(
     scores: &[u8],
     weights: &[f64],
     lowest: u8,
-    factor: f64,
-    positive: &mut [u64],
-    sums: &mut [Sum],
-    squares: &mut [Sum],
-) {
+    acc: &mut WeightedAcc,
+) -> bool {
     match isa() {
-        Isa::Portable => {
-            portable::weighted_small(scores, weights, lowest, factor, positive, sums, squares);
-        }
+        Isa::Portable => portable::weighted_small::<2>(scores, weights, lowest, acc),
         #[cfg(target_arch = "x86_64")]
-        Isa::Avx2(a) | Isa::Avx512(a, _) => {
-            a.weighted_small(scores, weights, lowest, factor, positive, sums, squares);
-        }
+        Isa::Avx2(a) => a.weighted_small(scores, weights, lowest, acc),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512(_, b) => b.weighted_small(scores, weights, lowest, acc),
     }
 }
 
@@ -251,6 +248,169 @@ mod tests {
             if ok {
                 prop_assert_eq!(max, weights.iter().copied().fold(0.0, f64::max));
             }
+        }
+    }
+
+    /// The weighted kernel's reference: every weight scaled by the final
+    /// exponent's factor from the start, summed in blocks of 2,048 over
+    /// eight rows (answer `j` of eight into row `j`) and folded block by
+    /// block into compensated sums, plus a plain count of zero weights.
+    fn weighted_reference(scores: &[u8], weights: &[f64], lowest: u8) -> WeightedAcc {
+        let max = weights.iter().copied().fold(0.0, f64::max);
+        let exponent = crate::sum::exponent_of(max);
+        let factor = crate::sum::ldexp(1.0, -exponent.unwrap_or(0));
+        let mut acc = WeightedAcc {
+            exponent,
+            ..WeightedAcc::default()
+        };
+        for (sb, wb) in scores.chunks(2048).zip(weights.chunks(2048)) {
+            let mut cells = [[[0.0f64; 2]; 16]; 8];
+            let whole = sb.len() / 8 * 8;
+            for (j, (&s, &w)) in sb.iter().zip(wb).enumerate() {
+                let row = if j < whole { j % 8 } else { 0 };
+                let i = usize::from(s.wrapping_sub(lowest)) & 15;
+                let x = w * factor;
+                cells[row][i][0] += x;
+                cells[row][i][1] += x * x;
+                if w == 0.0 {
+                    acc.zeros[i] += 1;
+                }
+            }
+            for i in 0..16 {
+                let (mut a, mut b) = (0.0, 0.0);
+                for row in &cells {
+                    a += row[i][0];
+                    b += row[i][1];
+                }
+                if a != 0.0 || b != 0.0 {
+                    acc.sums[i].add(a);
+                    acc.squares[i].add(b);
+                }
+            }
+        }
+        acc
+    }
+
+    /// Every weighted kernel the CPU runs, beside the portable one.
+    fn all_weighted(
+        scores: &[u8],
+        weights: &[f64],
+        lowest: u8,
+    ) -> Vec<(&'static str, bool, WeightedAcc)> {
+        let mut out = Vec::new();
+        let mut run = |name, f: &dyn Fn(&mut WeightedAcc) -> bool| {
+            let mut acc = WeightedAcc::default();
+            let ok = f(&mut acc);
+            out.push((name, ok, acc));
+        };
+        run("portable", &|a| {
+            portable::weighted_small::<PORTABLE>(scores, weights, lowest, a)
+        });
+        run("dispatched", &|a| {
+            weighted_small(scores, weights, lowest, a)
+        });
+        #[cfg(target_arch = "x86_64")]
+        {
+            if let Some(k) = x86_64::Avx2::detect() {
+                run("avx2", &|a| k.weighted_small(scores, weights, lowest, a));
+            }
+            if let Some(k) = x86_64::Avx512::detect() {
+                run("avx512", &|a| k.weighted_small(scores, weights, lowest, a));
+            }
+        }
+        out
+    }
+
+    fn weight_strategy() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            4 => 0.0..10.0f64,
+            1 => Just(0.0),
+            1 => (-1074i32..1024).prop_map(|e| crate::sum::ldexp(1.0, e)),
+            1 => (0.5..1.0f64, -300i32..300).prop_map(|(m, e)| crate::sum::ldexp(m, e)),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn weighted_kernels_equal_the_reference_bit_for_bit(
+            pairs in prop::collection::vec((0u8..11, weight_strategy()), 0..6_000),
+            lowest in 0u8..3,
+            bad in prop::option::of((any::<prop::sample::Index>(), prop_oneof![
+                Just(f64::NAN), Just(f64::INFINITY), Just(-1.0), Just(-0.0f64.next_down())])),
+        ) {
+            let scores: Vec<u8> = pairs.iter().map(|p| p.0 + lowest).collect();
+            let mut weights: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+            if let Some((at, w)) = bad && !weights.is_empty() {
+                let i = at.index(weights.len());
+                weights[i] = w;
+            }
+            let valid = weights.iter().all(|&w| (0.0..=f64::MAX).contains(&w));
+            // Partial sums below the normal range may round differently
+            // once rescaled: keep the weights within 2^1000 of each other.
+            let max = weights.iter().copied().filter(|w| valid && *w > 0.0).fold(0.0, f64::max);
+            let tiny = weights.iter().any(|&w| w > 0.0 && w < max * crate::sum::ldexp(1.0, -900));
+            let want = weighted_reference(&scores, &weights, lowest);
+            for (name, ok, got) in all_weighted(&scores, &weights, lowest) {
+                prop_assert_eq!(ok, valid, "{}", name);
+                if !valid {
+                    continue;
+                }
+                prop_assert_eq!(got.exponent, want.exponent, "{}", name);
+                prop_assert_eq!(got.zeros, want.zeros, "{}", name);
+                for i in 0..16 {
+                    let (g, w) = (got.sums[i].value(), want.sums[i].value());
+                    let (gq, wq) = (got.squares[i].value(), want.squares[i].value());
+                    if tiny {
+                        prop_assert!((g - w).abs() <= 1e-12 * w.abs() + f64::MIN_POSITIVE, "{} {} {}", name, g, w);
+                        prop_assert!((gq - wq).abs() <= 1e-12 * wq.abs() + f64::MIN_POSITIVE, "{} {} {}", name, gq, wq);
+                    } else {
+                        prop_assert_eq!(g.to_bits(), w.to_bits(), "{} point {}", name, i);
+                        prop_assert_eq!(gq.to_bits(), wq.to_bits(), "{} point {}", name, i);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn weighted_kernels_rescale_when_a_later_block_raises_the_exponent() {
+        // Blocks of small weights, then one huge weight: the early sums are
+        // rescaled by 2^-k exactly, as if the final factor applied throughout.
+        let n = 3 * 2048 + 77;
+        let scores: Vec<u8> = (0..n).map(|i| (i % 11) as u8).collect();
+        let mut weights: Vec<f64> = (0..n).map(|i| 0.25 + (i % 7) as f64 / 8.0).collect();
+        weights[n - 3] = 3.0e300;
+        weights[5] = 0.0;
+        let want = weighted_reference(&scores, &weights, 0);
+        // By hand: the exponent of 3e300 is ⌊log2 3e300⌋ = 998.
+        assert_eq!(want.exponent, Some(998));
+        for (name, ok, got) in all_weighted(&scores, &weights, 0) {
+            assert!(ok, "{name}");
+            assert_eq!(got.exponent, Some(998), "{name}");
+            assert_eq!(got.zeros[5], 1, "{name}");
+            for i in 0..11 {
+                assert_eq!(
+                    got.sums[i].value().to_bits(),
+                    want.sums[i].value().to_bits(),
+                    "{name} {i}"
+                );
+                assert_eq!(
+                    got.squares[i].value().to_bits(),
+                    want.squares[i].value().to_bits(),
+                    "{name} {i}"
+                );
+            }
+            // Independent check of one point: point 3 holds 3e300·2^-998
+            // plus small weights that vanish beside it only below 2^-52.
+            let p = scores[n - 3];
+            let hand: f64 = weights
+                .iter()
+                .zip(&scores)
+                .filter(|(_, s)| **s == p)
+                .map(|(w, _)| crate::sum::ldexp(*w, -998))
+                .sum();
+            let p = usize::from(p);
+            assert!((got.sums[p].value() - hand).abs() <= 1e-12 * hand, "{name}");
         }
     }
 

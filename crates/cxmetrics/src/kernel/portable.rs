@@ -4,7 +4,7 @@
 //! vectors; [`super`] calls the width-16 copies when no wider unit is
 //! available.
 
-use crate::sum::Sum;
+use crate::sum::{Sum, exponent_of, ldexp};
 
 /// Adds the counts of points `lowest..lowest + P` found in `scores` to
 /// `counts`; returns how many scores were counted (bytes off the scale are
@@ -163,63 +163,156 @@ pub(crate) fn check_weights<const W: usize>(weights: &[f64]) -> (bool, f64) {
     (all, top)
 }
 
+/// The running sums of one weighted batch of byte scores (see
+/// [`weighted_small`]): per point, the number of zero weights and the
+/// compensated sums of `w · 2^-e` and `(w · 2^-e)²`, `e` being the binary
+/// exponent of the largest weight seen so far (`None` while no weight is
+/// positive; the sums are then 0 and the factor 1).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct WeightedAcc {
+    pub(crate) exponent: Option<i32>,
+    pub(crate) zeros: [u64; 16],
+    pub(crate) sums: [Sum; 16],
+    pub(crate) squares: [Sum; 16],
+}
+
+/// Answers per block of [`weighted_small`]: 2,048 weights (16 KB) stay in
+/// the first-level cache between the check and the sums.
+const WEIGHTED_BLOCK: usize = 2048;
+
 /// Weighted byte scores already known to lie on a scale of at most 16
-/// points from `lowest`, with weights already checked: adds
-/// `factor · w` and `(factor · w)²` per point into `sums` and `squares`,
-/// and the number of positive weights per point into `positive`. Blocks
-/// of 2,048 answers are summed plainly in eight rows of 16 accumulators
-/// (independent updates, no bounds checks) and folded into the
-/// compensated sums, so rounding grows with the block, not the batch.
+/// points from `lowest`, in one pass over the weights: block by block,
+/// `x = w · 2^-e` and `x²` are summed while the same loop checks the
+/// weights (finite, above 0) and finds their largest; a block with a zero
+/// or invalid weight is checked again on its own, and a block whose
+/// largest weight raises the batch's exponent rescales the sums so far by
+/// the exact power of two and is summed again (the first block with a
+/// positive weight is looked at before it is summed). Sums are plain per
+/// point in eight rows (answer `j` of every eight into row `j`, each cell a
+/// `[x, x²]` pair updated together: independent updates, no bounds
+/// checks) and the block's row totals are folded into `acc`'s compensated
+/// sums, so rounding grows with the block, not the batch. Zero weights
+/// (rare) are counted per point by a second look at their block only
+/// (the caller derives the positive weights from the counts). The scores
+/// must all lie on the scale (offsets below 16 from `lowest`): other bytes
+/// are never written out of bounds, but their sums are meaningless.
+///
+/// Returns `false` at the first block holding an invalid weight (`acc` is
+/// then partly updated: callers sum into scratch). The sums equal, bit for
+/// bit, those of scaling every weight by the final exponent's factor from
+/// the start, unless a partial sum falls below the normal range (weights
+/// more than 2^1000 times smaller than the largest).
 #[inline(always)]
-pub(crate) fn weighted_small(
+pub(crate) fn weighted_small<const W: usize>(
     scores: &[u8],
     weights: &[f64],
     lowest: u8,
-    factor: f64,
-    positive: &mut [u64],
-    sums: &mut [Sum],
-    squares: &mut [Sum],
-) {
-    const ROWS: usize = 8;
-    for (s_block, w_block) in scores.chunks(2048).zip(weights.chunks(2048)) {
-        // (weight, weight², positive) per cell.
-        let mut acc = [[[0.0f64; 2]; 16]; ROWS];
-        let mut pos = [[0u32; 16]; ROWS];
-        let (s8, s_rest) = s_block.as_chunks::<ROWS>();
-        let (w8, w_rest) = w_block.as_chunks::<ROWS>();
-        for (s, w) in s8.iter().zip(w8) {
-            for r in 0..ROWS {
-                let x = w[r] * factor;
-                let i = usize::from(s[r].wrapping_sub(lowest)) & 15;
-                let cell = &mut acc[r][i];
-                cell[0] += x;
-                cell[1] += x * x;
-                pos[r][i] += u32::from(w[r] > 0.0);
+    acc: &mut WeightedAcc,
+) -> bool {
+    for (s_block, w_block) in scores
+        .chunks(WEIGHTED_BLOCK)
+        .zip(weights.chunks(WEIGHTED_BLOCK))
+    {
+        if acc.exponent.is_none() {
+            // Until a positive weight sets the exponent, look first.
+            let (ok, max) = check_weights::<W>(w_block);
+            if !ok {
+                return false;
+            }
+            acc.exponent = exponent_of(max);
+        }
+        let mut factor = ldexp(1.0, -acc.exponent.unwrap_or(0));
+        let (mut cells, positive, max) = sum_block(s_block, w_block, lowest, factor);
+        if !positive {
+            // A weight that is 0 or invalid (rare): look again.
+            if !check_weights::<W>(w_block).0 {
+                return false;
+            }
+            for (&s, &w) in s_block.iter().zip(w_block) {
+                if w == 0.0 {
+                    acc.zeros[usize::from(s.wrapping_sub(lowest)) & 15] += 1;
+                }
             }
         }
-        for (&s, &w) in s_rest.iter().zip(w_rest) {
-            let x = w * factor;
-            let i = usize::from(s.wrapping_sub(lowest)) & 15;
-            acc[0][i][0] += x;
-            acc[0][i][1] += x * x;
-            pos[0][i] += u32::from(w > 0.0);
-        }
-        for (i, ((p, s), q)) in positive
-            .iter_mut()
-            .zip(sums.iter_mut())
-            .zip(squares.iter_mut())
-            .enumerate()
+        if let Some(e) = exponent_of(max)
+            && acc.exponent.is_none_or(|old| e > old)
         {
-            let (w, w2, k) = (0..ROWS).fold((0.0, 0.0, 0u64), |(a, b, c), r| {
-                (a + acc[r][i][0], b + acc[r][i][1], c + u64::from(pos[r][i]))
+            // A larger weight: rescale the sums so far, redo the block.
+            if let Some(old) = acc.exponent {
+                let shift = old - e;
+                for (s, q) in acc.sums.iter_mut().zip(acc.squares.iter_mut()) {
+                    *s = s.scaled(shift);
+                    *q = q.scaled(2 * shift);
+                }
+            }
+            acc.exponent = Some(e);
+            factor = ldexp(1.0, -e);
+            cells = sum_block(s_block, w_block, lowest, factor).0;
+        }
+        for (i, (s, q)) in acc.sums.iter_mut().zip(acc.squares.iter_mut()).enumerate() {
+            let (w, w2) = (0..ROWS).fold((0.0, 0.0), |(a, b), r| {
+                (a + cells[r][i][0], b + cells[r][i][1])
             });
             if w != 0.0 || w2 != 0.0 {
                 s.add(w);
                 q.add(w2);
             }
-            *p += k;
         }
     }
+    true
+}
+
+/// Rows of [`weighted_small`]'s block sums.
+const ROWS: usize = 8;
+
+/// One block of [`weighted_small`]: `[x, x²]` per row and point, with
+/// `x = w · factor`; whether every weight is positive and finite; the
+/// largest weight (meaningful only then, or after a check).
+#[inline(always)]
+#[expect(
+    clippy::manual_range_contains,
+    reason = "`&` of two compares vectorises; `contains` short-circuits"
+)]
+fn sum_block(
+    scores: &[u8],
+    weights: &[f64],
+    lowest: u8,
+    factor: f64,
+) -> ([[[f64; 2]; 16]; ROWS], bool, f64) {
+    let low = u64::from_le_bytes([lowest; 8]);
+    let mut cells = [[[0.0f64; 2]; 16]; ROWS];
+    let mut positive = [true; ROWS];
+    let mut max = [0.0f64; ROWS];
+    let (s8, s_rest) = scores.as_chunks::<ROWS>();
+    let (w8, w_rest) = weights.as_chunks::<ROWS>();
+    for (s, w) in s8.iter().zip(w8) {
+        // Eight offsets from one load: every byte is at least `lowest`, so
+        // the subtraction borrows across no byte; the mask keeps each
+        // below 16 whatever the input.
+        let offsets = u64::from_le_bytes(*s).wrapping_sub(low) & 0x0f0f_0f0f_0f0f_0f0f;
+        let mut x = [0.0f64; ROWS];
+        let mut x2 = [0.0f64; ROWS];
+        for r in 0..ROWS {
+            positive[r] &= (w[r] > 0.0) & (w[r] <= f64::MAX);
+            max[r] = if w[r] > max[r] { w[r] } else { max[r] };
+            x[r] = w[r] * factor;
+            x2[r] = x[r] * x[r];
+        }
+        for r in 0..ROWS {
+            let c = &mut cells[r][usize::from((offsets >> (8 * r)) as u8)];
+            *c = [c[0] + x[r], c[1] + x2[r]];
+        }
+    }
+    let mut all = positive.iter().all(|&p| p);
+    let mut top = max.iter().copied().fold(0.0, f64::max);
+    for (&s, &w) in s_rest.iter().zip(w_rest) {
+        all &= (w > 0.0) & (w <= f64::MAX);
+        top = top.max(w);
+        let x = w * factor;
+        let c = &mut cells[0][usize::from(s.wrapping_sub(lowest)) & 15];
+        *c = [c[0] + x, c[1] + x * x];
+    }
+    (cells, all, top)
 }
 
 /// Keyed counting: `counts[groups[i] · points + scores[i] − lowest] += 1`,

@@ -1,7 +1,7 @@
 //! The portable kernels compiled with AVX2 (32-byte blocks).
 
 use crate::kernel::portable;
-use crate::sum::Sum;
+use crate::kernel::portable::WeightedAcc;
 
 #[target_feature(enable = "avx2")]
 pub(super) fn count_small(scores: &[u8], lowest: u8, points: usize, counts: &mut [u64]) -> bool {
@@ -29,15 +29,11 @@ pub(super) fn check_weights(weights: &[f64]) -> (bool, f64) {
 }
 
 #[target_feature(enable = "avx2")]
-#[allow(clippy::too_many_arguments)]
 pub(super) fn weighted_small(
     scores: &[u8],
     weights: &[f64],
     lowest: u8,
-    factor: f64,
-    positive: &mut [u64],
-    sums: &mut [Sum],
-    squares: &mut [Sum],
-) {
-    portable::weighted_small(scores, weights, lowest, factor, positive, sums, squares);
+    acc: &mut WeightedAcc,
+) -> bool {
+    portable::weighted_small::<4>(scores, weights, lowest, acc)
 }

@@ -23,6 +23,7 @@ use std::arch::x86_64::{
 };
 
 use crate::kernel::portable;
+use crate::kernel::portable::WeightedAcc;
 
 /// One-hot bytes for offsets 0–7 (others 0), as a 16-entry shuffle table
 /// repeated in each 128-bit lane.
@@ -264,4 +265,19 @@ pub(super) fn nps_counts(scores: &[u8]) -> (u64, u64, u8) {
 #[target_feature(enable = "avx2,avx512f,avx512bw")]
 pub(super) fn max_offset(scores: &[u8], lowest: u8) -> u8 {
     portable::max_offset::<64>(scores, lowest)
+}
+
+#[target_feature(enable = "avx2,avx512f,avx512bw")]
+pub(super) fn check_weights(weights: &[f64]) -> (bool, f64) {
+    portable::check_weights::<8>(weights)
+}
+
+#[target_feature(enable = "avx2,avx512f,avx512bw")]
+pub(super) fn weighted_small(
+    scores: &[u8],
+    weights: &[f64],
+    lowest: u8,
+    acc: &mut WeightedAcc,
+) -> bool {
+    portable::weighted_small::<8>(scores, weights, lowest, acc)
 }
