@@ -491,17 +491,26 @@ impl GroupedTally {
     /// (other score types or scales, weighted groups, a total near
     /// `u64::MAX`, or too many groups possible).
     pub(crate) fn prepare_bytes<S: ScoreValue>(&self, scores: &[S]) -> Result<Option<u8>, Error> {
-        let (Some(b), Some(lowest), None) = (
-            S::as_bytes(scores),
-            count::small_byte_scale(&self.scale),
-            &self.weighted,
-        ) else {
+        let Some(b) = S::as_bytes(scores) else {
+            return Ok(None);
+        };
+        let Some(lowest) = self.byte_room(b.len()) else {
             return Ok(None);
         };
         count::check_small_bytes(b, &self.scale, lowest)?;
-        let room = self.total + b.len() as u128 <= u128::from(u64::MAX)
-            && self.groups().saturating_add(b.len()) <= MAX_GROUPS;
-        Ok(room.then_some(lowest))
+        Ok(Some(lowest))
+    }
+
+    /// [`GroupedTally::prepare_bytes`] without the scores' check, for a
+    /// caller that checks them itself before adding anything: the lowest
+    /// point when a batch of `len` byte scores can take the fast path.
+    pub(crate) fn byte_room(&self, len: usize) -> Option<u8> {
+        let (Some(lowest), None) = (count::small_byte_scale(&self.scale), &self.weighted) else {
+            return None;
+        };
+        let room = self.total + len as u128 <= u128::from(u64::MAX)
+            && self.groups().saturating_add(len) <= MAX_GROUPS;
+        room.then_some(lowest)
     }
 
     /// Adds per-point counts to group `g` of a batch

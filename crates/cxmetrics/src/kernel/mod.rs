@@ -16,7 +16,7 @@ pub(crate) mod portable;
 #[cfg(target_arch = "x86_64")]
 mod x86_64;
 
-pub(crate) use portable::WeightedAcc;
+pub(crate) use portable::{DenseStop, WeightedAcc};
 
 /// Portable block width: one SSE2 register on x86-64.
 const PORTABLE: usize = 16;
@@ -150,18 +150,36 @@ pub(crate) fn count_grouped(
     portable::count_grouped(groups, scores, lowest, points, counts);
 }
 
-/// Keyed counting by dense key index into four block tables (see
-/// [`portable::count_dense`]). Not inlined, so the loop keeps its
-/// registers.
-#[inline(never)]
+/// Keyed counting by dense key index into two block tables, checking each
+/// block's indices and scores first (see [`portable::count_dense`]), its
+/// cell pass compiled for the widest vectors.
 pub(crate) fn count_dense<T>(
     keys: &[T],
     index: impl Fn(&T) -> usize,
     scores: &[u8],
     lowest: u8,
+    points: usize,
     table: &mut [u32],
-) {
-    portable::count_dense(keys, index, scores, lowest, table);
+) -> DenseStop {
+    match isa() {
+        Isa::Portable => portable::count_dense(keys, index, scores, lowest, points, table),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2(a) => a.count_dense(keys, index, scores, lowest, points, table),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512(_, b) => b.count_dense(keys, index, scores, lowest, points, table),
+    }
+}
+
+/// The largest `index(key)` over `keys` (0 when empty), compiled for the
+/// widest vectors.
+pub(crate) fn max_index<T>(keys: &[T], index: impl Fn(&T) -> u32) -> u32 {
+    match isa() {
+        Isa::Portable => portable::max_index(keys, index),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2(a) => a.max_index(keys, index),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512(_, b) => b.max_index(keys, index),
+    }
 }
 
 #[cfg(test)]
@@ -411,6 +429,104 @@ mod tests {
                 .sum();
             let p = usize::from(p);
             assert!((got.sums[p].value() - hand).abs() <= 1e-12 * hand, "{name}");
+        }
+    }
+
+    /// Every dense keyed kernel the CPU runs, beside the portable one, on
+    /// fresh tables of `half` cells each: (name, stop, tables).
+    fn all_dense(
+        keys: &[u16],
+        scores: &[u8],
+        lowest: u8,
+        points: usize,
+        half: usize,
+    ) -> Vec<(&'static str, DenseStop, Vec<u32>)> {
+        let index = |k: &u16| usize::from(*k);
+        let mut out = Vec::new();
+        let mut t = vec![0u32; 2 * half];
+        let stop = portable::count_dense(keys, index, scores, lowest, points, &mut t);
+        out.push(("portable", stop, t));
+        let mut t = vec![0u32; 2 * half];
+        let stop = count_dense(keys, index, scores, lowest, points, &mut t);
+        out.push(("dispatched", stop, t));
+        #[cfg(target_arch = "x86_64")]
+        {
+            if let Some(a) = x86_64::Avx2::detect() {
+                let mut t = vec![0u32; 2 * half];
+                let stop = a.count_dense(keys, index, scores, lowest, points, &mut t);
+                out.push(("avx2", stop, t));
+            }
+            if let Some(b) = x86_64::Avx512::detect() {
+                let mut t = vec![0u32; 2 * half];
+                let stop = b.count_dense(keys, index, scores, lowest, points, &mut t);
+                out.push(("avx512", stop, t));
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn dense_kernels_count_what_fits_and_stop_at_the_first_block_that_does_not(
+            pairs in prop::collection::vec((0u16..40, 0u8..7), 0..4_000),
+            lowest in 0u8..3,
+            rows_bits in 0u32..7,
+            spoil in prop::option::of((any::<prop::sample::Index>(), prop_oneof![
+                (0u16..200).prop_map(|k| (Some(k), None)),
+                (7u8..=255).prop_map(|s| (None, Some(s))),
+            ])),
+        ) {
+            let points = 7;
+            let (mut keys, offsets): (Vec<u16>, Vec<u8>) = pairs.into_iter().unzip();
+            let mut scores: Vec<u8> = offsets.iter().map(|&o| o + lowest).collect();
+            if let Some((at, (k, s))) = spoil && !keys.is_empty() {
+                let i = at.index(keys.len());
+                if let Some(k) = k { keys[i] = k; }
+                if let Some(s) = s { scores[i] = s.wrapping_add(lowest); }
+            }
+            let half = 16usize << rows_bits;
+            let rows = half / 16;
+            // The model: blocks of 1,024 counted until the first with a key
+            // index of `rows` or more or an offset of `points` or more.
+            let mut want = vec![0u32; half];
+            let mut counted = 0;
+            let mut stop_at = None;
+            for (kb, sb) in keys.chunks(1024).zip(scores.chunks(1024)) {
+                let top_index = kb.iter().map(|&k| usize::from(k)).max().unwrap_or(0);
+                let top_offset = sb.iter().map(|s| s.wrapping_sub(lowest)).max().unwrap_or(0);
+                if top_index >= rows || usize::from(top_offset) >= points {
+                    stop_at = Some((top_index, top_offset));
+                    break;
+                }
+                for (&k, &s) in kb.iter().zip(sb) {
+                    want[usize::from(k) * 16 + usize::from(s - lowest)] += 1;
+                }
+                counted += kb.len();
+            }
+            for (name, stop, table) in all_dense(&keys, &scores, lowest, points, half) {
+                prop_assert_eq!(stop.counted, counted, "{}", name);
+                if let Some((i, o)) = stop_at {
+                    prop_assert_eq!((stop.top_index, stop.top_offset), (i, o), "{}", name);
+                }
+                let got: Vec<u32> = (0..half).map(|c| table[c] + table[half + c]).collect();
+                prop_assert_eq!(&got, &want, "{}", name);
+            }
+        }
+    }
+
+    #[test]
+    fn dense_kernels_take_every_table_length() {
+        // One key at the last row of each table length, from 16 to 2^20.
+        for bits in 4..=20 {
+            let half = 1usize << bits;
+            let key = u16::try_from(half / 16 - 1).unwrap_or(u16::MAX);
+            let keys = vec![key; 3];
+            for (name, stop, table) in all_dense(&keys, &[2, 2, 3], 0, 4, half) {
+                assert_eq!(stop.counted, 3, "{name} {bits}");
+                let cell = usize::from(key) * 16;
+                assert_eq!(table[cell + 2] + table[half + cell + 2], 2, "{name} {bits}");
+                assert_eq!(table[cell + 3] + table[half + cell + 3], 1, "{name} {bits}");
+            }
         }
     }
 

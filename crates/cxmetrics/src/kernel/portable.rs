@@ -345,45 +345,111 @@ pub(crate) fn count_grouped(
     }
 }
 
-/// Keyed counting by dense key index straight into a block table:
-/// `table[r][(index(key) << 4) | (score − lowest)] += 1`, with the answers
-/// dealt round-robin over four tables `r` so that repeated cells do not
-/// wait on each other. Each table has `table.len() / 4` entries; the
-/// caller has checked every score (offsets below 16) and sized the tables
-/// for the largest index. No lookup, no multiply: the key's index is the
-/// row. At most `u32::MAX` answers per call.
+/// Where [`count_dense`] stopped.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DenseStop {
+    /// Answers counted: all of them, unless a block stopped the count.
+    pub(crate) counted: usize,
+    /// The largest key index of the block that stopped the count.
+    pub(crate) top_index: usize,
+    /// The largest score offset (`score − lowest`, wrapping) of that block.
+    pub(crate) top_offset: u8,
+}
+
+/// Keyed counting by dense key index straight into two block tables, in
+/// two passes per block of 1,024 answers: first the cell of every answer,
+/// `(index(key) << 4) | (score − lowest)`, with the block's largest index
+/// and offset (a loop the compiler vectorises for integer keys); then, if
+/// the block fits the tables and every offset is below `points`, one
+/// increment per answer, alternating between the tables so that
+/// neighbouring answers in the same cell do not wait on each other.
+/// Stops before counting the first block that does not fit.
+///
+/// `table` holds the two tables one after the other, each a power of two
+/// long (16 to 2^20 cells; other lengths count nothing) with 16 cells per
+/// key index; cells are masked to the table, so nothing is written out of
+/// bounds whatever the input. Each index must be
+/// below 2^28 (the cells are 32 bits). The caller adds at most
+/// `u32::MAX` answers per table between reads.
 #[inline(always)]
 pub(crate) fn count_dense<T>(
     keys: &[T],
     index: impl Fn(&T) -> usize,
     scores: &[u8],
     lowest: u8,
+    points: usize,
     table: &mut [u32],
-) {
-    let quarter = table.len() / 4;
-    let (t0, rest) = table.split_at_mut(quarter);
-    let (t1, rest) = rest.split_at_mut(quarter);
-    let (t2, t3) = rest.split_at_mut(quarter);
-    let cell = |k: &T, s: u8| (index(k) << 4) | usize::from(s.wrapping_sub(lowest) & 15);
-    let (k4, k_rest) = keys.as_chunks::<4>();
-    let (s4, s_rest) = scores.as_chunks::<4>();
-    for (k, s) in k4.iter().zip(s4) {
-        if let Some(c) = t0.get_mut(cell(&k[0], s[0])) {
-            *c += 1;
+) -> DenseStop {
+    let half = table.len() / 2;
+    let rows = half / 16;
+    let (t0, t1) = table.split_at_mut(half);
+    let mut cells = [0u32; 1024];
+    let mut counted = 0;
+    for (k_block, s_block) in keys.chunks(1024).zip(scores.chunks(1024)) {
+        let cells = &mut cells[..k_block.len()];
+        let top_offset = s_block
+            .iter()
+            .fold(0u8, |m, &s| m.max(s.wrapping_sub(lowest)));
+        let mut top_cell = 0u32;
+        for ((c, k), &s) in cells.iter_mut().zip(k_block).zip(s_block) {
+            *c = ((index(k) << 4) | usize::from(s.wrapping_sub(lowest) & 15)) as u32;
+            top_cell = top_cell.max(*c);
         }
-        if let Some(c) = t1.get_mut(cell(&k[1], s[1])) {
-            *c += 1;
+        let top_index = (top_cell >> 4) as usize;
+        if top_index >= rows || usize::from(top_offset) >= points {
+            return DenseStop {
+                counted,
+                top_index,
+                top_offset,
+            };
         }
-        if let Some(c) = t2.get_mut(cell(&k[2], s[2])) {
-            *c += 1;
-        }
-        if let Some(c) = t3.get_mut(cell(&k[3], s[3])) {
-            *c += 1;
-        }
+        count_cells(cells, t0, t1);
+        counted += k_block.len();
     }
-    for (k, &s) in k_rest.iter().zip(s_rest) {
-        if let Some(c) = t0.get_mut(cell(k, s)) {
-            *c += 1;
-        }
+    DenseStop {
+        counted,
+        top_index: 0,
+        top_offset: 0,
     }
+}
+
+/// One increment per cell, alternating between two tables of equal
+/// power-of-two length, each cell masked to the table: dispatched to a copy
+/// of [`count_cells_in`] for that length, so the mask is a constant and no
+/// bounds check is left in the loop.
+#[inline(always)]
+fn count_cells(cells: &[u32], t0: &mut [u32], t1: &mut [u32]) {
+    macro_rules! by_length {
+        ($($bits:literal)*) => {
+            match t0.len() {
+                $(n if n == 1 << $bits => {
+                    if let (Ok(a), Ok(b)) = (t0.try_into(), t1.try_into()) {
+                        count_cells_in::<{ 1 << $bits }>(cells, a, b);
+                    }
+                })*
+                _ => {}
+            }
+        };
+    }
+    by_length!(4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20);
+}
+
+/// [`count_cells`] for tables of `N` cells (a power of two).
+#[inline(always)]
+fn count_cells_in<const N: usize>(cells: &[u32], t0: &mut [u32; N], t1: &mut [u32; N]) {
+    let (pairs, rest) = cells.as_chunks::<2>();
+    for c in pairs {
+        t0[c[0] as usize & (N - 1)] += 1;
+        t1[c[1] as usize & (N - 1)] += 1;
+    }
+    for &c in rest {
+        t0[c as usize & (N - 1)] += 1;
+    }
+}
+
+/// The largest `index(key)` over `keys`, 0 when empty: branch-free, so it
+/// vectorises for integer keys.
+#[inline(always)]
+pub(crate) fn max_index<T>(keys: &[T], index: impl Fn(&T) -> u32) -> u32 {
+    keys.iter().map(index).fold(0, u32::max)
 }

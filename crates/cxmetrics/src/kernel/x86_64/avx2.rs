@@ -1,7 +1,7 @@
 //! The portable kernels compiled with AVX2 (32-byte blocks).
 
 use crate::kernel::portable;
-use crate::kernel::portable::WeightedAcc;
+use crate::kernel::portable::{DenseStop, WeightedAcc};
 
 #[target_feature(enable = "avx2")]
 pub(super) fn count_small(scores: &[u8], lowest: u8, points: usize, counts: &mut [u64]) -> bool {
@@ -36,4 +36,21 @@ pub(super) fn weighted_small(
     acc: &mut WeightedAcc,
 ) -> bool {
     portable::weighted_small::<4>(scores, weights, lowest, acc)
+}
+
+#[target_feature(enable = "avx2")]
+pub(super) fn count_dense<T>(
+    keys: &[T],
+    index: impl Fn(&T) -> usize,
+    scores: &[u8],
+    lowest: u8,
+    points: usize,
+    table: &mut [u32],
+) -> DenseStop {
+    portable::count_dense(keys, index, scores, lowest, points, table)
+}
+
+#[target_feature(enable = "avx2")]
+pub(super) fn max_index<T>(keys: &[T], index: impl Fn(&T) -> u32) -> u32 {
+    portable::max_index(keys, index)
 }

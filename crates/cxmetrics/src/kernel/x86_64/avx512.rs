@@ -23,7 +23,7 @@ use std::arch::x86_64::{
 };
 
 use crate::kernel::portable;
-use crate::kernel::portable::WeightedAcc;
+use crate::kernel::portable::{DenseStop, WeightedAcc};
 
 /// One-hot bytes for offsets 0–7 (others 0), as a 16-entry shuffle table
 /// repeated in each 128-bit lane.
@@ -280,4 +280,21 @@ pub(super) fn weighted_small(
     acc: &mut WeightedAcc,
 ) -> bool {
     portable::weighted_small::<8>(scores, weights, lowest, acc)
+}
+
+#[target_feature(enable = "avx2,avx512f,avx512bw")]
+pub(super) fn count_dense<T>(
+    keys: &[T],
+    index: impl Fn(&T) -> usize,
+    scores: &[u8],
+    lowest: u8,
+    points: usize,
+    table: &mut [u32],
+) -> DenseStop {
+    portable::count_dense(keys, index, scores, lowest, points, table)
+}
+
+#[target_feature(enable = "avx2,avx512f,avx512bw")]
+pub(super) fn max_index<T>(keys: &[T], index: impl Fn(&T) -> u32) -> u32 {
+    portable::max_index(keys, index)
 }

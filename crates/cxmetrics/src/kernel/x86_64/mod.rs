@@ -10,7 +10,7 @@
 mod avx2;
 mod avx512;
 
-use crate::kernel::portable::WeightedAcc;
+use crate::kernel::portable::{DenseStop, WeightedAcc};
 
 /// Proof that the CPU supports AVX2.
 #[derive(Clone, Copy, Debug)]
@@ -74,6 +74,24 @@ impl Avx2 {
         // SAFETY: as above.
         unsafe { avx2::weighted_small(scores, weights, lowest, acc) }
     }
+
+    pub(crate) fn count_dense<T>(
+        self,
+        keys: &[T],
+        index: impl Fn(&T) -> usize,
+        scores: &[u8],
+        lowest: u8,
+        points: usize,
+        table: &mut [u32],
+    ) -> DenseStop {
+        // SAFETY: as above.
+        unsafe { avx2::count_dense(keys, index, scores, lowest, points, table) }
+    }
+
+    pub(crate) fn max_index<T>(self, keys: &[T], index: impl Fn(&T) -> u32) -> u32 {
+        // SAFETY: as above.
+        unsafe { avx2::max_index(keys, index) }
+    }
 }
 
 impl Avx512 {
@@ -123,5 +141,23 @@ impl Avx512 {
     ) -> bool {
         // SAFETY: as above.
         unsafe { avx512::weighted_small(scores, weights, lowest, acc) }
+    }
+
+    pub(crate) fn count_dense<T>(
+        self,
+        keys: &[T],
+        index: impl Fn(&T) -> usize,
+        scores: &[u8],
+        lowest: u8,
+        points: usize,
+        table: &mut [u32],
+    ) -> DenseStop {
+        // SAFETY: as above.
+        unsafe { avx512::count_dense(keys, index, scores, lowest, points, table) }
+    }
+
+    pub(crate) fn max_index<T>(self, keys: &[T], index: impl Fn(&T) -> u32) -> u32 {
+        // SAFETY: as above.
+        unsafe { avx512::max_index(keys, index) }
     }
 }
