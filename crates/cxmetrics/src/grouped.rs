@@ -125,6 +125,10 @@ pub struct GroupedTally {
     total: u128,
 }
 
+/// Runs of one group shorter than this are counted by a scalar loop (the
+/// vector kernels' set-up outweighs their speed below it; measured).
+const SHORT_RUN: usize = 256;
+
 /// The most groups a [`GroupedTally`] holds (group ids are kept as `u32`).
 const MAX_GROUPS: usize = u32::MAX as usize;
 
@@ -565,9 +569,21 @@ impl GroupedTally {
         for &(id, end) in runs {
             let cells = id as usize * points..(id as usize + 1) * points;
             if let (Some(run), Some(row)) = (b.get(start..end), self.counts.get_mut(cells)) {
-                if run.len() < 64 {
-                    for &s in run {
-                        row[usize::from(s.wrapping_sub(lowest))] += 1;
+                if run.len() < SHORT_RUN {
+                    // Short runs: the vector kernel's set-up costs more than
+                    // it saves. Four tables keep repeated scores apart.
+                    let mut tables = [[0u32; 16]; 4];
+                    let (quads, rest) = run.as_chunks::<4>();
+                    for q in quads {
+                        for (t, &s) in tables.iter_mut().zip(q) {
+                            t[usize::from(s.wrapping_sub(lowest)) & 15] += 1;
+                        }
+                    }
+                    for &s in rest {
+                        tables[0][usize::from(s.wrapping_sub(lowest)) & 15] += 1;
+                    }
+                    for (i, c) in row.iter_mut().enumerate() {
+                        *c += tables.iter().map(|t| u64::from(t[i & 15])).sum::<u64>();
                     }
                 } else {
                     crate::kernel::count_small(run, lowest, points, row);

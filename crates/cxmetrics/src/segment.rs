@@ -536,7 +536,13 @@ impl<K: Ord + Clone> Segmented<K> {
 
     /// The group of `key`, made if new.
     fn group_of(&mut self, key: &K) -> Result<u32, Error> {
-        if let Some(&g) = self.index.get(key) {
+        // Keys past the last one (sorted input) are new: one comparison
+        // instead of a search.
+        let past_last = self
+            .index
+            .last_key_value()
+            .is_none_or(|(last, _)| last < key);
+        if !past_last && let Some(&g) = self.index.get(key) {
             return Ok(g);
         }
         let g = self.grouped.push_group()? as u32;
