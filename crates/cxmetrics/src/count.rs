@@ -154,11 +154,16 @@ pub(crate) fn weighted_scores<S: ScoreValue>(
                 Ok(_) => first_bad(bytes, scale),
             });
         }
-        for i in 0..points.min(out.counts.len()) {
-            out.counts[i] = counts[i];
-            out.positive[i] = counts[i] - acc.zeros[i];
-            out.sums[i] = acc.sums[i];
-            out.squares[i] = acc.squares[i];
+        let cells = out
+            .counts
+            .iter_mut()
+            .zip(out.positive.iter_mut())
+            .zip(out.sums.iter_mut().zip(out.squares.iter_mut()));
+        for (i, ((c, p), (s, q))) in cells.enumerate().take(points) {
+            *c = counts[i];
+            *p = counts[i] - acc.zeros[i];
+            *s = acc.sums[i];
+            *q = acc.squares[i];
         }
         return Ok(acc.exponent.unwrap_or(0));
     }

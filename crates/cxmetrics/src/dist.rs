@@ -353,7 +353,7 @@ pub(crate) fn beta_quantile_unchecked(p: f64, a: f64, b: f64) -> f64 {
         (mean + normal_quantile_unchecked(p) * sd).clamp(1e-300, 1.0 - 1e-16)
     };
     let start = if start.is_nan() { 0.5 } else { start };
-    let x = solve_increasing(&f, 0.0, 1.0, start);
+    let x = solve_increasing(f, 0.0, 1.0, start);
     if x.is_nan() {
         return f64::NAN;
     }

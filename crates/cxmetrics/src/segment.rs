@@ -1090,8 +1090,8 @@ impl<K: SegmentKey> Segmented<K> {
                 missing -= 1;
             }
         }
-        for d in 0..rows {
-            let g = match (self.dense.get(d), row_key[d]) {
+        for (d, key) in row_key.into_iter().enumerate() {
+            let g = match (self.dense.get(d), key) {
                 (Some(&g), _) if g != 0 => g - 1,
                 (_, Some(key)) => self.new_dense(key, d)?,
                 _ => continue,

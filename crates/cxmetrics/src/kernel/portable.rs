@@ -269,10 +269,6 @@ const ROWS: usize = 8;
 /// `x = w · factor`; whether every weight is positive and finite; the
 /// largest weight (meaningful only then, or after a check).
 #[inline(always)]
-#[expect(
-    clippy::manual_range_contains,
-    reason = "`&` of two compares vectorises; `contains` short-circuits"
-)]
 fn sum_block(
     scores: &[u8],
     weights: &[f64],
