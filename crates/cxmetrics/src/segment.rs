@@ -1027,15 +1027,15 @@ impl<K: SegmentKey> Segmented<K> {
     /// changed).
     fn count_dense(&mut self, keys: &[K], bytes: &[u8], lowest: u8) -> Result<bool, Error> {
         /// The index of keys without one: past every table.
-        const NO_INDEX: usize = 1 << 17;
+        const NO_INDEX: u32 = 1 << 17;
         if keys.len() > 1 << 31 {
             return Ok(false);
         }
         let points = self.scale.len();
         let bound = (256usize << 10).max(4 * std::mem::size_of_val(keys));
-        let index = |key: &K| key.dense_index().map_or(NO_INDEX, usize::from);
+        let index = |key: &K| key.dense_index().map_or(NO_INDEX, u32::from);
         let head = &keys[..keys.len().min(1024)];
-        let mut rows = crate::kernel::max_index(head, |k| index(k) as u32) as usize + 1;
+        let mut rows = crate::kernel::max_index(head, index) as usize + 1;
         let (mut table, mut half) = (Vec::new(), 0);
         let mut start = 0;
         loop {

@@ -353,7 +353,8 @@ pub(crate) struct DenseStop {
 }
 
 /// Keyed counting by dense key index straight into two block tables, in
-/// two passes per block of 1,024 answers: first the cell of every answer,
+/// two passes per block of 2,048 answers (1,024 for tables past 2^16
+/// cells): first the cell of every answer,
 /// `(index(key) << 4) | (score − lowest)`, with the block's largest index
 /// and offset (a loop the compiler vectorises for integer keys); then, if
 /// the block fits the tables and every offset is below `points`, one
@@ -370,28 +371,82 @@ pub(crate) struct DenseStop {
 #[inline(always)]
 pub(crate) fn count_dense<T>(
     keys: &[T],
-    index: impl Fn(&T) -> usize,
+    index: impl Fn(&T) -> u32,
     scores: &[u8],
     lowest: u8,
     points: usize,
     table: &mut [u32],
 ) -> DenseStop {
     let half = table.len() / 2;
-    let rows = half / 16;
     let (t0, t1) = table.split_at_mut(half);
-    let mut cells = [0u32; 1024];
+    if half <= 1 << 16 {
+        // Cells fit in 16 bits: half the bytes through the cell buffer,
+        // and twice the block.
+        dense_blocks::<T, u16, 2048>(keys, index, scores, lowest, points, t0, t1)
+    } else {
+        dense_blocks::<T, u32, 1024>(keys, index, scores, lowest, points, t0, t1)
+    }
+}
+
+/// A cell of [`count_dense`]'s buffer: `u16` while the tables have at
+/// most 2^16 cells, `u32` beyond.
+trait Cell: Copy + Default + Ord {
+    /// `x` truncated to the cell's width (the tables mask it anyway).
+    fn from_u32(x: u32) -> Self;
+    /// The cell as an index.
+    fn at(self) -> usize;
+}
+
+impl Cell for u16 {
+    #[inline(always)]
+    fn from_u32(x: u32) -> u16 {
+        x as u16
+    }
+    #[inline(always)]
+    fn at(self) -> usize {
+        usize::from(self)
+    }
+}
+
+impl Cell for u32 {
+    #[inline(always)]
+    fn from_u32(x: u32) -> u32 {
+        x
+    }
+    #[inline(always)]
+    fn at(self) -> usize {
+        self as usize
+    }
+}
+
+/// [`count_dense`]'s blocks of `B` answers with cells of type `C` (wide
+/// enough for every cell of the tables `t0`, `t1`).
+#[inline(always)]
+fn dense_blocks<T, C: Cell, const B: usize>(
+    keys: &[T],
+    index: impl Fn(&T) -> u32,
+    scores: &[u8],
+    lowest: u8,
+    points: usize,
+    t0: &mut [u32],
+    t1: &mut [u32],
+) -> DenseStop {
+    let rows = t0.len() / 16;
+    let mut cells = [C::default(); B];
     let mut counted = 0;
-    for (k_block, s_block) in keys.chunks(1024).zip(scores.chunks(1024)) {
+    for (k_block, s_block) in keys.chunks(B).zip(scores.chunks(B)) {
         let cells = &mut cells[..k_block.len()];
         let top_offset = s_block
             .iter()
             .fold(0u8, |m, &s| m.max(s.wrapping_sub(lowest)));
-        let mut top_cell = 0u32;
+        // The largest index, kept before the cells truncate it.
+        let mut top = 0u32;
         for ((c, k), &s) in cells.iter_mut().zip(k_block).zip(s_block) {
-            *c = ((index(k) << 4) | usize::from(s.wrapping_sub(lowest) & 15)) as u32;
-            top_cell = top_cell.max(*c);
+            let d = index(k);
+            top = top.max(d);
+            *c = C::from_u32((d << 4) | u32::from(s.wrapping_sub(lowest) & 15));
         }
-        let top_index = (top_cell >> 4) as usize;
+        let top_index = top as usize;
         if top_index >= rows || usize::from(top_offset) >= points {
             return DenseStop {
                 counted,
@@ -414,13 +469,13 @@ pub(crate) fn count_dense<T>(
 /// of [`count_cells_in`] for that length, so the mask is a constant and no
 /// bounds check is left in the loop.
 #[inline(always)]
-fn count_cells(cells: &[u32], t0: &mut [u32], t1: &mut [u32]) {
+fn count_cells<C: Cell>(cells: &[C], t0: &mut [u32], t1: &mut [u32]) {
     macro_rules! by_length {
         ($($bits:literal)*) => {
             match t0.len() {
                 $(n if n == 1 << $bits => {
                     if let (Ok(a), Ok(b)) = (t0.try_into(), t1.try_into()) {
-                        count_cells_in::<{ 1 << $bits }>(cells, a, b);
+                        count_cells_in::<C, { 1 << $bits }>(cells, a, b);
                     }
                 })*
                 _ => {}
@@ -432,14 +487,16 @@ fn count_cells(cells: &[u32], t0: &mut [u32], t1: &mut [u32]) {
 
 /// [`count_cells`] for tables of `N` cells (a power of two).
 #[inline(always)]
-fn count_cells_in<const N: usize>(cells: &[u32], t0: &mut [u32; N], t1: &mut [u32; N]) {
-    let (pairs, rest) = cells.as_chunks::<2>();
-    for c in pairs {
-        t0[c[0] as usize & (N - 1)] += 1;
-        t1[c[1] as usize & (N - 1)] += 1;
+fn count_cells_in<C: Cell, const N: usize>(cells: &[C], t0: &mut [u32; N], t1: &mut [u32; N]) {
+    let (quads, rest) = cells.as_chunks::<4>();
+    for c in quads {
+        t0[c[0].at() & (N - 1)] += 1;
+        t1[c[1].at() & (N - 1)] += 1;
+        t0[c[2].at() & (N - 1)] += 1;
+        t1[c[3].at() & (N - 1)] += 1;
     }
     for &c in rest {
-        t0[c as usize & (N - 1)] += 1;
+        t0[c.at() & (N - 1)] += 1;
     }
 }
 

@@ -41,7 +41,7 @@ pub(super) fn weighted_small(
 #[target_feature(enable = "avx2")]
 pub(super) fn count_dense<T>(
     keys: &[T],
-    index: impl Fn(&T) -> usize,
+    index: impl Fn(&T) -> u32,
     scores: &[u8],
     lowest: u8,
     points: usize,

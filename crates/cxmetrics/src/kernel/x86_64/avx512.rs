@@ -285,7 +285,7 @@ pub(super) fn weighted_small(
 #[target_feature(enable = "avx2,avx512f,avx512bw")]
 pub(super) fn count_dense<T>(
     keys: &[T],
-    index: impl Fn(&T) -> usize,
+    index: impl Fn(&T) -> u32,
     scores: &[u8],
     lowest: u8,
     points: usize,

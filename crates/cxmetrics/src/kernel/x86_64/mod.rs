@@ -78,7 +78,7 @@ impl Avx2 {
     pub(crate) fn count_dense<T>(
         self,
         keys: &[T],
-        index: impl Fn(&T) -> usize,
+        index: impl Fn(&T) -> u32,
         scores: &[u8],
         lowest: u8,
         points: usize,
@@ -146,7 +146,7 @@ impl Avx512 {
     pub(crate) fn count_dense<T>(
         self,
         keys: &[T],
-        index: impl Fn(&T) -> usize,
+        index: impl Fn(&T) -> u32,
         scores: &[u8],
         lowest: u8,
         points: usize,
