@@ -343,3 +343,39 @@ fn concurrent_ingestion_equals_one_thread() {
     live.push_rating(Scale::NPS.rating(3).unwrap()).unwrap();
     assert_eq!(live.snapshot().unwrap().n(), 40_001);
 }
+
+/// Runs of string keys that differ from their neighbour in one byte only,
+/// at every position of every length up to 40 (the inline comparison of
+/// short keys reads words from both ends): each key is its own segment.
+#[test]
+fn string_keys_differing_in_one_byte_are_distinct_segments() {
+    for len in 0..40usize {
+        let base = "abcdefghijklmnopqrstuvwxyz0123456789ABCD"[..len].to_string();
+        let mut keys: Vec<String> = Vec::new();
+        let mut scores: Vec<u8> = Vec::new();
+        for at in 0..len {
+            let mut other = base.clone().into_bytes();
+            other[at] = b'_';
+            let other = String::from_utf8(other).unwrap();
+            for (k, s) in [
+                (&base, 9u8),
+                (&base, 10),
+                (&other, 3),
+                (&other, 4),
+                (&base, 0),
+            ] {
+                keys.push(k.clone());
+                scores.push(s);
+            }
+        }
+        keys.push(base.clone());
+        scores.push(7);
+        let mut seg = Segmented::new(Scale::NPS);
+        seg.extend_scores(&keys, &scores).unwrap();
+        assert_eq!(as_map(&seg), model(Scale::NPS, &keys, &scores), "{len}");
+        let boxed: Vec<Box<str>> = keys.iter().map(|k| k.as_str().into()).collect();
+        let mut seg = Segmented::new(Scale::NPS);
+        seg.extend_scores(&boxed, &scores).unwrap();
+        assert_eq!(as_map(&seg), model(Scale::NPS, &boxed, &scores), "{len}");
+    }
+}
