@@ -432,20 +432,14 @@ impl GroupedTally {
         self.check_room(groups, 0)?;
         match (index, bytes, small) {
             (None, Some(b), Some(lowest)) => {
-                let mut ids = [0u32; 1024];
-                for (g_block, s_block) in groups.chunks(1024).zip(b.chunks(1024)) {
-                    let ids = &mut ids[..g_block.len()];
-                    for (id, g) in ids.iter_mut().zip(g_block) {
-                        *id = g.index() as u32;
-                    }
-                    crate::kernel::count_grouped(
-                        ids,
-                        s_block,
-                        lowest,
-                        self.points,
-                        &mut self.counts,
-                    );
-                }
+                crate::kernel::count_grouped(
+                    groups,
+                    |g| g.index(),
+                    b,
+                    lowest,
+                    self.points,
+                    &mut self.counts,
+                );
             }
             (Some(index), ..) => {
                 for (g, &i) in groups.iter().zip(&index) {
@@ -480,7 +474,8 @@ impl GroupedTally {
             (Some(b), Some(lowest), None) => {
                 count::check_small_bytes(b, &self.scale, lowest)?;
                 self.check_room(ids, 0)?;
-                crate::kernel::count_grouped(ids, b, lowest, self.points, &mut self.counts);
+                let id = |g: &u32| *g as usize;
+                crate::kernel::count_grouped(ids, id, b, lowest, self.points, &mut self.counts);
                 self.total += ids.len() as u128;
                 Ok(())
             }
@@ -532,7 +527,8 @@ impl GroupedTally {
     /// Counts a block of a batch [`GroupedTally::prepare_bytes`] accepted;
     /// `ids` are group indices below [`GroupedTally::groups`].
     pub(crate) fn count_ids(&mut self, ids: &[u32], scores: &[u8], lowest: u8) {
-        crate::kernel::count_grouped(ids, scores, lowest, self.points, &mut self.counts);
+        let id = |g: &u32| *g as usize;
+        crate::kernel::count_grouped(ids, id, scores, lowest, self.points, &mut self.counts);
         self.total += ids.len() as u128;
     }
 
@@ -883,7 +879,7 @@ impl GroupedTally {
     /// Every group index below the number of groups (the first bad one
     /// named with its position).
     fn check_groups<G: GroupIndex>(&self, groups: &[G]) -> Result<(), Error> {
-        let top = groups.iter().fold(0usize, |m, g| m.max(g.index()));
+        let top = crate::kernel::max_usize(groups, |g| g.index());
         if groups.is_empty() || top < self.groups() {
             return Ok(());
         }

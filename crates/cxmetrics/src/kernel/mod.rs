@@ -138,16 +138,43 @@ pub(crate) fn weighted_small(
     }
 }
 
-/// Keyed counting of checked group indices and byte scores (see
-/// [`portable::count_grouped`]); scalar work, so one copy serves all.
-pub(crate) fn count_grouped(
-    groups: &[u32],
+/// Keyed counting of checked group indices and byte scores into a flat
+/// `groups × points` table of at most `u32::MAX` cells (see
+/// [`portable::count_grouped`]; larger tables are counted one answer at a
+/// time), its cell pass compiled for the widest vectors.
+pub(crate) fn count_grouped<T>(
+    groups: &[T],
+    index: impl Fn(&T) -> usize,
     scores: &[u8],
     lowest: u8,
     points: usize,
     counts: &mut [u64],
 ) {
-    portable::count_grouped(groups, scores, lowest, points, counts);
+    if u32::try_from(counts.len()).is_err() {
+        portable::count_grouped_wide(groups, index, scores, lowest, points, counts);
+        return;
+    }
+    // Every index below the number of groups, so below 2^32.
+    let index = |g: &T| index(g) as u32;
+    match isa() {
+        Isa::Portable => portable::count_grouped(groups, index, scores, lowest, points, counts),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2(a) => a.count_grouped(groups, index, scores, lowest, points, counts),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512(_, b) => b.count_grouped(groups, index, scores, lowest, points, counts),
+    }
+}
+
+/// The largest `index(item)` over `items` (0 when empty), in `usize`
+/// lanes, compiled for the widest vectors.
+pub(crate) fn max_usize<T>(items: &[T], index: impl Fn(&T) -> usize) -> usize {
+    match isa() {
+        Isa::Portable => portable::max_usize(items, index),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2(a) => a.max_usize(items, index),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512(_, b) => b.max_usize(items, index),
+    }
 }
 
 /// Keyed counting by dense key index into two block tables, checking each
@@ -529,6 +556,61 @@ mod tests {
                 assert_eq!(table[cell + 2] + table[half + cell + 2], 2, "{name} {bits}");
                 assert_eq!(table[cell + 3] + table[half + cell + 3], 1, "{name} {bits}");
             }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn grouped_kernels_equal_a_plain_count(
+            pairs in prop::collection::vec((0usize..50, 0u8..11), 0..3_000),
+            groups in 1usize..60,
+            lowest in 0u8..3,
+        ) {
+            // Indices and scores as the caller checks them: below `groups`
+            // and on the scale. Short and long batches take the direct and
+            // the scratch-table paths.
+            let points = 11;
+            let ids: Vec<usize> = pairs.iter().map(|p| p.0 % groups).collect();
+            let scores: Vec<u8> = pairs.iter().map(|p| p.1 + lowest).collect();
+            let mut want = vec![0u64; groups * points];
+            for (&g, &s) in ids.iter().zip(&scores) {
+                want[g * points + usize::from(s - lowest)] += 1;
+            }
+            // Counts already there stay and are added to.
+            let start: Vec<u64> = (0..groups * points).map(|i| i as u64 % 3).collect();
+            for (w, s) in want.iter_mut().zip(&start) {
+                *w += s;
+            }
+            let index32 = |g: &usize| *g as u32;
+            let mut runs: Vec<(&str, Vec<u64>)> = Vec::new();
+            let mut c = start.clone();
+            portable::count_grouped(&ids, index32, &scores, lowest, points, &mut c);
+            runs.push(("portable", c));
+            let mut c = start.clone();
+            portable::count_grouped_wide(&ids, |g| *g, &scores, lowest, points, &mut c);
+            runs.push(("wide", c));
+            let mut c = start.clone();
+            count_grouped(&ids, |g| *g, &scores, lowest, points, &mut c);
+            runs.push(("dispatched", c));
+            #[cfg(target_arch = "x86_64")]
+            {
+                if let Some(a) = x86_64::Avx2::detect() {
+                    let mut c = start.clone();
+                    a.count_grouped(&ids, index32, &scores, lowest, points, &mut c);
+                    runs.push(("avx2", c));
+                }
+                if let Some(b) = x86_64::Avx512::detect() {
+                    let mut c = start.clone();
+                    b.count_grouped(&ids, index32, &scores, lowest, points, &mut c);
+                    runs.push(("avx512", c));
+                }
+            }
+            for (name, got) in runs {
+                prop_assert_eq!(&got, &want, "{}", name);
+            }
+            let top = ids.iter().copied().max().unwrap_or(0);
+            prop_assert_eq!(max_usize(&ids, |g| *g), top);
+            prop_assert_eq!(portable::max_usize(&ids, |g| *g), top);
         }
     }
 

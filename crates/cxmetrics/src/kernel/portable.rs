@@ -311,34 +311,95 @@ fn sum_block(
     (cells, all, top)
 }
 
-/// Keyed counting: `counts[groups[i] · points + scores[i] − lowest] += 1`,
-/// the caller having checked every group and score (a cell out of bounds
-/// is skipped, never written). Four answers per step keep neighbouring
-/// increments independent.
+/// Keyed counting: `counts[index(groups[i]) · points + scores[i] − lowest]
+/// += 1`, the caller having checked every group and score (a cell out of
+/// bounds is skipped, never written). Two passes per block of 1,024
+/// answers: the cells first (a loop the compiler vectorises), then one
+/// increment per answer. Cells are 32-bit: `counts` has at most
+/// `u32::MAX` entries (callers with more take [`count_grouped_wide`]).
 #[inline(always)]
-pub(crate) fn count_grouped(
-    groups: &[u32],
+pub(crate) fn count_grouped<T>(
+    groups: &[T],
+    index: impl Fn(&T) -> u32,
     scores: &[u8],
     lowest: u8,
     points: usize,
     counts: &mut [u64],
 ) {
-    let (g4, g_rest) = groups.as_chunks::<4>();
-    let (s4, s_rest) = scores.as_chunks::<4>();
-    for (g, s) in g4.iter().zip(s4) {
-        for r in 0..4 {
-            let cell = g[r] as usize * points + usize::from(s[r].wrapping_sub(lowest));
-            if let Some(c) = counts.get_mut(cell) {
-                *c += 1;
+    let p = points as u32;
+    // A batch at least twice as long as the table counts into two 32-bit
+    // scratch tables, alternating, then adds them: neighbouring answers in
+    // one cell do not wait on each other. (At most 2^31 answers a call, so
+    // the scratch counters cannot overflow.)
+    let scratch = 2 * counts.len() <= groups.len() && groups.len() <= 1 << 31;
+    let mut tables = if scratch {
+        vec![0u32; 2 * counts.len()]
+    } else {
+        Vec::new()
+    };
+    let half = tables.len() / 2;
+    let (t0, t1) = tables.split_at_mut(half);
+    let mut cells = [0u32; 1024];
+    for (g_block, s_block) in groups.chunks(1024).zip(scores.chunks(1024)) {
+        let cells = &mut cells[..g_block.len()];
+        for ((c, g), &s) in cells.iter_mut().zip(g_block).zip(s_block) {
+            *c = index(g)
+                .wrapping_mul(p)
+                .wrapping_add(u32::from(s.wrapping_sub(lowest)));
+        }
+        if scratch {
+            let (pairs, rest) = cells.as_chunks::<2>();
+            for c in pairs {
+                if let Some(x) = t0.get_mut(c[0] as usize) {
+                    *x += 1;
+                }
+                if let Some(x) = t1.get_mut(c[1] as usize) {
+                    *x += 1;
+                }
+            }
+            for &c in rest {
+                if let Some(x) = t0.get_mut(c as usize) {
+                    *x += 1;
+                }
+            }
+        } else {
+            for &c in cells.iter() {
+                if let Some(x) = counts.get_mut(c as usize) {
+                    *x += 1;
+                }
             }
         }
     }
-    for (&g, &s) in g_rest.iter().zip(s_rest) {
-        let cell = g as usize * points + usize::from(s.wrapping_sub(lowest));
+    if scratch {
+        for ((c, &a), &b) in counts.iter_mut().zip(t0.iter()).zip(t1.iter()) {
+            *c += u64::from(a) + u64::from(b);
+        }
+    }
+}
+
+/// [`count_grouped`] for tallies of more than `u32::MAX` cells, one answer
+/// at a time.
+#[inline(always)]
+pub(crate) fn count_grouped_wide<T>(
+    groups: &[T],
+    index: impl Fn(&T) -> usize,
+    scores: &[u8],
+    lowest: u8,
+    points: usize,
+    counts: &mut [u64],
+) {
+    for (g, &s) in groups.iter().zip(scores) {
+        let cell = index(g) * points + usize::from(s.wrapping_sub(lowest));
         if let Some(c) = counts.get_mut(cell) {
             *c += 1;
         }
     }
+}
+
+/// The largest `index(item)` over `items`, 0 when empty (`usize` lanes).
+#[inline(always)]
+pub(crate) fn max_usize<T>(items: &[T], index: impl Fn(&T) -> usize) -> usize {
+    items.iter().map(index).fold(0, usize::max)
 }
 
 /// Where [`count_dense`] stopped.

@@ -298,3 +298,20 @@ pub(super) fn count_dense<T>(
 pub(super) fn max_index<T>(keys: &[T], index: impl Fn(&T) -> u32) -> u32 {
     portable::max_index(keys, index)
 }
+
+#[target_feature(enable = "avx2,avx512f,avx512bw")]
+pub(super) fn count_grouped<T>(
+    groups: &[T],
+    index: impl Fn(&T) -> u32,
+    scores: &[u8],
+    lowest: u8,
+    points: usize,
+    counts: &mut [u64],
+) {
+    portable::count_grouped(groups, index, scores, lowest, points, counts);
+}
+
+#[target_feature(enable = "avx2,avx512f,avx512bw")]
+pub(super) fn max_usize<T>(items: &[T], index: impl Fn(&T) -> usize) -> usize {
+    portable::max_usize(items, index)
+}

@@ -92,6 +92,23 @@ impl Avx2 {
         // SAFETY: as above.
         unsafe { avx2::max_index(keys, index) }
     }
+    pub(crate) fn count_grouped<T>(
+        self,
+        groups: &[T],
+        index: impl Fn(&T) -> u32,
+        scores: &[u8],
+        lowest: u8,
+        points: usize,
+        counts: &mut [u64],
+    ) {
+        // SAFETY: as above.
+        unsafe { avx2::count_grouped(groups, index, scores, lowest, points, counts) }
+    }
+
+    pub(crate) fn max_usize<T>(self, items: &[T], index: impl Fn(&T) -> usize) -> usize {
+        // SAFETY: as above.
+        unsafe { avx2::max_usize(items, index) }
+    }
 }
 
 impl Avx512 {
@@ -159,5 +176,23 @@ impl Avx512 {
     pub(crate) fn max_index<T>(self, keys: &[T], index: impl Fn(&T) -> u32) -> u32 {
         // SAFETY: as above.
         unsafe { avx512::max_index(keys, index) }
+    }
+
+    pub(crate) fn count_grouped<T>(
+        self,
+        groups: &[T],
+        index: impl Fn(&T) -> u32,
+        scores: &[u8],
+        lowest: u8,
+        points: usize,
+        counts: &mut [u64],
+    ) {
+        // SAFETY: as above.
+        unsafe { avx512::count_grouped(groups, index, scores, lowest, points, counts) }
+    }
+
+    pub(crate) fn max_usize<T>(self, items: &[T], index: impl Fn(&T) -> usize) -> usize {
+        // SAFETY: as above.
+        unsafe { avx512::max_usize(items, index) }
     }
 }
