@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::kernel;
 use crate::response::{invalid_weight, valid_weight};
 use crate::scale::{Scale, ScoreValue};
-use crate::sum::Sum;
+use crate::sum::{Sum, exponent_of, ldexp};
 
 /// The lowest point as a byte, when the scale has at most 16 points, all
 /// within 0..=255: the scales the byte kernels count.
@@ -113,9 +113,9 @@ pub(crate) fn check_weights(weights: &[f64]) -> Result<f64, Error> {
 }
 
 /// Per-point sums of weighted scores: counts, positive-weight counts, and
-/// compensated sums of `factor · w` and `(factor · w)²`, added to the
-/// caller's slices (one entry per point). `factor` is the power of two
-/// that keeps the sums of this batch in range.
+/// compensated sums of `w · 2^-e` and `(w · 2^-e)²`, written into the
+/// caller's fresh (all-zero) slices, one entry per point, `e` being the
+/// binary exponent of the batch's largest weight.
 #[derive(Debug)]
 pub(crate) struct WeightedSums<'a> {
     pub(crate) counts: &'a mut [u64],
@@ -124,36 +124,52 @@ pub(crate) struct WeightedSums<'a> {
     pub(crate) squares: &'a mut [Sum],
 }
 
-/// Adds weighted scores whose weights [`check_weights`] accepted.
+/// Checks a weighted batch and sums it into `out` (fresh scratch);
+/// returns the exponent `e` the sums are scaled by (0 when no weight is
+/// positive). Byte scores on small scales take one pass over the weights
+/// (the kernel checks each block before summing it); other types check
+/// every weight first.
 ///
 /// # Errors
 ///
-/// The first score off the scale, with its index (nothing was added to
-/// `out` then only if the caller passes scratch; callers do).
+/// The first bad item in index order, as [`check_weighted`] names it
+/// (`out` is then partly written: callers pass scratch).
 pub(crate) fn weighted_scores<S: ScoreValue>(
     scores: &[S],
     weights: &[f64],
     scale: &Scale,
-    factor: f64,
     out: WeightedSums<'_>,
-) -> Result<(), Error> {
+) -> Result<i32, Error> {
     if let Some(bytes) = S::as_bytes(scores)
         && let Some(lowest) = small_byte_scale(scale)
     {
-        if !kernel::count_small(bytes, lowest, scale.len(), out.counts) {
-            return Err(first_bad(bytes, scale));
+        let points = scale.len();
+        let mut counts = [0u64; 16];
+        let mut acc = kernel::WeightedAcc::default();
+        if !kernel::count_small(bytes, lowest, points, &mut counts[..points])
+            || !kernel::weighted_small(bytes, weights, lowest, &mut acc)
+        {
+            return Err(match check_weighted(scores, weights, scale) {
+                Err(e) => e,
+                Ok(_) => first_bad(bytes, scale),
+            });
         }
-        kernel::weighted_small(
-            bytes,
-            weights,
-            lowest,
-            factor,
-            out.positive,
-            out.sums,
-            out.squares,
-        );
-        return Ok(());
+        let cells = out
+            .counts
+            .iter_mut()
+            .zip(out.positive.iter_mut())
+            .zip(out.sums.iter_mut().zip(out.squares.iter_mut()));
+        for (i, ((c, p), (s, q))) in cells.enumerate().take(points) {
+            *c = counts[i];
+            *p = counts[i] - acc.zeros[i];
+            *s = acc.sums[i];
+            *q = acc.squares[i];
+        }
+        return Ok(acc.exponent.unwrap_or(0));
     }
+    let max = check_weighted(scores, weights, scale)?;
+    let exponent = exponent_of(max).unwrap_or(0);
+    let factor = ldexp(1.0, -exponent);
     let index = indices(scores, scale)?;
     // Blocks of 4,096 summed plainly, then folded into the compensated sums.
     let points = scale.len();
@@ -185,7 +201,7 @@ pub(crate) fn weighted_scores<S: ScoreValue>(
             }
         }
     }
-    Ok(())
+    Ok(exponent)
 }
 
 /// The error for the first score that is not on the scale. Called only

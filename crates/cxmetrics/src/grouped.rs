@@ -125,6 +125,10 @@ pub struct GroupedTally {
     total: u128,
 }
 
+/// Runs of one group shorter than this are counted by a scalar loop (the
+/// vector kernels' set-up outweighs their speed below it; measured).
+const SHORT_RUN: usize = 256;
+
 /// The most groups a [`GroupedTally`] holds (group ids are kept as `u32`).
 const MAX_GROUPS: usize = u32::MAX as usize;
 
@@ -428,20 +432,14 @@ impl GroupedTally {
         self.check_room(groups, 0)?;
         match (index, bytes, small) {
             (None, Some(b), Some(lowest)) => {
-                let mut ids = [0u32; 1024];
-                for (g_block, s_block) in groups.chunks(1024).zip(b.chunks(1024)) {
-                    let ids = &mut ids[..g_block.len()];
-                    for (id, g) in ids.iter_mut().zip(g_block) {
-                        *id = g.index() as u32;
-                    }
-                    crate::kernel::count_grouped(
-                        ids,
-                        s_block,
-                        lowest,
-                        self.points,
-                        &mut self.counts,
-                    );
-                }
+                crate::kernel::count_grouped(
+                    groups,
+                    |g| g.index(),
+                    b,
+                    lowest,
+                    self.points,
+                    &mut self.counts,
+                );
             }
             (Some(index), ..) => {
                 for (g, &i) in groups.iter().zip(&index) {
@@ -476,7 +474,8 @@ impl GroupedTally {
             (Some(b), Some(lowest), None) => {
                 count::check_small_bytes(b, &self.scale, lowest)?;
                 self.check_room(ids, 0)?;
-                crate::kernel::count_grouped(ids, b, lowest, self.points, &mut self.counts);
+                let id = |g: &u32| *g as usize;
+                crate::kernel::count_grouped(ids, id, b, lowest, self.points, &mut self.counts);
                 self.total += ids.len() as u128;
                 Ok(())
             }
@@ -491,17 +490,26 @@ impl GroupedTally {
     /// (other score types or scales, weighted groups, a total near
     /// `u64::MAX`, or too many groups possible).
     pub(crate) fn prepare_bytes<S: ScoreValue>(&self, scores: &[S]) -> Result<Option<u8>, Error> {
-        let (Some(b), Some(lowest), None) = (
-            S::as_bytes(scores),
-            count::small_byte_scale(&self.scale),
-            &self.weighted,
-        ) else {
+        let Some(b) = S::as_bytes(scores) else {
+            return Ok(None);
+        };
+        let Some(lowest) = self.byte_room(b.len()) else {
             return Ok(None);
         };
         count::check_small_bytes(b, &self.scale, lowest)?;
-        let room = self.total + b.len() as u128 <= u128::from(u64::MAX)
-            && self.groups().saturating_add(b.len()) <= MAX_GROUPS;
-        Ok(room.then_some(lowest))
+        Ok(Some(lowest))
+    }
+
+    /// [`GroupedTally::prepare_bytes`] without the scores' check, for a
+    /// caller that checks them itself before adding anything: the lowest
+    /// point when a batch of `len` byte scores can take the fast path.
+    pub(crate) fn byte_room(&self, len: usize) -> Option<u8> {
+        let (Some(lowest), None) = (count::small_byte_scale(&self.scale), &self.weighted) else {
+            return None;
+        };
+        let room = self.total + len as u128 <= u128::from(u64::MAX)
+            && self.groups().saturating_add(len) <= MAX_GROUPS;
+        room.then_some(lowest)
     }
 
     /// Adds per-point counts to group `g` of a batch
@@ -519,7 +527,8 @@ impl GroupedTally {
     /// Counts a block of a batch [`GroupedTally::prepare_bytes`] accepted;
     /// `ids` are group indices below [`GroupedTally::groups`].
     pub(crate) fn count_ids(&mut self, ids: &[u32], scores: &[u8], lowest: u8) {
-        crate::kernel::count_grouped(ids, scores, lowest, self.points, &mut self.counts);
+        let id = |g: &u32| *g as usize;
+        crate::kernel::count_grouped(ids, id, scores, lowest, self.points, &mut self.counts);
         self.total += ids.len() as u128;
     }
 
@@ -556,9 +565,21 @@ impl GroupedTally {
         for &(id, end) in runs {
             let cells = id as usize * points..(id as usize + 1) * points;
             if let (Some(run), Some(row)) = (b.get(start..end), self.counts.get_mut(cells)) {
-                if run.len() < 64 {
-                    for &s in run {
-                        row[usize::from(s.wrapping_sub(lowest))] += 1;
+                if run.len() < SHORT_RUN {
+                    // Short runs: the vector kernel's set-up costs more than
+                    // it saves. Four tables keep repeated scores apart.
+                    let mut tables = [[0u32; 16]; 4];
+                    let (quads, rest) = run.as_chunks::<4>();
+                    for q in quads {
+                        for (t, &s) in tables.iter_mut().zip(q) {
+                            t[usize::from(s.wrapping_sub(lowest)) & 15] += 1;
+                        }
+                    }
+                    for &s in rest {
+                        tables[0][usize::from(s.wrapping_sub(lowest)) & 15] += 1;
+                    }
+                    for (i, c) in row.iter_mut().enumerate() {
+                        *c += tables.iter().map(|t| u64::from(t[i & 15])).sum::<u64>();
                     }
                 } else {
                     crate::kernel::count_small(run, lowest, points, row);
@@ -858,7 +879,7 @@ impl GroupedTally {
     /// Every group index below the number of groups (the first bad one
     /// named with its position).
     fn check_groups<G: GroupIndex>(&self, groups: &[G]) -> Result<(), Error> {
-        let top = groups.iter().fold(0usize, |m, g| m.max(g.index()));
+        let top = crate::kernel::max_usize(groups, |g| g.index());
         if groups.is_empty() || top < self.groups() {
             return Ok(());
         }

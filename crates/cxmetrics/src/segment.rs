@@ -290,18 +290,30 @@ pub trait SegmentKey: Ord + Clone {
     }
 }
 
-/// Equality of two strings, inline for keys of at most 16 bytes.
+/// Equality of two strings, inline for keys of at most 16 bytes: two
+/// overlapping 8-byte (or 4-byte) words from each end, no copies and no
+/// call.
 #[inline]
 fn same_str(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;
     }
-    if a.len() <= 16 {
-        let (mut x, mut y) = ([0u8; 16], [0u8; 16]);
-        x[..a.len()].copy_from_slice(a);
-        y[..b.len()].copy_from_slice(b);
-        u128::from_ne_bytes(x) == u128::from_ne_bytes(y)
+    let n = a.len();
+    if (8..=16).contains(&n) {
+        let word = |x: &[u8]| {
+            let head = x.first_chunk::<8>().map_or(0, |c| u64::from_ne_bytes(*c));
+            let tail = x.last_chunk::<8>().map_or(0, |c| u64::from_ne_bytes(*c));
+            (head, tail)
+        };
+        word(a) == word(b)
+    } else if (4..8).contains(&n) {
+        let word = |x: &[u8]| {
+            let head = x.first_chunk::<4>().map_or(0, |c| u32::from_ne_bytes(*c));
+            let tail = x.last_chunk::<4>().map_or(0, |c| u32::from_ne_bytes(*c));
+            (head, tail)
+        };
+        word(a) == word(b)
     } else {
         a == b
     }
@@ -536,7 +548,13 @@ impl<K: Ord + Clone> Segmented<K> {
 
     /// The group of `key`, made if new.
     fn group_of(&mut self, key: &K) -> Result<u32, Error> {
-        if let Some(&g) = self.index.get(key) {
+        // Keys past the last one (sorted input) are new: one comparison
+        // instead of a search.
+        let past_last = self
+            .index
+            .last_key_value()
+            .is_none_or(|(last, _)| last < key);
+        if !past_last && let Some(&g) = self.index.get(key) {
             return Ok(g);
         }
         let g = self.grouped.push_group()? as u32;
@@ -1005,67 +1023,99 @@ impl<K: SegmentKey> Segmented<K> {
         Ok(())
     }
 
-    /// Counts a checked batch whose keys all have dense indices below
-    /// `rows` into four block tables indexed by key, then adds each row to
-    /// its key's group.
-    fn count_dense(
-        &mut self,
-        keys: &[K],
-        bytes: &[u8],
-        lowest: u8,
-        rows: usize,
-    ) -> Result<(), Error> {
-        let mut table = vec![0u32; 4 * rows * 16];
-        let mut row_key: Vec<Option<&K>> = vec![None; rows];
-        for (k, b) in keys.chunks(1 << 31).zip(bytes.chunks(1 << 31)) {
-            crate::kernel::count_dense(
-                k,
-                |key| key.dense_index().map_or(0, usize::from),
-                b,
+    /// Counts a batch of byte scores whose keys have dense indices into
+    /// two block tables indexed by key (each a power of two long, see
+    /// [`dense_table`]), checking every score block by block on the way
+    /// (one pass over the batch), then adds each row to its key's group.
+    /// The tables start sized for the first block's keys and grow when a
+    /// later block holds a larger index. Returns `Ok(false)`, having
+    /// changed nothing, when they would pass their bound (256 KB, or four
+    /// times the batch's key bytes), when a key has no dense index, or for
+    /// more than 2^31 answers: the caller then takes the general path.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidBatchItem`] naming the first bad score (nothing
+    /// changed).
+    fn count_dense(&mut self, keys: &[K], bytes: &[u8], lowest: u8) -> Result<bool, Error> {
+        /// The index of keys without one: past every table.
+        const NO_INDEX: u32 = 1 << 17;
+        if keys.len() > 1 << 31 {
+            return Ok(false);
+        }
+        let points = self.scale.len();
+        let bound = (256usize << 10).max(4 * std::mem::size_of_val(keys));
+        let index = |key: &K| key.dense_index().map_or(NO_INDEX, u32::from);
+        let head = &keys[..keys.len().min(1024)];
+        let mut rows = crate::kernel::max_index(head, index) as usize + 1;
+        let (mut table, mut half) = (Vec::new(), 0);
+        let mut start = 0;
+        loop {
+            let grown = dense_table(rows);
+            if rows > 1 << 16 || 2 * grown * 4 > bound {
+                return Ok(false);
+            }
+            if grown > half {
+                // Cells keep their place: row d, point i is d · 16 + i.
+                let mut t = vec![0u32; 2 * grown];
+                for r in 0..2 {
+                    t[r * grown..][..half].copy_from_slice(&table[r * half..][..half]);
+                }
+                (table, half) = (t, grown);
+            }
+            let stop = crate::kernel::count_dense(
+                &keys[start..],
+                index,
+                &bytes[start..],
                 lowest,
+                points,
                 &mut table,
             );
-            // The first key of each counted row without a group yet, found
-            // by scanning only until every such row has its key.
-            let quarter = rows * 16;
-            let counted = |d: usize| {
-                (0..4).any(|r| table[r * quarter + d * 16..][..16].iter().any(|&c| c != 0))
-            };
-            let mut missing = (0..rows)
-                .filter(|&d| {
-                    counted(d) && self.dense.get(d).is_none_or(|&g| g == 0) && row_key[d].is_none()
-                })
-                .count();
-            for key in k {
-                if missing == 0 {
-                    break;
-                }
-                if let Some(d) = key.dense_index()
-                    && let Some(slot) = row_key.get_mut(usize::from(d))
-                    && slot.is_none()
-                    && self.dense.get(usize::from(d)).is_none_or(|&g| g == 0)
-                {
-                    *slot = Some(key);
-                    missing -= 1;
-                }
+            start += stop.counted;
+            if start >= keys.len() {
+                break;
             }
-            let points = self.scale.len();
-            for (d, key) in row_key.iter().enumerate() {
-                let g = match (self.dense.get(d), key) {
-                    (Some(&g), _) if g != 0 => g - 1,
-                    (_, Some(key)) => self.new_dense(key, d)?,
-                    _ => continue,
-                };
-                let mut counts = [0u64; 16];
-                for (i, c) in counts.iter_mut().enumerate().take(points) {
-                    let cell = d * 16 + i;
-                    *c = (0..4).map(|r| u64::from(table[r * quarter + cell])).sum();
-                }
-                self.grouped.add_counts(g as usize, &counts[..points]);
+            if usize::from(stop.top_offset) >= points {
+                return Err(crate::count::first_bad(bytes, &self.scale));
             }
-            table.fill(0);
+            rows = stop.top_index + 1;
         }
-        Ok(())
+        let rows = half / 16;
+        // The first key of each counted row without a group yet, found by
+        // scanning only until every such row has its key.
+        let counted =
+            |d: usize| (0..2).any(|r| table[r * half + d * 16..][..16].iter().any(|&c| c != 0));
+        let mut row_key: Vec<Option<&K>> = vec![None; rows];
+        let mut missing = (0..rows)
+            .filter(|&d| counted(d) && self.dense.get(d).is_none_or(|&g| g == 0))
+            .count();
+        for key in keys {
+            if missing == 0 {
+                break;
+            }
+            if let Some(d) = key.dense_index()
+                && let Some(slot) = row_key.get_mut(usize::from(d))
+                && slot.is_none()
+                && self.dense.get(usize::from(d)).is_none_or(|&g| g == 0)
+            {
+                *slot = Some(key);
+                missing -= 1;
+            }
+        }
+        for (d, key) in row_key.into_iter().enumerate() {
+            let g = match (self.dense.get(d), key) {
+                (Some(&g), _) if g != 0 => g - 1,
+                (_, Some(key)) => self.new_dense(key, d)?,
+                _ => continue,
+            };
+            let mut counts = [0u64; 16];
+            for (i, c) in counts.iter_mut().enumerate().take(points) {
+                let cell = d * 16 + i;
+                *c = (0..2).map(|r| u64::from(table[r * half + cell])).sum();
+            }
+            self.grouped.add_counts(g as usize, &counts[..points]);
+        }
+        Ok(true)
     }
 
     /// The group of a key first seen with dense index `d`.
@@ -1124,12 +1174,16 @@ impl<K: SegmentKey> Segmented<K> {
         self.atomic(|s| {
             let dense = keys.first().and_then(SegmentKey::dense_index).is_some();
             if dense
+                && let Some(bytes) = S::as_bytes(scores)
+                && let Some(lowest) = s.grouped.byte_room(bytes.len())
+                && s.count_dense(keys, bytes, lowest)?
+            {
+                return Ok(());
+            }
+            if dense
                 && let Some(lowest) = s.grouped.prepare_bytes(scores)?
                 && let Some(bytes) = S::as_bytes(scores)
             {
-                if let Some(rows) = dense_rows(keys) {
-                    return s.count_dense(keys, bytes, lowest, rows);
-                }
                 // Block by block, the ids staying in L1; nothing can fail
                 // once the whole batch was checked.
                 let mut ids = [0u32; 2048];
@@ -1190,22 +1244,11 @@ impl<K: SegmentKey> Segmented<K> {
     }
 }
 
-/// The number of rows a dense block table needs for `keys` (one past the
-/// largest dense index), when every key has a dense index and the four
-/// tables stay within a bound proportional to the batch (256 KB, or four
-/// times the batch's key bytes).
-fn dense_rows<K: SegmentKey>(keys: &[K]) -> Option<usize> {
-    // Branch-free, so it vectorises for integer keys.
-    let top = keys
-        .iter()
-        .map(|k| k.dense_index().map_or(u32::MAX, u32::from))
-        .fold(0u32, u32::max);
-    let rows = usize::try_from(top)
-        .ok()?
-        .checked_add(1)
-        .filter(|&r| r <= 1 << 16)?;
-    let bytes = 4 * rows * 16 * 4;
-    (bytes <= (256 << 10).max(4 * std::mem::size_of_val(keys))).then_some(rows)
+/// The length of each of the two block tables for `rows` dense indices:
+/// 16 cells a row, rounded up to a power of two (the kernel masks cells
+/// to it).
+fn dense_table(rows: usize) -> usize {
+    (rows * 16).next_power_of_two()
 }
 
 /// A group id per answer from runs.

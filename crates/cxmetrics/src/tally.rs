@@ -765,15 +765,11 @@ impl Tally {
                 right: weights.len(),
             });
         }
-        // One pass checks every weight and finds the largest, which sets
-        // the batch's exponent before anything is summed.
-        let max = crate::count::check_weighted(scores, weights, &self.scale)?;
+        // The batch is summed into scratch at the exponent of its largest
+        // weight, and merged only when every item was good.
         let mut batch = Tally::new(self.scale);
-        if let Some(e) = exponent_of(max) {
-            batch.exponent = e;
-        }
-        let factor = ldexp(1.0, -batch.exponent);
-        crate::count::weighted_scores(scores, weights, &self.scale, factor, batch.parts_mut())?;
+        batch.exponent =
+            crate::count::weighted_scores(scores, weights, &self.scale, batch.parts_mut())?;
         batch.n = scores.len() as u64;
         self.merge(&batch)
     }

@@ -42,6 +42,67 @@ proptest! {
         prop_assert_eq!(as_map(&bytes), model(Scale::NPS, &small, &scores));
     }
 
+    /// Batches longer than the dense kernel's blocks (1,024 answers), with
+    /// key ranges that widen block by block (the tables grow mid-batch),
+    /// a key too large for the tables late in the batch (the general path
+    /// takes over), on a scale that does not start at 0, and a second
+    /// batch on top of the first: every segment equals its model.
+    #[test]
+    fn dense_keys_across_blocks_growing_tables_and_fallbacks(
+        len in 0usize..5_000,
+        widen in 1usize..4_000,
+        late_key in prop::option::of(0u32..70_000),
+        seed in any::<u64>(),
+    ) {
+        let mut state = seed | 1;
+        let mut next = move |m: u64| {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % m
+        };
+        // Keys below 8 at first, below 4,000 past `widen`.
+        let mut keys: Vec<u32> = (0..len)
+            .map(|i| next(if i < widen { 8 } else { 4_000 }) as u32)
+            .collect();
+        if let Some(k) = late_key && len > 0 {
+            keys[len - 1] = k;
+        }
+        let scores: Vec<u8> = (0..len).map(|_| 1 + next(7) as u8).collect();
+        let mut seg = Segmented::new(Scale::CES_7);
+        seg.extend_scores(&keys, &scores).unwrap();
+        prop_assert_eq!(as_map(&seg), model(Scale::CES_7, &keys, &scores));
+        let narrow: Vec<u16> = keys.iter().map(|&k| (k % 65_536) as u16).collect();
+        let mut seg16 = Segmented::new(Scale::CES_7);
+        seg16.extend_scores(&narrow, &scores).unwrap();
+        seg16.extend_scores(&narrow, &scores).unwrap();
+        let twice: Vec<u16> = narrow.iter().chain(&narrow).copied().collect();
+        let both: Vec<u8> = scores.iter().chain(&scores).copied().collect();
+        prop_assert_eq!(as_map(&seg16), model(Scale::CES_7, &twice, &both));
+    }
+
+    /// A bad score in a later block of the dense kernel, after the tables
+    /// grew: the first bad score is named and nothing is added.
+    #[test]
+    fn a_bad_score_past_the_first_blocks_adds_nothing(
+        len in 1usize..6_000,
+        at in any::<prop::sample::Index>(),
+        bad in prop::sample::select(vec![0u8, 8, 15, 16, 17, 255]),
+    ) {
+        let keys: Vec<u16> = (0..len).map(|i| (i % 3_000) as u16).collect();
+        let mut scores: Vec<u8> = (0..len).map(|i| 1 + (i % 7) as u8).collect();
+        let pos = at.index(len);
+        scores[pos] = bad;
+        if pos + 1 < len {
+            scores[len - 1] = 0; // a second bad score later
+        }
+        let mut seg = Segmented::new(Scale::CES_7);
+        seg.extend_scores(&[5u16], &[3u8]).unwrap();
+        let before = seg.clone();
+        let err = seg.extend_scores(&keys, &scores).unwrap_err();
+        let expected = Error::ScoreOutOfRange { score: i128::from(bad), lowest: 1, highest: 7 };
+        prop_assert_eq!(err, Error::InvalidBatchItem { index: pos, error: Box::new(expected) });
+        prop_assert_eq!(seg, before);
+    }
+
     #[test]
     fn a_bad_score_anywhere_is_reported_and_nothing_added(
         pairs in prop::collection::vec((0u16..20, 1u8..=5), 0..500),
@@ -281,4 +342,40 @@ fn concurrent_ingestion_equals_one_thread() {
     assert!(live.push_rating(Scale::CSAT_5.rating(3).unwrap()).is_err());
     live.push_rating(Scale::NPS.rating(3).unwrap()).unwrap();
     assert_eq!(live.snapshot().unwrap().n(), 40_001);
+}
+
+/// Runs of string keys that differ from their neighbour in one byte only,
+/// at every position of every length up to 40 (the inline comparison of
+/// short keys reads words from both ends): each key is its own segment.
+#[test]
+fn string_keys_differing_in_one_byte_are_distinct_segments() {
+    for len in 0..40usize {
+        let base = "abcdefghijklmnopqrstuvwxyz0123456789ABCD"[..len].to_string();
+        let mut keys: Vec<String> = Vec::new();
+        let mut scores: Vec<u8> = Vec::new();
+        for at in 0..len {
+            let mut other = base.clone().into_bytes();
+            other[at] = b'_';
+            let other = String::from_utf8(other).unwrap();
+            for (k, s) in [
+                (&base, 9u8),
+                (&base, 10),
+                (&other, 3),
+                (&other, 4),
+                (&base, 0),
+            ] {
+                keys.push(k.clone());
+                scores.push(s);
+            }
+        }
+        keys.push(base.clone());
+        scores.push(7);
+        let mut seg = Segmented::new(Scale::NPS);
+        seg.extend_scores(&keys, &scores).unwrap();
+        assert_eq!(as_map(&seg), model(Scale::NPS, &keys, &scores), "{len}");
+        let boxed: Vec<Box<str>> = keys.iter().map(|k| k.as_str().into()).collect();
+        let mut seg = Segmented::new(Scale::NPS);
+        seg.extend_scores(&boxed, &scores).unwrap();
+        assert_eq!(as_map(&seg), model(Scale::NPS, &boxed, &scores), "{len}");
+    }
 }

@@ -498,4 +498,119 @@ mod from_sums {
             Err(Error::CountOverflow { .. } | Error::InvalidTally { .. })
         ));
     }
+
+/// The byte kernel for weighted batches (one pass over the weights, block
+/// by block) against the generic path for `i32` scores and a plain
+/// per-answer sum written here: same counts and positive counts, same
+/// exponent, sums within 1e-12 relative, on batches that span several
+/// blocks, start with zero weights, and raise the exponent late.
+#[test]
+fn weighted_byte_kernel_agrees_with_the_generic_path_and_a_plain_sum() {
+    let mut state = 7u64;
+    let mut next = move |m: u64| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % m
+    };
+    for scale in [Scale::NPS, Scale::CSAT_5, Scale::CES_7] {
+        for (len, late) in [
+            (0usize, 1.0),
+            (1, 1.0),
+            (2047, 1.0),
+            (2049, 8.0),
+            (9000, 1e250),
+        ] {
+            let low = scale.lowest() as u64;
+            let points = scale.len() as u64;
+            let scores: Vec<u8> = (0..len).map(|_| (low + next(points)) as u8).collect();
+            let mut weights: Vec<f64> = (0..len)
+                .map(|i| match next(10) {
+                    0 => 0.0,
+                    _ if i < 2100 && len > 2048 => 0.0, // a first block without weight
+                    k => k as f64 / 4.0,
+                })
+                .collect();
+            if let Some(w) = weights.last_mut() {
+                *w = late;
+            }
+            let mut bytes = Tally::new(scale);
+            bytes.extend_weighted_scores(&scores, &weights).unwrap();
+            let ints: Vec<i32> = scores.iter().map(|&s| i32::from(s)).collect();
+            let mut generic = Tally::new(scale);
+            generic.extend_weighted_scores(&ints, &weights).unwrap();
+            assert_eq!(bytes.counts(), generic.counts(), "{scale:?} {len}");
+            assert_eq!(bytes.weight_exponent(), generic.weight_exponent());
+            assert_eq!(bytes.n_positive(), generic.n_positive());
+            let e = bytes.weight_exponent();
+            for ((b, g), p) in bytes
+                .point_sums()
+                .zip(generic.point_sums())
+                .zip(scale.points())
+            {
+                assert_eq!((b.count, b.positive), (g.count, g.positive));
+                let here: Vec<f64> = scores
+                    .iter()
+                    .zip(&weights)
+                    .filter(|(s, _)| i128::from(**s) == i128::from(p))
+                    .map(|(_, &w)| w * 2f64.powi(-e))
+                    .collect();
+                let plain: f64 = here.iter().sum();
+                let plain_sq: f64 = here.iter().map(|x| x * x).sum();
+                let positive = here.iter().filter(|&&x| x > 0.0).count() as u64;
+                assert_eq!(b.positive, positive);
+                for (got, want) in [
+                    (b.weight, plain),
+                    (g.weight, plain),
+                    (b.weight_squared, plain_sq),
+                ] {
+                    assert!(
+                        (got - want).abs() <= 1e-12 * want,
+                        "{scale:?} {len} {p}: {got} {want}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A bad weight or score anywhere in a long weighted batch (past the
+/// kernel's first blocks too) leaves the tally unchanged, and the error
+/// names the first bad item in index order, a score before a weight.
+#[test]
+fn weighted_byte_kernel_batches_stay_all_or_nothing() {
+    let n = 5000;
+    let scores = vec![9u8; n];
+    let weights = vec![1.5; n];
+    let mut t = Tally::new(Scale::NPS);
+    t.extend_weighted_scores(&[10u8, 3], &[2.0, 1.0]).unwrap();
+    let before = t.clone();
+    for (bad_score, bad_weight) in [
+        (None, Some((4500, f64::NAN))),
+        (None, Some((2048, -1.0))),
+        (None, Some((4999, f64::INFINITY))),
+        (Some(3000), Some((4000, -2.0))),
+        (Some(4000), Some((3000, f64::NAN))),
+        (Some(4096), None),
+        (Some(10), Some((10, -1.0))),
+    ] {
+        let (mut s, mut w) = (scores.clone(), weights.clone());
+        if let Some(i) = bad_score {
+            s[i] = 11;
+        }
+        if let Some((i, x)) = bad_weight {
+            w[i] = x;
+        }
+        // Also a weight large enough to raise the exponent before the bad item.
+        w[1000] = 1e300;
+        let err = t.extend_weighted_scores(&s, &w).unwrap_err();
+        let first = match (bad_score, bad_weight) {
+            (Some(a), Some((b, _))) => a.min(b),
+            (Some(a), None) => a,
+            (None, Some((b, _))) => b,
+            (None, None) => unreachable!(),
+        };
+        assert!(err.to_string().contains(&format!("index {first}")), "{err}");
+        assert_eq!(t, before);
+    }
 }

@@ -1,7 +1,7 @@
 //! The portable kernels compiled with AVX2 (32-byte blocks).
 
 use crate::kernel::portable;
-use crate::sum::Sum;
+use crate::kernel::portable::{DenseStop, WeightedAcc};
 
 #[target_feature(enable = "avx2")]
 pub(super) fn count_small(scores: &[u8], lowest: u8, points: usize, counts: &mut [u64]) -> bool {
@@ -29,15 +29,45 @@ pub(super) fn check_weights(weights: &[f64]) -> (bool, f64) {
 }
 
 #[target_feature(enable = "avx2")]
-#[allow(clippy::too_many_arguments)]
 pub(super) fn weighted_small(
     scores: &[u8],
     weights: &[f64],
     lowest: u8,
-    factor: f64,
-    positive: &mut [u64],
-    sums: &mut [Sum],
-    squares: &mut [Sum],
+    acc: &mut WeightedAcc,
+) -> bool {
+    portable::weighted_small::<4>(scores, weights, lowest, acc)
+}
+
+#[target_feature(enable = "avx2")]
+pub(super) fn count_dense<T>(
+    keys: &[T],
+    index: impl Fn(&T) -> u32,
+    scores: &[u8],
+    lowest: u8,
+    points: usize,
+    table: &mut [u32],
+) -> DenseStop {
+    portable::count_dense(keys, index, scores, lowest, points, table)
+}
+
+#[target_feature(enable = "avx2")]
+pub(super) fn max_index<T>(keys: &[T], index: impl Fn(&T) -> u32) -> u32 {
+    portable::max_index(keys, index)
+}
+
+#[target_feature(enable = "avx2")]
+pub(super) fn count_grouped<T>(
+    groups: &[T],
+    index: impl Fn(&T) -> u32,
+    scores: &[u8],
+    lowest: u8,
+    points: usize,
+    counts: &mut [u64],
 ) {
-    portable::weighted_small(scores, weights, lowest, factor, positive, sums, squares);
+    portable::count_grouped(groups, index, scores, lowest, points, counts);
+}
+
+#[target_feature(enable = "avx2")]
+pub(super) fn max_usize<T>(items: &[T], index: impl Fn(&T) -> usize) -> usize {
+    portable::max_usize(items, index)
 }

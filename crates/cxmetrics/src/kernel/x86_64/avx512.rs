@@ -23,6 +23,7 @@ use std::arch::x86_64::{
 };
 
 use crate::kernel::portable;
+use crate::kernel::portable::{DenseStop, WeightedAcc};
 
 /// One-hot bytes for offsets 0–7 (others 0), as a 16-entry shuffle table
 /// repeated in each 128-bit lane.
@@ -264,4 +265,53 @@ pub(super) fn nps_counts(scores: &[u8]) -> (u64, u64, u8) {
 #[target_feature(enable = "avx2,avx512f,avx512bw")]
 pub(super) fn max_offset(scores: &[u8], lowest: u8) -> u8 {
     portable::max_offset::<64>(scores, lowest)
+}
+
+#[target_feature(enable = "avx2,avx512f,avx512bw")]
+pub(super) fn check_weights(weights: &[f64]) -> (bool, f64) {
+    portable::check_weights::<8>(weights)
+}
+
+#[target_feature(enable = "avx2,avx512f,avx512bw")]
+pub(super) fn weighted_small(
+    scores: &[u8],
+    weights: &[f64],
+    lowest: u8,
+    acc: &mut WeightedAcc,
+) -> bool {
+    portable::weighted_small::<8>(scores, weights, lowest, acc)
+}
+
+#[target_feature(enable = "avx2,avx512f,avx512bw")]
+pub(super) fn count_dense<T>(
+    keys: &[T],
+    index: impl Fn(&T) -> u32,
+    scores: &[u8],
+    lowest: u8,
+    points: usize,
+    table: &mut [u32],
+) -> DenseStop {
+    portable::count_dense(keys, index, scores, lowest, points, table)
+}
+
+#[target_feature(enable = "avx2,avx512f,avx512bw")]
+pub(super) fn max_index<T>(keys: &[T], index: impl Fn(&T) -> u32) -> u32 {
+    portable::max_index(keys, index)
+}
+
+#[target_feature(enable = "avx2,avx512f,avx512bw")]
+pub(super) fn count_grouped<T>(
+    groups: &[T],
+    index: impl Fn(&T) -> u32,
+    scores: &[u8],
+    lowest: u8,
+    points: usize,
+    counts: &mut [u64],
+) {
+    portable::count_grouped(groups, index, scores, lowest, points, counts);
+}
+
+#[target_feature(enable = "avx2,avx512f,avx512bw")]
+pub(super) fn max_usize<T>(items: &[T], index: impl Fn(&T) -> usize) -> usize {
+    portable::max_usize(items, index)
 }

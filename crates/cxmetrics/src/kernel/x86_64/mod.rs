@@ -10,7 +10,7 @@
 mod avx2;
 mod avx512;
 
-use crate::sum::Sum;
+use crate::kernel::portable::{DenseStop, WeightedAcc};
 
 /// Proof that the CPU supports AVX2.
 #[derive(Clone, Copy, Debug)]
@@ -64,19 +64,50 @@ impl Avx2 {
         unsafe { avx2::check_weights(weights) }
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn weighted_small(
         self,
         scores: &[u8],
         weights: &[f64],
         lowest: u8,
-        factor: f64,
-        positive: &mut [u64],
-        sums: &mut [Sum],
-        squares: &mut [Sum],
+        acc: &mut WeightedAcc,
+    ) -> bool {
+        // SAFETY: as above.
+        unsafe { avx2::weighted_small(scores, weights, lowest, acc) }
+    }
+
+    pub(crate) fn count_dense<T>(
+        self,
+        keys: &[T],
+        index: impl Fn(&T) -> u32,
+        scores: &[u8],
+        lowest: u8,
+        points: usize,
+        table: &mut [u32],
+    ) -> DenseStop {
+        // SAFETY: as above.
+        unsafe { avx2::count_dense(keys, index, scores, lowest, points, table) }
+    }
+
+    pub(crate) fn max_index<T>(self, keys: &[T], index: impl Fn(&T) -> u32) -> u32 {
+        // SAFETY: as above.
+        unsafe { avx2::max_index(keys, index) }
+    }
+    pub(crate) fn count_grouped<T>(
+        self,
+        groups: &[T],
+        index: impl Fn(&T) -> u32,
+        scores: &[u8],
+        lowest: u8,
+        points: usize,
+        counts: &mut [u64],
     ) {
         // SAFETY: as above.
-        unsafe { avx2::weighted_small(scores, weights, lowest, factor, positive, sums, squares) }
+        unsafe { avx2::count_grouped(groups, index, scores, lowest, points, counts) }
+    }
+
+    pub(crate) fn max_usize<T>(self, items: &[T], index: impl Fn(&T) -> usize) -> usize {
+        // SAFETY: as above.
+        unsafe { avx2::max_usize(items, index) }
     }
 }
 
@@ -111,5 +142,57 @@ impl Avx512 {
     pub(crate) fn max_offset(self, scores: &[u8], lowest: u8) -> u8 {
         // SAFETY: as above.
         unsafe { avx512::max_offset(scores, lowest) }
+    }
+
+    pub(crate) fn check_weights(self, weights: &[f64]) -> (bool, f64) {
+        // SAFETY: as above.
+        unsafe { avx512::check_weights(weights) }
+    }
+
+    pub(crate) fn weighted_small(
+        self,
+        scores: &[u8],
+        weights: &[f64],
+        lowest: u8,
+        acc: &mut WeightedAcc,
+    ) -> bool {
+        // SAFETY: as above.
+        unsafe { avx512::weighted_small(scores, weights, lowest, acc) }
+    }
+
+    pub(crate) fn count_dense<T>(
+        self,
+        keys: &[T],
+        index: impl Fn(&T) -> u32,
+        scores: &[u8],
+        lowest: u8,
+        points: usize,
+        table: &mut [u32],
+    ) -> DenseStop {
+        // SAFETY: as above.
+        unsafe { avx512::count_dense(keys, index, scores, lowest, points, table) }
+    }
+
+    pub(crate) fn max_index<T>(self, keys: &[T], index: impl Fn(&T) -> u32) -> u32 {
+        // SAFETY: as above.
+        unsafe { avx512::max_index(keys, index) }
+    }
+
+    pub(crate) fn count_grouped<T>(
+        self,
+        groups: &[T],
+        index: impl Fn(&T) -> u32,
+        scores: &[u8],
+        lowest: u8,
+        points: usize,
+        counts: &mut [u64],
+    ) {
+        // SAFETY: as above.
+        unsafe { avx512::count_grouped(groups, index, scores, lowest, points, counts) }
+    }
+
+    pub(crate) fn max_usize<T>(self, items: &[T], index: impl Fn(&T) -> usize) -> usize {
+        // SAFETY: as above.
+        unsafe { avx512::max_usize(items, index) }
     }
 }
