@@ -498,6 +498,7 @@ mod from_sums {
             Err(Error::CountOverflow { .. } | Error::InvalidTally { .. })
         ));
     }
+}
 
 /// The byte kernel for weighted batches (one pass over the weights, block
 /// by block) against the generic path for `i32` scores and a plain
