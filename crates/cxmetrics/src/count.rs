@@ -75,14 +75,57 @@ fn count_bytes(scores: &[u8], scale: &Scale, counts: &mut [u64]) -> Result<(), E
 ///
 /// The first score off the scale, with its index.
 pub(crate) fn indices<S: ScoreValue>(scores: &[S], scale: &Scale) -> Result<Vec<u16>, Error> {
-    scores
-        .iter()
-        .enumerate()
-        .map(|(i, &s)| {
-            // A scale has at most 1,001 points, so an index fits in u16.
-            s.to_index(scale).map(|x| x as u16).map_err(|e| e.at(i))
-        })
-        .collect()
+    // A scale has at most 1,001 points, so an index fits in u16.
+    offsets(scores, scale, |o| o as u16)
+}
+
+/// The scores' indices as bytes, for a scale of at most 256 points (the
+/// byte kernels then count any score type with `lowest` 0).
+///
+/// # Errors
+///
+/// The first score off the scale, with its index.
+pub(crate) fn byte_indices<S: ScoreValue>(scores: &[S], scale: &Scale) -> Result<Vec<u8>, Error> {
+    if scale.len() > 256 {
+        return Err(Error::InvalidArgument {
+            name: "number of scale points",
+            value: scale.len() as f64,
+            expected: "at most 256 for byte indices",
+        });
+    }
+    offsets(scores, scale, |o| o as u8)
+}
+
+/// Every score's index, narrowed by `narrow` (which must keep every index
+/// of `scale`).
+fn offsets<S: ScoreValue, T>(
+    scores: &[S],
+    scale: &Scale,
+    narrow: impl Fn(u64) -> T,
+) -> Result<Vec<T>, Error> {
+    // One branch-free pass (it vectorises); only a batch with a bad score
+    // takes the second, which names the first bad one.
+    let lowest = scale.lowest();
+    let points = scale.len() as u64;
+    let mut out = Vec::with_capacity(scores.len());
+    let mut bad = false;
+    for &s in scores {
+        let offset = s.raw_offset(lowest);
+        bad |= offset >= points;
+        out.push(narrow(offset));
+    }
+    if !bad {
+        return Ok(out);
+    }
+    for (i, &s) in scores.iter().enumerate() {
+        s.to_index(scale).map_err(|e| e.at(i))?;
+    }
+    // Not reached: raw_offset and to_index agree on every score.
+    Err(Error::InvalidArgument {
+        name: "number of scores",
+        value: scores.len() as f64,
+        expected: "scores whose offsets agree with their ratings",
+    })
 }
 
 /// Checks byte scores against a small scale by their largest offset.

@@ -420,38 +420,41 @@ impl GroupedTally {
             let ones = vec![1.0; scores.len()];
             return self.extend_weighted_scores(groups, scores, &ones);
         }
-        let bytes = S::as_bytes(scores);
-        let small = count::small_byte_scale(&self.scale);
-        let index = match (bytes, small) {
+        // Byte scores on a small scale go to the byte kernel as they are;
+        // other score types on a scale of at most 16 points go there as
+        // their indices (lowest 0); larger scales count index by index.
+        let converted: Vec<u8>;
+        let (bytes, index) = match (S::as_bytes(scores), count::small_byte_scale(&self.scale)) {
             (Some(b), Some(lowest)) => {
                 count::check_small_bytes(b, &self.scale, lowest)?;
-                None
+                (Some((b, lowest)), None)
             }
-            _ => Some(count::indices(scores, &self.scale)?),
+            _ if self.points <= 16 => {
+                converted = count::byte_indices(scores, &self.scale)?;
+                (Some((converted.as_slice(), 0)), None)
+            }
+            _ => (None, Some(count::indices(scores, &self.scale)?)),
         };
         self.check_room(groups, 0)?;
-        match (index, bytes, small) {
-            (None, Some(b), Some(lowest)) => {
-                crate::kernel::count_grouped(
-                    groups,
-                    |g| g.index(),
-                    b,
-                    lowest,
-                    self.points,
-                    &mut self.counts,
-                );
-            }
-            (Some(index), ..) => {
-                for (g, &i) in groups.iter().zip(&index) {
-                    if let Some(c) = self
-                        .counts
-                        .get_mut(g.index() * self.points + usize::from(i))
-                    {
-                        *c += 1;
-                    }
+        if let Some((b, lowest)) = bytes {
+            crate::kernel::count_grouped(
+                groups,
+                |g| g.index(),
+                b,
+                lowest,
+                self.points,
+                &mut self.counts,
+            );
+        }
+        if let Some(index) = index {
+            for (g, &i) in groups.iter().zip(&index) {
+                if let Some(c) = self
+                    .counts
+                    .get_mut(g.index() * self.points + usize::from(i))
+                {
+                    *c += 1;
                 }
             }
-            _ => {}
         }
         self.total += groups.len() as u128;
         Ok(())

@@ -605,6 +605,13 @@ mod sealed {
             let _ = scores;
             None
         }
+
+        /// `self − lowest` as an index when the score is a whole number at
+        /// or above `lowest`, else a number of at least 2^32 (never an
+        /// index): branch-free, so a batch converts in vector registers.
+        /// For every score whose index a scale accepts, it equals the
+        /// index `ScoreValue::to_index` gives.
+        fn raw_offset(self, lowest: i32) -> u64;
     }
 }
 
@@ -632,7 +639,17 @@ pub trait ScoreValue: sealed::Sealed + Copy {
 
 macro_rules! int_score {
     ($($t:ty),*) => {$(
-        impl sealed::Sealed for $t {}
+        impl sealed::Sealed for $t {
+            #[inline]
+            fn raw_offset(self, lowest: i32) -> u64 {
+                // In 64 bits: a score below `lowest` is negative, so at
+                // least 2^63 as u64; one whose difference leaves i64 (a
+                // u64 above i64::MAX, an i64 near its limits) wraps to at
+                // least 2^63 − 2^31, as |lowest| < 2^31. Neither is an
+                // index.
+                (self as i64).wrapping_sub(i64::from(lowest)) as u64
+            }
+        }
         impl ScoreValue for $t {
             #[inline]
             fn to_index(self, scale: &Scale) -> Result<usize, Error> {
@@ -647,6 +664,11 @@ impl sealed::Sealed for u8 {
     fn as_bytes(scores: &[u8]) -> Option<&[u8]> {
         Some(scores)
     }
+
+    #[inline]
+    fn raw_offset(self, lowest: i32) -> u64 {
+        (i64::from(self) - i64::from(lowest)) as u64
+    }
 }
 impl ScoreValue for u8 {
     #[inline]
@@ -655,8 +677,26 @@ impl ScoreValue for u8 {
     }
 }
 
-impl sealed::Sealed for f32 {}
-impl sealed::Sealed for f64 {}
+impl sealed::Sealed for f32 {
+    #[inline]
+    fn raw_offset(self, lowest: i32) -> u64 {
+        f64::from(self).raw_offset(lowest)
+    }
+}
+
+impl sealed::Sealed for f64 {
+    #[inline]
+    fn raw_offset(self, lowest: i32) -> u64 {
+        // A whole score below 2^53 in size subtracts exactly; a larger
+        // one cannot land within 2^32 of `lowest`. The test of wholeness
+        // is on the score itself: 1e-300 − (−1000) rounds to the whole
+        // 1000.0. NaN, infinities, fractions and off-scale values map to
+        // 2^32.
+        let d = self - f64::from(lowest);
+        let whole = self == self.trunc() && d >= 0.0 && d < 4_294_967_296.0;
+        if whole { d as u64 } else { 1 << 32 }
+    }
+}
 
 impl ScoreValue for f64 {
     #[inline]

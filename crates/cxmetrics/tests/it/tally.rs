@@ -615,3 +615,98 @@ fn weighted_byte_kernel_batches_stay_all_or_nothing() {
         assert_eq!(t, before);
     }
 }
+
+/// Batches of every score type convert in one branch-free pass; each
+/// batch must give what pushing its scores one by one gives: the same
+/// tally, or the same error naming the first bad score — for values at and
+/// past the scale's ends, at the limits of each type, and floats that are
+/// fractions, tiny, huge, NaN or infinite.
+mod batch_conversion {
+    use cxmetrics::{Polarity, Scale, ScoreValue, Tally};
+    use proptest::prelude::*;
+
+    fn scales() -> [Scale; 3] {
+        [
+            Scale::NPS,
+            Scale::new(-1000, 0, Polarity::HigherIsBetter).unwrap(),
+            Scale::new(-3, 3, Polarity::LowerIsBetter).unwrap(),
+        ]
+    }
+
+    fn one_by_one<S: ScoreValue>(scale: Scale, scores: &[S]) -> Result<Tally, String> {
+        let mut t = Tally::new(scale);
+        for (i, &s) in scores.iter().enumerate() {
+            t.push_score(s)
+                .map_err(|e| format!("answer at index {i} rejected, batch not added: {e}"))?;
+        }
+        Ok(t)
+    }
+
+    fn agree<S: ScoreValue + std::fmt::Debug>(scores: &[S]) {
+        for scale in scales() {
+            let batch = Tally::from_scores(scale, scores).map_err(|e| e.to_string());
+            let single = one_by_one(scale, scores);
+            assert_eq!(batch, single, "{scale} {scores:?}");
+        }
+    }
+
+    /// Values near each scale's points and past them, and type limits.
+    fn int_value() -> impl Strategy<Value = i64> {
+        prop_oneof![
+            -1005i64..15,
+            Just(i64::MIN),
+            Just(i64::MAX),
+            Just(i64::MIN + 1000),
+            Just(i64::MAX - 1000),
+            any::<i64>(),
+        ]
+    }
+
+    fn float_value() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            (-1005i64..15).prop_map(|v| v as f64),
+            (-1005i64..15).prop_map(|v| v as f64 + 0.5),
+            Just(1e-300),
+            Just(-1e-300),
+            Just(-0.0),
+            Just(f64::NAN),
+            Just(f64::INFINITY),
+            Just(f64::NEG_INFINITY),
+            Just(9_007_199_254_740_993.0),
+            Just(4_294_967_296.0),
+            Just(-4_294_967_296.0),
+            Just(1e300),
+            any::<f64>(),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn integers(values in proptest::collection::vec(int_value(), 1..24)) {
+            agree(&values);
+            agree(&values.iter().map(|&v| v as i32).collect::<Vec<_>>());
+            agree(&values.iter().map(|&v| v as i16).collect::<Vec<_>>());
+            agree(&values.iter().map(|&v| v as i8).collect::<Vec<_>>());
+            agree(&values.iter().map(|&v| v as isize).collect::<Vec<_>>());
+            agree(&values.iter().map(|&v| v as u64).collect::<Vec<_>>());
+            agree(&values.iter().map(|&v| v as usize).collect::<Vec<_>>());
+            agree(&values.iter().map(|&v| v as u32).collect::<Vec<_>>());
+            agree(&values.iter().map(|&v| v as u16).collect::<Vec<_>>());
+            agree(&values.iter().map(|&v| v as u8).collect::<Vec<_>>());
+        }
+
+        #[test]
+        fn valid_batches(values in proptest::collection::vec(0i64..=3, 1..300)) {
+            // On the points of two of the scales: the one-pass result.
+            agree(&values);
+            agree(&values.iter().map(|&v| v as f64).collect::<Vec<_>>());
+            agree(&values.iter().map(|&v| v as i16).collect::<Vec<_>>());
+        }
+
+        #[test]
+        fn floats(values in proptest::collection::vec(float_value(), 1..24)) {
+            agree(&values);
+            agree(&values.iter().map(|&v| v as f32).collect::<Vec<_>>());
+        }
+    }
+}
