@@ -693,7 +693,7 @@ impl sealed::Sealed for f64 {
         // 1000.0. NaN, infinities, fractions and off-scale values map to
         // 2^32.
         let d = self - f64::from(lowest);
-        let whole = self == self.trunc() && d >= 0.0 && d < 4_294_967_296.0;
+        let whole = self == self.trunc() && (0.0..4_294_967_296.0).contains(&d);
         if whole { d as u64 } else { 1 << 32 }
     }
 }
