@@ -643,11 +643,13 @@ macro_rules! int_score {
             #[inline]
             fn raw_offset(self, lowest: i32) -> u64 {
                 // In 64 bits: a score below `lowest` is negative, so at
-                // least 2^63 as u64; one whose difference leaves i64 (a
-                // u64 above i64::MAX, an i64 near its limits) wraps to at
-                // least 2^63 − 2^31, as |lowest| < 2^31. Neither is an
-                // index.
-                (self as i64).wrapping_sub(i64::from(lowest)) as u64
+                // least 2^63 as u64; an i64 whose difference leaves i64
+                // wraps to at least 2^63 − 2^31, as |lowest| < 2^31. A u64
+                // above i64::MAX reads as a small negative i64 (2^64 − 3
+                // as −3), so it is flagged apart: every bit set.
+                let d = (self as i64).wrapping_sub(i64::from(lowest)) as u64;
+                let above = u64::from(self as i128 > i128::from(i64::MAX));
+                d | above.wrapping_neg()
             }
         }
         impl ScoreValue for $t {

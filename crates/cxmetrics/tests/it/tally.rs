@@ -622,7 +622,7 @@ fn weighted_byte_kernel_batches_stay_all_or_nothing() {
 /// past the scale's ends, at the limits of each type, and floats that are
 /// fractions, tiny, huge, NaN or infinite.
 mod batch_conversion {
-    use cxmetrics::{Polarity, Scale, ScoreValue, Tally};
+    use cxmetrics::{GroupedTally, Polarity, Scale, ScoreValue, Tally};
     use proptest::prelude::*;
 
     fn scales() -> [Scale; 3] {
@@ -647,6 +647,14 @@ mod batch_conversion {
             let batch = Tally::from_scores(scale, scores).map_err(|e| e.to_string());
             let single = one_by_one(scale, scores);
             assert_eq!(batch, single, "{scale} {scores:?}");
+            // The grouped path (one group) converts scores its own way.
+            let mut grouped = GroupedTally::with_groups(scale, 1).unwrap();
+            let ids = vec![0u32; scores.len()];
+            let got = grouped
+                .extend_scores(&ids, scores)
+                .map_err(|e| e.to_string())
+                .and_then(|()| grouped.tally(0).map_err(|e| e.to_string()));
+            assert_eq!(got, single, "grouped {scale} {scores:?}");
         }
     }
 
