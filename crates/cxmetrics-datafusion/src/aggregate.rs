@@ -385,7 +385,7 @@ impl CxAccumulator {
         match &mut self.groups {
             Some(g) => {
                 g.resize(n)?;
-                Ok((Some(g.scale()), g.take(EmitTo::First(n))?, n))
+                Ok((Some(g.scale()), g.take_first(n)?, n))
             }
             None => Ok((None, Vec::new(), n)),
         }

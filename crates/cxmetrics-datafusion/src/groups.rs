@@ -14,7 +14,6 @@ use datafusion_common::arrow::datatypes::{
     Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
 use datafusion_common::{DataFusionError, Result};
-use datafusion_expr::EmitTo;
 
 use crate::error::core_error;
 
@@ -169,12 +168,10 @@ impl Groups {
         self.tallies.tally(g).map_err(core_error)
     }
 
-    /// Takes out the first groups (all, or `n`), shifting the rest down.
-    pub(crate) fn take(&mut self, emit: EmitTo) -> Result<Vec<Tally>> {
-        let n = match emit {
-            EmitTo::All => self.tallies.groups(),
-            EmitTo::First(n) => n.min(self.tallies.groups()),
-        };
+    /// Takes out the first `n` groups (at most all), shifting the rest
+    /// down.
+    pub(crate) fn take_first(&mut self, n: usize) -> Result<Vec<Tally>> {
+        let n = n.min(self.tallies.groups());
         self.tallies.take_first(n).map_err(core_error)
     }
 }
