@@ -383,57 +383,53 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-mod accumulator;
-pub mod association;
-mod combine;
-pub mod compare;
-mod concurrent;
-mod count;
-pub mod design;
-pub mod dist;
-pub mod drivers;
-mod error;
-mod estimate;
-mod grouped;
-pub mod input;
-pub mod interval;
-mod joint;
-mod kernel;
-mod metric;
-pub mod multiplicity;
-pub mod one_sample;
-#[cfg(feature = "serde")]
-mod outcome;
-pub mod plan;
-mod response;
-mod scale;
-pub mod segment;
-mod segment_family;
-pub mod shrinkage;
-mod sum;
-mod tally;
-mod unit;
-mod window;
+// The layers, bottom up. Each imports only from the layers above it in
+// this list (`../shared/tools/module_cycles.py` checks that no import runs
+// back up); each folder's `mod.rs` says what it owns and may import.
+mod analysis;
+mod counting;
+mod foundation;
+mod inference;
+mod math;
+mod metrics;
 
-pub use crate::accumulator::Accumulator;
-pub use crate::concurrent::{AtomicTally, Sharded};
-pub use crate::error::Error;
-pub use crate::estimate::{Estimate, Interval};
-pub use crate::grouped::{GroupIndex, GroupedTally};
-pub use crate::interval::ConfidenceLevel;
-pub use crate::joint::JointTally;
-pub use crate::metric::Metric;
-pub use crate::metric::distribution::{Distribution, PointShare};
-pub use crate::metric::mean::Mean;
-pub use crate::metric::nps::{NetScore, Nps};
-pub use crate::metric::top_box::TopBox;
-pub use crate::response::{Response, Weight};
-pub use crate::scale::{Polarity, Question, Rating, Scale, ScoreValue};
-pub use crate::segment::Segmented;
-pub use crate::segment_family::SegmentTest;
-pub use crate::tally::{PointSums, Tally};
-pub use crate::unit::{Margin, Unit};
-pub use crate::window::Window;
+// The public modules, at the paths users know.
+pub use crate::analysis::{
+    association, compare, drivers, multiplicity, one_sample, plan, segment, shrinkage,
+};
+pub use crate::foundation::input;
+pub use crate::inference::interval;
+pub use crate::math::dist;
+
+/// Survey designs: how the standard error of a weighted score is computed
+/// ([`VarianceMethod`]), design effects, Taylor linearization, and
+/// weighting by cells (post-stratification and raking).
+pub mod design {
+    pub use crate::analysis::weighting::post_stratify::{PostStratified, post_stratify};
+    pub use crate::analysis::weighting::rake::{Cell, RakeOptions, Raked, rake};
+    pub use crate::inference::design::{DesignEffects, Linearized, VarianceMethod};
+}
+
+pub use crate::analysis::segment::{Score, Segmented};
+pub use crate::analysis::segment_family::SegmentTest;
+pub use crate::counting::accumulator::Accumulator;
+pub use crate::counting::concurrent::{AtomicTally, Sharded};
+pub use crate::counting::grouped::{GroupIndex, GroupedTally};
+pub use crate::counting::joint::JointTally;
+pub use crate::counting::tally::{PointSums, Tally};
+pub use crate::counting::window::Window;
+pub use crate::foundation::error::Error;
+pub use crate::foundation::margin::Margin;
+pub use crate::foundation::metric_kind::Metric;
+pub use crate::foundation::response::{Response, Weight};
+pub use crate::foundation::scale::{Polarity, Question, Rating, Scale, ScoreValue};
+pub use crate::foundation::unit::Unit;
+pub use crate::inference::estimate::{Estimate, Interval};
+pub use crate::inference::interval::ConfidenceLevel;
+pub use crate::metrics::distribution::{Distribution, PointShare};
+pub use crate::metrics::mean::Mean;
+pub use crate::metrics::nps::{NetScore, Nps};
+pub use crate::metrics::top_box::TopBox;
 
 /// Runs the README's code as a doc-test, so it cannot drift.
 #[cfg(doctest)]

@@ -282,7 +282,7 @@ fn design_errors() -> Vec<(Error, Vec<&'static str>)> {
 
 #[test]
 fn every_variant_is_reached_and_names_its_values() {
-    let source = include_str!("../../src/error.rs");
+    let source = include_str!("../../src/foundation/error.rs");
     let declared: Vec<String> = source
         .lines()
         .filter_map(|l| l.strip_prefix("    ").filter(|l| !l.starts_with(' ')))

@@ -331,8 +331,8 @@ fn reports_record_keyed_weighted_rows_and_merge() {
             .record(
                 101,
                 Err(Error::ScaleMismatch {
-                    expected: Scale::NPS,
-                    actual: Scale::CSAT_5
+                    expected: format!("{:#}", Scale::NPS),
+                    actual: format!("{:#}", Scale::CSAT_5)
                 })
             )
             .is_none()

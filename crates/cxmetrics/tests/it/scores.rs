@@ -59,8 +59,8 @@ fn nps_needs_the_nps_scale() {
     assert_eq!(
         Nps::from_tally(&t).unwrap_err(),
         Error::ScaleMismatch {
-            expected: Scale::NPS,
-            actual: Scale::CSAT_10
+            expected: format!("{:#}", Scale::NPS),
+            actual: format!("{:#}", Scale::CSAT_10)
         }
     );
 }

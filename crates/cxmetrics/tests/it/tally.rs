@@ -237,8 +237,8 @@ fn merge_is_exact_and_checks_scales() {
     assert_eq!(
         err,
         Error::ScaleMismatch {
-            expected: Scale::NPS,
-            actual: Scale::CSAT_10
+            expected: format!("{:#}", Scale::NPS),
+            actual: format!("{:#}", Scale::CSAT_10)
         }
     );
     assert_eq!(c, ab);
