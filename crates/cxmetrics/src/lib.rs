@@ -402,7 +402,7 @@ pub use crate::inference::interval;
 pub use crate::math::dist;
 
 /// Survey designs: how the standard error of a weighted score is computed
-/// ([`VarianceMethod`]), design effects, Taylor linearization, and
+/// ([`VarianceMethod`](design::VarianceMethod)), design effects, Taylor linearization, and
 /// weighting by cells (post-stratification and raking).
 pub mod design {
     pub use crate::analysis::weighting::post_stratify::{PostStratified, post_stratify};
@@ -410,7 +410,7 @@ pub mod design {
     pub use crate::inference::design::{DesignEffects, Linearized, VarianceMethod};
 }
 
-pub use crate::analysis::segment::{Score, Segmented};
+pub use crate::analysis::segment::Segmented;
 pub use crate::analysis::segment_family::SegmentTest;
 pub use crate::counting::accumulator::Accumulator;
 pub use crate::counting::concurrent::{AtomicTally, Sharded};
@@ -429,6 +429,7 @@ pub use crate::inference::interval::ConfidenceLevel;
 pub use crate::metrics::distribution::{Distribution, PointShare};
 pub use crate::metrics::mean::Mean;
 pub use crate::metrics::nps::{NetScore, Nps};
+pub use crate::metrics::score::Score;
 pub use crate::metrics::top_box::TopBox;
 
 /// Runs the README's code as a doc-test, so it cannot drift.
