@@ -432,6 +432,7 @@ mod foundation;
 mod inference;
 mod math;
 mod metrics;
+pub mod survey;
 
 // The public modules, at the paths users know.
 pub use crate::analysis::{

@@ -236,6 +236,39 @@ pub enum Error {
         unit: crate::foundation::unit::Unit,
     },
 
+    /// A size beyond a documented limit: more groups, keys or periods than
+    /// the crate holds. The limit keeps a few bytes of input from asking
+    /// for gigabytes.
+    #[error("{requested} {what} asked for; the limit is {limit}")]
+    TooLarge {
+        /// What was to grow, e.g. `"keys (period × group values)"`.
+        what: &'static str,
+        /// How many were asked for.
+        requested: u64,
+        /// The most allowed.
+        limit: u64,
+    },
+
+    /// A survey's declaration or use does not hold together: no question,
+    /// a column declared twice, a pair or a trend naming an undeclared
+    /// question, a trend without a period column, a record missing its
+    /// period or weight, or a state of another declaration.
+    #[error("survey: {reason}")]
+    InvalidSurvey {
+        /// What is wrong, naming the value.
+        reason: String,
+    },
+
+    /// A declared column is not in the export's header.
+    #[error("column {column:?} is not in the header ({header})")]
+    MissingColumn {
+        /// The column declared.
+        column: String,
+        /// The header's columns, comma-separated (cut after 200
+        /// characters).
+        header: String,
+    },
+
     /// A serialized result (an NPS, a top-box share, a mean …) breaks one
     /// of its invariants: a share outside 0..=1, shares that do not add
     /// up, an effective n above n, a score that does not match its parts.

@@ -36,7 +36,9 @@
 
 use std::fmt;
 
+pub use crate::foundation::labels::LabelSet;
 pub use crate::foundation::reject::RejectCause;
+use crate::foundation::scale::Polarity;
 
 use crate::foundation::error::Error;
 use crate::foundation::response::{Response, Weight};
@@ -76,6 +78,30 @@ impl RejectCause {
             _ => RejectCause::Other,
         }
     }
+}
+
+/// The number of a cell written `"N - label"` (also `N – label`,
+/// `N = label`, `N: label`), as survey tools export labelled points.
+fn numbered_label(text: &str) -> Option<i64> {
+    let digits_end = text
+        .char_indices()
+        .find(|&(i, c)| !(c.is_ascii_digit() || (i == 0 && c == '-')))
+        .map_or(text.len(), |(i, _)| i);
+    let (number, rest) = text.split_at(digits_end);
+    if number.is_empty() || number == "-" || number.len() > 10 {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let label = rest
+        .strip_prefix('-')
+        .or_else(|| rest.strip_prefix('\u{2013}'))
+        .or_else(|| rest.strip_prefix('='))
+        .or_else(|| rest.strip_prefix(':'))?;
+    // A separator then a label: "5 - Very satisfied", not "5-" or "5 -".
+    if !label.starts_with(char::is_whitespace) || label.trim().is_empty() {
+        return None;
+    }
+    number.parse().ok()
 }
 
 /// Reads one question's answers from text cells.
@@ -216,11 +242,46 @@ impl CellParser {
             .try_fold(self, |p, (label, point)| p.label(label.as_ref(), point))
     }
 
+    /// Whether a trimmed cell is a not-applicable token (case-insensitive).
     fn is_not_applicable(&self, cell: &str) -> bool {
+        let same = |t: &str| {
+            t.eq_ignore_ascii_case(cell)
+                || (!t.is_ascii() && t.to_lowercase() == cell.to_lowercase())
+        };
         match &self.not_applicable {
-            None => DEFAULT_NOT_APPLICABLE.contains(&cell),
-            Some(tokens) => tokens.iter().any(|t| t == cell),
+            None => DEFAULT_NOT_APPLICABLE.iter().any(|t| same(t)),
+            Some(tokens) => tokens.iter().any(|t| same(t)),
         }
+    }
+
+    /// Adds not-applicable tokens to the ones the parser has (the
+    /// defaults, [`DEFAULT_NOT_APPLICABLE`], unless replaced by
+    /// [`CellParser::not_applicable`]). Tokens match case-insensitively,
+    /// after trimming.
+    ///
+    /// ```
+    /// use cxmetrics::input::CellParser;
+    /// use cxmetrics::{Response, Scale};
+    /// let p = CellParser::new(Scale::CSAT_5).also_not_applicable(["Don't know"]);
+    /// assert_eq!(p.parse("don't KNOW")?, Response::NotApplicable);
+    /// assert_eq!(p.parse("n/a")?, Response::NotApplicable); // the defaults stay
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    #[must_use]
+    pub fn also_not_applicable<I, S>(mut self, tokens: I) -> CellParser
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut all = self.not_applicable.take().unwrap_or_else(|| {
+            DEFAULT_NOT_APPLICABLE
+                .iter()
+                .map(|t| t.to_string())
+                .collect()
+        });
+        all.extend(tokens.into_iter().map(|t| t.as_ref().trim().to_string()));
+        self.not_applicable = Some(all);
+        self
     }
 
     /// Reads one cell: a not-applicable token, a whole number on the scale
@@ -295,6 +356,13 @@ impl CellParser {
             if let Some(label) = self.labels.iter().find(|l| l.key == key) {
                 return self.scale.rating(label.point);
             }
+        }
+        // "10 - Extremely likely": a whole number, a separator and a label.
+        if let Some(number) = numbered_label(text) {
+            return self
+                .scale
+                .rating(number)
+                .map_err(|_| self.invalid(cell, RejectCause::OutOfRange));
         }
         Err(self.invalid(cell, RejectCause::NotANumber))
     }
@@ -857,5 +925,52 @@ impl TryFrom<IngestReportRepr> for IngestReport {
             not_applicable: r.not_applicable,
             rejections: r.rejections,
         })
+    }
+}
+
+/// Built-in label sets.
+impl CellParser {
+    /// Adds the labels of a built-in [`LabelSet`]: its worst point to the
+    /// scale's worst point, following the scale's polarity.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LengthMismatch`] when the set and the scale have different
+    /// numbers of points; the errors of [`CellParser::label`] for a label
+    /// that reads as a number or a not-applicable token, or that is given
+    /// twice.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::input::{CellParser, LabelSet};
+    /// use cxmetrics::{Error, Scale};
+    /// let ces = CellParser::new(Scale::CES_7).label_set(LabelSet::AGREEMENT_7)?;
+    /// assert_eq!(ces.parse("Somewhat agree")?.rating().map(|r| r.value()), Some(5));
+    /// let wrong = CellParser::new(Scale::CSAT_5).label_set(LabelSet::AGREEMENT_7);
+    /// assert!(matches!(wrong, Err(Error::LengthMismatch { .. })));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn label_set(self, set: LabelSet) -> Result<CellParser, Error> {
+        let scale = self.scale();
+        if set.len() != scale.len() {
+            return Err(Error::LengthMismatch {
+                left_name: "label set points",
+                left: set.len(),
+                right_name: "scale points",
+                right: scale.len(),
+            });
+        }
+        let worst_first: Vec<i32> = match scale.polarity() {
+            Polarity::HigherIsBetter => (scale.lowest()..=scale.highest()).collect(),
+            Polarity::LowerIsBetter => (scale.lowest()..=scale.highest()).rev().collect(),
+        };
+        let mut labels = Vec::new();
+        for (wordings, &point) in set.points.iter().zip(&worst_first) {
+            for w in *wordings {
+                labels.push((*w, point));
+            }
+        }
+        self.labels(labels)
     }
 }

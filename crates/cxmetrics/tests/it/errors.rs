@@ -284,6 +284,29 @@ fn design_errors() -> Vec<(Error, Vec<&'static str>)> {
     ]
 }
 
+fn survey_errors() -> Vec<(Error, Vec<&'static str>)> {
+    use cxmetrics::survey::Survey;
+    let too_many_groups = (0..5).fold(Survey::builder().nps("q"), |b, i| b.group(&format!("g{i}")));
+    vec![
+        (
+            Survey::builder()
+                .header(["a", "b"])
+                .nps("c")
+                .build()
+                .unwrap_err(),
+            vec!["\"c\"", "a, b"],
+        ),
+        (
+            Survey::builder().nps("q").nps("Q").build().unwrap_err(),
+            vec!["\"Q\"", "twice"],
+        ),
+        (
+            too_many_groups.build().unwrap_err(),
+            vec!["5 group columns", "4"],
+        ),
+    ]
+}
+
 #[test]
 fn every_variant_is_reached_and_names_its_values() {
     let source = include_str!("../../src/foundation/error.rs");
@@ -297,7 +320,8 @@ fn every_variant_is_reached_and_names_its_values() {
         .map(str::to_string)
         .collect();
     assert!(declared.len() >= 19, "parsed {declared:?}");
-    let cases = cases();
+    let mut cases = cases();
+    cases.extend(survey_errors());
     for (err, needles) in &cases {
         let msg = err.to_string();
         for needle in needles {

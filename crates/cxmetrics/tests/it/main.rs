@@ -21,6 +21,7 @@ mod scores;
 mod segments;
 #[cfg(feature = "serde")]
 mod serde;
+mod survey;
 mod tally;
 mod units;
 
