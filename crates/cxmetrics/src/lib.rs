@@ -399,6 +399,7 @@ pub use crate::analysis::{
 };
 pub use crate::foundation::input;
 pub use crate::inference::interval;
+pub use crate::inference::sequential;
 pub use crate::math::dist;
 
 /// Survey designs: how the standard error of a weighted score is computed
