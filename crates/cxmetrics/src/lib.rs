@@ -395,7 +395,7 @@ mod metrics;
 
 // The public modules, at the paths users know.
 pub use crate::analysis::{
-    association, compare, drivers, multiplicity, one_sample, plan, segment, shrinkage,
+    association, compare, drivers, monitor, multiplicity, one_sample, plan, segment, shrinkage,
 };
 pub use crate::foundation::input;
 pub use crate::inference::interval;

@@ -23,3 +23,4 @@ pub mod segment;
 pub(crate) mod segment_family;
 pub mod shrinkage;
 pub(crate) mod weighting;
+pub mod monitor;
