@@ -486,8 +486,8 @@ pub struct ChartPoint {
 /// let chart = Chart::Cusum(CusumDesign::for_arl0(365.0, 0.5)?);
 /// let mut monitor = ChangeMonitor::new(ChartScore::Nps, baseline, chart)?;
 /// // 400 answers a day at NPS 30, then at NPS 10.
-/// let normal = Tally::from_counts(Scale::NPS, &[10, 10, 10, 10, 10, 10, 10, 50, 50, 115, 115])?;
-/// let worse = Tally::from_counts(Scale::NPS, &[14, 14, 14, 14, 14, 15, 15, 60, 60, 90, 90])?;
+/// let normal = Tally::from_counts(Scale::NPS, &[10, 10, 10, 10, 10, 10, 10, 70, 70, 95, 95])?;
+/// let worse = Tally::from_counts(Scale::NPS, &[14, 14, 14, 14, 14, 15, 15, 80, 80, 70, 70])?;
 /// for day in 0..5 {
 ///     assert!(monitor.observe(day, &normal)?.alert.is_none());
 /// }

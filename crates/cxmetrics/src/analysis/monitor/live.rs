@@ -126,7 +126,9 @@ pub fn nps(tally: &Tally, spec: &SequenceSpec) -> Result<LiveEstimate, Error> {
     let score = Nps::from_tally(tally)?;
     require_unweighted(tally)?;
     let fixed = score.estimate(spec.confidence_level())?;
-    let sequence = sequential::mean(&nps_sample(&score)?, spec)?.in_unit(100.0, Unit::NpsPoints);
+    let sequence = sequential::mean(&nps_sample(&score)?, spec)?
+        .in_unit(100.0, Unit::NpsPoints)
+        .with_value(fixed.value);
     Ok(LiveEstimate { fixed, sequence })
 }
 
@@ -152,7 +154,7 @@ pub fn top_box(tally: &Tally, k: u32, spec: &SequenceSpec) -> Result<LiveEstimat
     let score = TopBox::top(tally, k)?;
     require_unweighted(tally)?;
     let fixed = score.estimate(spec.confidence_level())?;
-    let sequence = sequential::proportion(score.count(), score.n(), spec)?;
+    let sequence = sequential::proportion(score.count(), score.n(), spec)?.with_value(fixed.value);
     Ok(LiveEstimate { fixed, sequence })
 }
 
@@ -179,8 +181,7 @@ pub fn mean(tally: &Tally, spec: &SequenceSpec) -> Result<LiveEstimate, Error> {
     let score = Mean::from_tally(tally)?;
     require_unweighted(tally)?;
     let fixed = score.estimate(spec.confidence_level())?;
-    let mut sequence = sequential::mean(&scale_sample(tally)?, spec)?;
-    sequence.value = fixed.value;
+    let sequence = sequential::mean(&scale_sample(tally)?, spec)?.with_value(fixed.value);
     Ok(LiveEstimate { fixed, sequence })
 }
 
@@ -211,7 +212,8 @@ pub fn compare_nps(a: &Tally, b: &Tally, spec: &SequenceSpec) -> Result<Differen
     require_unweighted(a)?;
     require_unweighted(b)?;
     Ok(sequential::difference(&nps_sample(&na)?, &nps_sample(&nb)?, spec)?
-        .in_unit(100.0, Unit::NpsPoints))
+        .in_unit(100.0, Unit::NpsPoints)
+        .with_difference(na.score() - nb.score()))
 }
 
 /// Always-valid comparison of the top-`k` shares of two unweighted

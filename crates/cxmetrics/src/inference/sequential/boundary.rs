@@ -67,9 +67,9 @@ pub(crate) fn normal_mixture(v: f64, rho: f64, alpha: f64) -> f64 {
 ///
 /// ```
 /// use cxmetrics::sequential;
-/// // α = 0.05: −W₋₁(−0.0025/e) − 1 ≈ 9.566.
+/// // α = 0.05: −W₋₁(−0.0025/e) − 1 ≈ 8.212.
 /// let rho = sequential::optimal_rho(1000.0, 0.05)?;
-/// assert!((1000.0 / rho - 9.566).abs() < 1e-3);
+/// assert!((1000.0 / rho - 8.212).abs() < 1e-3);
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 pub fn optimal_rho(v_opt: f64, alpha: f64) -> Result<f64, Error> {

@@ -91,6 +91,15 @@ impl DifferenceSequence {
         self.p_value <= self.level.alpha()
     }
 
+    /// The comparison with the difference `value` (the same number computed
+    /// exactly from counts), the intervals reaching it.
+    pub(crate) fn with_difference(mut self, value: f64) -> DifferenceSequence {
+        self.difference = value;
+        self.interval = self.interval.reaching(value);
+        self.exact_interval = self.exact_interval.reaching(value);
+        self
+    }
+
     pub(crate) fn in_unit(mut self, factor: f64, unit: Unit) -> DifferenceSequence {
         self.difference *= factor;
         self.interval = self.interval.scaled(factor);

@@ -22,7 +22,9 @@ use crate::foundation::error::Error;
 /// assert!((s.mean() - 0.2).abs() < 1e-15);
 /// let a = BoundedSample::bernoulli(3, 10)?;
 /// let b = BoundedSample::bernoulli(7, 10)?;
-/// assert_eq!(a.merge(&b)?, BoundedSample::bernoulli(10, 20)?);
+/// let (merged, whole) = (a.merge(&b)?, BoundedSample::bernoulli(10, 20)?);
+/// assert_eq!((merged.n(), merged.mean()), (whole.n(), whole.mean()));
+/// assert!((merged.m2() - whole.m2()).abs() < 1e-12);
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]

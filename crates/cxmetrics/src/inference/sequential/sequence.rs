@@ -222,6 +222,14 @@ impl ConfidenceSequence {
         self.unit = unit;
         self
     }
+
+    /// The sequence with the point estimate `value` (the same number
+    /// computed exactly from counts), the interval reaching it.
+    pub(crate) fn with_value(mut self, value: f64) -> ConfidenceSequence {
+        self.value = value;
+        self.interval = self.interval.reaching(value);
+        self
+    }
 }
 
 impl fmt::Display for ConfidenceSequence {
@@ -296,7 +304,9 @@ pub fn mean(sample: &BoundedSample, spec: &SequenceSpec) -> Result<ConfidenceSeq
 /// ```
 pub fn proportion(successes: u64, n: u64, spec: &SequenceSpec) -> Result<ConfidenceSequence, Error> {
     let sample = BoundedSample::bernoulli(successes, n)?;
-    Ok(mean(&sample, spec)?.in_unit(1.0, Unit::Share))
+    Ok(mean(&sample, spec)?
+        .in_unit(1.0, Unit::Share)
+        .with_value(successes as f64 / n as f64))
 }
 
 /// The confidence sequence for NPS from the counts of promoters, passives
@@ -330,7 +340,10 @@ pub fn nps(
         -1.0,
         1.0,
     )?;
-    Ok(mean(&sample, spec)?.in_unit(100.0, Unit::NpsPoints))
+    let score = 100.0 * (promoters as f64 - detractors as f64) / sample.n() as f64;
+    Ok(mean(&sample, spec)?
+        .in_unit(100.0, Unit::NpsPoints)
+        .with_value(score.clamp(-100.0, 100.0)))
 }
 
 /// The normal-mixture radius w(σ) on the mean.
