@@ -16,6 +16,7 @@
 pub mod association;
 pub mod compare;
 pub mod drivers;
+pub mod monitor;
 pub mod multiplicity;
 pub mod one_sample;
 pub mod plan;
@@ -23,4 +24,3 @@ pub mod segment;
 pub(crate) mod segment_family;
 pub mod shrinkage;
 pub(crate) mod weighting;
-pub mod monitor;

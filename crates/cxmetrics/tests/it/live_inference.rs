@@ -71,8 +71,13 @@ fn sequence_of(kind: &str, input: &Value, spec: &SequenceSpec) -> ConfidenceSequ
         "mean" => {
             let values: Vec<f64> = input["values"].as_array().unwrap().iter().map(f).collect();
             let counts: Vec<u64> = input["counts"].as_array().unwrap().iter().map(u).collect();
-            let s = BoundedSample::from_counts(&values, &counts, f(&input["lower"]), f(&input["upper"]))
-                .unwrap();
+            let s = BoundedSample::from_counts(
+                &values,
+                &counts,
+                f(&input["lower"]),
+                f(&input["upper"]),
+            )
+            .unwrap();
             sequential::mean(&s, spec).unwrap()
         }
         other => panic!("unknown kind {other}"),
@@ -134,8 +139,20 @@ fn sequences_match_reference_values() {
         };
         let what = format!("{kind} {method:?} {}", c);
         close(cs.value, f(&c["value"]), 1e-12, 1e-15 * range, &what);
-        close(cs.interval.lower, f(&c["lower"]), 1e-9, 1e-12 * range, &what);
-        close(cs.interval.upper, f(&c["upper"]), 1e-9, 1e-12 * range, &what);
+        close(
+            cs.interval.lower,
+            f(&c["lower"]),
+            1e-9,
+            1e-12 * range,
+            &what,
+        );
+        close(
+            cs.interval.upper,
+            f(&c["upper"]),
+            1e-9,
+            1e-12 * range,
+            &what,
+        );
     }
     assert!(cases.len() > 200);
 }
@@ -166,12 +183,34 @@ fn msprt_matches_reference_values() {
             }
         };
         let what = c.to_string();
-        let scale = if d.unit == Unit::NpsPoints { 100.0 } else { 1.0 };
-        close(d.difference, f(&c["difference"]), 1e-12, 1e-14 * scale, &what);
+        let scale = if d.unit == Unit::NpsPoints {
+            100.0
+        } else {
+            1.0
+        };
+        close(
+            d.difference,
+            f(&c["difference"]),
+            1e-12,
+            1e-14 * scale,
+            &what,
+        );
         close(d.interval.lower, f(&c["lower"]), 1e-9, 1e-12 * scale, &what);
         close(d.interval.upper, f(&c["upper"]), 1e-9, 1e-12 * scale, &what);
-        close(d.exact_interval.lower, f(&c["exact_lower"]), 1e-9, 1e-12 * scale, &what);
-        close(d.exact_interval.upper, f(&c["exact_upper"]), 1e-9, 1e-12 * scale, &what);
+        close(
+            d.exact_interval.lower,
+            f(&c["exact_lower"]),
+            1e-9,
+            1e-12 * scale,
+            &what,
+        );
+        close(
+            d.exact_interval.upper,
+            f(&c["exact_upper"]),
+            1e-9,
+            1e-12 * scale,
+            &what,
+        );
         close(d.p_value, f(&c["p_value"]), 1e-9, 1e-300, &what);
         close(d.log_likelihood_ratio, f(&c["log_lr"]), 1e-9, 1e-12, &what);
         close(d.tau2, f(&c["tau2"]), 1e-9, 0.0, &what);
@@ -184,8 +223,14 @@ fn average_run_lengths_match_reference_values() {
     for c in r["arl"].as_array().unwrap() {
         let (shift, want) = (f(&c["shift"]), f(&c["arl"]));
         let got = match c["chart"].as_str().unwrap() {
-            "cusum" => CusumDesign::new(f(&c["k"]), f(&c["h"])).unwrap().arl(shift).unwrap(),
-            _ => EwmaDesign::new(f(&c["lambda"]), f(&c["L"])).unwrap().arl(shift).unwrap(),
+            "cusum" => CusumDesign::new(f(&c["k"]), f(&c["h"]))
+                .unwrap()
+                .arl(shift)
+                .unwrap(),
+            _ => EwmaDesign::new(f(&c["lambda"]), f(&c["L"]))
+                .unwrap()
+                .arl(shift)
+                .unwrap(),
         };
         close(got, want, 1e-9, 0.0, &c.to_string());
     }
@@ -252,13 +297,19 @@ fn share_sequences_keep_coverage_under_continuous_monitoring() {
             }
             // The asymptotic sequence is for large n: from look 100 on.
             if n >= BURN_IN && !late_failed {
-                let cs = sequential::proportion(successes, n, &sp.method(SequenceMethod::Asymptotic))
-                    .unwrap();
+                let cs =
+                    sequential::proportion(successes, n, &sp.method(SequenceMethod::Asymptotic))
+                        .unwrap();
                 late_failed = !cs.interval.contains(p);
             }
             if !fixed_here {
-                let e = interval::proportion(successes, n, ProportionMethod::Wilson, ConfidenceLevel::P95)
-                    .unwrap();
+                let e = interval::proportion(
+                    successes,
+                    n,
+                    ProportionMethod::Wilson,
+                    ConfidenceLevel::P95,
+                )
+                .unwrap();
                 fixed_here = !e.interval.contains(p);
             }
         }
@@ -283,7 +334,10 @@ fn share_sequences_keep_coverage_under_continuous_monitoring() {
         // (runs of early zeros give it a variance near 0); it is checked
         // from look 100 below.
         if m.is_exact() {
-            assert!((failed[i] as f64 / STREAMS as f64) <= alpha + 3.0 * se, "{m:?}");
+            assert!(
+                (failed[i] as f64 / STREAMS as f64) <= alpha + 3.0 * se,
+                "{m:?}"
+            );
         }
     }
     let (lo, hi) = binomial_interval(late, STREAMS);
@@ -303,7 +357,10 @@ fn share_sequences_keep_coverage_under_continuous_monitoring() {
         100.0 * lo,
         100.0 * hi
     );
-    assert!(lo > alpha, "the fixed-n interval should fail under continuous looks");
+    assert!(
+        lo > alpha,
+        "the fixed-n interval should fail under continuous looks"
+    );
 }
 
 /// The same for NPS, with daily looks of 5 answers (1,000 looks, 5,000
@@ -340,7 +397,8 @@ fn nps_sequences_keep_coverage_under_continuous_monitoring() {
                 }
             }
             if !fixed_here {
-                let e = interval::nps(p, a, d, NpsMethod::AdjustedWald, ConfidenceLevel::P95).unwrap();
+                let e =
+                    interval::nps(p, a, d, NpsMethod::AdjustedWald, ConfidenceLevel::P95).unwrap();
                 fixed_here = !e.interval.contains(truth);
             }
         }
@@ -360,7 +418,10 @@ fn nps_sequences_keep_coverage_under_continuous_monitoring() {
             100.0 * lo,
             100.0 * hi
         );
-        assert!((failed[i] as f64 / streams as f64) <= alpha + 3.0 * se, "{m:?}");
+        assert!(
+            (failed[i] as f64 / streams as f64) <= alpha + 3.0 * se,
+            "{m:?}"
+        );
     }
     let (lo, hi) = binomial_interval(fixed_failed, streams);
     println!(
@@ -454,8 +515,13 @@ fn simulated_in_control_run_lengths_match_the_computed_ones() {
         let mean = sum / runs as f64;
         let sd = (sum_sq / runs as f64 - mean * mean).sqrt();
         let se = sd / (runs as f64).sqrt();
-        println!("{chart}: computed ARL0 {computed:.1}, simulated {mean:.1} ± {se:.1} ({runs} runs)");
-        assert!((mean - computed).abs() <= 3.0 * se, "{chart}: {mean} vs {computed}");
+        println!(
+            "{chart}: computed ARL0 {computed:.1}, simulated {mean:.1} ± {se:.1} ({runs} runs)"
+        );
+        assert!(
+            (mean - computed).abs() <= 3.0 * se,
+            "{chart}: {mean} vs {computed}"
+        );
     }
 }
 
@@ -464,8 +530,11 @@ fn simulated_in_control_run_lengths_match_the_computed_ones() {
 /// reported.
 #[test]
 fn an_injected_shift_raises_an_alert_in_its_direction() {
-    let history = Tally::from_counts(Scale::NPS, &[100, 100, 100, 100, 100, 100, 400, 1200, 1300, 1600, 1900])
-        .unwrap();
+    let history = Tally::from_counts(
+        Scale::NPS,
+        &[100, 100, 100, 100, 100, 100, 400, 1200, 1300, 1600, 1900],
+    )
+    .unwrap();
     let baseline = Baseline::from_tally(ChartScore::Nps, &history).unwrap();
     for chart in [
         Chart::Cusum(CusumDesign::for_arl0(370.0, 0.5).unwrap()),
@@ -476,7 +545,10 @@ fn an_injected_shift_raises_an_alert_in_its_direction() {
         for _ in 0..200 {
             let mut m = ChangeMonitor::new(ChartScore::Nps, baseline, chart).unwrap();
             let shifted = baseline.mean - 10.0;
-            let (pp, pd) = ((0.5 + shifted / 200.0) - 0.15, (0.5 - shifted / 200.0) - 0.15);
+            let (pp, pd) = (
+                (0.5 + shifted / 200.0) - 0.15,
+                (0.5 - shifted / 200.0) - 0.15,
+            );
             for day in 0..200i64 {
                 let (mut p, mut a, mut d) = (0u64, 0u64, 0u64);
                 for _ in 0..400 {
@@ -498,7 +570,10 @@ fn an_injected_shift_raises_an_alert_in_its_direction() {
             }
         }
         let mean = delays.iter().sum::<f64>() / delays.len() as f64;
-        println!("{chart}: NPS −10 points at 400 answers/day detected after {mean:.2} days on average ({} runs)", delays.len());
+        println!(
+            "{chart}: NPS −10 points at 400 answers/day detected after {mean:.2} days on average ({} runs)",
+            delays.len()
+        );
         assert_eq!(delays.len(), 200);
         assert!(mean < 5.0);
     }
@@ -510,18 +585,32 @@ fn displays_say_which_interval_is_which() {
     let live = monitor::nps(&t, &spec(0.95, 100.0)).unwrap();
     let s = live.to_string();
     assert!(s.starts_with("10.0 (95% CI "), "{s}");
-    assert!(s.contains("; anytime-valid 95% confidence sequence "), "{s}");
-    let top = monitor::top_box(&Tally::from_counts(Scale::CSAT_5, &[3, 2, 8, 20, 17]).unwrap(), 2, &spec(0.9, 50.0))
-        .unwrap();
-    assert!(top.sequence.to_string().starts_with("74.0% (anytime-valid 90% confidence sequence "));
+    assert!(
+        s.contains("; anytime-valid 95% confidence sequence "),
+        "{s}"
+    );
+    let top = monitor::top_box(
+        &Tally::from_counts(Scale::CSAT_5, &[3, 2, 8, 20, 17]).unwrap(),
+        2,
+        &spec(0.9, 50.0),
+    )
+    .unwrap();
+    assert!(
+        top.sequence
+            .to_string()
+            .starts_with("74.0% (anytime-valid 90% confidence sequence ")
+    );
     assert!(top.sequence.interval.width() > top.fixed.interval.width());
 }
 
 #[test]
 fn weighted_tallies_are_refused() {
     let mut t = Tally::new(Scale::NPS);
-    t.push(cxmetrics::Response::weighted(Scale::NPS.rating(10).unwrap(), Weight::new(2.5).unwrap()))
-        .unwrap();
+    t.push(cxmetrics::Response::weighted(
+        Scale::NPS.rating(10).unwrap(),
+        Weight::new(2.5).unwrap(),
+    ))
+    .unwrap();
     t.extend_scores(&[3u8, 9]).unwrap();
     let err = monitor::nps(&t, &spec(0.95, 100.0)).unwrap_err();
     assert!(matches!(err, Error::InvalidArgument { .. }), "{err}");
@@ -578,23 +667,49 @@ fn extremes_give_finite_sane_sequences() {
         for target in [1.0, 100.0, 1e8, 1e15] {
             for m in METHODS {
                 let sp = spec(level, target).method(m);
-                for (s, n) in [(0, 1), (1, 1), (0, 100_000_000), (100_000_000, 100_000_000), (1, 100_000_000), (37, 100)] {
+                for (s, n) in [
+                    (0, 1),
+                    (1, 1),
+                    (0, 100_000_000),
+                    (100_000_000, 100_000_000),
+                    (1, 100_000_000),
+                    (37, 100),
+                ] {
                     let cs = sequential::proportion(s, n, &sp).unwrap();
                     let i = cs.interval;
                     assert!(i.lower.is_finite() && i.upper.is_finite());
-                    assert!(0.0 <= i.lower && i.lower <= cs.value && cs.value <= i.upper && i.upper <= 1.0, "{cs:?}");
+                    assert!(
+                        0.0 <= i.lower
+                            && i.lower <= cs.value
+                            && cs.value <= i.upper
+                            && i.upper <= 1.0,
+                        "{cs:?}"
+                    );
                 }
-                for (p, a, d) in [(1, 0, 0), (0, 0, 1), (50_000_000, 0, 50_000_000), (0, 100_000_000, 0)] {
+                for (p, a, d) in [
+                    (1, 0, 0),
+                    (0, 0, 1),
+                    (50_000_000, 0, 50_000_000),
+                    (0, 100_000_000, 0),
+                ] {
                     let cs = sequential::nps(p, a, d, &sp).unwrap();
                     let i = cs.interval;
-                    assert!(-100.0 <= i.lower && i.lower <= cs.value && cs.value <= i.upper && i.upper <= 100.0, "{cs:?}");
+                    assert!(
+                        -100.0 <= i.lower
+                            && i.lower <= cs.value
+                            && cs.value <= i.upper
+                            && i.upper <= 100.0,
+                        "{cs:?}"
+                    );
                 }
                 let a = BoundedSample::bernoulli(0, 1).unwrap();
                 let b = BoundedSample::bernoulli(100_000_000, 100_000_000).unwrap();
                 let d = sequential::difference(&a, &b, &sp).unwrap();
                 assert!(d.p_value >= 0.0 && d.p_value <= 1.0 && d.log_likelihood_ratio.is_finite());
                 assert!(d.interval.lower >= -1.0 && d.interval.upper <= 1.0);
-                assert!(d.interval.contains(d.difference) && d.exact_interval.contains(d.difference));
+                assert!(
+                    d.interval.contains(d.difference) && d.exact_interval.contains(d.difference)
+                );
             }
         }
     }

@@ -182,8 +182,16 @@ mod tests {
     /// k = ½ has ARL₀ = 168 at h = 4 and 465 at h = 5.
     #[test]
     fn cusum_matches_the_textbook_table() {
-        assert!((cusum(0.5, 4.0, 0.0) - 168.0).abs() < 1.5, "{}", cusum(0.5, 4.0, 0.0));
-        assert!((cusum(0.5, 5.0, 0.0) - 465.0).abs() < 3.0, "{}", cusum(0.5, 5.0, 0.0));
+        assert!(
+            (cusum(0.5, 4.0, 0.0) - 168.0).abs() < 1.5,
+            "{}",
+            cusum(0.5, 4.0, 0.0)
+        );
+        assert!(
+            (cusum(0.5, 5.0, 0.0) - 465.0).abs() < 3.0,
+            "{}",
+            cusum(0.5, 5.0, 0.0)
+        );
     }
 
     /// Lucas & Saccucci (1990), Table 3: λ = 0.1, L = 2.814 and λ = 0.2,

@@ -428,7 +428,10 @@ impl fmt::Display for Alert {
     /// `period 17: NPS moved down from 30.0 (CUSUM (k = 0.5, h = 4.774)
     /// statistic 5.12 ≥ 4.77 after 17 periods; period value 24.3)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (k, u) = (self.baseline.unit.display_factor(), self.baseline.unit.suffix());
+        let (k, u) = (
+            self.baseline.unit.display_factor(),
+            self.baseline.unit.suffix(),
+        );
         write!(
             f,
             "period {}: {} moved {} from {:.1}{u} ({} statistic {:.2} ≥ {:.2} after {} periods; period value {:.1}{u})",
@@ -522,7 +525,11 @@ impl ChangeMonitor {
     ///
     /// [`Error::IncompatibleUnit`] when the baseline is not in the score's
     /// unit (NPS points, a share as a fraction, scale points).
-    pub fn new(score: ChartScore, baseline: Baseline, chart: Chart) -> Result<ChangeMonitor, Error> {
+    pub fn new(
+        score: ChartScore,
+        baseline: Baseline,
+        chart: Chart,
+    ) -> Result<ChangeMonitor, Error> {
         if baseline.unit != score.unit() {
             return Err(Error::IncompatibleUnit {
                 what: format!("a baseline in {}", baseline.unit),

@@ -211,9 +211,11 @@ pub fn compare_nps(a: &Tally, b: &Tally, spec: &SequenceSpec) -> Result<Differen
     let (na, nb) = (Nps::from_tally(a)?, Nps::from_tally(b)?);
     require_unweighted(a)?;
     require_unweighted(b)?;
-    Ok(sequential::difference(&nps_sample(&na)?, &nps_sample(&nb)?, spec)?
-        .in_unit(100.0, Unit::NpsPoints)
-        .with_difference(na.score() - nb.score()))
+    Ok(
+        sequential::difference(&nps_sample(&na)?, &nps_sample(&nb)?, spec)?
+            .in_unit(100.0, Unit::NpsPoints)
+            .with_difference(na.score() - nb.score()),
+    )
 }
 
 /// Always-valid comparison of the top-`k` shares of two unweighted
@@ -246,7 +248,11 @@ pub fn compare_top_box(
 ///
 /// As [`mean`] for either tally (without its two-answer minimum);
 /// [`Error::ScaleMismatch`] when the scales differ.
-pub fn compare_mean(a: &Tally, b: &Tally, spec: &SequenceSpec) -> Result<DifferenceSequence, Error> {
+pub fn compare_mean(
+    a: &Tally,
+    b: &Tally,
+    spec: &SequenceSpec,
+) -> Result<DifferenceSequence, Error> {
     same_scale(a.scale(), b.scale())?;
     Mean::from_tally(a)?;
     Mean::from_tally(b)?;

@@ -24,7 +24,7 @@ pub(crate) mod chart;
 pub(crate) mod live;
 
 pub use chart::{
-    Alert, Baseline, Chart, ChartPoint, ChartScore, ChangeMonitor, CusumDesign, Direction,
+    Alert, Baseline, ChangeMonitor, Chart, ChartPoint, ChartScore, CusumDesign, Direction,
     EwmaDesign,
 };
 pub use live::{LiveEstimate, compare_mean, compare_nps, compare_top_box, mean, nps, top_box};

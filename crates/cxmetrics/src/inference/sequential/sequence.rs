@@ -302,7 +302,11 @@ pub fn mean(sample: &BoundedSample, spec: &SequenceSpec) -> Result<ConfidenceSeq
 /// assert!(cs.interval.upper > 0.0 && cs.interval.upper < 0.3);
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
-pub fn proportion(successes: u64, n: u64, spec: &SequenceSpec) -> Result<ConfidenceSequence, Error> {
+pub fn proportion(
+    successes: u64,
+    n: u64,
+    spec: &SequenceSpec,
+) -> Result<ConfidenceSequence, Error> {
     let sample = BoundedSample::bernoulli(successes, n)?;
     Ok(mean(&sample, spec)?
         .in_unit(1.0, Unit::Share)
