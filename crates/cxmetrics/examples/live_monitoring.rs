@@ -71,8 +71,8 @@ fn main() -> Result<(), Error> {
     let mut answers = 0usize;
 
     println!(
-        "{:>3} {:>7}  {:<44} {:<30} {:>9}  {}",
-        "day", "n", "running NPS, fixed-n 95% CI", "95% confidence sequence (∩)", "CUSUM", "alert"
+        "{:>3} {:>7}  {:<44} {:<30} {:>9}  alert",
+        "day", "n", "running NPS, fixed-n 95% CI", "95% confidence sequence (∩)", "CUSUM"
     );
     for day in 0..DAYS {
         scores.clear();

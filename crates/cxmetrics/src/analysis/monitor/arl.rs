@@ -112,12 +112,12 @@ pub(crate) fn calibrate(
     let goal = target.ln();
     let f = |x: f64| arl(x).ln() - goal;
     let mut f_lo = f(lo);
-    if !(f_lo < 0.0) {
+    if f_lo.is_nan() || f_lo >= 0.0 {
         return None;
     }
     let mut hi = (2.0 * lo).max(1.0);
     let mut f_hi = f(hi);
-    while !(f_hi >= 0.0) {
+    while f_hi.is_nan() || f_hi < 0.0 {
         if f_hi.is_nan() || hi >= hi_limit {
             return None;
         }
@@ -163,7 +163,7 @@ pub(crate) fn calibrate(
 
 /// Checks an average run length target.
 pub(crate) fn check_arl(arl0: f64) -> Result<(), Error> {
-    if arl0 >= 2.0 && arl0 <= 1e6 {
+    if (2.0..=1e6).contains(&arl0) {
         Ok(())
     } else {
         Err(Error::InvalidArgument {

@@ -28,7 +28,7 @@ pub(crate) fn lambert_x(alpha: f64) -> f64 {
         let f = x - x.ln() - c;
         let step = f / (1.0 - 1.0 / x);
         let next = x - step;
-        if !(next > 1.0) || !next.is_finite() {
+        if next.is_nan() || next <= 1.0 || !next.is_finite() {
             break;
         }
         let done = (x - next).abs() <= 4.0 * f64::EPSILON * x;

@@ -91,7 +91,7 @@ pub fn beta_binomial_log_mixture(
 pub(crate) fn lower_root(s: f64, f: f64, kappa: f64, c: f64, guess: f64) -> f64 {
     let n = s + f;
     let p_hat = s / n;
-    if !(p_hat > 0.0) {
+    if p_hat.is_nan() || p_hat <= 0.0 {
         return 0.0;
     }
     let g = |p: f64| log_mixture(s, f, p, 1.0 - p, kappa) - c;
@@ -102,10 +102,10 @@ pub(crate) fn lower_root(s: f64, f: f64, kappa: f64, c: f64, guess: f64) -> f64 
     let mut outside = None;
     for _ in 0..60 {
         let p = p_hat - step;
-        if !(p > 0.0) {
+        if p.is_nan() || p <= 0.0 {
             break;
         }
-        if !(g(p) < 0.0) {
+        if outside_set(g(p)) {
             outside = Some(p);
             break;
         }
@@ -116,7 +116,7 @@ pub(crate) fn lower_root(s: f64, f: f64, kappa: f64, c: f64, guess: f64) -> f64 
         let mut p = inside;
         while p > 1e-300 {
             let next = p * (1.0 / 256.0);
-            if !(g(next) < 0.0) {
+            if outside_set(g(next)) {
                 outside = Some(next);
                 break;
             }
@@ -128,6 +128,11 @@ pub(crate) fn lower_root(s: f64, f: f64, kappa: f64, c: f64, guess: f64) -> f64 
         Some(out) => solve(&g, inside, out),
         None => 0.0,
     }
+}
+
+/// Whether a value of ln M − c is outside the set (NaN counts as outside).
+fn outside_set(v: f64) -> bool {
+    v.is_nan() || v >= 0.0
 }
 
 /// The root of `g` between `inside` (g < 0) and `outside` (g ≥ 0, or NaN
@@ -146,7 +151,7 @@ fn solve(g: &impl Fn(f64) -> f64, mut inside: f64, mut outside: f64) -> f64 {
         } else {
             (outside, inside)
         };
-        if !(hi > 2.0 * lo) {
+        if hi.is_nan() || hi <= 2.0 * lo {
             break;
         }
         let mid = (lo.ln() + hi.ln()).mul_add(0.5, 0.0).exp();

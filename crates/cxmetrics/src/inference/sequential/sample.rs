@@ -245,8 +245,7 @@ impl BoundedSample {
 }
 
 fn check_range(lower: f64, upper: f64) -> Result<(), Error> {
-    if !(lower.is_finite() && upper.is_finite()) || !(lower < upper) || !(upper - lower).is_finite()
-    {
+    if !(lower.is_finite() && upper.is_finite() && lower < upper && (upper - lower).is_finite()) {
         return Err(Error::InvalidArgument {
             name: "upper bound of the range",
             value: upper,

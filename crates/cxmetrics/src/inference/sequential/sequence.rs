@@ -110,7 +110,7 @@ impl SequenceSpec {
     ///
     /// [`Error::InvalidArgument`] unless 1 ≤ `target_n` ≤ 10¹⁵.
     pub fn new(level: ConfidenceLevel, target_n: f64) -> Result<SequenceSpec, Error> {
-        if !(target_n >= 1.0 && target_n <= MAX_TARGET_N) {
+        if !(1.0..=MAX_TARGET_N).contains(&target_n) {
             return Err(Error::InvalidArgument {
                 name: "target sample size",
                 value: target_n,
