@@ -164,7 +164,7 @@ impl SequenceSpec {
     /// ```
     /// use cxmetrics::ConfidenceLevel;
     /// use cxmetrics::sequential::SequenceSpec;
-    /// let r = SequenceSpec::new(ConfidenceLevel::P95, 956.6)?.pseudo_n();
+    /// let r = SequenceSpec::new(ConfidenceLevel::P95, 821.2)?.pseudo_n();
     /// assert!((r - 100.0).abs() < 0.01);
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
