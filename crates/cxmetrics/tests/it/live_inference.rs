@@ -823,3 +823,79 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Arbitrary arguments to every public function give a named error or
+    /// finite numbers, never NaN, infinity or a panic.
+    #[test]
+    fn arbitrary_arguments_give_errors_or_finite_numbers(
+        x in prop::num::f64::ANY,
+        y in prop::num::f64::ANY,
+        z in prop::num::f64::ANY,
+        s in any::<u64>(),
+        n in any::<u64>(),
+        level in 0.5f64..0.9999,
+        m in 0usize..3,
+    ) {
+        let finite = |r: Result<f64, Error>| r.map_or(true, f64::is_finite);
+        prop_assert!(finite(sequential::optimal_rho(x, y)));
+        prop_assert!(finite(sequential::normal_mixture_boundary(x, y, z)));
+        prop_assert!(finite(sequential::beta_binomial_log_mixture(x, y, z, x.abs())));
+        prop_assert!(finite(sequential::beta_binomial_log_mixture(x.abs(), y.abs(), z.fract().abs(), 1.0)));
+        if let Ok(t) = SequenceSpec::new(ConfidenceLevel::new(level).unwrap(), x) {
+            let sp = t.method(METHODS[m]);
+            for (k, nn) in [(s, n), (s % 1000, n % 1000), (s.min(n), n.max(s))] {
+                if let Ok(cs) = sequential::proportion(k, nn, &sp) {
+                    prop_assert!(cs.interval.lower.is_finite() && cs.interval.upper.is_finite());
+                    prop_assert!(cs.interval.contains(cs.value) && cs.interval.lower >= 0.0 && cs.interval.upper <= 1.0);
+                }
+            }
+            if let Ok(cs) = sequential::nps(s / 4, n / 4, (s ^ n) / 4, &sp) {
+                prop_assert!(cs.interval.contains(cs.value) && cs.interval.lower >= -100.0 && cs.interval.upper <= 100.0);
+            }
+            if let (Ok(a), Ok(b)) = (BoundedSample::bernoulli(s % 100, 100), BoundedSample::bernoulli(n % 50, 50)) {
+                let d = sequential::difference(&a, &b, &sp).unwrap();
+                prop_assert!(d.p_value.is_finite() && d.log_likelihood_ratio.is_finite() && d.tau2.is_finite());
+                prop_assert!(d.interval.contains(d.difference) && d.exact_interval.contains(d.difference));
+            }
+        }
+        if let Ok(b) = BoundedSample::new(n, x, y.abs(), -1.0, 1.0) {
+            let sp = spec(level, 100.0).method(METHODS[m]);
+            let cs = sequential::mean(&b, &sp).unwrap();
+            prop_assert!(cs.interval.lower.is_finite() && cs.interval.upper.is_finite());
+        }
+        prop_assert!(finite(CusumDesign::new(x, y).and_then(|d| d.arl(z))));
+        prop_assert!(finite(EwmaDesign::new(x, y).and_then(|d| d.arl(z))));
+        if let Ok(b) = Baseline::new(x, y, Unit::NpsPoints) {
+            let chart = Chart::Cusum(CusumDesign::new(0.5, 4.0).unwrap());
+            let mut mon = ChangeMonitor::new(ChartScore::Nps, b, chart).unwrap();
+            if let Ok(p) = mon.observe_value(0, z, n) {
+                prop_assert!(p.upper.is_finite() && p.lower.is_finite() && p.z.is_some_and(f64::is_finite));
+            }
+        }
+    }
+}
+
+#[test]
+fn live_containers_report_sequences() {
+    use cxmetrics::AtomicTally;
+    use cxmetrics::monitor::LiveScores;
+    let sp = spec(0.95, 1000.0);
+    let live = AtomicTally::new(Scale::NPS);
+    live.extend_scores(&[10u8, 9, 8, 3, 10, 9, 7, 6, 10, 9])
+        .unwrap();
+    let a = live.live_nps(&sp).unwrap();
+    let b = monitor::nps(&live.snapshot().unwrap(), &sp).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a.fixed.value, 30.0);
+    let mut week = cxmetrics::Window::new(Tally::new(Scale::CES_7), 7).unwrap();
+    week.get_mut(3)
+        .unwrap()
+        .extend_scores(&[7u8, 6, 2])
+        .unwrap();
+    week.get_mut(4).unwrap().extend_scores(&[5u8, 1]).unwrap();
+    let m = week.live_mean(&sp).unwrap();
+    assert_eq!(m, monitor::mean(&week.total().unwrap(), &sp).unwrap());
+}

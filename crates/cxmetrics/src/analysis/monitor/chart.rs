@@ -570,7 +570,8 @@ impl ChangeMonitor {
     /// # Errors
     ///
     /// [`Error::InvalidArgument`] when `period` is not after the last one,
-    /// `value` is not finite, `n` is 0, or the baseline's unit is not the
+    /// `value` is not finite or infinitely many standard errors from the
+    /// baseline, `n` is 0, or the baseline's unit is not the
     /// score's.
     pub fn observe_value(&mut self, period: i64, value: f64, n: u64) -> Result<ChartPoint, Error> {
         self.check_period(period)?;
@@ -589,6 +590,13 @@ impl ChangeMonitor {
             });
         }
         let z = (value - self.baseline.mean) * (n as f64).sqrt() / self.baseline.sd;
+        if !z.is_finite() {
+            return Err(Error::InvalidArgument {
+                name: "period value",
+                value,
+                expected: "a value within a finite number of standard errors of the baseline",
+            });
+        }
         match self.chart {
             Chart::Cusum(d) => {
                 self.upper = (self.upper + z - d.k).max(0.0);

@@ -3,7 +3,9 @@
 
 use std::fmt;
 
+use crate::counting::concurrent::AtomicTally;
 use crate::counting::tally::Tally;
+use crate::counting::window::Window;
 use crate::foundation::error::Error;
 use crate::foundation::scale::Scale;
 use crate::foundation::unit::Unit;
@@ -266,5 +268,95 @@ fn same_scale(a: Scale, b: Scale) -> Result<(), Error> {
         Ok(())
     } else {
         Err(Scale::mismatch(a, b))
+    }
+}
+
+/// Live scores straight from the crate's live containers: a [`Tally`], an
+/// [`AtomicTally`] (from a snapshot) and a [`Window`] of tallies (from its
+/// total). Each method is the function of the same name in
+/// [`monitor`](crate::monitor).
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::monitor::LiveScores;
+/// use cxmetrics::sequential::SequenceSpec;
+/// use cxmetrics::{AtomicTally, ConfidenceLevel, Scale, Tally, Window};
+///
+/// let spec = SequenceSpec::new(ConfidenceLevel::P95, 1000.0)?;
+/// let live = AtomicTally::new(Scale::NPS);
+/// live.extend_scores(&[10u8, 9, 8, 3, 10, 9, 7, 6, 10, 9])?;
+/// println!("{}", live.live_nps(&spec)?); // 30.0 (95% CI …; anytime-valid 95% confidence sequence …)
+///
+/// let mut week = Window::new(Tally::new(Scale::CSAT_5), 7)?;
+/// week.get_mut(1)?.extend_scores(&[5u8, 4, 4, 2])?;
+/// week.get_mut(2)?.extend_scores(&[5u8, 3])?;
+/// let top2 = week.live_top_box(2, &spec)?;
+/// assert!((top2.sequence.value - 4.0 / 6.0).abs() < 1e-12);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+pub trait LiveScores {
+    /// The tally the scores are computed from.
+    ///
+    /// # Errors
+    ///
+    /// As the container's snapshot or total.
+    fn live_tally(&self) -> Result<Tally, Error>;
+
+    /// [`nps`] of the current tally.
+    ///
+    /// # Errors
+    ///
+    /// As [`nps`] and [`live_tally`](Self::live_tally).
+    fn live_nps(&self, spec: &SequenceSpec) -> Result<LiveEstimate, Error> {
+        nps(&self.live_tally()?, spec)
+    }
+
+    /// [`top_box`] of the current tally.
+    ///
+    /// # Errors
+    ///
+    /// As [`top_box`] and [`live_tally`](Self::live_tally).
+    fn live_top_box(&self, k: u32, spec: &SequenceSpec) -> Result<LiveEstimate, Error> {
+        top_box(&self.live_tally()?, k, spec)
+    }
+
+    /// [`mean`] of the current tally.
+    ///
+    /// # Errors
+    ///
+    /// As [`mean`] and [`live_tally`](Self::live_tally).
+    fn live_mean(&self, spec: &SequenceSpec) -> Result<LiveEstimate, Error> {
+        mean(&self.live_tally()?, spec)
+    }
+}
+
+impl LiveScores for Tally {
+    fn live_tally(&self) -> Result<Tally, Error> {
+        Ok(self.clone())
+    }
+
+    fn live_nps(&self, spec: &SequenceSpec) -> Result<LiveEstimate, Error> {
+        nps(self, spec)
+    }
+
+    fn live_top_box(&self, k: u32, spec: &SequenceSpec) -> Result<LiveEstimate, Error> {
+        top_box(self, k, spec)
+    }
+
+    fn live_mean(&self, spec: &SequenceSpec) -> Result<LiveEstimate, Error> {
+        mean(self, spec)
+    }
+}
+
+impl LiveScores for AtomicTally {
+    fn live_tally(&self) -> Result<Tally, Error> {
+        self.snapshot()
+    }
+}
+
+impl LiveScores for Window<Tally> {
+    fn live_tally(&self) -> Result<Tally, Error> {
+        self.total()
     }
 }

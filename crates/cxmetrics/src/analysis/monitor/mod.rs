@@ -4,7 +4,7 @@
 //!   interval beside the anytime-valid confidence sequence — from a tally
 //!   (a [`Window`](crate::Window) total, an
 //!   [`AtomicTally`](crate::AtomicTally) or [`Sharded`](crate::Sharded)
-//!   snapshot).
+//!   snapshot), or as methods of those containers ([`LiveScores`]).
 //! - [`compare_nps`], [`compare_top_box`], [`compare_mean`]: always-valid
 //!   comparisons of two groups or periods (mSPRT and an exact union-bound
 //!   sequence), tracked over looks by
@@ -27,4 +27,6 @@ pub use chart::{
     Alert, Baseline, ChangeMonitor, Chart, ChartPoint, ChartScore, CusumDesign, Direction,
     EwmaDesign,
 };
-pub use live::{LiveEstimate, compare_mean, compare_nps, compare_top_box, mean, nps, top_box};
+pub use live::{
+    LiveEstimate, LiveScores, compare_mean, compare_nps, compare_top_box, mean, nps, top_box,
+};

@@ -19,11 +19,14 @@
 use crate::foundation::error::Error;
 
 /// x = −W₋₁(−α²/e) for 0 < α < 1: the root above 1 of
-/// x − ln x = 1 + 2 ln(1/α), by Newton's method from the right (the
-/// function is convex, so the iterates decrease monotonically to it).
+/// x − ln x = 1 + 2 ln(1/α) =: c, by Newton's method from the asymptotic
+/// start c + ln c·(1 + 1/c) (Corless et al. 1996, eq. 4.19), or from 2c + 1
+/// when that is not above 1; the function is convex, so after at most one
+/// step the iterates decrease monotonically to the root.
 pub(crate) fn lambert_x(alpha: f64) -> f64 {
     let c = 1.0 - 2.0 * alpha.ln();
-    let mut x = 2.0 * c + 1.0;
+    let start = c + c.ln() * (1.0 + 1.0 / c);
+    let mut x = if start > 1.0 + 1e-3 { start } else { 2.0 * c + 1.0 };
     for _ in 0..200 {
         let f = x - x.ln() - c;
         let step = f / (1.0 - 1.0 / x);

@@ -42,7 +42,7 @@ pub(crate) fn log_mixture(s: f64, f: f64, p: f64, q: f64, kappa: f64) -> f64 {
 ///
 /// [`Error::InvalidArgument`] naming the value unless `successes` and
 /// `failures` are finite and at least 0, 0 < p < 1 and κ is positive and
-/// finite.
+/// finite, or when the result would not be finite (counts near `f64::MAX`).
 ///
 /// # Example
 ///
@@ -83,7 +83,16 @@ pub fn beta_binomial_log_mixture(
             expected: "a positive finite number",
         });
     }
-    Ok(log_mixture(successes, failures, p, 1.0 - p, kappa))
+    let v = log_mixture(successes, failures, p, 1.0 - p, kappa);
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(Error::InvalidArgument {
+            name: "successes + failures",
+            value: successes + failures,
+            expected: "counts and a p for which the log mixture is a finite number",
+        })
+    }
 }
 
 /// The lower end of {p : ln M(p) < c} below p̂ = s/(s + f), in [0, p̂].

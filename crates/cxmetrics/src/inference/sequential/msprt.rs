@@ -15,6 +15,9 @@ use crate::inference::sequential::sequence::{
 
 /// The always-valid comparison of two groups or periods, a − b, at one look.
 ///
+/// The two samples must be independent (different respondents: two
+/// channels, or two disjoint periods).
+///
 /// Two answers to "did it really move?", both valid however often they
 /// are looked at:
 ///
