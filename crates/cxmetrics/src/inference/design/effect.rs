@@ -1,6 +1,6 @@
 //! Design effects of a weighted estimate.
 
-use crate::inference::design::VarianceMethod;
+use crate::inference::design::variance_method::VarianceMethod;
 
 /// How much the weighting costs in precision, carried by every estimate
 /// of weighted answers ([`Estimate::design`](crate::Estimate::design)).
