@@ -889,7 +889,7 @@ fn live_containers_report_sequences() {
     let a = live.live_nps(&sp).unwrap();
     let b = monitor::nps(&live.snapshot().unwrap(), &sp).unwrap();
     assert_eq!(a, b);
-    assert_eq!(a.fixed.value, 30.0);
+    assert_eq!(a.fixed.value, 40.0);
     let mut week = cxmetrics::Window::new(Tally::new(Scale::CES_7), 7).unwrap();
     week.get_mut(3)
         .unwrap()

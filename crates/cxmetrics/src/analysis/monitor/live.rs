@@ -286,7 +286,7 @@ fn same_scale(a: Scale, b: Scale) -> Result<(), Error> {
 /// let spec = SequenceSpec::new(ConfidenceLevel::P95, 1000.0)?;
 /// let live = AtomicTally::new(Scale::NPS);
 /// live.extend_scores(&[10u8, 9, 8, 3, 10, 9, 7, 6, 10, 9])?;
-/// println!("{}", live.live_nps(&spec)?); // 30.0 (95% CI …; anytime-valid 95% confidence sequence …)
+/// println!("{}", live.live_nps(&spec)?); // 40.0 (95% CI …; anytime-valid 95% confidence sequence …)
 ///
 /// let mut week = Window::new(Tally::new(Scale::CSAT_5), 7)?;
 /// week.get_mut(1)?.extend_scores(&[5u8, 4, 4, 2])?;

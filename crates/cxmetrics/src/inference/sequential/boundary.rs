@@ -26,7 +26,11 @@ use crate::foundation::error::Error;
 pub(crate) fn lambert_x(alpha: f64) -> f64 {
     let c = 1.0 - 2.0 * alpha.ln();
     let start = c + c.ln() * (1.0 + 1.0 / c);
-    let mut x = if start > 1.0 + 1e-3 { start } else { 2.0 * c + 1.0 };
+    let mut x = if start > 1.0 + 1e-3 {
+        start
+    } else {
+        2.0 * c + 1.0
+    };
     for _ in 0..200 {
         let f = x - x.ln() - c;
         let step = f / (1.0 - 1.0 / x);
@@ -95,7 +99,7 @@ pub fn optimal_rho(v_opt: f64, alpha: f64) -> Result<f64, Error> {
 /// # Errors
 ///
 /// [`Error::InvalidArgument`] unless 0 < α < 1, `v` ≥ 0 and finite and
-/// `rho` positive and finite.
+/// `rho` positive and finite, or when the boundary overflows `f64`.
 ///
 /// # Example
 ///
@@ -121,7 +125,16 @@ pub fn normal_mixture_boundary(v: f64, rho: f64, alpha: f64) -> Result<f64, Erro
             expected: "a positive finite number",
         });
     }
-    Ok(normal_mixture(v, rho, alpha))
+    let u = normal_mixture(v, rho, alpha);
+    if u.is_finite() {
+        Ok(u)
+    } else {
+        Err(Error::InvalidArgument {
+            name: "intrinsic time",
+            value: v,
+            expected: "an intrinsic time, rho and alpha whose boundary is a finite number",
+        })
+    }
 }
 
 pub(crate) fn check_alpha(alpha: f64) -> Result<(), Error> {
