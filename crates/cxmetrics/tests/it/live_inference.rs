@@ -899,3 +899,67 @@ fn live_containers_report_sequences() {
     let m = week.live_mean(&sp).unwrap();
     assert_eq!(m, monitor::mean(&week.total().unwrap(), &sp).unwrap());
 }
+
+/// The beta-binomial sequence is exactly the set {p : ln M(p) < ln(1/α)}:
+/// on a fine grid, every point inside the interval has ln M below the
+/// threshold and every point outside has it at or above (so the set is an
+/// interval and the root finder found its ends).
+#[test]
+fn beta_binomial_interval_is_the_mixture_set() {
+    for (s, n) in [
+        (0u64, 3u64),
+        (1, 1),
+        (2, 9),
+        (37, 100),
+        (400, 1000),
+        (999, 1000),
+        (5, 100_000),
+    ] {
+        for (level, target) in [(0.95, 100.0), (0.5, 1.0), (0.999, 1e6), (0.9, 30.0)] {
+            let sp = spec(level, target);
+            let cs = sequential::proportion(s, n, &sp).unwrap();
+            let (kappa, c) = (sp.pseudo_n(), -(1.0 - level as f64).ln());
+            let (sf, ff) = (s as f64, (n - s) as f64);
+            for i in 1..4000 {
+                let p = i as f64 / 4000.0;
+                let g = sequential::beta_binomial_log_mixture(sf, ff, p, kappa).unwrap() - c;
+                // Points within 1e-9 of an end may go either way.
+                let near =
+                    (p - cs.interval.lower).abs() < 1e-9 || (p - cs.interval.upper).abs() < 1e-9;
+                if !near {
+                    assert_eq!(
+                        cs.interval.contains(p),
+                        g < 0.0,
+                        "s {s} n {n} level {level} target {target} p {p}: {cs:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The sequence is tightest at the target sample size: tuned for n it is
+/// narrower at n than when tuned for n/10 or 10n (exactly so for the
+/// normal mixtures, whose tuning is the optimum; to within 1% for the
+/// beta-binomial mixture, whose tuning matches it to the normal one).
+#[test]
+fn sequences_are_tightest_at_their_target() {
+    for (s, n) in [(300u64, 1000u64), (55, 100), (4_000, 10_000)] {
+        for m in METHODS {
+            let width = |target: f64| {
+                sequential::proportion(s, n, &spec(0.95, target).method(m))
+                    .unwrap()
+                    .interval
+                    .width()
+            };
+            let at = width(n as f64);
+            let slack = if m == SequenceMethod::BetaBinomial {
+                1.01
+            } else {
+                1.0 + 1e-12
+            };
+            assert!(at <= width(n as f64 / 10.0) * slack, "{m:?} {s}/{n}");
+            assert!(at <= width(n as f64 * 10.0) * slack, "{m:?} {s}/{n}");
+        }
+    }
+}

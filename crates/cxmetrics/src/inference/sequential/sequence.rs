@@ -99,6 +99,17 @@ pub struct SequenceSpec {
     method: SequenceMethod,
 }
 
+impl Default for SequenceSpec {
+    /// 95%, tightest at 1,000 answers, beta-binomial mixture.
+    fn default() -> SequenceSpec {
+        SequenceSpec {
+            level: ConfidenceLevel::P95,
+            target_n: 1000.0,
+            method: SequenceMethod::BetaBinomial,
+        }
+    }
+}
+
 /// The largest target sample size accepted.
 const MAX_TARGET_N: f64 = 1e15;
 
