@@ -918,7 +918,7 @@ fn beta_binomial_interval_is_the_mixture_set() {
         for (level, target) in [(0.95, 100.0), (0.5, 1.0), (0.999, 1e6), (0.9, 30.0)] {
             let sp = spec(level, target);
             let cs = sequential::proportion(s, n, &sp).unwrap();
-            let (kappa, c) = (sp.pseudo_n(), -(1.0 - level as f64).ln());
+            let (kappa, c) = (sp.pseudo_n(), -(1.0 - level).ln());
             let (sf, ff) = (s as f64, (n - s) as f64);
             for i in 1..4000 {
                 let p = i as f64 / 4000.0;
