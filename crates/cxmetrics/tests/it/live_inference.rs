@@ -604,20 +604,6 @@ fn displays_say_which_interval_is_which() {
 }
 
 #[test]
-fn weighted_tallies_are_refused() {
-    let mut t = Tally::new(Scale::NPS);
-    t.push(cxmetrics::Response::weighted(
-        Scale::NPS.rating(10).unwrap(),
-        Weight::new(2.5).unwrap(),
-    ))
-    .unwrap();
-    t.extend_scores(&[3u8, 9]).unwrap();
-    let err = monitor::nps(&t, &spec(0.95, 100.0)).unwrap_err();
-    assert!(matches!(err, Error::InvalidArgument { .. }), "{err}");
-    assert!(err.to_string().contains("unweighted"), "{err}");
-}
-
-#[test]
 fn bad_arguments_are_named_errors() {
     for target in [0.0, 0.5, f64::NAN, f64::INFINITY, 2e15] {
         assert!(SequenceSpec::new(ConfidenceLevel::P95, target).is_err());
@@ -962,4 +948,108 @@ fn sequences_are_tightest_at_their_target() {
             assert!(at <= width(n as f64 * 10.0) * slack, "{m:?} {s}/{n}");
         }
     }
+}
+
+#[test]
+fn weighted_tallies_are_refused_by_the_exact_methods() {
+    let mut t = Tally::new(Scale::NPS);
+    t.push(cxmetrics::Response::weighted(
+        Scale::NPS.rating(10).unwrap(),
+        Weight::new(2.5).unwrap(),
+    ))
+    .unwrap();
+    t.extend_scores(&[3u8, 9]).unwrap();
+    for m in [SequenceMethod::BetaBinomial, SequenceMethod::SubGaussian] {
+        let err = monitor::nps(&t, &spec(0.95, 100.0).method(m)).unwrap_err();
+        assert!(matches!(err, Error::InvalidArgument { .. }), "{err}");
+        assert!(err.to_string().contains("unweighted"), "{err}");
+    }
+    assert!(monitor::compare_nps(&t, &t, &spec(0.95, 100.0)).is_err());
+    let b = Baseline::new(0.0, 50.0, Unit::NpsPoints).unwrap();
+    let chart = Chart::Cusum(CusumDesign::new(0.5, 4.0).unwrap());
+    let mut m = ChangeMonitor::new(ChartScore::Nps, b, chart).unwrap();
+    assert!(m.observe(1, &t).is_err());
+    // The asymptotic method takes it, with the design-based variance.
+    let live = monitor::nps(&t, &spec(0.95, 100.0).method(SequenceMethod::Asymptotic)).unwrap();
+    assert_eq!(live.sequence.value, live.fixed.value);
+    assert!(live.sequence.interval.contains(live.fixed.value));
+}
+
+/// Equal weights change nothing: the weighted (design-based) asymptotic
+/// sequence of a tally whose every weight is 3 is the unweighted one.
+#[test]
+fn equal_weights_give_the_unweighted_asymptotic_sequence() {
+    let sp = spec(0.9, 300.0).method(SequenceMethod::Asymptotic);
+    let scores = [10u8, 9, 9, 8, 7, 6, 3, 10, 9, 5, 0, 10, 8];
+    let plain = Tally::from_scores(Scale::NPS, &scores).unwrap();
+    let mut weighted = Tally::new(Scale::NPS);
+    weighted
+        .extend_weighted_scores(&scores, &[3.0; 13])
+        .unwrap();
+    let a = monitor::nps(&plain, &sp).unwrap().sequence;
+    let b = monitor::nps(&weighted, &sp).unwrap().sequence;
+    close(b.interval.lower, a.interval.lower, 1e-12, 1e-12, "lower");
+    close(b.interval.upper, a.interval.upper, 1e-12, 1e-12, "upper");
+    let csat = [5u8, 4, 4, 3, 1, 2, 5];
+    let plain = Tally::from_scores(Scale::CSAT_5, &csat).unwrap();
+    let mut weighted = Tally::new(Scale::CSAT_5);
+    weighted.extend_weighted_scores(&csat, &[0.5; 7]).unwrap();
+    for (x, y) in [
+        (
+            monitor::top_box(&plain, 2, &sp).unwrap().sequence,
+            monitor::top_box(&weighted, 2, &sp).unwrap().sequence,
+        ),
+        (
+            monitor::mean(&plain, &sp).unwrap().sequence,
+            monitor::mean(&weighted, &sp).unwrap().sequence,
+        ),
+    ] {
+        close(y.interval.lower, x.interval.lower, 1e-12, 1e-12, "lower");
+        close(y.interval.upper, x.interval.upper, 1e-12, 1e-12, "upper");
+    }
+}
+
+/// Weighted answers whose weights follow the answer (detractors weighted
+/// up, as in non-response weighting): the design-based asymptotic sequence
+/// keeps its coverage of the population NPS from look 100 on.
+#[test]
+fn weighted_asymptotic_sequences_keep_coverage() {
+    // Population: 40% promoters, 30% passives, 30% detractors (NPS 10);
+    // detractors answer half as often and carry weight 2.
+    let alpha = 0.05;
+    let sp = spec(0.95, 1000.0).method(SequenceMethod::Asymptotic);
+    let mut rng = Rng(31);
+    let streams = 200u64;
+    let mut failed = 0u64;
+    for _ in 0..streams {
+        let mut t = Tally::new(Scale::NPS);
+        let mut bad = false;
+        for look in 1..=400u64 {
+            // Respondents in proportion 40 : 30 : 15.
+            let x = rng.uniform() * 85.0;
+            let (score, w) = if x < 40.0 {
+                (10u8, 1.0)
+            } else if x < 70.0 {
+                (8, 1.0)
+            } else {
+                (2, 2.0)
+            };
+            t.extend_weighted_scores(&[score], &[w]).unwrap();
+            if look >= BURN_IN && !bad {
+                let cs = monitor::nps(&t, &sp).unwrap().sequence;
+                bad = !cs.interval.contains(10.0);
+            }
+        }
+        failed += u64::from(bad);
+    }
+    let (lo, hi) = binomial_interval(failed, streams);
+    println!(
+        "weighted NPS 10, Asymptotic (design-based) from look {BURN_IN} to 400: {failed} of \
+         {streams} streams excluded the truth ({:.1}%, 95% CI {:.1}% to {:.1}%)",
+        100.0 * failed as f64 / streams as f64,
+        100.0 * lo,
+        100.0 * hi
+    );
+    let se = (alpha * (1.0 - alpha) / streams as f64).sqrt();
+    assert!(failed as f64 / streams as f64 <= alpha + 3.0 * se);
 }

@@ -11,7 +11,7 @@ use crate::foundation::scale::Scale;
 use crate::foundation::unit::Unit;
 use crate::inference::estimate::Estimate;
 use crate::inference::sequential::{
-    self, BoundedSample, ConfidenceSequence, DifferenceSequence, SequenceSpec,
+    self, BoundedSample, ConfidenceSequence, DifferenceSequence, SequenceMethod, SequenceSpec,
 };
 use crate::metrics::mean::Mean;
 use crate::metrics::nps::Nps;
@@ -65,15 +65,65 @@ impl fmt::Display for LiveEstimate {
     }
 }
 
-/// Refuses a weighted tally: the sequences' guarantees are for unweighted,
-/// independent answers.
-pub(crate) fn require_unweighted(tally: &Tally) -> Result<(), Error> {
-    let unweighted = tally.weight_exponent() == 0
+/// Whether every answer of the tally weighs exactly 1.
+pub(crate) fn is_unweighted(tally: &Tally) -> bool {
+    tally.weight_exponent() == 0
         && tally.point_sums().all(|s| {
             let c = s.count as f64;
             s.weight == c && s.weight_squared == c
+        })
+}
+
+/// The weighted mean of g over the tally's points and its linearized
+/// per-observation variance n·Σ_x (g(x) − ȳ)² W₂(x)/W² (R's `svymean`
+/// without the n/(n − 1) factor). The tally is scorable.
+fn linearized(tally: &Tally, g: impl Fn(i32) -> f64) -> (f64, f64) {
+    let points: Vec<(f64, f64, f64)> = tally
+        .scale()
+        .points()
+        .zip(tally.point_sums())
+        .map(|(x, s)| (g(x), s.weight, s.weight_squared))
+        .collect();
+    let w: f64 = points.iter().map(|p| p.1).sum();
+    let ybar = points.iter().map(|p| p.0 * p.1).sum::<f64>() / w;
+    let v = points
+        .iter()
+        .map(|&(gx, _, w2)| (gx - ybar) * (gx - ybar) * (w2 / w) / w)
+        .sum::<f64>();
+    (ybar, tally.n() as f64 * v)
+}
+
+/// The sequence of a weighted tally: the asymptotic one with the
+/// design-based variance, or an error for the exact methods.
+fn weighted_sequence(
+    tally: &Tally,
+    spec: &SequenceSpec,
+    g: impl Fn(i32) -> f64,
+    (lower, upper): (f64, f64),
+) -> Result<ConfidenceSequence, Error> {
+    if spec.sequence_method() != SequenceMethod::Asymptotic {
+        return Err(Error::InvalidArgument {
+            name: "Kish effective sample size of a weighted tally",
+            value: tally.effective_n(),
+            expected: "an unweighted tally (every weight 1) for an exact sequence; \
+                       SequenceMethod::Asymptotic takes weighted tallies with the design-based variance",
         });
-    if unweighted {
+    }
+    let (ybar, variance) = linearized(tally, g);
+    sequential::asymptotic_mean(
+        ybar.clamp(lower, upper),
+        variance,
+        tally.n(),
+        lower,
+        upper,
+        spec,
+    )
+}
+
+/// Refuses a weighted tally: the comparisons' guarantees are for
+/// unweighted, independent answers.
+pub(crate) fn require_unweighted(tally: &Tally) -> Result<(), Error> {
+    if is_unweighted(tally) {
         Ok(())
     } else {
         Err(Error::InvalidArgument {
@@ -105,12 +155,16 @@ fn nps_sample(nps: &Nps) -> Result<BoundedSample, Error> {
     )
 }
 
-/// Live NPS of an unweighted 0–10 tally, in points.
+/// Live NPS of a 0–10 tally, in points.
+///
+/// Weighted tallies take the weighted NPS with the design-based
+/// asymptotic sequence ([`SequenceMethod::Asymptotic`] only; see
+/// [`sequential::asymptotic_mean`]).
 ///
 /// # Errors
 ///
 /// As [`Nps::from_tally`] (scale, empty tally); [`Error::InvalidArgument`]
-/// for a weighted tally.
+/// for a weighted tally with an exact method.
 ///
 /// # Example
 ///
@@ -126,20 +180,31 @@ fn nps_sample(nps: &Nps) -> Result<BoundedSample, Error> {
 /// ```
 pub fn nps(tally: &Tally, spec: &SequenceSpec) -> Result<LiveEstimate, Error> {
     let score = Nps::from_tally(tally)?;
-    require_unweighted(tally)?;
     let fixed = score.estimate(spec.confidence_level())?;
+    if !is_unweighted(tally) {
+        let nps_of = |x: i32| match x {
+            9.. => 1.0,
+            7 | 8 => 0.0,
+            _ => -1.0,
+        };
+        let sequence = weighted_sequence(tally, spec, nps_of, (-1.0, 1.0))?
+            .in_unit(100.0, Unit::NpsPoints)
+            .with_value(fixed.value);
+        return Ok(LiveEstimate { fixed, sequence });
+    }
     let sequence = sequential::mean(&nps_sample(&score)?, spec)?
         .in_unit(100.0, Unit::NpsPoints)
         .with_value(fixed.value);
     Ok(LiveEstimate { fixed, sequence })
 }
 
-/// Live share of the best `k` points of an unweighted tally (CSAT top-2,
-/// "% easy"), as a fraction.
+/// Live share of the best `k` points of a tally (CSAT top-2, "% easy"), as
+/// a fraction. Weighted tallies as in [`nps`].
 ///
 /// # Errors
 ///
-/// As [`TopBox::top`]; [`Error::InvalidArgument`] for a weighted tally.
+/// As [`TopBox::top`]; [`Error::InvalidArgument`] for a weighted tally
+/// with an exact method.
 ///
 /// # Example
 ///
@@ -154,19 +219,31 @@ pub fn nps(tally: &Tally, spec: &SequenceSpec) -> Result<LiveEstimate, Error> {
 /// ```
 pub fn top_box(tally: &Tally, k: u32, spec: &SequenceSpec) -> Result<LiveEstimate, Error> {
     let score = TopBox::top(tally, k)?;
-    require_unweighted(tally)?;
     let fixed = score.estimate(spec.confidence_level())?;
+    if !is_unweighted(tally) {
+        let points = score.points();
+        let sequence = weighted_sequence(
+            tally,
+            spec,
+            |x| f64::from(u8::from(points.contains(&x))),
+            (0.0, 1.0),
+        )?
+        .in_unit(1.0, Unit::Share)
+        .with_value(fixed.value);
+        return Ok(LiveEstimate { fixed, sequence });
+    }
     let sequence = sequential::proportion(score.count(), score.n(), spec)?.with_value(fixed.value);
     Ok(LiveEstimate { fixed, sequence })
 }
 
-/// Live mean of an unweighted tally, in scale points (CES, CSAT as a
-/// mean), with the scale's ends as the range.
+/// Live mean of a tally, in scale points (CES, CSAT as a mean), with the
+/// scale's ends as the range. Weighted tallies as in [`nps`].
 ///
 /// # Errors
 ///
 /// As [`Mean::from_tally`] and [`Mean::estimate`] (a t interval needs two
-/// answers); [`Error::InvalidArgument`] for a weighted tally.
+/// answers); [`Error::InvalidArgument`] for a weighted tally with an exact
+/// method.
 ///
 /// # Example
 ///
@@ -181,8 +258,13 @@ pub fn top_box(tally: &Tally, k: u32, spec: &SequenceSpec) -> Result<LiveEstimat
 /// ```
 pub fn mean(tally: &Tally, spec: &SequenceSpec) -> Result<LiveEstimate, Error> {
     let score = Mean::from_tally(tally)?;
-    require_unweighted(tally)?;
     let fixed = score.estimate(spec.confidence_level())?;
+    if !is_unweighted(tally) {
+        let scale = tally.scale();
+        let range = (f64::from(scale.lowest()), f64::from(scale.highest()));
+        let sequence = weighted_sequence(tally, spec, f64::from, range)?.with_value(fixed.value);
+        return Ok(LiveEstimate { fixed, sequence });
+    }
     let sequence = sequential::mean(&scale_sample(tally)?, spec)?.with_value(fixed.value);
     Ok(LiveEstimate { fixed, sequence })
 }

@@ -14,8 +14,17 @@
 //!   and alerts that say when and in which direction.
 //!
 //! The inference underneath is in [`sequential`](crate::sequential).
-//! Weighted tallies are refused: the guarantees are for unweighted,
-//! independent answers.
+//!
+//! # Weighted tallies
+//!
+//! The exact sequences, the comparisons and the charts hold for
+//! unweighted, independent answers; they refuse weighted tallies rather
+//! than apply that guarantee to them. [`nps`], [`top_box`] and [`mean`]
+//! take weighted tallies under
+//! [`SequenceMethod::Asymptotic`](crate::sequential::SequenceMethod::Asymptotic),
+//! with the design-based (linearized) variance of the weighted score:
+//! asymptotically valid for respondents drawn independently with their
+//! weights (no strata, no clusters), like the crate's linearized intervals.
 //!
 //! # Charts: formulas
 //!

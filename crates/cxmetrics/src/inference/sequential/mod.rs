@@ -35,10 +35,16 @@
 //!
 //! # Weighted data
 //!
-//! The guarantees are for independent, unweighted observations. The
-//! tally-level functions refuse weighted tallies rather than apply an
-//! unweighted guarantee to them; a design-based asymptotic sequence for
-//! weighted data is not implemented.
+//! The exact sequences ([`SequenceMethod::BetaBinomial`],
+//! [`SequenceMethod::SubGaussian`]) and the comparisons hold for
+//! independent, unweighted observations, and the tally-level functions
+//! refuse weighted tallies for them rather than apply an unweighted
+//! guarantee to weighted data. For weighted answers the asymptotic
+//! sequence holds with the design-based (linearized) variance of the
+//! weighted mean, for respondents drawn independently with their weights
+//! (no strata, no clusters): see [`asymptotic_mean`], which
+//! [`monitor`](crate::monitor) uses for weighted tallies under
+//! [`SequenceMethod::Asymptotic`].
 //!
 //! # References
 //!
@@ -74,5 +80,6 @@ pub use mixture::beta_binomial_log_mixture;
 pub use msprt::{AlwaysValidTracker, DifferenceSequence, difference};
 pub use sample::BoundedSample;
 pub use sequence::{
-    ConfidenceSequence, RunningIntersection, SequenceMethod, SequenceSpec, mean, nps, proportion,
+    ConfidenceSequence, RunningIntersection, SequenceMethod, SequenceSpec, asymptotic_mean, mean,
+    nps, proportion,
 };

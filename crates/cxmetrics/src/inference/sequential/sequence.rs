@@ -361,6 +361,73 @@ pub fn nps(
         .with_value(score.clamp(-100.0, 100.0)))
 }
 
+/// The asymptotic confidence sequence ([`SequenceMethod::Asymptotic`]) for
+/// a mean from its running estimate and a per-observation variance, in
+/// scale points: mean ± w(σ̂) with σ̂² = ((upper − lower)²/4 + n·variance)/(n + 1),
+/// clipped to `[lower, upper]`.
+///
+/// With `variance` = Σ(xᵢ − x̄)²/n this is the asymptotic sequence of
+/// [`mean`]. For weighted answers pass the weighted mean and the
+/// linearized per-observation variance n·Σᵢwᵢ²(xᵢ − x̄_w)²/(Σᵢwᵢ)²: since
+/// x̄_w − μ = Σwᵢ(xᵢ − μ)/Σwᵢ exactly, the time-uniform CLT for the i.i.d.
+/// terms wᵢ(xᵢ − μ) gives an asymptotic sequence for the weighted mean of
+/// respondents drawn independently with their weights (a with-replacement
+/// design, as in the crate's linearized variance; no strata or clusters).
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] naming the value unless `lower < upper` are
+/// finite, `n` ≥ 1, `mean` lies in `[lower, upper]` and `variance` is
+/// finite and at least 0.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::ConfidenceLevel;
+/// use cxmetrics::sequential::{self, BoundedSample, SequenceMethod, SequenceSpec};
+/// let spec = SequenceSpec::new(ConfidenceLevel::P95, 500.0)?.method(SequenceMethod::Asymptotic);
+/// let s = BoundedSample::from_counts(&[1.0, 2.0, 3.0, 4.0, 5.0], &[5, 5, 10, 40, 40], 1.0, 5.0)?;
+/// let a = sequential::asymptotic_mean(s.mean(), s.m2() / 100.0, 100, 1.0, 5.0, &spec)?;
+/// let b = sequential::mean(&s, &spec)?;
+/// assert!((a.interval.lower - b.interval.lower).abs() < 1e-12);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+pub fn asymptotic_mean(
+    mean: f64,
+    variance: f64,
+    n: u64,
+    lower: f64,
+    upper: f64,
+    spec: &SequenceSpec,
+) -> Result<ConfidenceSequence, Error> {
+    // Validates the range, n and the mean.
+    BoundedSample::new(n, mean, 0.0, lower, upper)?;
+    if !(variance >= 0.0 && variance.is_finite()) {
+        return Err(Error::InvalidArgument {
+            name: "per-observation variance",
+            value: variance,
+            expected: "a finite variance at least 0",
+        });
+    }
+    let range = upper - lower;
+    let nf = n as f64;
+    let sigma = ((range * range / 4.0 + nf * variance) / (nf + 1.0)).sqrt();
+    let w = radius(sigma, nf, spec.pseudo_n(), spec.level.alpha());
+    let interval = Interval {
+        lower: (mean - w).clamp(lower, upper).min(mean),
+        upper: (mean + w).clamp(lower, upper).max(mean),
+    };
+    Ok(ConfidenceSequence {
+        value: mean,
+        interval,
+        level: spec.level,
+        method: SequenceMethod::Asymptotic,
+        n,
+        target_n: spec.target_n,
+        unit: Unit::ScalePoints,
+    })
+}
+
 /// The normal-mixture radius w(σ) on the mean.
 pub(crate) fn radius(sigma: f64, n: f64, r: f64, alpha: f64) -> f64 {
     sigma * normal_mixture(n, r, alpha) / n
