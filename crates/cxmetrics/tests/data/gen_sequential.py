@@ -270,6 +270,39 @@ for k, h, shift in [(0.5, 4.0, 0.0), (0.5, 5.0, 0.0), (0.5, 4.0, 1.0), (0.25, 8.
 for lam, L, shift in [(0.1, 2.814, 0.0), (0.2, 2.962, 0.0), (0.2, 2.962, 1.0), (0.05, 2.5, 0.25)]:
     cases["arl"].append({"chart": "ewma", "lambda": lam, "L": L, "shift": shift, "arl": ewma(lam, L, shift)})
 
+# Weighted tallies, design-based asymptotic sequence:
+#   ybar = sum w g / sum w, variance = n sum w^2 (g - ybar)^2 / (sum w)^2,
+#   sigma^2 = (R^2/4 + n variance)/(n + 1), ybar +- w(sigma).
+cases["weighted"] = []
+for kind, answers, level, target in [
+    ("nps", [(10, 1.0), (9, 0.5), (8, 2.0), (3, 3.0), (0, 1.5), (10, 1.0), (6, 2.5), (7, 1.0)], 0.95, 100.0),
+    ("nps", [(10, 1.0)] * 40 + [(7, 0.7)] * 30 + [(2, 2.2)] * 30, 0.9, 1000.0),
+    ("top2", [(5, 1.0), (4, 2.0), (3, 0.5), (1, 4.0), (2, 1.0), (5, 0.25)], 0.99, 50.0),
+    ("mean", [(5, 1.0), (4, 2.0), (3, 0.5), (1, 4.0), (2, 1.0), (5, 0.25)], 0.8, 10.0),
+]:
+    alpha = mp.mpf(1) - mp.mpf(str(level))
+    r = pseudo_n(target, alpha)
+    if kind == "nps":
+        g = lambda x: 1 if x >= 9 else (0 if x >= 7 else -1)
+        lo, hi, k = -1, 1, 100
+    elif kind == "top2":
+        g = lambda x: 1 if x >= 4 else 0
+        lo, hi, k = 0, 1, 1
+    else:
+        g = lambda x: x
+        lo, hi, k = 1, 5, 1
+    n = len(answers)
+    W = mp.fsum(mp.mpf(w) for _, w in answers)
+    ybar = mp.fsum(mp.mpf(w) * g(x) for x, w in answers) / W
+    var = n * mp.fsum(mp.mpf(w) ** 2 * (g(x) - ybar) ** 2 for x, w in answers) / W ** 2
+    R = mp.mpf(hi - lo)
+    sigma = mp.sqrt((R * R / 4 + n * var) / (n + 1))
+    w_ = nm_radius(sigma, n, r, alpha)
+    L, U = max(ybar - w_, lo), min(ybar + w_, hi)
+    cases["weighted"].append({"kind": kind, "scores": [x for x, _ in answers], "weights": [w for _, w in answers],
+                              "level": level, "target_n": target,
+                              "value": f(ybar * k), "lower": f(L * k), "upper": f(U * k)})
+
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sequential.json")
 with open(out, "w") as fh:
     json.dump(cases, fh, indent=1)
