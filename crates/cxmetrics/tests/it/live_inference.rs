@@ -1091,3 +1091,38 @@ fn weighted_sequences_match_reference_values() {
     }
     assert_eq!(cases.len(), 4);
 }
+
+/// Specs, sequences, comparisons and chart states survive JSON; a spec
+/// with a bad target is refused on the way in.
+#[cfg(feature = "serde")]
+#[test]
+fn live_types_round_trip_through_json() {
+    let sp = spec(0.9, 250.0).method(SequenceMethod::SubGaussian);
+    let back: SequenceSpec = serde_json::from_str(&serde_json::to_string(&sp).unwrap()).unwrap();
+    assert_eq!(back, sp);
+    let bad = serde_json::to_string(&sp).unwrap().replace("250.0", "0.25");
+    assert!(serde_json::from_str::<SequenceSpec>(&bad).is_err());
+    let cs = sequential::nps(45, 30, 25, &sp).unwrap();
+    let back: ConfidenceSequence =
+        serde_json::from_str(&serde_json::to_string(&cs).unwrap()).unwrap();
+    assert_eq!(back, cs);
+    let b = Baseline::new(30.0, 80.0, Unit::NpsPoints).unwrap();
+    let mut m = ChangeMonitor::new(
+        ChartScore::Nps,
+        b,
+        Chart::Ewma(EwmaDesign::new(0.2, 2.8).unwrap()),
+    )
+    .unwrap();
+    m.observe_value(1, 25.0, 100).unwrap();
+    let back: ChangeMonitor = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
+    assert_eq!(back, m);
+    // Inputs are checked on the way in.
+    let text = serde_json::to_string(&m).unwrap().replace("80.0", "-80.0");
+    assert!(serde_json::from_str::<ChangeMonitor>(&text).is_err());
+    let s = BoundedSample::bernoulli(3, 10).unwrap();
+    let text = serde_json::to_string(&s).unwrap();
+    assert_eq!(serde_json::from_str::<BoundedSample>(&text).unwrap(), s);
+    assert!(serde_json::from_str::<BoundedSample>(&text.replace("\"n\":10", "\"n\":0")).is_err());
+    assert!(serde_json::from_str::<CusumDesign>(r#"{"k":0.5,"h":-1.0}"#).is_err());
+    assert!(serde_json::from_str::<EwmaDesign>(r#"{"lambda":2.0,"width":3.0}"#).is_err());
+}

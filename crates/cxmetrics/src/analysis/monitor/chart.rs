@@ -87,7 +87,11 @@ impl fmt::Display for ChartScore {
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "BaselineRepr")
+)]
 pub struct Baseline {
     /// The in-control mean.
     pub mean: f64,
@@ -151,7 +155,11 @@ impl Baseline {
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "CusumRepr")
+)]
 pub struct CusumDesign {
     k: f64,
     h: f64,
@@ -243,7 +251,11 @@ impl CusumDesign {
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "EwmaRepr")
+)]
 pub struct EwmaDesign {
     lambda: f64,
     width: f64,
@@ -322,6 +334,56 @@ impl EwmaDesign {
     pub fn arl(&self, shift: f64) -> Result<f64, Error> {
         check_shift(shift)?;
         Ok(arl::ewma(self.lambda, self.width, shift))
+    }
+}
+
+/// Serialized forms, checked on the way in by the constructors.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct BaselineRepr {
+    mean: f64,
+    sd: f64,
+    unit: Unit,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<BaselineRepr> for Baseline {
+    type Error = Error;
+
+    fn try_from(r: BaselineRepr) -> Result<Baseline, Error> {
+        Baseline::new(r.mean, r.sd, r.unit)
+    }
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct CusumRepr {
+    k: f64,
+    h: f64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<CusumRepr> for CusumDesign {
+    type Error = Error;
+
+    fn try_from(r: CusumRepr) -> Result<CusumDesign, Error> {
+        CusumDesign::new(r.k, r.h)
+    }
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct EwmaRepr {
+    lambda: f64,
+    width: f64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<EwmaRepr> for EwmaDesign {
+    type Error = Error;
+
+    fn try_from(r: EwmaRepr) -> Result<EwmaDesign, Error> {
+        EwmaDesign::new(r.lambda, r.width)
     }
 }
 

@@ -28,13 +28,50 @@ use crate::foundation::error::Error;
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "SampleRepr", into = "SampleRepr")
+)]
 pub struct BoundedSample {
     n: u64,
     mean: f64,
     m2: f64,
     lower: f64,
     upper: f64,
+}
+
+/// The serialized form of a [`BoundedSample`], checked on the way in.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SampleRepr {
+    n: u64,
+    mean: f64,
+    m2: f64,
+    lower: f64,
+    upper: f64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<SampleRepr> for BoundedSample {
+    type Error = Error;
+
+    fn try_from(r: SampleRepr) -> Result<BoundedSample, Error> {
+        BoundedSample::new(r.n, r.mean, r.m2, r.lower, r.upper)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<BoundedSample> for SampleRepr {
+    fn from(s: BoundedSample) -> SampleRepr {
+        SampleRepr {
+            n: s.n,
+            mean: s.mean,
+            m2: s.m2,
+            lower: s.lower,
+            upper: s.upper,
+        }
+    }
 }
 
 impl BoundedSample {

@@ -97,21 +97,53 @@ impl fmt::Display for SequenceMethod {
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "SpecRepr", into = "SpecRepr")
+)]
 pub struct SequenceSpec {
+    level: ConfidenceLevel,
+    target_n: f64,
+    method: SequenceMethod,
+    /// r = target_n / (−W₋₁(−α²/e) − 1), kept so that an update does not
+    /// solve for it again.
+    pseudo_n: f64,
+}
+
+/// The serialized form of a [`SequenceSpec`] (without the derived r).
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SpecRepr {
     level: ConfidenceLevel,
     target_n: f64,
     method: SequenceMethod,
 }
 
+#[cfg(feature = "serde")]
+impl TryFrom<SpecRepr> for SequenceSpec {
+    type Error = Error;
+
+    fn try_from(r: SpecRepr) -> Result<SequenceSpec, Error> {
+        Ok(SequenceSpec::new(r.level, r.target_n)?.method(r.method))
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<SequenceSpec> for SpecRepr {
+    fn from(s: SequenceSpec) -> SpecRepr {
+        SpecRepr {
+            level: s.level,
+            target_n: s.target_n,
+            method: s.method,
+        }
+    }
+}
+
 impl Default for SequenceSpec {
     /// 95%, tightest at 1,000 answers, beta-binomial mixture.
     fn default() -> SequenceSpec {
-        SequenceSpec {
-            level: ConfidenceLevel::P95,
-            target_n: 1000.0,
-            method: SequenceMethod::BetaBinomial,
-        }
+        SequenceSpec::with(ConfidenceLevel::P95, 1000.0, SequenceMethod::BetaBinomial)
     }
 }
 
@@ -133,11 +165,20 @@ impl SequenceSpec {
                 expected: "a number from 1 to 1e15",
             });
         }
-        Ok(SequenceSpec {
+        Ok(SequenceSpec::with(
             level,
             target_n,
-            method: SequenceMethod::default(),
-        })
+            SequenceMethod::default(),
+        ))
+    }
+
+    fn with(level: ConfidenceLevel, target_n: f64, method: SequenceMethod) -> SequenceSpec {
+        SequenceSpec {
+            level,
+            target_n,
+            method,
+            pseudo_n: target_n / rho_divisor(level.alpha()),
+        }
     }
 
     /// The same spec with another method.
@@ -149,9 +190,8 @@ impl SequenceSpec {
 
     /// The same spec at another level.
     #[must_use]
-    pub const fn level(mut self, level: ConfidenceLevel) -> SequenceSpec {
-        self.level = level;
-        self
+    pub fn level(self, level: ConfidenceLevel) -> SequenceSpec {
+        SequenceSpec::with(level, self.target_n, self.method)
     }
 
     /// The confidence level.
@@ -186,7 +226,7 @@ impl SequenceSpec {
     /// ```
     #[must_use]
     pub fn pseudo_n(&self) -> f64 {
-        self.target_n / rho_divisor(self.level.alpha())
+        self.pseudo_n
     }
 }
 
