@@ -14,6 +14,7 @@ mod live_inference;
 mod multiplicity;
 mod nps_inference;
 mod paired;
+mod period;
 mod properties;
 mod quantile;
 mod reference;
