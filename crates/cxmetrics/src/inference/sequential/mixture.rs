@@ -15,9 +15,16 @@
 //! (Robbins 1970; the beta-binomial mixture of Howard et al. 2021, §3.3),
 //! and by Ville's inequality the set {p : M_t(p) < 1/α} covers the mean at
 //! every t at once with probability at least 1 − α. It is a function of
-//! (S, F) only: exact, batch-invariant, mergeable. κ = m/(−W₋₁(−α²/e) − 1)
-//! matches the prior variance p(1−p)/(κ+1) to the normal mixture that is
-//! tightest at the target sample size m. M_t(p̂) ≤ 1 at p̂ = S/t (the
+//! (S, F) only: exact, batch-invariant, mergeable; M_t(p) is an e-process
+//! for "the mean is p". κ = r = m/(−W₋₁(−α²/e) − 1): the prior variance of
+//! θ, p(1−p)/(κ+1), then matches (up to the +1, dropped so that κ stays
+//! positive for any target m ≥ 1) that of the normal mixture over
+//! λ = (θ − p)/(p(1 − p)) which is tightest at the target sample size m
+//! (Howard et al. 2021, §3.5); the sequence is tightest near m to within
+//! 1% (`tests/it/live_inference.rs`). The set is an interval: ln M_t is
+//! quasi-convex in p (checked on a grid of 4,000 points for n from 1 to
+//! 1,000, shares 0 to 1, κ from 0.05 to 10⁵ and α from 0.001 to 0.5, by
+//! `tests/data/gen_sequential.py` and the test suite). M_t(p̂) ≤ 1 at p̂ = S/t (the
 //! marginal likelihood is at most the maximum likelihood), so p̂ is
 //! always inside; each bound is the root of ln M_t(p) = ln(1/α) on its side
 //! of p̂, found by bracketing outward and regula falsi (Illinois) to a
