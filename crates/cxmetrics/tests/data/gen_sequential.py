@@ -107,6 +107,35 @@ def f(x):
     return float(x)
 
 
+def check_interval_shape():
+    """The set {p : ln M(p) < c} is one interval (ln M quasi-convex in p)
+    over a sweep of n, shares (with half-integer S, as NPS gives), prior
+    concentrations and thresholds, on a grid of 4,000 points, in floats."""
+    import re
+
+    def lm(s, fl, p, k):
+        q = 1 - p
+        a, b = k * p, k * q
+        lb = lambda x, y: math.lgamma(x) + math.lgamma(y) - math.lgamma(x + y)
+        return lb(a + s, b + fl) - lb(a, b) - s * math.log(p) - fl * math.log(q)
+
+    grid = [i / 4000 for i in range(1, 4000)]
+    checked = 0
+    for n in [1, 2, 3, 5, 10, 30, 100, 1000]:
+        for frac in [0, 0.01, 0.1, 0.25, 0.5, 0.77, 0.99, 1]:
+            for half in [0, 0.5]:
+                s = min(frac * n + half, n)
+                fl = n - s
+                for k in [0.05, 0.1, 0.5, 1, 3, 10, 100, 1000, 1e5]:
+                    for c in [math.log(2), math.log(20), math.log(1000)]:
+                        st = "".join("T" if lm(s, fl, p, k) < c else "F" for p in grid)
+                        assert re.fullmatch(r"F*T+F*", st), ("not an interval", n, s, k, c)
+                        checked += 1
+    return checked
+
+
+print("interval shape checked in", check_interval_shape(), "cases")
+
 cases = {"lambert": [], "boundary": [], "log_mixture": [], "sequences": [], "msprt": [], "arl": []}
 
 for alpha in [0.5, 0.2, 0.1, 0.05, 0.01, 0.001]:
