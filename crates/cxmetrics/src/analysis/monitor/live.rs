@@ -9,6 +9,7 @@ use crate::counting::window::Window;
 use crate::foundation::error::Error;
 use crate::foundation::scale::Scale;
 use crate::foundation::unit::Unit;
+use crate::inference::design::moments::{self, Moments};
 use crate::inference::estimate::Estimate;
 use crate::inference::sequential::{
     self, BoundedSample, ConfidenceSequence, DifferenceSequence, SequenceMethod, SequenceSpec,
@@ -67,30 +68,23 @@ impl fmt::Display for LiveEstimate {
 
 /// Whether every answer of the tally weighs exactly 1.
 pub(crate) fn is_unweighted(tally: &Tally) -> bool {
-    tally.weight_exponent() == 0
-        && tally.point_sums().all(|s| {
-            let c = s.count as f64;
-            s.weight == c && s.weight_squared == c
-        })
+    moments::is_unweighted(tally.point_sums(), tally.weight_exponent())
 }
 
 /// The weighted mean of g over the tally's points and its linearized
-/// per-observation variance n·Σ_x (g(x) − ȳ)² W₂(x)/W² (R's `svymean`
-/// without the n/(n − 1) factor). The tally is scorable.
+/// per-observation variance n·Σ_x (g(x) − ȳ)² W₂(x)/W², from the crate's
+/// design-based moments (whose variance of ȳ carries R's n/(n − 1)
+/// factor, removed here). The tally is scorable.
 fn linearized(tally: &Tally, g: impl Fn(i32) -> f64) -> (f64, f64) {
-    let points: Vec<(f64, f64, f64)> = tally
-        .scale()
-        .points()
-        .zip(tally.point_sums())
-        .map(|(x, s)| (g(x), s.weight, s.weight_squared))
-        .collect();
-    let w: f64 = points.iter().map(|p| p.1).sum();
-    let ybar = points.iter().map(|p| p.0 * p.1).sum::<f64>() / w;
-    let v = points
-        .iter()
-        .map(|&(gx, _, w2)| (gx - ybar) * (gx - ybar) * (w2 / w) / w)
-        .sum::<f64>();
-    (ybar, tally.n() as f64 * v)
+    let scale = tally.scale();
+    let m = Moments::of(|| {
+        tally
+            .point_sums()
+            .zip(scale.points())
+            .map(|(s, x)| (s, g(x)))
+    });
+    let per_observation = m.variance.map_or(0.0, |v| v * (m.n as f64 - 1.0));
+    (m.mean, per_observation)
 }
 
 /// The sequence of a weighted tally: the asymptotic one with the

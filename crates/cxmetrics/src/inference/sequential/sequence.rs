@@ -458,10 +458,7 @@ pub fn asymptotic_mean(
     let nf = n as f64;
     let sigma = ((range * range / 4.0 + nf * variance) / (nf + 1.0)).sqrt();
     let w = radius(sigma, nf, spec.pseudo_n(), spec.level.alpha());
-    let interval = Interval {
-        lower: (mean - w).clamp(lower, upper).min(mean),
-        upper: (mean + w).clamp(lower, upper).max(mean),
-    };
+    let interval = clipped(mean - w, mean + w, mean, (lower, upper));
     Ok(ConfidenceSequence {
         value: mean,
         interval,
@@ -471,6 +468,15 @@ pub fn asymptotic_mean(
         target_n: spec.target_n,
         unit: Unit::ScalePoints,
     })
+}
+
+/// [a, b] clipped to the range and reaching the estimate (NaN bounds,
+/// which no valid input gives, collapse onto it).
+fn clipped(a: f64, b: f64, estimate: f64, (lo, hi): (f64, f64)) -> Interval {
+    Interval {
+        lower: a.clamp(lo, hi).min(estimate),
+        upper: b.clamp(lo, hi).max(estimate),
+    }
 }
 
 /// The normal-mixture radius w(σ) on the mean.
@@ -493,10 +499,7 @@ pub(crate) fn bounds_at(
     let (lo, hi, range) = (sample.lower(), sample.upper(), sample.range());
     let n = sample.n() as f64;
     let mean = sample.mean();
-    let clip = |a: f64, b: f64| Interval {
-        lower: a.clamp(lo, hi).min(mean),
-        upper: b.clamp(lo, hi).max(mean),
-    };
+    let clip = |a: f64, b: f64| clipped(a, b, mean, (lo, hi));
     match method {
         SequenceMethod::SubGaussian => {
             let w = radius(range / 2.0, n, r, alpha);
