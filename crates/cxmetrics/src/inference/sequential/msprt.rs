@@ -10,7 +10,7 @@ use crate::inference::interval::ConfidenceLevel;
 use crate::inference::sequential::boundary::rho_divisor;
 use crate::inference::sequential::sample::BoundedSample;
 use crate::inference::sequential::sequence::{
-    RunningIntersection, SequenceMethod, SequenceSpec, bounds_at,
+    RunningIntersection, SequenceMethod, SequenceSpec, bounds_at, clipped,
 };
 
 /// The always-valid comparison of two groups or periods, a − b, at one look.
@@ -177,10 +177,7 @@ pub fn difference(
     let log_lr = 0.5 * (v / (v + tau2)).ln() + tau2 * theta * theta / (2.0 * v * (v + tau2));
     let p_value = (-log_lr).exp().min(1.0);
     let w = (v * (v + tau2) / tau2 * ((tau2 / v).ln_1p() - 2.0 * alpha.ln())).sqrt();
-    let clip = |lo: f64, hi: f64| Interval {
-        lower: lo.clamp(-range, range).min(theta),
-        upper: hi.clamp(-range, range).max(theta),
-    };
+    let clip = |lo: f64, hi: f64| clipped(lo, hi, theta, (-range, range));
     let r = spec.pseudo_n();
     let ia = bounds_at(a, SequenceMethod::BetaBinomial, r, alpha / 2.0);
     let ib = bounds_at(b, SequenceMethod::BetaBinomial, r, alpha / 2.0);

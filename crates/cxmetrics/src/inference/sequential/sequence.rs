@@ -472,7 +472,7 @@ pub fn asymptotic_mean(
 
 /// [a, b] clipped to the range and reaching the estimate (NaN bounds,
 /// which no valid input gives, collapse onto it).
-fn clipped(a: f64, b: f64, estimate: f64, (lo, hi): (f64, f64)) -> Interval {
+pub(crate) fn clipped(a: f64, b: f64, estimate: f64, (lo, hi): (f64, f64)) -> Interval {
     Interval {
         lower: a.clamp(lo, hi).min(estimate),
         upper: b.clamp(lo, hi).max(estimate),
