@@ -14,3 +14,4 @@
 pub(crate) mod design;
 pub(crate) mod estimate;
 pub mod interval;
+pub mod sequential;

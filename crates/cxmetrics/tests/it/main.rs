@@ -10,6 +10,7 @@ mod grouped;
 mod hardening;
 mod input;
 mod intervals;
+mod live_inference;
 mod multiplicity;
 mod nps_inference;
 mod paired;
