@@ -178,7 +178,7 @@ impl fmt::Display for Comparison {
     /// let april = Nps::from_counts(150, 150, 100)?;
     /// let march = Nps::from_counts(200, 100, 100)?;
     /// let c = compare::nps(&april, &march, ConfidenceLevel::P95)?;
-    /// assert_eq!(format!("{c:#}"), "-12.5 points [-23.7, -1.3] p=0.029");
+    /// assert_eq!(format!("{c:#}"), "-12.5 points [-23.5, -1.3] p=0.029");
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use crate::foundation::error::Error;
 use crate::foundation::period::Period;
-use crate::survey::spec::MAX_GROUP_COLUMNS;
+
+/// The most group columns a survey keys its rows by.
+pub const MAX_GROUP_COLUMNS: usize = 4;
 
 /// The most distinct keys (period × group values) one survey holds.
 pub const MAX_KEYS: usize = 1 << 24;

@@ -5,10 +5,8 @@ use crate::foundation::error::Error;
 use crate::foundation::input::{CellParser, LabelSet};
 use crate::foundation::period::PeriodUnit;
 use crate::foundation::scale::{Question, Scale};
-use crate::survey::survey::Survey;
 
-/// The most group columns a survey keys its rows by.
-pub const MAX_GROUP_COLUMNS: usize = 4;
+pub use crate::survey::key::MAX_GROUP_COLUMNS;
 
 /// What to do with a row whose weight cell is blank or not a weight.
 ///
@@ -99,7 +97,7 @@ fn default_labels(kind: Question, scale: Scale) -> Option<LabelSet> {
     }
 }
 
-/// Declares a [`Survey`]: its questions (by column name), the period and
+/// Declares a [`Survey`](crate::survey::Survey): its questions (by column name), the period and
 /// group columns its rows are keyed by, the weight column and its rule,
 /// the question pairs to relate, and the extra not-applicable tokens.
 ///
@@ -287,19 +285,6 @@ impl SurveyBuilder {
     pub fn min_n(mut self, n: u64) -> SurveyBuilder {
         self.min_n = n;
         self
-    }
-
-    /// Checks the declaration and makes the survey.
-    ///
-    /// # Errors
-    ///
-    /// The first error of a question's declaration (a label set that does
-    /// not fit); [`Error::InvalidSurvey`] for no question, a name given
-    /// twice, more than [`MAX_GROUP_COLUMNS`] groups, a pair naming an
-    /// undeclared question, [`Error::InvalidWeight`] for a default weight that is not a weight;
-    /// [`Error::MissingColumn`] for a declared column the header lacks.
-    pub fn build(self) -> Result<Survey, Error> {
-        Survey::from_builder(self)
     }
 }
 

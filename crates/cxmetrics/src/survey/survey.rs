@@ -81,6 +81,21 @@ pub struct Record<'a> {
     pub answers: &'a [Option<i64>],
 }
 
+impl SurveyBuilder {
+    /// Checks the declaration and makes the survey.
+    ///
+    /// # Errors
+    ///
+    /// The first error of a question's declaration (a label set that does
+    /// not fit); [`Error::InvalidSurvey`] for no question, a name given
+    /// twice, more than [`MAX_GROUP_COLUMNS`] groups, a pair naming an
+    /// undeclared question, [`Error::InvalidWeight`] for a default weight that is not a weight;
+    /// [`Error::MissingColumn`] for a declared column the header lacks.
+    pub fn build(self) -> Result<Survey, Error> {
+        Survey::from_builder(self)
+    }
+}
+
 /// A survey: several questions answered by the same respondents, each row
 /// keyed by a period and groups and carrying one weight.
 ///
