@@ -387,6 +387,7 @@ mod accumulator;
 pub mod association;
 mod combine;
 pub mod compare;
+pub mod complex;
 mod concurrent;
 mod count;
 pub mod design;

@@ -1,0 +1,44 @@
+//! Complex survey designs over respondents: strata, clusters, domains,
+//! replicate weights and calibration, with design-based (linearized or
+//! replicate) standard errors equal to R's `survey` package.
+//!
+//! # State is tallies
+//!
+//! Every design here keeps sufficient statistics that are tallies, so a
+//! design-based result is computed from tallies merged across threads,
+//! shards or a query engine, never by re-reading respondents:
+//!
+//! | design | state kept | a SQL engine groups by |
+//! |---|---|---|
+//! | weights, strata, clusters, domains ([`SurveyDesign`]) | one [`crate::Tally`] per (stratum, cluster, domain) | stratum, cluster, domain, score |
+//! | replicate weights ([`ReplicateDesign`]) | per domain: one tally of the full weights and one per replicate; the R × R Gram matrix of the replicate weights (for the rank) | domain, score (one `SUM` per replicate column); the Gram matrix is Σ rᵢrᵢᵀ over rows |
+//! | calibration ([`CalibratedDesign`]) | per (stratum, cluster, domain, calibration cell): a tally of the final weights, and with trimming a tally of the untrimmed calibrated weights and Σ w·u per point; g and the model row per cell | stratum, cluster, domain, cell, score |
+//!
+//! The statistic enters only as a value per scale point ([`PointValues`]):
+//! the variance code works over point values and weight sums, never over
+//! metric types.
+//!
+//! # Degenerate cases
+//!
+//! When every positive-weight answer of the estimate's subset has the same
+//! value the variance is exactly 0 (R returns rounding noise): the
+//! standard error is 0, the Wald and t bounds equal the estimate, and no
+//! design effect, Korn–Graubard or logit interval exists (an
+//! [`crate::Error::ZeroVariance`]). A domain whose weights are all 0 is an
+//! [`crate::Error::ZeroTotalWeight`] (R: NaN), 0 degrees of freedom make t
+//! intervals an [`crate::Error::InvalidArgument`], and a difference whose
+//! standard error is 0 has no t statistic, p-value or bounds (`None`).
+//! Every `Ok` result holds finite numbers.
+
+mod calibrate;
+mod design;
+mod estimate;
+mod rank;
+mod replicate;
+mod values;
+
+pub use calibrate::{CalibratedDesign, Calibration, CalibrationMethod, CalibrationOptions};
+pub use design::{DesignKey, LonelyPsu, SurveyDesign};
+pub use estimate::{Bounds, DesignEstimate, DesignTotal, DomainDifference, IntervalMethod};
+pub use replicate::{ReplicateDesign, ReplicateKind};
+pub use values::{PointValues, Statistic, ValueKind};

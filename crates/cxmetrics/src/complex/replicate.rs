@@ -1,0 +1,421 @@
+//! Replicate-weight designs (JK1, JKn, bootstrap, BRR, Fay): one tally per
+//! replicate.
+
+use std::collections::BTreeMap;
+
+use crate::complex::design::pow2;
+use crate::complex::estimate::DesignEstimate;
+use crate::complex::rank::Gram;
+use crate::complex::values::PointValues;
+use crate::error::Error;
+use crate::scale::{Scale, ScoreValue};
+use crate::tally::Tally;
+
+/// The kind of replicate weights, with R's default `scale` and `rscales`
+/// (see [`ReplicateDesign::with_r_defaults`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum ReplicateKind {
+    /// Delete-one-PSU jackknife, unstratified: scale (R − 1)/R, rscales 1.
+    Jk1,
+    /// Stratified jackknife: scale 1, rscales (n_h − 1)/n_h for the
+    /// stratum h the replicate deletes from (give them explicitly).
+    Jkn,
+    /// Bootstrap: scale m̄/((m̄ − 1)(R − 1)) with m̄ the harmonic mean of the
+    /// PSUs per stratum (`bootweights`), rscales 1 (give the scale).
+    Bootstrap,
+    /// Balanced repeated replication: scale 1/R, rscales 1.
+    Brr,
+    /// Fay's BRR with factor ρ: scale 1/(R(1 − ρ)²), rscales 1.
+    Fay {
+        /// Fay's ρ in [0, 1).
+        rho: f64,
+    },
+    /// Any other replicate weights, with the scale and rscales given.
+    Other,
+}
+
+/// A replicate-weight design of one question: per domain, a tally of the
+/// answers with their full-sample weights and one with each replicate's
+/// weights, plus the R × R Gram matrix Σᵢ rᵢrᵢᵀ of the replicate weights
+/// (rᵢ the replicate weights of respondent i), from which the design's
+/// degrees of freedom (the rank of the n × R replicate-weight matrix,
+/// minus 1) are computed. All of it merges by addition.
+///
+/// The replicate weights are the full ones (already multiplied by the
+/// sampling weight, R's `combined.weights = TRUE`). The variance of an
+/// estimate θ with replicate estimates θ_r is
+/// `scale · Σ_r rscales_r (θ_r − c)²`, c = θ when `mse` is true and the
+/// mean of the θ_r otherwise, as R's `svrepdesign` computes it.
+///
+/// A query engine keeps `SUM(w)` and `SUM(rw_r)` per (domain, score) for
+/// every replicate r, plus the Gram matrix `SUM(rw_r · rw_s)` over all
+/// rows.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::Scale;
+/// use cxmetrics::complex::{PointValues, ReplicateDesign, ReplicateKind, Statistic};
+///
+/// // JK1 over four respondents: replicate r drops respondent r.
+/// let w = [1.0, 2.0, 1.0, 2.0];
+/// let mut d = ReplicateDesign::with_r_defaults(Scale::CSAT_5, ReplicateKind::Jk1, 4, false)?;
+/// for (i, &s) in [5u8, 4, 2, 1].iter().enumerate() {
+///     let rw: Vec<f64> = (0..4).map(|r| if r == i { 0.0 } else { w[i] * 4.0 / 3.0 }).collect();
+///     d.push(s, w[i], &rw, 0)?;
+/// }
+/// assert_eq!(d.df(), 3);
+/// let est = d.estimate(&PointValues::new(Scale::CSAT_5, Statistic::TopBox(2))?, None)?;
+/// assert!((est.estimate - 0.5).abs() < 1e-15 && est.std_error > 0.0);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ReplicateDesign {
+    scale: Scale,
+    kind: ReplicateKind,
+    scale_factor: f64,
+    rscales: Vec<f64>,
+    mse: bool,
+    full: Vec<(u64, Tally)>,
+    replicates: Vec<(u64, Vec<Tally>)>,
+    gram: Gram,
+}
+
+impl ReplicateDesign {
+    /// An empty design with `replicates` replicates, R's `scale` and one
+    /// `rscales` entry per replicate.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidDesign`] for no replicates or a number of rscales
+    /// other than the replicates; [`Error::InvalidArgument`] for a scale or
+    /// rscale that is negative or not finite, or Fay's ρ outside [0, 1).
+    pub fn new(
+        scale: Scale,
+        kind: ReplicateKind,
+        scale_factor: f64,
+        rscales: &[f64],
+        mse: bool,
+    ) -> Result<ReplicateDesign, Error> {
+        if rscales.is_empty() {
+            return Err(Error::InvalidDesign {
+                reason: "a replicate design needs at least one replicate".into(),
+            });
+        }
+        for &x in std::iter::once(&scale_factor).chain(rscales) {
+            if !(x.is_finite() && x >= 0.0) {
+                return Err(Error::InvalidArgument {
+                    name: "replicate scale",
+                    value: x,
+                    expected: "a finite number of at least 0",
+                });
+            }
+        }
+        if let ReplicateKind::Fay { rho } = kind
+            && !(rho.is_finite() && (0.0..1.0).contains(&rho))
+        {
+            return Err(Error::InvalidArgument {
+                name: "Fay's rho",
+                value: rho,
+                expected: "a number in [0, 1)",
+            });
+        }
+        Ok(ReplicateDesign {
+            scale,
+            kind,
+            scale_factor,
+            rscales: rscales.to_vec(),
+            mse,
+            full: Vec::new(),
+            replicates: Vec::new(),
+            gram: Gram::new(rscales.len()),
+        })
+    }
+
+    /// An empty design with R's defaults for `kind`: JK1 scale (R − 1)/R,
+    /// BRR 1/R, Fay 1/(R(1 − ρ)²), rscales 1. (JKn, bootstrap and other
+    /// kinds depend on the sample's strata: use [`ReplicateDesign::new`].)
+    ///
+    /// # Errors
+    ///
+    /// As [`ReplicateDesign::new`]; [`Error::InvalidDesign`] for JKn,
+    /// bootstrap and other kinds.
+    pub fn with_r_defaults(
+        scale: Scale,
+        kind: ReplicateKind,
+        replicates: usize,
+        mse: bool,
+    ) -> Result<ReplicateDesign, Error> {
+        let r = replicates as f64;
+        let factor = match kind {
+            ReplicateKind::Jk1 => (r - 1.0) / r,
+            ReplicateKind::Brr => 1.0 / r,
+            ReplicateKind::Fay { rho } => 1.0 / (r * (1.0 - rho) * (1.0 - rho)),
+            _ => {
+                return Err(Error::InvalidDesign {
+                    reason: format!("{kind:?} replicate weights need their scale and rscales given"),
+                });
+            }
+        };
+        ReplicateDesign::new(scale, kind, factor, &vec![1.0; replicates], mse)
+    }
+
+    /// The number of replicates.
+    #[must_use]
+    pub fn replicates(&self) -> usize {
+        self.rscales.len()
+    }
+
+    /// The kind of replicate weights.
+    #[must_use]
+    pub fn kind(&self) -> ReplicateKind {
+        self.kind
+    }
+
+    fn slot(&mut self, domain: u64) -> usize {
+        match self.full.iter().position(|(d, _)| *d == domain) {
+            Some(i) => i,
+            None => {
+                let at = self.full.partition_point(|(d, _)| *d < domain);
+                let r = self.replicates();
+                self.full.insert(at, (domain, Tally::new(self.scale)));
+                self.replicates
+                    .insert(at, (domain, vec![Tally::new(self.scale); r]));
+                at
+            }
+        }
+    }
+
+    /// Records one respondent: its answer, full-sample weight, replicate
+    /// weights (one per replicate) and domain.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LengthMismatch`] for a wrong number of replicate weights;
+    /// as [`Tally::extend_weighted_scores`] for the score and weights. On
+    /// error the design is unchanged.
+    pub fn push<S: ScoreValue>(
+        &mut self,
+        score: S,
+        weight: f64,
+        replicate_weights: &[f64],
+        domain: u64,
+    ) -> Result<(), Error> {
+        self.extend(&[score], &[weight], replicate_weights, &[domain])
+    }
+
+    /// Records many respondents, or none: `replicate_weights` holds the
+    /// replicate weights row by row (respondent i's are
+    /// `replicate_weights[i·R..(i + 1)·R]`).
+    ///
+    /// # Errors
+    ///
+    /// As [`ReplicateDesign::push`]. On error the design is unchanged.
+    pub fn extend<S: ScoreValue>(
+        &mut self,
+        scores: &[S],
+        weights: &[f64],
+        replicate_weights: &[f64],
+        domains: &[u64],
+    ) -> Result<(), Error> {
+        let r = self.replicates();
+        let n = scores.len();
+        for (name, len, want) in [
+            ("weights", weights.len(), n),
+            ("domains", domains.len(), n),
+            ("replicate weights", replicate_weights.len(), n * r),
+        ] {
+            if len != want {
+                return Err(Error::LengthMismatch {
+                    left_name: "scores (times replicates for replicate weights)",
+                    left: want,
+                    right_name: name,
+                    right: len,
+                });
+            }
+        }
+        if let Some(&bad) = replicate_weights
+            .iter()
+            .find(|w| !(w.is_finite() && **w >= 0.0))
+        {
+            return Err(Error::InvalidWeight { weight: bad });
+        }
+        let mut next = self.clone();
+        let mut by_domain: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
+        for (i, &d) in domains.iter().enumerate() {
+            by_domain.entry(d).or_default().push(i);
+        }
+        for (d, rows) in by_domain {
+            let at = next.slot(d);
+            let s: Vec<S> = rows.iter().map(|&i| scores[i]).collect();
+            let w: Vec<f64> = rows.iter().map(|&i| weights[i]).collect();
+            next.full[at].1.extend_weighted_scores(&s, &w)?;
+            for (j, tally) in next.replicates[at].1.iter_mut().enumerate() {
+                let rw: Vec<f64> = rows.iter().map(|&i| replicate_weights[i * r + j]).collect();
+                tally.extend_weighted_scores(&s, &rw)?;
+            }
+        }
+        for row in replicate_weights.chunks(r.max(1)) {
+            next.gram.add_row(row);
+        }
+        *self = next;
+        Ok(())
+    }
+
+    /// Adds another design of the same replicates.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ScaleMismatch`]; [`Error::InvalidDesign`] for another
+    /// kind, scale, rscales or mse; [`Error::CountOverflow`].
+    pub fn merge(&mut self, other: &ReplicateDesign) -> Result<(), Error> {
+        if self.scale != other.scale {
+            return Err(Error::ScaleMismatch {
+                expected: self.scale,
+                actual: other.scale,
+            });
+        }
+        if self.kind != other.kind
+            || self.scale_factor != other.scale_factor
+            || self.rscales != other.rscales
+            || self.mse != other.mse
+        {
+            return Err(Error::InvalidDesign {
+                reason: "replicate designs with different replicates cannot merge".into(),
+            });
+        }
+        let mut next = self.clone();
+        for ((d, full), (_, reps)) in other.full.iter().zip(&other.replicates) {
+            let at = next.slot(*d);
+            next.full[at].1.merge(full)?;
+            for (mine, theirs) in next.replicates[at].1.iter_mut().zip(reps) {
+                mine.merge(theirs)?;
+            }
+        }
+        next.gram.merge(&other.gram)?;
+        *self = next;
+        Ok(())
+    }
+
+    /// The numerical rank of the n × R replicate-weight matrix, as R's
+    /// `qr(RW, tol = 1e-5)$rank` computes it (see the type's
+    /// documentation: from the Gram matrix, column by column).
+    #[must_use]
+    pub fn rank(&self) -> usize {
+        self.gram.rank(1e-5)
+    }
+
+    /// R's `degf` of a replicate design: the rank minus 1 (0 for an empty
+    /// design).
+    #[must_use]
+    pub fn df(&self) -> u64 {
+        (self.rank() as u64).saturating_sub(1)
+    }
+
+    /// The estimate of `values` over the whole sample or one domain, with
+    /// the replicate variance. The degrees of freedom are the design's
+    /// (`df` and `df_full` alike); no design effect is computed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ScaleMismatch`]; [`Error::EmptyTally`] for a domain without
+    /// respondents; [`Error::ZeroTotalWeight`] when the full weights, or one
+    /// replicate's weights, of the subset are all 0 (R: NaN).
+    pub fn estimate(&self, values: &PointValues, domain: Option<u64>) -> Result<DesignEstimate, Error> {
+        values.check_scale(self.scale)?;
+        let g = values.values();
+        let points = g.len();
+        let pick = |d: &u64| domain.is_none_or(|x| x == *d);
+        let mean_of = |tallies: &mut dyn Iterator<Item = &Tally>| -> (f64, f64, u64, u64, Vec<u64>) {
+            let tallies: Vec<&Tally> = tallies.collect();
+            let e = tallies
+                .iter()
+                .filter(|t| t.n_positive() > 0)
+                .map(|t| t.weight_exponent())
+                .max()
+                .unwrap_or(0);
+            let (mut w, mut wy, mut n, mut np) = (0.0, 0.0, 0, 0);
+            let mut positive = vec![0u64; points];
+            for t in tallies {
+                let f = pow2(t.weight_exponent() - e);
+                for (x, p) in t.point_sums().enumerate() {
+                    w += p.weight * f;
+                    wy += p.weight * f * g[x];
+                    positive[x] += p.positive;
+                }
+                n += t.n();
+                np += t.n_positive();
+            }
+            (w, wy, n, np, positive)
+        };
+        let (w, wy, n, n_positive, mut positive) =
+            mean_of(&mut self.full.iter().filter(|(d, _)| pick(d)).map(|(_, t)| t));
+        if n == 0 {
+            return Err(Error::EmptyTally { not_applicable: 0 });
+        }
+        if w <= 0.0 {
+            return Err(Error::ZeroTotalWeight { n });
+        }
+        let mut theta = wy / w;
+        let mut thetas = Vec::with_capacity(self.replicates());
+        for r in 0..self.replicates() {
+            let (wr, wyr, _, _, pos) = mean_of(
+                &mut self
+                    .replicates
+                    .iter()
+                    .filter(|(d, _)| pick(d))
+                    .filter_map(|(_, reps)| reps.get(r)),
+            );
+            if wr <= 0.0 {
+                return Err(Error::ZeroTotalWeight { n });
+            }
+            for (a, b) in positive.iter_mut().zip(pos) {
+                *a += b;
+            }
+            thetas.push(wyr / wr);
+        }
+        let mut distinct = (0..points).filter(|&x| positive[x] > 0).map(|x| g[x]);
+        let first = distinct.next();
+        let degenerate = distinct.all(|v| Some(v) == first);
+        let v = if degenerate {
+            if let Some(v) = first {
+                theta = v;
+            }
+            0.0
+        } else {
+            let centre = if self.mse {
+                theta
+            } else {
+                thetas.iter().sum::<f64>() / thetas.len() as f64
+            };
+            self.scale_factor
+                * thetas
+                    .iter()
+                    .zip(&self.rscales)
+                    .map(|(t, s)| s * (t - centre).powi(2))
+                    .sum::<f64>()
+        };
+        if !v.is_finite() {
+            return Err(Error::InvalidDesign {
+                reason: "the replicate variance is not finite".into(),
+            });
+        }
+        let df = self.df();
+        Ok(DesignEstimate {
+            estimate: theta,
+            std_error: v.sqrt(),
+            df,
+            df_full: df,
+            n,
+            n_positive,
+            deff_replace: None,
+            deff_srs: None,
+            degenerate,
+            kind: values.kind(),
+            range: values.range(),
+        })
+    }
+}

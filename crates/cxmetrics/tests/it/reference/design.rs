@@ -1,0 +1,452 @@
+//! Complex survey designs (`survey-design.json`): domains, strata,
+//! clusters, replicate weights, totals and calibration against R's
+//! `survey` package.
+//!
+//! Files run: `tests/data/survey-design.json` (a copy of
+//! `../shared/refdata/survey-design.json`), the shared original when it
+//! sits beside the checkout, `tests/data/survey-design-extra.json` (from
+//! `tests/data/gen_design_extra.R`) when present, and the file named by
+//! `CXMETRICS_DESIGN_REFERENCE` if set. Every case runs, and the fields
+//! computed must be exactly the expected ones: an expected field not
+//! computed, or a field computed where R has none, is a failure.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use cxmetrics::complex::{
+    Calibration, CalibrationMethod, CalibrationOptions, DesignEstimate, DesignKey,
+    IntervalMethod, LonelyPsu, PointValues, ReplicateDesign, ReplicateKind, Statistic,
+    SurveyDesign, ValueKind,
+};
+use cxmetrics::{Error, Polarity, Scale};
+use serde_json::Value;
+
+use super::{Outcome, num};
+use crate::{ABS_TOL, REL_TOL};
+
+/// The kinds of this file, for the shared runner.
+pub(crate) fn run(kind: &str, input: &Value) -> Option<Outcome> {
+    Some(match kind {
+        "domain_estimate" => domain_estimate(input),
+        "domain_difference" => domain_difference(input),
+        "stratified_estimate" | "cluster_estimate" => design_estimate(input),
+        "replicate_estimate" => replicate_estimate(input),
+        "total_estimate" => total_estimate(input),
+        "calibrated_estimate" => calibrated_estimate(input),
+        _ => return None,
+    })
+}
+
+fn e(e: Error) -> String {
+    e.to_string()
+}
+
+fn list<'a>(input: &'a Value, key: &str) -> Result<&'a Vec<Value>, String> {
+    input[key]
+        .as_array()
+        .ok_or_else(|| format!("input `{key}` missing or not a list"))
+}
+
+fn numbers(input: &Value, key: &str) -> Result<Vec<f64>, String> {
+    list(input, key)?
+        .iter()
+        .map(|v| v.as_f64().ok_or_else(|| format!("`{key}` holds a non-number")))
+        .collect()
+}
+
+fn ids(input: &Value, key: &str) -> Result<Vec<u64>, String> {
+    list(input, key)?
+        .iter()
+        .map(|v| v.as_u64().ok_or_else(|| format!("`{key}` holds a non-id")))
+        .collect()
+}
+
+fn scale(input: &Value) -> Result<Scale, String> {
+    let polarity = if input["higher_is_better"].as_bool().ok_or("no higher_is_better")? {
+        Polarity::HigherIsBetter
+    } else {
+        Polarity::LowerIsBetter
+    };
+    Scale::new(
+        num(input, "scale_min")? as i32,
+        num(input, "scale_max")? as i32,
+        polarity,
+    )
+    .map_err(e)
+}
+
+fn values(input: &Value) -> Result<PointValues, String> {
+    let k = || input["k"].as_u64().map(|k| k as u32).ok_or("input `k` missing");
+    let statistic = match input["statistic"].as_str() {
+        Some("top_box") => Statistic::TopBox(k()?),
+        Some("bottom_box") => Statistic::BottomBox(k()?),
+        Some("nps") => Statistic::Nps,
+        Some("mean" | "score") => Statistic::Mean,
+        other => return Err(format!("unknown statistic {other:?}")),
+    };
+    PointValues::new(scale(input)?, statistic).map_err(e)
+}
+
+/// The design of a case: weights, and strata, clusters, domains and
+/// population sizes where the input has them.
+fn design(input: &Value) -> Result<SurveyDesign, String> {
+    let scores = numbers(input, "scores")?;
+    let weights = numbers(input, "weights")?;
+    let n = scores.len();
+    let optional = |key: &str| -> Result<Option<Vec<u64>>, String> {
+        if input.get(key).is_some() {
+            ids(input, key).map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let strata = optional("stratum")?;
+    let clusters = optional("cluster")?;
+    let domains = optional("domain")?;
+    let keys: Vec<DesignKey> = (0..n)
+        .map(|i| {
+            let mut k = DesignKey::new();
+            if let Some(s) = &strata {
+                k = k.stratum(s[i]);
+            }
+            if let Some(c) = &clusters {
+                k = k.cluster(c[i]);
+            }
+            if let Some(d) = &domains {
+                k = k.domain(d[i]);
+            }
+            k
+        })
+        .collect();
+    let mut d = SurveyDesign::new(scale(input)?);
+    d.extend(&scores, &weights, &keys).map_err(e)?;
+    if input.get("fpc").is_some() {
+        let fpc = numbers(input, "fpc")?;
+        let strata = strata.as_ref().ok_or("fpc without strata")?;
+        let mut sizes = BTreeMap::new();
+        for (h, big) in strata.iter().zip(&fpc) {
+            if sizes.insert(*h, *big).is_some_and(|old| old != *big) {
+                return Err(format!("stratum {h} has two population sizes"));
+            }
+        }
+        for (h, big) in sizes {
+            d = d.with_population(h, big).map_err(e)?;
+        }
+    }
+    match input.get("lonely_psu").and_then(Value::as_str) {
+        None => {}
+        Some("adjust") => d = d.with_lonely_psu(LonelyPsu::Adjust),
+        Some(other) => return Err(format!("unknown lonely_psu {other}")),
+    }
+    Ok(d)
+}
+
+/// Adds `prefix_lower`/`prefix_upper` when the interval exists.
+fn bounds(
+    out: &mut BTreeMap<String, f64>,
+    est: &DesignEstimate,
+    method: IntervalMethod,
+    level: f64,
+    prefix: &str,
+) {
+    if let Ok(b) = est.interval(method, level) {
+        out.insert(format!("{prefix}_lower"), b.lower);
+        out.insert(format!("{prefix}_upper"), b.upper);
+    }
+}
+
+fn domain_estimate(input: &Value) -> Outcome {
+    let d = design(input)?;
+    let v = values(input)?;
+    let level = num(input, "level")?;
+    let domain = input["domain_value"].as_u64().ok_or("no domain_value")?;
+    let mut out = BTreeMap::new();
+    out.insert("n_domain".into(), d.n(Some(domain)) as f64);
+    out.insert("df_full".into(), d.df(None) as f64);
+    let est = match d.estimate(&v, Some(domain)) {
+        Err(Error::ZeroTotalWeight { .. }) => return Ok(out),
+        other => other.map_err(e)?,
+    };
+    out.insert("estimate".into(), est.estimate);
+    out.insert("se".into(), est.std_error);
+    out.insert("df".into(), est.df as f64);
+    if let Some(x) = est.deff_replace {
+        out.insert("deff_replace".into(), x);
+    }
+    if let Some(x) = est.deff_srs {
+        out.insert("deff_srs".into(), x);
+    }
+    bounds(&mut out, &est, IntervalMethod::Wald, level, "wald");
+    bounds(&mut out, &est, IntervalMethod::T, level, "t");
+    bounds(&mut out, &est, IntervalMethod::TFull, level, "t_full");
+    if est.kind == ValueKind::Share {
+        bounds(&mut out, &est, IntervalMethod::KornGraubard, level, "beta");
+        bounds(&mut out, &est, IntervalMethod::Logit, level, "logit");
+    }
+    Ok(out)
+}
+
+fn domain_difference(input: &Value) -> Outcome {
+    let d = design(input)?;
+    let v = values(input)?;
+    let a = input["domain_a"].as_u64().ok_or("no domain_a")?;
+    let b = input["domain_b"].as_u64().ok_or("no domain_b")?;
+    let c = d.difference(&v, a, b, num(input, "level")?).map_err(e)?;
+    let mut out = BTreeMap::new();
+    out.insert("estimate_a".into(), c.estimate_a);
+    out.insert("estimate_b".into(), c.estimate_b);
+    out.insert("difference".into(), c.difference);
+    out.insert("se".into(), c.std_error);
+    out.insert("df".into(), c.df as f64);
+    let mut opt = |k: &str, x: Option<f64>| {
+        if let Some(x) = x {
+            out.insert(k.to_string(), x);
+        }
+    };
+    opt("t", c.t);
+    opt("p_value", c.p_value);
+    opt("z_p_value", c.z_p_value);
+    opt("lower", c.interval.map(|b| b.lower));
+    opt("upper", c.interval.map(|b| b.upper));
+    opt("z_lower", c.z_interval.map(|b| b.lower));
+    opt("z_upper", c.z_interval.map(|b| b.upper));
+    Ok(out)
+}
+
+fn whole(est: &DesignEstimate, level: f64) -> BTreeMap<String, f64> {
+    let mut out = BTreeMap::new();
+    out.insert("estimate".into(), est.estimate);
+    out.insert("se".into(), est.std_error);
+    out.insert("df".into(), est.df as f64);
+    if let Some(x) = est.deff_replace {
+        out.insert("deff".into(), x);
+    }
+    bounds(&mut out, est, IntervalMethod::Wald, level, "wald");
+    bounds(&mut out, est, IntervalMethod::T, level, "t");
+    out
+}
+
+fn design_estimate(input: &Value) -> Outcome {
+    let est = design(input)?
+        .estimate(&values(input)?, None)
+        .map_err(e)?;
+    Ok(whole(&est, num(input, "level")?))
+}
+
+fn total_estimate(input: &Value) -> Outcome {
+    let t = design(input)?.total(&values(input)?, None).map_err(e)?;
+    let wald = t
+        .interval(IntervalMethod::Wald, num(input, "level")?)
+        .map_err(e)?;
+    super::out(&[
+        ("total", t.total),
+        ("se", t.std_error),
+        ("wald_lower", wald.lower),
+        ("wald_upper", wald.upper),
+    ])
+}
+
+fn replicate_estimate(input: &Value) -> Outcome {
+    let scale = scale(input)?;
+    let scores = numbers(input, "scores")?;
+    let weights = numbers(input, "weights")?;
+    let rows = list(input, "replicate_weights")?;
+    let mut flat = Vec::new();
+    for row in rows {
+        let row = row.as_array().ok_or("replicate weights row not a list")?;
+        for x in row {
+            flat.push(x.as_f64().ok_or("replicate weight not a number")?);
+        }
+    }
+    let rscales = numbers(input, "rscales")?;
+    let kind = match input["type"].as_str() {
+        Some("JK1") => ReplicateKind::Jk1,
+        Some("JKn") => ReplicateKind::Jkn,
+        Some("bootstrap") => ReplicateKind::Bootstrap,
+        Some("BRR") => ReplicateKind::Brr,
+        Some("Fay") => ReplicateKind::Fay {
+            rho: num(input, "rho")?,
+        },
+        other => return Err(format!("unknown replicate type {other:?}")),
+    };
+    let mse = input["mse"].as_bool().ok_or("no mse")?;
+    let mut d =
+        ReplicateDesign::new(scale, kind, num(input, "scale")?, &rscales, mse).map_err(e)?;
+    d.extend(&scores, &weights, &flat, &vec![0; scores.len()])
+        .map_err(e)?;
+    let est = d.estimate(&values(input)?, None).map_err(e)?;
+    let mut out = whole(&est, num(input, "level")?);
+    out.remove("deff");
+    Ok(out)
+}
+
+fn calibrated_estimate(input: &Value) -> Outcome {
+    let scores = numbers(input, "scores")?;
+    let weights = numbers(input, "weights")?;
+    let mut codes = Vec::new();
+    let mut totals = Vec::new();
+    for (labels, population) in [("region", "population_region"), ("channel", "population_channel")] {
+        let pop = input[population]
+            .as_object()
+            .ok_or_else(|| format!("no {population}"))?;
+        // R's factor levels: sorted names; the first is the reference.
+        let levels: Vec<&String> = pop.keys().collect::<BTreeSet<_>>().into_iter().collect();
+        let t: Vec<f64> = levels
+            .iter()
+            .map(|l| pop[l.as_str()].as_f64().ok_or("total not a number"))
+            .collect::<Result<_, _>>()?;
+        let c: Vec<usize> = list(input, labels)?
+            .iter()
+            .map(|v| {
+                let s = v.as_str().ok_or("label not a string")?;
+                levels
+                    .iter()
+                    .position(|l| l.as_str() == s)
+                    .ok_or_else(|| format!("label {s} has no population total"))
+            })
+            .collect::<Result<_, String>>()?;
+        codes.push(c);
+        totals.push(t);
+    }
+    let method = match input["calfun"].as_str() {
+        Some("linear") => CalibrationMethod::Linear,
+        Some("raking") => CalibrationMethod::Raking,
+        other => return Err(format!("unknown calfun {other:?}")),
+    };
+    let margins: Vec<&[usize]> = codes.iter().map(Vec::as_slice).collect();
+    let population: Vec<&[f64]> = totals.iter().map(Vec::as_slice).collect();
+    let mut cal = Calibration::new(
+        &weights,
+        &margins,
+        &population,
+        method,
+        CalibrationOptions {
+            require_convergence: true,
+            ..CalibrationOptions::default()
+        },
+    )
+    .map_err(e)?;
+    if input.get("trim_lower").is_some() || input.get("trim_upper").is_some() {
+        let lower = input["trim_lower"].as_f64().unwrap_or(f64::NEG_INFINITY);
+        let upper = input["trim_upper"].as_f64().unwrap_or(f64::INFINITY);
+        let strict = input["trim_strict"].as_bool().unwrap_or(false);
+        cal = cal.trim(lower, upper, strict).map_err(e)?;
+    }
+    let s = scale(input)?;
+    let keys = vec![DesignKey::new(); scores.len()];
+    let est = cal
+        .design(s, &scores, &keys)
+        .map_err(e)?
+        .estimate(&values(input)?, None)
+        .map_err(e)?;
+    super::out(&[
+        ("estimate", est.estimate),
+        ("se", est.std_error),
+        ("weight_sum", cal.weight_sum()),
+    ])
+}
+
+fn agrees(actual: f64, expected: f64) -> bool {
+    if expected.abs() <= ABS_TOL {
+        (actual - expected).abs() <= ABS_TOL
+    } else {
+        ((actual - expected) / expected).abs() <= REL_TOL
+    }
+}
+
+/// Runs every case of one file: the fields computed must be exactly the
+/// expected ones, each within tolerance. Returns the cases run, or the
+/// failures.
+fn run_file(path: &Path) -> Result<usize, Vec<String>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| vec![format!("cannot read {}: {err}", path.display())])?;
+    let doc: Value =
+        serde_json::from_str(&text).map_err(|err| vec![format!("{}: {err}", path.display())])?;
+    if doc["schema"] != "cxmetrics-reference/1" {
+        return Err(vec![format!("{}: unknown schema", path.display())]);
+    }
+    let cases = doc["cases"]
+        .as_array()
+        .ok_or_else(|| vec![format!("{}: no cases", path.display())])?;
+    let mut failures = Vec::new();
+    for case in cases {
+        let id = case["id"].as_str().unwrap_or("?");
+        let kind = case["kind"].as_str().unwrap_or("?");
+        let Some(outcome) = run(kind, &case["input"]) else {
+            failures.push(format!("{id}: unknown case kind `{kind}`"));
+            continue;
+        };
+        let actual = match outcome {
+            Ok(a) => a,
+            Err(why) => {
+                failures.push(format!("{id}: {why}"));
+                continue;
+            }
+        };
+        let Some(expected) = case["expected"].as_object() else {
+            failures.push(format!("{id}: no expected values"));
+            continue;
+        };
+        for key in actual.keys() {
+            if !expected.contains_key(key) {
+                failures.push(format!(
+                    "{id}: `{key}` = {} computed where R has none",
+                    actual[key]
+                ));
+            }
+        }
+        for (key, want) in expected {
+            let Some(want) = want.as_f64() else {
+                failures.push(format!("{id}: expected `{key}` is not a number"));
+                continue;
+            };
+            match actual.get(key) {
+                None => failures.push(format!("{id}: expected field `{key}` is not computed")),
+                Some(&got) if !(got.is_finite() && agrees(got, want)) => failures.push(format!(
+                    "{id} {key}: got {got:e}, expected {want:e} (rel {:.1e})",
+                    ((got - want) / want).abs()
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    if failures.is_empty() {
+        Ok(cases.len())
+    } else {
+        Err(failures)
+    }
+}
+
+#[test]
+fn every_design_reference_case_agrees() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = root.join("tests/data");
+    let mut files: Vec<PathBuf> = vec![data.join("survey-design.json")];
+    let shared = root.join("../../../shared/refdata/survey-design.json");
+    if shared.exists() {
+        files.push(shared);
+    }
+    let extra = data.join("survey-design-extra.json");
+    if extra.exists() {
+        files.push(extra);
+    }
+    if let Some(more) = std::env::var_os("CXMETRICS_DESIGN_REFERENCE") {
+        files.push(PathBuf::from(more));
+    }
+    let mut failures = Vec::new();
+    for file in &files {
+        match run_file(file) {
+            Ok(n) => println!("design reference: {n} cases passed ({})", file.display()),
+            Err(f) => {
+                println!("design reference: {} failures ({})", f.len(), file.display());
+                failures.extend(f);
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
