@@ -111,7 +111,8 @@ fn solve(mut a: Vec<f64>, mut b: Vec<f64>) -> Option<Vec<f64>> {
     let p = b.len();
     let scale = a.iter().fold(0.0f64, |m, x| m.max(x.abs()));
     for col in 0..p {
-        let pivot = (col..p).max_by(|&i, &j| a[i * p + col].abs().total_cmp(&a[j * p + col].abs()))?;
+        let pivot =
+            (col..p).max_by(|&i, &j| a[i * p + col].abs().total_cmp(&a[j * p + col].abs()))?;
         if a[pivot * p + col].abs() <= 1e-14 * scale {
             return None;
         }
@@ -231,7 +232,10 @@ impl Calibration {
             let next = index.len();
             cell_of.push(*index.entry(combo).or_insert(next));
         }
-        let p = 1 + population.iter().map(|t| t.len().saturating_sub(1)).sum::<usize>();
+        let p = 1 + population
+            .iter()
+            .map(|t| t.len().saturating_sub(1))
+            .sum::<usize>();
         let mut model = vec![Vec::new(); index.len()];
         for (combo, &c) in &index {
             let mut row = vec![0.0; p];
@@ -267,8 +271,10 @@ impl Calibration {
                 }
             }
         }
-        let singular = || Error::InvalidDesign {
+        let singular = || {
+            Error::InvalidDesign {
             reason: "the calibration equations are singular (a level without respondents, or margins that determine each other)".into(),
+        }
         };
         let totals = |g: &dyn Fn(usize) -> f64| -> (Vec<f64>, Vec<f64>) {
             let mut t = vec![0.0; p];
@@ -301,7 +307,8 @@ impl Calibration {
             }
             CalibrationMethod::Raking => {
                 let mut eta = vec![0.0; p];
-                let g_of = |eta: &[f64]| -> Vec<f64> { model.iter().map(|x| dot(x, eta).exp()).collect() };
+                let g_of =
+                    |eta: &[f64]| -> Vec<f64> { model.iter().map(|x| dot(x, eta).exp()).collect() };
                 let mut g = g_of(&eta);
                 let mut iterations = 0;
                 let mut converged = false;
@@ -340,7 +347,9 @@ impl Calibration {
                     let (t, _) = totals(&|c| g[c]);
                     let worst = (0..p)
                         .max_by(|&a, &b| {
-                            (target[a] - t[a]).abs().total_cmp(&(target[b] - t[b]).abs())
+                            (target[a] - t[a])
+                                .abs()
+                                .total_cmp(&(target[b] - t[b]).abs())
                         })
                         .unwrap_or(0);
                     return Err(Error::RakingNotConverged {
@@ -408,7 +417,9 @@ impl Calibration {
             }
             if inside == 0 {
                 return Err(Error::InvalidDesign {
-                    reason: format!("every weight is outside the trimming bounds {lower}..={upper}"),
+                    reason: format!(
+                        "every weight is outside the trimming bounds {lower}..={upper}"
+                    ),
                 });
             }
             let removed: f64 = w.iter().map(|&x| x - x.clamp(lower, upper)).sum();
@@ -517,15 +528,18 @@ impl Calibration {
         let points = scale.len();
         let lowest = scale.lowest();
         for i in 0..n {
-            let rating = scale.rating(scores[i]).map_err(|e| Error::InvalidBatchItem {
-                index: i,
-                error: Box::new(e),
-            })?;
+            let rating = scale
+                .rating(scores[i])
+                .map_err(|e| Error::InvalidBatchItem {
+                    index: i,
+                    error: Box::new(e),
+                })?;
             let x = (rating.value() - lowest) as usize;
             let cell = cells
                 .entry((keys[i], self.cell_of[i]))
                 .or_insert_with(|| CalCell::new(scale, points));
-            cell.fin.extend_weighted_scores(&[scores[i]], &[self.weights[i]])?;
+            cell.fin
+                .extend_weighted_scores(&[scores[i]], &[self.weights[i]])?;
             let (w, u) = (self.weights[i], self.calibrated[i]);
             cell.u[x] += u;
             cell.u2[x] += u * u;
@@ -561,7 +575,11 @@ impl fmt::Display for Calibration {
             CalibrationMethod::Linear => "linear calibration",
             CalibrationMethod::Raking => "raking",
         };
-        let state = if self.converged { "converged" } else { "NOT CONVERGED" };
+        let state = if self.converged {
+            "converged"
+        } else {
+            "NOT CONVERGED"
+        };
         write!(
             f,
             "{method}: {state} after {} Newton steps (misfit {:e}, tolerance {:e}), {} respondents, sum of weights {}{}",
@@ -718,7 +736,11 @@ impl CalibratedDesign {
     /// As [`crate::complex::SurveyDesign::estimate`];
     /// [`Error::InvalidDesign`] when the regression of the residuals is
     /// singular.
-    pub fn estimate(&self, values: &PointValues, domain: Option<u64>) -> Result<DesignEstimate, Error> {
+    pub fn estimate(
+        &self,
+        values: &PointValues,
+        domain: Option<u64>,
+    ) -> Result<DesignEstimate, Error> {
         values.check_scale(self.scale)?;
         let g = values.values();
         let points = g.len();

@@ -185,8 +185,7 @@ impl From<SurveyDesign> for DesignRepr {
 impl TryFrom<DesignRepr> for SurveyDesign {
     type Error = Error;
     fn try_from(r: DesignRepr) -> Result<SurveyDesign, Error> {
-        let mut d = SurveyDesign::from_cells(r.scale, r.cells)?
-            .with_lonely_psu(r.lonely_psu);
+        let mut d = SurveyDesign::from_cells(r.scale, r.cells)?.with_lonely_psu(r.lonely_psu);
         d.nested = r.nested;
         for (h, n) in r.population {
             d = d.with_population(h, n)?;
@@ -312,14 +311,19 @@ impl SurveyDesign {
     /// a weight that is negative or not finite; [`Error::InvalidDesign`]
     /// when the key names a cluster and earlier keys did not, or the
     /// reverse. On error the design is unchanged.
-    pub fn push<S: ScoreValue>(&mut self, score: S, weight: f64, key: DesignKey) -> Result<(), Error> {
+    pub fn push<S: ScoreValue>(
+        &mut self,
+        score: S,
+        weight: f64,
+        key: DesignKey,
+    ) -> Result<(), Error> {
         self.check_key(&key)?;
         let cell = self
             .cells
             .entry(key)
             .or_insert_with(|| Tally::new(self.scale));
         let result = cell.extend_weighted_scores(&[score], &[weight]);
-        if cell.len() == 0 {
+        if cell.is_empty() {
             self.cells.remove(&key);
         }
         result
@@ -348,7 +352,8 @@ impl SurveyDesign {
                 });
             }
         }
-        let mut groups: BTreeMap<DesignKey, (Vec<S>, Vec<f64>, Vec<usize>)> = BTreeMap::new();
+        type Group<S> = (Vec<S>, Vec<f64>, Vec<usize>);
+        let mut groups: BTreeMap<DesignKey, Group<S>> = BTreeMap::new();
         for (i, key) in keys.iter().enumerate() {
             let g = groups.entry(*key).or_default();
             g.0.push(scores[i]);
@@ -395,7 +400,10 @@ impl SurveyDesign {
         for (h, n) in &other.population {
             if self.population.get(h).is_some_and(|m| m != n) {
                 return Err(Error::InvalidDesign {
-                    reason: format!("stratum {h} has population sizes {} and {n}", self.population[h]),
+                    reason: format!(
+                        "stratum {h} has population sizes {} and {n}",
+                        self.population[h]
+                    ),
                 });
             }
         }
@@ -415,8 +423,16 @@ impl SurveyDesign {
             return Err(Error::InvalidDesign {
                 reason: format!(
                     "key {key:?} {} a cluster but the design's first cell {first:?} {}",
-                    if key.cluster.is_some() { "names" } else { "has no" },
-                    if first.cluster.is_some() { "names one" } else { "does not" }
+                    if key.cluster.is_some() {
+                        "names"
+                    } else {
+                        "has no"
+                    },
+                    if first.cluster.is_some() {
+                        "names one"
+                    } else {
+                        "does not"
+                    }
                 ),
             });
         }
@@ -568,7 +584,11 @@ impl SurveyDesign {
     /// [`Error::LonelyPsu`] for a stratum with one PSU under
     /// [`LonelyPsu::Fail`]; [`Error::InvalidDesign`] for population sizes
     /// below a stratum's PSUs or clusters not nested.
-    pub fn estimate(&self, values: &PointValues, domain: Option<u64>) -> Result<DesignEstimate, Error> {
+    pub fn estimate(
+        &self,
+        values: &PointValues,
+        domain: Option<u64>,
+    ) -> Result<DesignEstimate, Error> {
         values.check_scale(self.scale)?;
         let (e, views) = self.views();
         let selected = |k: &DesignKey| domain.is_none_or(|d| k.domain == d);
@@ -612,9 +632,9 @@ impl SurveyDesign {
                 }
                 n += c.rows;
                 let mut out = Contribution::default();
-                for x in 0..g.len() {
-                    out.sum += c.w[x] * g[x];
-                    out.sum_sq += c.w2[x] * g[x] * g[x];
+                for ((gx, w), w2) in g.iter().zip(&c.w).zip(&c.w2) {
+                    out.sum += w * gx;
+                    out.sum_sq += w2 * gx * gx;
                 }
                 total += out.sum;
                 out
@@ -772,10 +792,10 @@ pub(crate) fn domain_sums(
 /// Σz and Σz² of one cell for zᵢ = wᵢ (g(xᵢ) − centre) · factor.
 pub(crate) fn contribution(c: &CellView, g: &[f64], centre: f64, factor: f64) -> Contribution {
     let mut out = Contribution::default();
-    for x in 0..g.len() {
-        let a = (g[x] - centre) * factor;
-        out.sum += c.w[x] * a;
-        out.sum_sq += c.w2[x] * a * a;
+    for ((gx, w), w2) in g.iter().zip(&c.w).zip(&c.w2) {
+        let a = (gx - centre) * factor;
+        out.sum += w * a;
+        out.sum_sq += w2 * a * a;
     }
     out
 }

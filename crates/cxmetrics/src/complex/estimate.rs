@@ -138,11 +138,9 @@ impl DesignEstimate {
         match method {
             IntervalMethod::Wald => bounds(p, z_crit(level)? * se, Some(self.range)),
             IntervalMethod::T => bounds(p, t_crit(level, self.df, "t interval")? * se, clip_t),
-            IntervalMethod::TFull => bounds(
-                p,
-                t_crit(level, self.df_full, "t interval")? * se,
-                clip_t,
-            ),
+            IntervalMethod::TFull => {
+                bounds(p, t_crit(level, self.df_full, "t interval")? * se, clip_t)
+            }
             IntervalMethod::KornGraubard | IntervalMethod::Logit => {
                 if self.kind != ValueKind::Share {
                     return Err(Error::InvalidDesign {
@@ -165,15 +163,12 @@ impl DesignEstimate {
                         upper: expit(logit + half),
                     });
                 }
-                let t_n = t_crit(
-                    level,
-                    self.n.saturating_sub(1),
-                    "a Korn–Graubard interval",
-                )?;
+                let t_n = t_crit(level, self.n.saturating_sub(1), "a Korn–Graubard interval")?;
                 let n_eff = p * (1.0 - p) / (se * se) * (t_n / t_df).powi(2);
                 let alpha = 1.0 - level;
                 let lower = dist::beta_quantile(alpha / 2.0, n_eff * p, n_eff * (1.0 - p) + 1.0)?;
-                let upper = dist::beta_quantile(1.0 - alpha / 2.0, n_eff * p + 1.0, n_eff * (1.0 - p))?;
+                let upper =
+                    dist::beta_quantile(1.0 - alpha / 2.0, n_eff * p + 1.0, n_eff * (1.0 - p))?;
                 Ok(Bounds { lower, upper })
             }
         }

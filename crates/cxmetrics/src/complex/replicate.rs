@@ -156,7 +156,9 @@ impl ReplicateDesign {
             ReplicateKind::Fay { rho } => 1.0 / (r * (1.0 - rho) * (1.0 - rho)),
             _ => {
                 return Err(Error::InvalidDesign {
-                    reason: format!("{kind:?} replicate weights need their scale and rscales given"),
+                    reason: format!(
+                        "{kind:?} replicate weights need their scale and rscales given"
+                    ),
                 });
             }
         };
@@ -324,33 +326,38 @@ impl ReplicateDesign {
     /// [`Error::ScaleMismatch`]; [`Error::EmptyTally`] for a domain without
     /// respondents; [`Error::ZeroTotalWeight`] when the full weights, or one
     /// replicate's weights, of the subset are all 0 (R: NaN).
-    pub fn estimate(&self, values: &PointValues, domain: Option<u64>) -> Result<DesignEstimate, Error> {
+    pub fn estimate(
+        &self,
+        values: &PointValues,
+        domain: Option<u64>,
+    ) -> Result<DesignEstimate, Error> {
         values.check_scale(self.scale)?;
         let g = values.values();
         let points = g.len();
         let pick = |d: &u64| domain.is_none_or(|x| x == *d);
-        let mean_of = |tallies: &mut dyn Iterator<Item = &Tally>| -> (f64, f64, u64, u64, Vec<u64>) {
-            let tallies: Vec<&Tally> = tallies.collect();
-            let e = tallies
-                .iter()
-                .filter(|t| t.n_positive() > 0)
-                .map(|t| t.weight_exponent())
-                .max()
-                .unwrap_or(0);
-            let (mut w, mut wy, mut n, mut np) = (0.0, 0.0, 0, 0);
-            let mut positive = vec![0u64; points];
-            for t in tallies {
-                let f = pow2(t.weight_exponent() - e);
-                for (x, p) in t.point_sums().enumerate() {
-                    w += p.weight * f;
-                    wy += p.weight * f * g[x];
-                    positive[x] += p.positive;
+        let mean_of =
+            |tallies: &mut dyn Iterator<Item = &Tally>| -> (f64, f64, u64, u64, Vec<u64>) {
+                let tallies: Vec<&Tally> = tallies.collect();
+                let e = tallies
+                    .iter()
+                    .filter(|t| t.n_positive() > 0)
+                    .map(|t| t.weight_exponent())
+                    .max()
+                    .unwrap_or(0);
+                let (mut w, mut wy, mut n, mut np) = (0.0, 0.0, 0, 0);
+                let mut positive = vec![0u64; points];
+                for t in tallies {
+                    let f = pow2(t.weight_exponent() - e);
+                    for (x, p) in t.point_sums().enumerate() {
+                        w += p.weight * f;
+                        wy += p.weight * f * g[x];
+                        positive[x] += p.positive;
+                    }
+                    n += t.n();
+                    np += t.n_positive();
                 }
-                n += t.n();
-                np += t.n_positive();
-            }
-            (w, wy, n, np, positive)
-        };
+                (w, wy, n, np, positive)
+            };
         let (w, wy, n, n_positive, mut positive) =
             mean_of(&mut self.full.iter().filter(|(d, _)| pick(d)).map(|(_, t)| t));
         if n == 0 {

@@ -14,9 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use cxmetrics::complex::{
-    Calibration, CalibrationMethod, CalibrationOptions, DesignEstimate, DesignKey,
-    IntervalMethod, LonelyPsu, PointValues, ReplicateDesign, ReplicateKind, Statistic,
-    SurveyDesign, ValueKind,
+    Calibration, CalibrationMethod, CalibrationOptions, DesignEstimate, DesignKey, IntervalMethod,
+    LonelyPsu, PointValues, ReplicateDesign, ReplicateKind, Statistic, SurveyDesign, ValueKind,
 };
 use cxmetrics::{Error, Polarity, Scale};
 use serde_json::Value;
@@ -50,7 +49,10 @@ fn list<'a>(input: &'a Value, key: &str) -> Result<&'a Vec<Value>, String> {
 fn numbers(input: &Value, key: &str) -> Result<Vec<f64>, String> {
     list(input, key)?
         .iter()
-        .map(|v| v.as_f64().ok_or_else(|| format!("`{key}` holds a non-number")))
+        .map(|v| {
+            v.as_f64()
+                .ok_or_else(|| format!("`{key}` holds a non-number"))
+        })
         .collect()
 }
 
@@ -62,7 +64,10 @@ fn ids(input: &Value, key: &str) -> Result<Vec<u64>, String> {
 }
 
 fn scale(input: &Value) -> Result<Scale, String> {
-    let polarity = if input["higher_is_better"].as_bool().ok_or("no higher_is_better")? {
+    let polarity = if input["higher_is_better"]
+        .as_bool()
+        .ok_or("no higher_is_better")?
+    {
         Polarity::HigherIsBetter
     } else {
         Polarity::LowerIsBetter
@@ -76,7 +81,12 @@ fn scale(input: &Value) -> Result<Scale, String> {
 }
 
 fn values(input: &Value) -> Result<PointValues, String> {
-    let k = || input["k"].as_u64().map(|k| k as u32).ok_or("input `k` missing");
+    let k = || {
+        input["k"]
+            .as_u64()
+            .map(|k| k as u32)
+            .ok_or("input `k` missing")
+    };
     let statistic = match input["statistic"].as_str() {
         Some("top_box") => Statistic::TopBox(k()?),
         Some("bottom_box") => Statistic::BottomBox(k()?),
@@ -227,9 +237,7 @@ fn whole(est: &DesignEstimate, level: f64) -> BTreeMap<String, f64> {
 }
 
 fn design_estimate(input: &Value) -> Outcome {
-    let est = design(input)?
-        .estimate(&values(input)?, None)
-        .map_err(e)?;
+    let est = design(input)?.estimate(&values(input)?, None).map_err(e)?;
     Ok(whole(&est, num(input, "level")?))
 }
 
@@ -285,7 +293,10 @@ fn calibrated_estimate(input: &Value) -> Outcome {
     let weights = numbers(input, "weights")?;
     let mut codes = Vec::new();
     let mut totals = Vec::new();
-    for (labels, population) in [("region", "population_region"), ("channel", "population_channel")] {
+    for (labels, population) in [
+        ("region", "population_region"),
+        ("channel", "population_channel"),
+    ] {
         let pop = input[population]
             .as_object()
             .ok_or_else(|| format!("no {population}"))?;
@@ -438,7 +449,11 @@ fn every_design_reference_case_agrees() {
         match run_file(file) {
             Ok(n) => println!("design reference: {n} cases passed ({})", file.display()),
             Err(f) => {
-                println!("design reference: {} failures ({})", f.len(), file.display());
+                println!(
+                    "design reference: {} failures ({})",
+                    f.len(),
+                    file.display()
+                );
                 failures.extend(f);
             }
         }
