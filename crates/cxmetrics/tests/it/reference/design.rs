@@ -465,3 +465,164 @@ fn every_design_reference_case_agrees() {
         failures.join("\n")
     );
 }
+
+/// Invariants of design-based estimation (issue 17).
+mod properties {
+    use cxmetrics::Scale;
+    use cxmetrics::complex::{DesignKey, PointValues, Statistic, SurveyDesign};
+    use proptest::prelude::*;
+
+    /// (score on 1..=5, weight, stratum, cluster, domain) rows.
+    fn rows() -> impl Strategy<Value = Vec<(u8, f64, u64, u64, u64)>> {
+        prop::collection::vec(
+            (1u8..=5, prop_oneof![Just(0.0), 0.05f64..20.0], 0u64..3, 0u64..4, 0u64..3),
+            2..60,
+        )
+    }
+
+    fn statistic() -> impl Strategy<Value = Statistic> {
+        prop_oneof![
+            (1u32..=2).prop_map(Statistic::TopBox),
+            (1u32..=2).prop_map(Statistic::BottomBox),
+            Just(Statistic::Mean),
+        ]
+    }
+
+    fn build(rows: &[(u8, f64, u64, u64, u64)], clustered: bool, factor: f64) -> SurveyDesign {
+        let mut d = SurveyDesign::new(Scale::CSAT_5);
+        for &(s, w, h, c, dom) in rows {
+            let mut k = DesignKey::new().stratum(h).domain(dom);
+            if clustered {
+                k = k.cluster(c);
+            }
+            d.push(s, w * factor, k).unwrap();
+        }
+        d
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn equal_weights_one_stratum_no_clusters_is_srs(
+            scores in prop::collection::vec(1u8..=5, 2..80),
+            w in 0.1f64..10.0,
+            stat in statistic(),
+        ) {
+            let mut d = SurveyDesign::new(Scale::CSAT_5);
+            for &s in &scores {
+                d.push(s, w, DesignKey::new()).unwrap();
+            }
+            let v = PointValues::new(Scale::CSAT_5, stat).unwrap();
+            let ys: Vec<f64> = scores.iter().map(|&s| v.values()[usize::from(s - 1)]).collect();
+            let n = ys.len() as f64;
+            let mean = ys.iter().sum::<f64>() / n;
+            let s2 = ys.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / (n - 1.0);
+            let est = d.estimate(&v, None).unwrap();
+            prop_assert!((est.estimate - mean).abs() <= 1e-12);
+            prop_assert!((est.std_error - (s2 / n).sqrt()).abs() <= 1e-12 * (1.0 + est.std_error));
+            prop_assert_eq!(est.df, scores.len() as u64 - 1);
+            if let Some(deff) = est.deff_replace {
+                prop_assert!((deff - 1.0).abs() < 1e-9);
+            }
+        }
+
+        #[test]
+        fn scaling_weights_by_a_power_of_two_changes_nothing(
+            rows in rows(), k in -40i32..40, clustered in any::<bool>(), stat in statistic(),
+        ) {
+            let v = PointValues::new(Scale::CSAT_5, stat).unwrap();
+            let a = build(&rows, clustered, 1.0).with_lonely_psu(cxmetrics::complex::LonelyPsu::Certainty);
+            let b = build(&rows, clustered, 2f64.powi(k)).with_lonely_psu(cxmetrics::complex::LonelyPsu::Certainty);
+            for domain in [None, Some(0), Some(1)] {
+                match (a.estimate(&v, domain), b.estimate(&v, domain)) {
+                    (Ok(x), Ok(y)) => {
+                        prop_assert_eq!(x.estimate, y.estimate);
+                        prop_assert_eq!(x.std_error, y.std_error);
+                        prop_assert_eq!(x.df, y.df);
+                        prop_assert_eq!(x.deff_replace, y.deff_replace);
+                    }
+                    (Err(x), Err(y)) => prop_assert_eq!(x.kind(), y.kind()),
+                    (x, y) => prop_assert!(false, "{x:?} vs {y:?}"),
+                }
+            }
+        }
+
+        #[test]
+        fn domain_estimate_is_the_subset_route_with_the_whole_sample_n(
+            rows in rows(), stat in statistic(),
+        ) {
+            // Unstratified, unclustered: the subset's own design, with its
+            // n_D/(n_D − 1) replaced by the whole sample's n/(n − 1).
+            let flat: Vec<_> = rows.iter().map(|&(s, w, _, _, d)| (s, w, 0, 0, d)).collect();
+            let whole = build(&flat, false, 1.0);
+            let v = PointValues::new(Scale::CSAT_5, stat).unwrap();
+            let n = flat.len() as f64;
+            for dom in 0..3 {
+                let sub: Vec<_> = flat.iter().copied().filter(|r| r.4 == dom).collect();
+                let (Ok(est), false) = (whole.estimate(&v, Some(dom)), sub.len() < 2) else { continue };
+                let own = build(&sub, false, 1.0).estimate(&v, None).unwrap();
+                let nd = sub.len() as f64;
+                prop_assert!((est.estimate - own.estimate).abs() <= 1e-12);
+                let want = own.std_error * ((n / (n - 1.0)) / (nd / (nd - 1.0))).sqrt();
+                prop_assert!((est.std_error - want).abs() <= 1e-12 * (1.0 + want));
+                prop_assert_eq!(est.df, own.df);
+                prop_assert_eq!(est.n, sub.len() as u64);
+            }
+        }
+
+        #[test]
+        fn a_domain_compared_with_itself_is_zero_with_p_one(
+            rows in rows(), clustered in any::<bool>(), stat in statistic(), dom in 0u64..3,
+        ) {
+            let d = build(&rows, clustered, 1.0).with_lonely_psu(cxmetrics::complex::LonelyPsu::Adjust);
+            let v = PointValues::new(Scale::CSAT_5, stat).unwrap();
+            if let Ok(c) = d.difference(&v, dom, dom, 0.95) {
+                prop_assert_eq!(c.difference, 0.0);
+                prop_assert_eq!(c.std_error, 0.0);
+                prop_assert_eq!(c.p_value, Some(1.0));
+                prop_assert_eq!(c.z_p_value, Some(1.0));
+            }
+        }
+
+        #[test]
+        fn merging_split_designs_gives_the_whole(
+            rows in rows(), clustered in any::<bool>(), cut in any::<prop::sample::Index>(), stat in statistic(),
+        ) {
+            let at = cut.index(rows.len() + 1);
+            let whole = build(&rows, clustered, 1.0);
+            let mut left = build(&rows[..at], clustered, 1.0);
+            let right = build(&rows[at..], clustered, 1.0);
+            left.merge(&right).unwrap();
+            prop_assert_eq!(&left, &whole);
+            let v = PointValues::new(Scale::CSAT_5, stat).unwrap();
+            let (x, y) = (left.estimate(&v, None), whole.estimate(&v, None));
+            prop_assert_eq!(format!("{x:?}"), format!("{y:?}"));
+        }
+
+        #[test]
+        fn every_ok_result_is_finite(
+            rows in rows(), clustered in any::<bool>(), stat in statistic(), level in 0.5f64..0.999,
+        ) {
+            use cxmetrics::complex::IntervalMethod::*;
+            let d = build(&rows, clustered, 1.0).with_lonely_psu(cxmetrics::complex::LonelyPsu::Adjust);
+            let v = PointValues::new(Scale::CSAT_5, stat).unwrap();
+            for domain in [None, Some(0), Some(1), Some(2)] {
+                if let Ok(e) = d.estimate(&v, domain) {
+                    prop_assert!(e.estimate.is_finite() && e.std_error.is_finite());
+                    for m in [Wald, T, TFull, KornGraubard, Logit] {
+                        if let Ok(b) = e.interval(m, level) {
+                            prop_assert!(b.lower.is_finite() && b.upper.is_finite() && b.lower <= b.upper);
+                        }
+                    }
+                }
+            }
+            if let Ok(c) = d.difference(&v, 0, 1, level) {
+                prop_assert!(c.difference.is_finite() && c.std_error.is_finite());
+                for p in [c.p_value, c.z_p_value].into_iter().flatten() {
+                    prop_assert!((0.0..=1.0).contains(&p));
+                }
+            }
+        }
+    }
+}
