@@ -5,14 +5,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::complex::design::{
-    CellView, Contribution, DesignKey, LonelyPsu, domain_sums, finish_estimate,
-    linearized_variance, pow2,
+    CellView, Contribution, DesignKey, LonelyPsu, domain_sums, finish_estimate, linearized_variance,
 };
 use crate::complex::estimate::DesignEstimate;
 use crate::complex::values::PointValues;
 use crate::error::Error;
 use crate::scale::{Scale, ScoreValue};
-use crate::tally::Tally;
 
 /// The calibration function (R's `calfun`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -537,10 +535,12 @@ impl Calibration {
             let x = (rating.value() - lowest) as usize;
             let cell = cells
                 .entry((keys[i], self.cell_of[i]))
-                .or_insert_with(|| CalCell::new(scale, points));
-            cell.fin
-                .extend_weighted_scores(&[scores[i]], &[self.weights[i]])?;
+                .or_insert_with(|| CalCell::new(points));
             let (w, u) = (self.weights[i], self.calibrated[i]);
+            cell.count[x] += 1;
+            cell.nonzero[x] += u64::from(w != 0.0);
+            cell.w[x] += w;
+            cell.w2[x] += w * w;
             cell.u[x] += u;
             cell.u2[x] += u * u;
             cell.cross[x] += w * u;
@@ -593,25 +593,45 @@ impl fmt::Display for Calibration {
     }
 }
 
-/// One (design key, calibration cell)'s sums: a tally of the final
-/// weights w, and per point Σu, Σu², Σw·u of the untrimmed calibrated
-/// weights u = g·w₀.
+/// One (design key, calibration cell)'s sums per point: respondents,
+/// those of non-zero final weight, Σw and Σw² of the final weights w, and
+/// Σu, Σu², Σw·u of the untrimmed calibrated weights u = g·w₀. Plain
+/// sums: linear calibration may give negative weights, which a
+/// [`crate::Tally`] does not hold.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 struct CalCell {
-    fin: Tally,
+    count: Vec<u64>,
+    nonzero: Vec<u64>,
+    w: Vec<f64>,
+    w2: Vec<f64>,
     u: Vec<f64>,
     u2: Vec<f64>,
     cross: Vec<f64>,
 }
 
 impl CalCell {
-    fn new(scale: Scale, points: usize) -> CalCell {
+    fn new(points: usize) -> CalCell {
         CalCell {
-            fin: Tally::new(scale),
+            count: vec![0; points],
+            nonzero: vec![0; points],
+            w: vec![0.0; points],
+            w2: vec![0.0; points],
             u: vec![0.0; points],
             u2: vec![0.0; points],
             cross: vec![0.0; points],
+        }
+    }
+
+    fn add(&mut self, other: &CalCell) {
+        for x in 0..self.w.len() {
+            self.count[x] += other.count[x];
+            self.nonzero[x] += other.nonzero[x];
+            self.w[x] += other.w[x];
+            self.w2[x] += other.w2[x];
+            self.u[x] += other.u[x];
+            self.u2[x] += other.u2[x];
+            self.cross[x] += other.cross[x];
         }
     }
 }
@@ -708,14 +728,7 @@ impl CalibratedDesign {
         let mut next = self.clone();
         for (k, c) in &other.cells {
             match next.cells.get_mut(k) {
-                Some(mine) => {
-                    mine.fin.merge(&c.fin)?;
-                    for x in 0..mine.u.len() {
-                        mine.u[x] += c.u[x];
-                        mine.u2[x] += c.u2[x];
-                        mine.cross[x] += c.cross[x];
-                    }
-                }
+                Some(mine) => mine.add(c),
                 None => {
                     next.cells.insert(*k, c.clone());
                 }
@@ -744,38 +757,18 @@ impl CalibratedDesign {
         values.check_scale(self.scale)?;
         let g = values.values();
         let points = g.len();
-        let e = self
-            .cells
-            .values()
-            .filter(|c| c.fin.n_positive() > 0)
-            .map(|c| c.fin.weight_exponent())
-            .max()
-            .unwrap_or(0);
-        let unit = pow2(-e);
         let mut views = Vec::with_capacity(self.cells.len());
         let mut extra = Vec::with_capacity(self.cells.len());
         for ((key, cell), c) in &self.cells {
-            let f = pow2(c.fin.weight_exponent() - e);
-            let (mut w, mut w2) = (Vec::new(), Vec::new());
-            for p in c.fin.point_sums() {
-                w.push(p.weight * f);
-                w2.push(p.weight_squared * f * f);
-            }
             views.push(CellView {
                 key: *key,
-                rows: c.fin.n(),
-                positive_rows: c.fin.n_positive(),
-                positive: c.fin.positive_counts().to_vec(),
-                w,
-                w2,
+                rows: c.count.iter().sum(),
+                positive_rows: c.nonzero.iter().sum(),
+                positive: c.nonzero.clone(),
+                w: c.w.clone(),
+                w2: c.w2.clone(),
             });
-            let scaled = |v: &[f64], s: f64| v.iter().map(|x| x * s).collect::<Vec<f64>>();
-            extra.push((
-                *cell,
-                scaled(&c.u, unit),
-                scaled(&c.u2, unit * unit),
-                scaled(&c.cross, unit * unit),
-            ));
+            extra.push((*cell, c.u.clone(), c.u2.clone(), c.cross.clone()));
         }
         let selected = |k: &DesignKey| domain.is_none_or(|d| k.domain == d);
         let sums = domain_sums(&views, g, &selected)?;
@@ -839,7 +832,7 @@ impl CalibratedDesign {
             }
             (psus + clusters.len() as u64).saturating_sub(strata.len() as u64)
         };
-        let mut est = finish_estimate(values, &sums, v, df_of(domain), df_of(None), e);
+        let mut est = finish_estimate(values, &sums, v, df_of(domain), df_of(None), 0);
         est.deff_replace = None;
         est.deff_srs = None;
         Ok(est)

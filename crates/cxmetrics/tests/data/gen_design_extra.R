@@ -98,6 +98,8 @@ domain_case <- function(n, statistic, doms = 3, tweak = "none") {
   if (tweak == "constant") { s[idx] <- s[idx[1]] }
   if (tweak == "small_w") { w <- signif(w / 50, 4); w[idx] <- signif(runif(length(idx), 0.05, 0.9), 4) }
   if (tweak == "extreme") { w[idx[1]] <- w[idx[1]] * 1e4 }
+  if (tweak == "huge") { w <- w * 1e6; w[idx[1]] <- w[idx[1]] * 1e3 }
+  if (tweak == "all_same_domain") { s[idx] <- if (statistic == "nps") 10 else st$max }
   if (all(w == 0)) w[1] <- 1
   level <- lev()
   d <- data.frame(y = y_of(s, statistic, st), w = w, dom = dom)
@@ -201,13 +203,14 @@ whole_expected <- function(des, d, statistic, st, level) {
   ex
 }
 
-stratified_case <- function(n, statistic, fpc = FALSE, lonely = FALSE, census = FALSE) {
+stratified_case <- function(n, statistic, fpc = FALSE, lonely = FALSE, census = FALSE, zero_stratum = FALSE) {
   st <- stat_setup(statistic)
   H <- sample(2:6, 1)
   stratum <- c(rep(1:H, each = 2), sample(1:H, max(0, n - 2 * H), replace = TRUE))
   if (lonely) stratum <- c(stratum, H + 1, if (runif(1) < 0.5) H + 2)
   n <- length(stratum)
-  s <- draw_scores(n, st); w <- draw_weights(n)
+  s <- draw_scores(n, st); w <- draw_weights(n, zeros = 0.15)
+  if (zero_stratum) { w[stratum == 1] <- 0; w[which(stratum == 2)[1]] <- 0; if (all(w == 0)) w[n] <- 1 }
   level <- lev()
   d <- data.frame(y = y_of(s, statistic, st), w = w, st = stratum)
   input <- common(s, w, statistic, st, level)
@@ -260,7 +263,7 @@ cluster_case <- function(n, statistic, stratified = FALSE) {
 }
 
 # ---- replicate_estimate --------------------------------------------------
-replicate_case <- function(n, statistic, type) {
+replicate_case <- function(n, statistic, type, reps = NULL) {
   st <- stat_setup(statistic)
   level <- lev()
   mse <- runif(1) < 0.4
@@ -269,7 +272,7 @@ replicate_case <- function(n, statistic, type) {
     H <- max(2, n %/% 2); n <- 2 * H
     stratum <- rep(1:H, each = 2); psu <- rep(1:2, H)
   } else if (type == "JKn") {
-    H <- sample(2:4, 1)
+    H <- min(sample(2:4, 1), n %/% 2)
     stratum <- sample(1:H, n, replace = TRUE); stratum[1:(2 * H)] <- rep(1:H, each = 2)
     psu <- seq_len(n)
   } else {
@@ -281,7 +284,8 @@ replicate_case <- function(n, statistic, type) {
     svydesign(ids = ~cl, strata = ~st, weights = ~w, nest = TRUE, data = d)
   } else svydesign(ids = ~1, weights = ~w, data = d)
   if (type == "bootstrap") {
-    rd0 <- as.svrepdesign(base, type = "bootstrap", replicates = sample(c(8, 20, 50), 1), compress = FALSE, mse = mse)
+    if (is.null(reps)) reps <- sample(c(8, 20, 50), 1)
+    rd0 <- as.svrepdesign(base, type = "bootstrap", replicates = reps, compress = FALSE, mse = mse)
   } else if (type == "Fay") {
     rho <- sample(c(0.3, 0.5), 1)
     rd0 <- as.svrepdesign(base, type = "Fay", fay.rho = rho, compress = FALSE, mse = mse)
@@ -385,7 +389,7 @@ calibrated_case <- function(n, statistic, calfun, trim = "none") {
 # ---- the cases -------------------------------------------------------------
 stats <- c("top_box", "bottom_box", "mean", "nps")
 try_case <- function(f, ...) tryCatch(f(...), error = function(e) message("skipped: ", conditionMessage(e)))
-for (tweak in c("none", "tiny", "tiny", "tiny", "one_weight", "zero_weight", "constant", "small_w", "extreme")) {
+for (tweak in c("none", "tiny", "tiny", "tiny", "one_weight", "zero_weight", "constant", "small_w", "extreme", "huge", "all_same_domain")) {
   for (statistic in stats) try_case(domain_case, sample(c(12, 40, 300), 1), statistic, tweak = tweak)
 }
 for (tweak in c("none", "constant_a", "constant_both", "tiny")) {
@@ -397,12 +401,15 @@ for (statistic in stats) {
   try_case(stratified_case, sample(c(8, 30), 1), statistic, fpc = TRUE, census = TRUE)
   try_case(stratified_case, sample(c(10, 30), 1), statistic, lonely = TRUE)
   try_case(stratified_case, sample(c(10, 30), 1), statistic, fpc = TRUE, lonely = TRUE)
+  try_case(stratified_case, sample(c(12, 30), 1), statistic, zero_stratum = TRUE)
+  try_case(stratified_case, sample(c(12, 30), 1), statistic, fpc = TRUE, lonely = TRUE, zero_stratum = TRUE)
   try_case(cluster_case, sample(c(10, 40, 300), 1), statistic)
   try_case(cluster_case, sample(c(12, 40, 300), 1), statistic, stratified = TRUE)
 }
 for (type in c("JK1", "JKn", "bootstrap", "BRR", "Fay")) {
   for (statistic in sample(stats, 2)) try_case(replicate_case, sample(c(6, 12, 40), 1), statistic, type)
 }
+for (statistic in stats) try_case(replicate_case, 6, statistic, "bootstrap", reps = sample(c(20, 50), 1))
 for (statistic in c("top_box", "bottom_box", "score")) {
   try_case(total_case, sample(c(6, 40, 300), 1), statistic)
   try_case(total_case, sample(c(12, 40, 300), 1), statistic, strata = TRUE)

@@ -475,7 +475,13 @@ mod properties {
     /// (score on 1..=5, weight, stratum, cluster, domain) rows.
     fn rows() -> impl Strategy<Value = Vec<(u8, f64, u64, u64, u64)>> {
         prop::collection::vec(
-            (1u8..=5, prop_oneof![Just(0.0), 0.05f64..20.0], 0u64..3, 0u64..4, 0u64..3),
+            (
+                1u8..=5,
+                prop_oneof![Just(0.0), 0.05f64..20.0],
+                0u64..3,
+                0u64..4,
+                0u64..3,
+            ),
             2..60,
         )
     }
