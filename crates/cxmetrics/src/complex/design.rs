@@ -79,10 +79,13 @@ pub enum LonelyPsu {
     /// An [`Error::LonelyPsu`] naming the stratum (R's default `"fail"`).
     #[default]
     Fail,
-    /// The PSU's total is centred on the mean of all PSU totals of the
-    /// design (0 for the influence values of a mean) rather than on its
-    /// stratum's mean, times the stratum's finite population correction
-    /// (R's `"adjust"`, with `survey.adjust.domain.lonely = FALSE`).
+    /// The PSU's total is centred on 0 (the mean of the influence values
+    /// of a mean over the whole sample) rather than on its stratum's mean,
+    /// times the stratum's finite population correction (R's `"adjust"`,
+    /// with `survey.adjust.domain.lonely = FALSE`; for a total, too, R
+    /// centres on 0). A stratum with one PSU in the design but more in the
+    /// population is lonely; one with several PSUs of which a domain has
+    /// one is not.
     Adjust,
     /// The stratum contributes 0 (R's `"certainty"`; `"remove"` gives the
     /// same variance).
@@ -871,12 +874,6 @@ pub(crate) fn linearized_variance(
             s.rows
         }
     };
-    let all_psus: u64 = strata.values().map(psus).sum();
-    let grand = if all_psus > 0 {
-        strata.values().map(|s| s.sum).sum::<f64>() / all_psus as f64
-    } else {
-        0.0
-    };
     let mut v = 0.0;
     for (&h, s) in &strata {
         let m = psus(s);
@@ -904,7 +901,7 @@ pub(crate) fn linearized_variance(
             match lonely {
                 LonelyPsu::Fail => return Err(Error::LonelyPsu { stratum: h }),
                 LonelyPsu::Certainty => {}
-                LonelyPsu::Adjust => v += f * (s.sum - grand).powi(2),
+                LonelyPsu::Adjust => v += f * s.sum * s.sum,
             }
             continue;
         }

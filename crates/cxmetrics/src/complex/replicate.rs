@@ -66,7 +66,7 @@ pub enum ReplicateKind {
 ///     let rw: Vec<f64> = (0..4).map(|r| if r == i { 0.0 } else { w[i] * 4.0 / 3.0 }).collect();
 ///     d.push(s, w[i], &rw, 0)?;
 /// }
-/// assert_eq!(d.df(), 3);
+/// assert_eq!(d.df(None), 3);
 /// let est = d.estimate(&PointValues::new(Scale::CSAT_5, Statistic::TopBox(2))?, None)?;
 /// assert!((est.estimate - 0.5).abs() < 1e-15 && est.std_error > 0.0);
 /// # Ok::<(), cxmetrics::Error>(())
@@ -81,7 +81,8 @@ pub struct ReplicateDesign {
     mse: bool,
     full: Vec<(u64, Tally)>,
     replicates: Vec<(u64, Vec<Tally>)>,
-    gram: Gram,
+    /// Per domain, the Gram matrix of its rows' replicate weights.
+    grams: Vec<(u64, Gram)>,
 }
 
 impl ReplicateDesign {
@@ -131,7 +132,7 @@ impl ReplicateDesign {
             mse,
             full: Vec::new(),
             replicates: Vec::new(),
-            gram: Gram::new(rscales.len()),
+            grams: Vec::new(),
         })
     }
 
@@ -186,6 +187,7 @@ impl ReplicateDesign {
                 self.full.insert(at, (domain, Tally::new(self.scale)));
                 self.replicates
                     .insert(at, (domain, vec![Tally::new(self.scale); r]));
+                self.grams.insert(at, (domain, Gram::new(r)));
                 at
             }
         }
@@ -260,8 +262,9 @@ impl ReplicateDesign {
                 tally.extend_weighted_scores(&s, &rw)?;
             }
         }
-        for row in replicate_weights.chunks(r.max(1)) {
-            next.gram.add_row(row);
+        for (i, row) in replicate_weights.chunks(r.max(1)).enumerate() {
+            let at = next.slot(domains[i]);
+            next.grams[at].1.add_row(row);
         }
         *self = next;
         Ok(())
@@ -290,36 +293,50 @@ impl ReplicateDesign {
             });
         }
         let mut next = self.clone();
-        for ((d, full), (_, reps)) in other.full.iter().zip(&other.replicates) {
+        for (((d, full), (_, reps)), (_, gram)) in
+            other.full.iter().zip(&other.replicates).zip(&other.grams)
+        {
             let at = next.slot(*d);
             next.full[at].1.merge(full)?;
             for (mine, theirs) in next.replicates[at].1.iter_mut().zip(reps) {
                 mine.merge(theirs)?;
             }
+            next.grams[at].1.merge(gram)?;
         }
-        next.gram.merge(&other.gram)?;
         *self = next;
         Ok(())
     }
 
-    /// The numerical rank of the n × R replicate-weight matrix, as R's
-    /// `qr(RW, tol = 1e-5)$rank` computes it (see the type's
-    /// documentation: from the Gram matrix, column by column).
+    /// The numerical rank of the n × R replicate-weight matrix of the whole
+    /// design (`None`) or of one domain's rows, as R's
+    /// `qr(RW, tol = 1e-5)$rank` computes it: from the Gram matrix (the
+    /// sum of the domains' Gram matrices for the whole design), column by
+    /// column, a column counting when the norm of its part orthogonal to
+    /// the columns counted before is at least 10^-5 times its own norm.
     #[must_use]
-    pub fn rank(&self) -> usize {
-        self.gram.rank(1e-5)
+    pub fn rank(&self, domain: Option<u64>) -> usize {
+        let mut total = Gram::new(self.replicates());
+        for (d, g) in &self.grams {
+            if domain.is_none_or(|x| x == *d) {
+                // Same number of columns by construction.
+                let _ = total.merge(g);
+            }
+        }
+        total.rank(1e-5)
     }
 
     /// R's `degf` of a replicate design: the rank minus 1 (0 for an empty
-    /// design).
+    /// design). For a domain, R's `subset` keeps only the domain's rows,
+    /// so its `degf` is the rank of their replicate weights minus 1.
     #[must_use]
-    pub fn df(&self) -> u64 {
-        (self.rank() as u64).saturating_sub(1)
+    pub fn df(&self, domain: Option<u64>) -> u64 {
+        (self.rank(domain) as u64).saturating_sub(1)
     }
 
     /// The estimate of `values` over the whole sample or one domain, with
-    /// the replicate variance. The degrees of freedom are the design's
-    /// (`df` and `df_full` alike); no design effect is computed.
+    /// the replicate variance (R's `svymean` on the design or on
+    /// `subset(design, ...)`). `df` is the subset's `degf`, `df_full` the
+    /// design's; no design effect is computed.
     ///
     /// # Errors
     ///
@@ -410,12 +427,11 @@ impl ReplicateDesign {
                 reason: "the replicate variance is not finite".into(),
             });
         }
-        let df = self.df();
         Ok(DesignEstimate {
             estimate: theta,
             std_error: v.sqrt(),
-            df,
-            df_full: df,
+            df: self.df(domain),
+            df_full: self.df(None),
             n,
             n_positive,
             deff_replace: None,

@@ -336,7 +336,10 @@ fn complex_design_errors() -> Vec<(Error, Vec<&'static str>)> {
     let mut mixed = SurveyDesign::new(Scale::CSAT_5);
     mixed.push(5u8, 1.0, DesignKey::new().cluster(1)).unwrap();
     vec![
-        (lonely.estimate(&top, None).unwrap_err(), vec!["stratum 7", "one PSU"]),
+        (
+            lonely.estimate(&top, None).unwrap_err(),
+            vec!["stratum 7", "one PSU"],
+        ),
         (
             mixed.push(4u8, 1.0, DesignKey::new()).unwrap_err(),
             vec!["cluster", "design"],

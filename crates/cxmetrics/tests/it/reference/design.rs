@@ -632,3 +632,67 @@ mod properties {
         }
     }
 }
+
+/// Checks computed in R 4.2.2 / survey 4.1.1 beyond the kinds of the
+/// reference files.
+mod r_checks {
+    use cxmetrics::complex::{
+        DesignKey, LonelyPsu, PointValues, ReplicateDesign, ReplicateKind, Statistic, SurveyDesign,
+    };
+    use cxmetrics::{Polarity, Scale};
+
+    /// A domain of a JK1 design: R's `subset` keeps the domain's rows, so
+    /// `degf(sub)` is the rank of their replicate weights − 1.
+    /// `svymean(~y, subset(rd, dom == 2))` gives 0.79379940881281363, SE
+    /// 0.32720367496927033, degf 6 (design: 11); replicate weights rounded
+    /// to 7 digits in R, not here, hence 1e-6.
+    #[test]
+    fn replicate_domain_uses_the_subset_rank() {
+        let y = [1u8, 0, 1, 1, 0, 0, 1, 0, 1, 1, 0, 1];
+        let w = [
+            9.848, 0.3022, 0.4994, 0.6621, 0.3788, 0.3878, 2.113, 0.8896, 1.165, 8.935, 1.429,
+            15.13,
+        ];
+        let dom = [1u64, 2, 2, 1, 2, 1, 2, 2, 1, 2, 2, 1];
+        let scale = Scale::new(0, 1, Polarity::HigherIsBetter).unwrap();
+        let mut d = ReplicateDesign::with_r_defaults(scale, ReplicateKind::Jk1, 12, false).unwrap();
+        for i in 0..12 {
+            let rw: Vec<f64> = (0..12)
+                .map(|r| if r == i { 0.0 } else { w[i] * 12.0 / 11.0 })
+                .collect();
+            d.push(y[i], w[i], &rw, dom[i]).unwrap();
+        }
+        let v = PointValues::new(scale, Statistic::Mean).unwrap();
+        let est = d.estimate(&v, Some(2)).unwrap();
+        assert!((est.estimate - 0.79379940881281363).abs() < 1e-12);
+        assert!((est.std_error / 0.32720367496927033 - 1.0).abs() < 1e-6);
+        assert_eq!((est.df, est.df_full), (6, 11));
+    }
+
+    /// `svytotal` under `survey.lonely.psu = "adjust"`: R centres a lonely
+    /// PSU's total on 0 (variance 31.75), not on the mean of the PSU
+    /// totals.
+    #[test]
+    fn lonely_psu_adjust_centres_totals_on_zero() {
+        let y = [1u8, 0, 1, 1, 0, 1, 1];
+        let w = [1.0, 2.0, 1.5, 1.0, 3.0, 2.0, 5.0];
+        let st = [1u64, 1, 2, 2, 2, 3, 4];
+        let scale = Scale::new(0, 1, Polarity::HigherIsBetter).unwrap();
+        let mut d = SurveyDesign::new(scale).with_lonely_psu(LonelyPsu::Adjust);
+        for i in 0..7 {
+            d.push(y[i], w[i], DesignKey::new().stratum(st[i])).unwrap();
+        }
+        let t = d
+            .total(&PointValues::new(scale, Statistic::Mean).unwrap(), None)
+            .unwrap();
+        assert!((t.total - 10.5).abs() < 1e-12);
+        assert!((t.std_error * t.std_error - 31.75).abs() < 1e-12);
+        let strict = SurveyDesign::from_cells(scale, d.cells().map(|(k, t)| (*k, t.clone())))
+            .unwrap()
+            .total(&PointValues::new(scale, Statistic::Mean).unwrap(), None);
+        assert!(matches!(
+            strict,
+            Err(cxmetrics::Error::LonelyPsu { stratum: 3 })
+        ));
+    }
+}
