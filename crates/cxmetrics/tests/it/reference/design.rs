@@ -664,8 +664,8 @@ mod r_checks {
         }
         let v = PointValues::new(scale, Statistic::Mean).unwrap();
         let est = d.estimate(&v, Some(2)).unwrap();
-        assert!((est.estimate - 0.79379940881281363).abs() < 1e-12);
-        assert!((est.std_error / 0.32720367496927033 - 1.0).abs() < 1e-6);
+        assert!((est.estimate - 0.793_799_408_812_813_6).abs() < 1e-12);
+        assert!((est.std_error / 0.327_203_674_969_270_3 - 1.0).abs() < 1e-6);
         assert_eq!((est.df, est.df_full), (6, 11));
     }
 
