@@ -84,8 +84,35 @@ range_of <- function(statistic, st) {
 clip <- function(b, r) pmin(pmax(b, r[1]), r[2])
 lev <- function() sample(c(0.8, 0.9, 0.95, 0.99), 1)
 
+# An optional stratified and/or clustered layout for domain cases (an
+# extension of the domain kinds: the runner reads `stratum` and `cluster`
+# wherever a case has them). Every stratum gets at least two PSUs.
+layout_of <- function(n, layout) {
+  st <- rep(1, n); cl <- seq_len(n)
+  if (layout %in% c("strata", "both")) {
+    H <- max(1, min(3, n %/% 4)); st <- sample(1:H, n, replace = TRUE); st[seq_len(2 * H)] <- rep(1:H, each = 2)
+  }
+  if (layout %in% c("clusters", "both")) {
+    cl <- sample(1:4, n, replace = TRUE)
+    for (h in unique(st)) { i <- which(st == h); cl[i[1]] <- 1; cl[i[2]] <- 2 }
+  }
+  list(st = st, cl = cl)
+}
+layout_design <- function(d, layout) {
+  switch(layout,
+         none = svydesign(ids = ~1, weights = ~w, data = d),
+         strata = svydesign(ids = ~1, strata = ~st, weights = ~w, data = d),
+         clusters = svydesign(ids = ~cl, weights = ~w, data = d),
+         both = svydesign(ids = ~cl, strata = ~st, weights = ~w, nest = TRUE, data = d))
+}
+layout_input <- function(input, lay, layout) {
+  if (layout %in% c("strata", "both")) input$stratum <- arr(lay$st)
+  if (layout %in% c("clusters", "both")) input$cluster <- arr(lay$cl)
+  input
+}
+
 # ---- domain_estimate -----------------------------------------------------
-domain_case <- function(n, statistic, doms = 3, tweak = "none") {
+domain_case <- function(n, statistic, doms = 3, tweak = "none", layout = "none") {
   st <- stat_setup(statistic)
   s <- draw_scores(n, st)
   w <- draw_weights(n, sigma = sample(c(0.3, 1, 2), 1))
@@ -102,10 +129,11 @@ domain_case <- function(n, statistic, doms = 3, tweak = "none") {
   if (tweak == "all_same_domain") { s[idx] <- if (statistic == "nps") 10 else st$max }
   if (all(w == 0)) w[1] <- 1
   level <- lev()
-  d <- data.frame(y = y_of(s, statistic, st), w = w, dom = dom)
-  des <- svydesign(ids = ~1, weights = ~w, data = d)
+  lay <- layout_of(n, layout)
+  d <- data.frame(y = y_of(s, statistic, st), w = w, dom = dom, st = lay$st, cl = lay$cl)
+  des <- layout_design(d, layout)
   sub <- subset(des, dom == target)
-  input <- common(s, w, statistic, st, level)
+  input <- layout_input(common(s, w, statistic, st, level), lay, layout)
   input$domain <- arr(dom)
   input$domain_value <- target
   ex <- list(n_domain = nrow(sub), df_full = degf(des))
@@ -144,7 +172,7 @@ domain_case <- function(n, statistic, doms = 3, tweak = "none") {
 }
 
 # ---- domain_difference ---------------------------------------------------
-difference_case <- function(n, statistic, tweak = "none") {
+difference_case <- function(n, statistic, tweak = "none", layout = "none") {
   st <- stat_setup(statistic)
   s <- draw_scores(n, st)
   w <- draw_weights(n, sigma = sample(c(0.3, 1, 2), 1))
@@ -155,8 +183,9 @@ difference_case <- function(n, statistic, tweak = "none") {
   if (tweak == "constant_both") { s[dom %in% ab] <- s[dom == ab[1]][1] }
   if (tweak == "tiny") { i <- which(dom == ab[1]); dom[i[-1]] <- 4; if (w[i[1]] == 0) w[i[1]] <- 1 }
   level <- lev()
-  d <- data.frame(y = y_of(s, statistic, st), w = w, dom = dom)
-  des <- svydesign(ids = ~1, weights = ~w, data = d)
+  lay <- layout_of(n, layout)
+  d <- data.frame(y = y_of(s, statistic, st), w = w, dom = dom, st = lay$st, cl = lay$cl)
+  des <- layout_design(d, layout)
   b <- svyby(~y, ~dom, des, svymean, covmat = TRUE)
   lv <- as.character(b$dom)
   cvec <- setNames(rep(0, length(lv)), lv)
@@ -165,7 +194,7 @@ difference_case <- function(n, statistic, tweak = "none") {
   deg <- function(v) length(unique(d$y[d$dom == v & d$w > 0])) == 1
   diff <- unname(coef(ct)); se <- unname(SE(ct)); df <- degf(des)
   if (deg(ab[1]) && deg(ab[2])) se <- 0
-  input <- common(s, w, statistic, st, level)
+  input <- layout_input(common(s, w, statistic, st, level), lay, layout)
   input$domain <- arr(dom); input$domain_a <- ab[1]; input$domain_b <- ab[2]
   ex <- list(estimate_a = unname(coef(b)[as.character(ab[1])]),
              estimate_b = unname(coef(b)[as.character(ab[2])]),
@@ -391,6 +420,13 @@ stats <- c("top_box", "bottom_box", "mean", "nps")
 try_case <- function(f, ...) tryCatch(f(...), error = function(e) message("skipped: ", conditionMessage(e)))
 for (tweak in c("none", "tiny", "tiny", "tiny", "one_weight", "zero_weight", "constant", "small_w", "extreme", "huge", "all_same_domain")) {
   for (statistic in stats) try_case(domain_case, sample(c(12, 40, 300), 1), statistic, tweak = tweak)
+}
+for (layout in c("strata", "clusters", "both")) {
+  for (statistic in stats) {
+    try_case(domain_case, sample(c(16, 40, 300), 1), statistic, layout = layout)
+    try_case(domain_case, sample(c(16, 40), 1), statistic, tweak = "tiny", layout = layout)
+    try_case(difference_case, sample(c(16, 40, 250), 1), statistic, layout = layout)
+  }
 }
 for (tweak in c("none", "constant_a", "constant_both", "tiny")) {
   for (statistic in stats) try_case(difference_case, sample(c(10, 40, 250), 1), statistic, tweak)
