@@ -451,8 +451,8 @@ impl Calibration {
         &self.weights
     }
 
-    /// Σ of the final weights (= N up to rounding, unless trimmed with
-    /// bounds that bind at only one side... trimming keeps the total).
+    /// Σ of the final weights: N up to rounding (trimming moves weight
+    /// between respondents and keeps the total).
     #[must_use]
     pub fn weight_sum(&self) -> f64 {
         self.weights.iter().sum()
@@ -760,6 +760,16 @@ impl CalibratedDesign {
         let mut views = Vec::with_capacity(self.cells.len());
         let mut extra = Vec::with_capacity(self.cells.len());
         for ((key, cell), c) in &self.cells {
+            let lengths = [c.count.len(), c.nonzero.len(), c.w.len(), c.w2.len()];
+            let more = [c.u.len(), c.u2.len(), c.cross.len()];
+            if lengths.iter().chain(&more).any(|&l| l != points) {
+                return Err(Error::InvalidDesign {
+                    reason: format!(
+                        "cell {key:?} does not have one sum per point of {}",
+                        self.scale
+                    ),
+                });
+            }
             views.push(CellView {
                 key: *key,
                 rows: c.count.iter().sum(),
@@ -779,8 +789,11 @@ impl CalibratedDesign {
         let mut xtwx = vec![0.0; p * p];
         let mut xte = vec![0.0; p];
         for (view, (cell, u, _, _)) in views.iter().zip(&extra) {
-            let x = &self.model[*cell];
-            let gc = self.g[*cell];
+            let (Some(x), Some(&gc)) = (self.model.get(*cell), self.g.get(*cell)) else {
+                return Err(Error::InvalidDesign {
+                    reason: format!("calibration cell {cell} has no model row or g"),
+                });
+            };
             let w0: f64 = u.iter().sum::<f64>() / gc;
             let we: f64 = if selected(&view.key) && !sums.degenerate {
                 (0..points).map(|k| view.w[k] * resid[k]).sum::<f64>() / gc
@@ -801,7 +814,7 @@ impl CalibratedDesign {
             .iter()
             .zip(&extra)
             .map(|(view, (cell, u, u2, cross))| {
-                let b = dot(&self.model[*cell], &beta);
+                let b = self.model.get(*cell).map_or(0.0, |x| dot(x, &beta));
                 let inside = selected(&view.key) && !sums.degenerate;
                 let mut z = Contribution::default();
                 for k in 0..points {

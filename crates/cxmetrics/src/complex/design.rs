@@ -497,29 +497,34 @@ impl SurveyDesign {
     }
 
     /// The cells' sums at a common power of two 2^-E, with E returned.
-    pub(crate) fn views(&self) -> (i32, Vec<CellView>) {
+    /// Only the cells `wanted` carry their weight sums (the others only
+    /// count rows and PSUs: their influence values are 0).
+    pub(crate) fn views(&self, wanted: &dyn Fn(&DesignKey) -> bool) -> (i32, Vec<CellView>) {
         let e_max = self
             .cells
-            .values()
-            .filter(|t| t.n_positive() > 0)
-            .map(Tally::weight_exponent)
+            .iter()
+            .filter(|(k, t)| t.n_positive() > 0 && wanted(k))
+            .map(|(_, t)| t.weight_exponent())
             .max()
             .unwrap_or(0);
         let views = self
             .cells
             .iter()
             .map(|(key, t)| {
-                let f = pow2(t.weight_exponent() - e_max);
-                let (mut w, mut w2) = (Vec::new(), Vec::new());
-                for p in t.point_sums() {
-                    w.push(p.weight * f);
-                    w2.push(p.weight_squared * f * f);
+                let (mut w, mut w2, mut positive) = (Vec::new(), Vec::new(), Vec::new());
+                if wanted(key) {
+                    let f = pow2(t.weight_exponent() - e_max);
+                    for p in t.point_sums() {
+                        w.push(p.weight * f);
+                        w2.push(p.weight_squared * f * f);
+                    }
+                    positive = t.positive_counts().to_vec();
                 }
                 CellView {
                     key: *key,
                     rows: t.n(),
                     positive_rows: t.n_positive(),
-                    positive: t.positive_counts().to_vec(),
+                    positive,
                     w,
                     w2,
                 }
@@ -593,8 +598,8 @@ impl SurveyDesign {
         domain: Option<u64>,
     ) -> Result<DesignEstimate, Error> {
         values.check_scale(self.scale)?;
-        let (e, views) = self.views();
         let selected = |k: &DesignKey| domain.is_none_or(|d| k.domain == d);
+        let (e, views) = self.views(&selected);
         let sums = domain_sums(&views, values.values(), &selected)?;
         let g = values.values();
         let contributions: Vec<Contribution> = views
@@ -622,8 +627,8 @@ impl SurveyDesign {
     /// standard error exceeds `f64::MAX`.
     pub fn total(&self, values: &PointValues, domain: Option<u64>) -> Result<DesignTotal, Error> {
         values.check_scale(self.scale)?;
-        let (e, views) = self.views();
         let selected = |k: &DesignKey| domain.is_none_or(|d| k.domain == d);
+        let (e, views) = self.views(&selected);
         let g = values.values();
         let mut total = 0.0;
         let mut n = 0;
@@ -685,7 +690,7 @@ impl SurveyDesign {
         level: f64,
     ) -> Result<DomainDifference, Error> {
         values.check_scale(self.scale)?;
-        let (_, views) = self.views();
+        let (_, views) = self.views(&|k: &DesignKey| k.domain == a || k.domain == b);
         let g = values.values();
         let in_a = |k: &DesignKey| k.domain == a;
         let in_b = |k: &DesignKey| k.domain == b;

@@ -107,9 +107,11 @@ pub struct DesignEstimate {
     /// positive-weight answer is the same or n₊ < 2.
     pub deff_replace: Option<f64>,
     /// Design effect against simple random sampling without replacement
-    /// from N = Σw (R's `deff = TRUE`, the form R prints by default):
-    /// v / (s²_w (N − n₊)/(N n₊)). `None` where `deff_replace` is, and when
-    /// Σw ≤ n₊ (R: infinite or NA).
+    /// from N = Σw (R's `deff = TRUE`, the usual way of asking R for a
+    /// design effect; `svymean` prints none unless asked):
+    /// v / (s²_w (N − n₊)/(N n₊)). It depends on the scale of the weights
+    /// (N), unlike every other field. `None` where `deff_replace` is, and
+    /// when Σw ≤ n₊ (R: infinite, NA or negative).
     pub deff_srs: Option<f64>,
     /// Every positive-weight answer has the same value: the variance is 0
     /// and no design effect, Korn–Graubard or logit interval exists.

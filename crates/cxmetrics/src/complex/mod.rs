@@ -12,7 +12,11 @@
 //! |---|---|---|
 //! | weights, strata, clusters, domains ([`SurveyDesign`]) | one [`crate::Tally`] per (stratum, cluster, domain) | stratum, cluster, domain, score |
 //! | replicate weights ([`ReplicateDesign`]) | per domain: one tally of the full weights and one per replicate; the R × R Gram matrix of the replicate weights (for the rank) | domain, score (one `SUM` per replicate column); the Gram matrix is Σ rᵢrᵢᵀ over rows |
-//! | calibration ([`CalibratedDesign`]) | per (stratum, cluster, domain, calibration cell): a tally of the final weights, and with trimming a tally of the untrimmed calibrated weights and Σ w·u per point; g and the model row per cell | stratum, cluster, domain, cell, score |
+//! | calibration ([`Calibration`], once per survey; [`CalibratedDesign`] per question) | per (stratum, cluster, domain, calibration cell) and point: count, Σw, Σw² of the final weights, Σu, Σu², Σw·u of the untrimmed calibrated weights u = g·w₀ (plain sums: linear calibration may give negative weights); g and the model row per cell | stratum, cluster, domain, cell, score |
+//!
+//! The calibration itself (solving for g and trimming) is respondent-level
+//! and done once per survey; g is constant within a calibration cell, so
+//! every question's calibrated design is again a set of sums per cell.
 //!
 //! The statistic enters only as a value per scale point ([`PointValues`]):
 //! the variance code works over point values and weight sums, never over

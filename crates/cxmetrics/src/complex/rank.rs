@@ -26,25 +26,26 @@ impl Gram {
     }
 
     fn add(&mut self, at: usize, x: f64) {
-        let s = self.sum[at];
-        let t = s + x;
-        self.compensation[at] += if s.abs() >= x.abs() {
-            (s - t) + x
-        } else {
-            (x - t) + s
-        };
-        self.sum[at] = t;
+        if let (Some(s), Some(c)) = (self.sum.get_mut(at), self.compensation.get_mut(at)) {
+            let t = *s + x;
+            *c += if s.abs() >= x.abs() {
+                (*s - t) + x
+            } else {
+                (x - t) + *s
+            };
+            *s = t;
+        }
     }
 
     /// Adds one row (upper triangle only; the rank reads it symmetrically).
     pub(crate) fn add_row(&mut self, row: &[f64]) {
         let r = self.columns;
-        for i in 0..r {
-            if row[i] == 0.0 {
+        for (i, &a) in row.iter().enumerate().take(r) {
+            if a == 0.0 {
                 continue;
             }
-            for j in i..r {
-                self.add(i * r + j, row[i] * row[j]);
+            for (j, &b) in row.iter().enumerate().take(r).skip(i) {
+                self.add(i * r + j, a * b);
             }
         }
         self.rows += 1;
@@ -59,18 +60,25 @@ impl Gram {
                 ),
             });
         }
-        for at in 0..self.sum.len() {
-            self.add(at, other.sum[at]);
-            self.add(at, other.compensation[at]);
+        for (at, (s, c)) in other.sum.iter().zip(&other.compensation).enumerate() {
+            self.add(at, *s);
+            self.add(at, *c);
         }
         self.rows += other.rows;
         Ok(())
     }
 
+    /// Whether the sums have the shape of `columns` columns.
+    pub(crate) fn fits(&self, columns: usize) -> bool {
+        self.columns == columns
+            && self.sum.len() == columns * columns
+            && self.compensation.len() == columns * columns
+    }
+
     fn entry(&self, i: usize, j: usize) -> f64 {
         let (i, j) = if i <= j { (i, j) } else { (j, i) };
         let at = i * self.columns + j;
-        self.sum[at] + self.compensation[at]
+        self.sum.get(at).copied().unwrap_or(0.0) + self.compensation.get(at).copied().unwrap_or(0.0)
     }
 
     /// The rank R's `qr(RW, tol)$rank` finds (LINPACK `dqrdc2`): columns

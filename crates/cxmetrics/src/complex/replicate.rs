@@ -72,7 +72,11 @@ pub enum ReplicateKind {
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "ReplicateRepr")
+)]
 pub struct ReplicateDesign {
     scale: Scale,
     kind: ReplicateKind,
@@ -83,6 +87,56 @@ pub struct ReplicateDesign {
     replicates: Vec<(u64, Vec<Tally>)>,
     /// Per domain, the Gram matrix of its rows' replicate weights.
     grams: Vec<(u64, Gram)>,
+}
+
+/// The serialized form, checked on the way in.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct ReplicateRepr {
+    scale: Scale,
+    kind: ReplicateKind,
+    scale_factor: f64,
+    rscales: Vec<f64>,
+    mse: bool,
+    full: Vec<(u64, Tally)>,
+    replicates: Vec<(u64, Vec<Tally>)>,
+    grams: Vec<(u64, Gram)>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<ReplicateRepr> for ReplicateDesign {
+    type Error = Error;
+    fn try_from(r: ReplicateRepr) -> Result<ReplicateDesign, Error> {
+        let mut d = ReplicateDesign::new(r.scale, r.kind, r.scale_factor, &r.rscales, r.mse)?;
+        let bad = |what: &str| Error::InvalidDesign {
+            reason: format!("serialized replicate design: {what}"),
+        };
+        let count = r.rscales.len();
+        if r.full.len() != r.replicates.len() || r.full.len() != r.grams.len() {
+            return Err(bad("one entry per domain in each list"));
+        }
+        let mut last = None;
+        for (((d1, full), (d2, reps)), (d3, gram)) in r.full.iter().zip(&r.replicates).zip(&r.grams)
+        {
+            if d1 != d2 || d1 != d3 || last.is_some_and(|l| l >= *d1) {
+                return Err(bad("domains must agree and increase"));
+            }
+            last = Some(*d1);
+            if reps.len() != count || !gram.fits(count) {
+                return Err(bad("one tally and one Gram column per replicate"));
+            }
+            if full.scale() != r.scale || reps.iter().any(|t| t.scale() != r.scale) {
+                return Err(Error::ScaleMismatch {
+                    expected: r.scale,
+                    actual: full.scale(),
+                });
+            }
+        }
+        d.full = r.full;
+        d.replicates = r.replicates;
+        d.grams = r.grams;
+        Ok(d)
+    }
 }
 
 impl ReplicateDesign {
