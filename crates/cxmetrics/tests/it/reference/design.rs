@@ -744,3 +744,164 @@ fn design_from_a_million_respondents() {
         diff.std_error
     );
 }
+
+/// State round trips, calibration reporting and degenerate cases.
+mod behaviour {
+    use cxmetrics::complex::{
+        Calibration, CalibrationMethod, CalibrationOptions, DesignKey, IntervalMethod, PointValues,
+        Statistic, SurveyDesign,
+    };
+    use cxmetrics::{Error, Scale};
+
+    fn sample() -> SurveyDesign {
+        let mut d = SurveyDesign::new(Scale::NPS);
+        let scores = [10u8, 9, 3, 7, 10, 0, 8, 9, 6, 10];
+        for (i, &s) in scores.iter().enumerate() {
+            let key = DesignKey::new()
+                .stratum(i as u64 % 2)
+                .cluster(i as u64 % 3)
+                .domain(i as u64 % 2);
+            d.push(s, 1.0 + i as f64 / 4.0, key).unwrap();
+        }
+        d
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn designs_round_trip_through_json() {
+        use cxmetrics::complex::{ReplicateDesign, ReplicateKind};
+        let d = sample().with_population(0, 500.0).unwrap();
+        let json = serde_json::to_string(&d).unwrap();
+        let back: SurveyDesign = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, d);
+        let mut r =
+            ReplicateDesign::with_r_defaults(Scale::CSAT_5, ReplicateKind::Brr, 2, true).unwrap();
+        r.extend(
+            &[5u8, 1, 4, 2],
+            &[1.0; 4],
+            &[2.0, 0.0, 0.0, 2.0, 2.0, 0.0, 0.0, 2.0],
+            &[0, 0, 1, 1],
+        )
+        .unwrap();
+        let back: ReplicateDesign =
+            serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+        assert_eq!(back, r);
+        let mut broken: serde_json::Value = serde_json::to_value(&r).unwrap();
+        broken["grams"].as_array_mut().unwrap().pop();
+        assert!(serde_json::from_value::<ReplicateDesign>(broken).is_err());
+    }
+
+    #[test]
+    fn raking_that_does_not_converge_is_visible_or_an_error() {
+        let weights = [1.0, 1.0, 2.0, 1.0, 1.5, 0.5];
+        let region = [0usize, 1, 1, 0, 1, 0];
+        let channel = [0usize, 0, 1, 1, 1, 0];
+        let population: [&[f64]; 2] = [&[40.0, 60.0], &[30.0, 70.0]];
+        let options = CalibrationOptions {
+            max_iterations: 1,
+            ..CalibrationOptions::default()
+        };
+        let cal = Calibration::new(
+            &weights,
+            &[&region, &channel],
+            &population,
+            CalibrationMethod::Raking,
+            options,
+        )
+        .unwrap();
+        assert!(!cal.converged());
+        assert!(cal.to_string().contains("NOT CONVERGED"), "{cal}");
+        let strict = CalibrationOptions {
+            require_convergence: true,
+            ..options
+        };
+        let err = Calibration::new(
+            &weights,
+            &[&region, &channel],
+            &population,
+            CalibrationMethod::Raking,
+            strict,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, Error::RakingNotConverged { sweeps: 1, .. }),
+            "{err}"
+        );
+        let done = Calibration::new(
+            &weights,
+            &[&region, &channel],
+            &population,
+            CalibrationMethod::Raking,
+            CalibrationOptions::default(),
+        )
+        .unwrap();
+        assert!(done.converged() && done.to_string().contains("converged"));
+    }
+
+    #[test]
+    fn degenerate_and_tiny_domains_give_finite_answers_or_named_errors() {
+        let v = PointValues::new(Scale::CSAT_5, Statistic::TopBox(2)).unwrap();
+        for n_domain in 1..=3usize {
+            let mut d = SurveyDesign::new(Scale::CSAT_5);
+            for i in 0..10 {
+                d.push((i % 5 + 1) as u8, 1.0 + i as f64, DesignKey::new())
+                    .unwrap();
+            }
+            for i in 0..n_domain {
+                // all top-box: the share is 1
+                d.push(5u8, 2.0 + i as f64, DesignKey::new().domain(1))
+                    .unwrap();
+            }
+            let e = d.estimate(&v, Some(1)).unwrap();
+            assert_eq!(
+                (e.estimate, e.std_error, e.df),
+                (1.0, 0.0, n_domain as u64 - 1)
+            );
+            assert!(e.degenerate && e.deff_replace.is_none() && e.deff_srs.is_none());
+            let wald = e.interval(IntervalMethod::Wald, 0.95).unwrap();
+            assert_eq!((wald.lower, wald.upper), (1.0, 1.0));
+            assert!(matches!(
+                e.interval(IntervalMethod::KornGraubard, 0.95),
+                Err(Error::ZeroVariance { .. })
+            ));
+            assert_eq!(e.interval(IntervalMethod::T, 0.95).is_ok(), n_domain > 1);
+            let c = d.difference(&v, 1, 0, 0.95).unwrap();
+            assert!(c.std_error > 0.0 && c.p_value.is_some());
+        }
+        // One non-zero weight in the domain; a domain of zero weights.
+        let mut d = SurveyDesign::new(Scale::CSAT_5);
+        for (s, w, dom) in [
+            (5u8, 3.0, 1u64),
+            (1, 0.0, 1),
+            (2, 0.0, 2),
+            (4, 1.0, 0),
+            (1, 1.0, 0),
+        ] {
+            d.push(s, w, DesignKey::new().domain(dom)).unwrap();
+        }
+        let e = d.estimate(&v, Some(1)).unwrap();
+        assert_eq!((e.estimate, e.std_error, e.df, e.n), (1.0, 0.0, 0, 2));
+        assert!(matches!(
+            d.estimate(&v, Some(2)),
+            Err(Error::ZeroTotalWeight { n: 1 })
+        ));
+        assert!(matches!(
+            d.estimate(&v, Some(9)),
+            Err(Error::EmptyTally { .. })
+        ));
+        let c = d.difference(&v, 1, 0, 0.95).unwrap();
+        assert!(c.t.is_some() && c.std_error.is_finite());
+    }
+
+    #[test]
+    fn merge_checks_population_sizes_and_layout() {
+        let a = sample().with_population(0, 100.0).unwrap();
+        let b = sample().with_population(0, 200.0).unwrap();
+        let mut m = a.clone();
+        assert!(matches!(m.merge(&b), Err(Error::InvalidDesign { .. })));
+        assert_eq!(m, a);
+        let mut flat = SurveyDesign::new(Scale::NPS);
+        flat.push(9u8, 1.0, DesignKey::new()).unwrap();
+        assert!(m.merge(&flat).is_err());
+    }
+}
