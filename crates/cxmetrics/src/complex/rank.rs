@@ -69,6 +69,7 @@ impl Gram {
     }
 
     /// Whether the sums have the shape of `columns` columns.
+    #[cfg(feature = "serde")]
     pub(crate) fn fits(&self, columns: usize) -> bool {
         self.columns == columns
             && self.sum.len() == columns * columns
