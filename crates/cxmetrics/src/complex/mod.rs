@@ -22,6 +22,24 @@
 //! the variance code works over point values and weight sums, never over
 //! metric types.
 //!
+//! # Comparisons
+//!
+//! Two groups of one sample (channels, months, channel × month) are
+//! domains of one design, compared by [`SurveyDesign::difference`]: the
+//! variance is that of the difference of the domains' influence values
+//! over the whole design (covariances through shared strata and clusters
+//! included) and the degrees of freedom are the design's.
+//!
+//! Two independently drawn samples (two separate surveys) are one design
+//! with the survey as a stratum (combined with the surveys' own strata if
+//! they have any: number the pairs) and as the domain; their samples are
+//! independent, so the variance of the difference is the sum of the two
+//! variances, and the degrees of freedom those of the stacked design, as
+//! R gives for `rbind`-ed data with `strata = ~survey`.
+//!
+//! The same respondents answering twice (a paired design) need the joint
+//! tally of the two answers per cell; that is not covered here yet.
+//!
 //! # Degenerate cases
 //!
 //! When every positive-weight answer of the estimate's subset has the same

@@ -607,6 +607,29 @@ mod properties {
         }
 
         #[test]
+        fn two_independent_surveys_stacked_as_strata_add_their_variances(
+            a in prop::collection::vec((1u8..=5, 0.1f64..10.0), 2..40),
+            b in prop::collection::vec((1u8..=5, 0.1f64..10.0), 2..40),
+            stat in statistic(),
+        ) {
+            let v = PointValues::new(Scale::CSAT_5, stat).unwrap();
+            let mut stacked = SurveyDesign::new(Scale::CSAT_5);
+            let mut own = [SurveyDesign::new(Scale::CSAT_5), SurveyDesign::new(Scale::CSAT_5)];
+            for (survey, rows) in [a, b].iter().enumerate() {
+                for &(s, w) in rows {
+                    let id = survey as u64;
+                    stacked.push(s, w, DesignKey::new().stratum(id).domain(id)).unwrap();
+                    own[survey].push(s, w, DesignKey::new()).unwrap();
+                }
+            }
+            let c = stacked.difference(&v, 0, 1, 0.95).unwrap();
+            let (ea, eb) = (own[0].estimate(&v, None).unwrap(), own[1].estimate(&v, None).unwrap());
+            let want = (ea.std_error.powi(2) + eb.std_error.powi(2)).sqrt();
+            prop_assert!((c.std_error - want).abs() <= 1e-12 * (1.0 + want));
+            prop_assert!((c.difference - (ea.estimate - eb.estimate)).abs() <= 1e-12);
+        }
+
+        #[test]
         fn every_ok_result_is_finite(
             rows in rows(), clustered in any::<bool>(), stat in statistic(), level in 0.5f64..0.999,
         ) {
