@@ -376,7 +376,7 @@ total_case <- function(n, statistic, strata = FALSE, fpc = FALSE) {
 }
 
 # ---- calibrated_estimate -------------------------------------------------
-calibrated_case <- function(n, statistic, calfun, trim = "none") {
+calibrated_case <- function(n, statistic, calfun, trim = "none", domain = FALSE) {
   st <- stat_setup(statistic)
   regions <- c("east", "north", "south", "west")[1:sample(2:4, 1)]
   channels <- c("app", "email", "phone", "web")[1:sample(2:3, 1)]
@@ -410,7 +410,14 @@ calibrated_case <- function(n, statistic, calfun, trim = "none") {
     if (is.finite(lower)) input$trim_lower <- unname(lower)
     input$trim_upper <- unname(upper); input$trim_strict <- strict
   }
-  m <- svymean(~y, cal)
+  if (domain) {
+    # An extension of the kind: a domain of the calibrated design (R's
+    # subset keeps every row of a calibrated design, with zero weights).
+    dom <- sample(1:3, n, replace = TRUE)
+    cal$variables$dom <- dom
+    input$domain <- arr(dom); input$domain_value <- 2
+    m <- svymean(~y, subset(cal, dom == 2))
+  } else m <- svymean(~y, cal)
   add_case("calibrated_estimate", input, list(estimate = unname(coef(m)), se = unname(SE(m)),
                                                weight_sum = sum(weights(cal))))
 }
@@ -455,6 +462,7 @@ for (calfun in c("linear", "raking")) {
   for (statistic in stats) {
     try_case(calibrated_case, sample(c(15, 60, 400), 1), statistic, calfun)
     try_case(calibrated_case, sample(c(30, 200), 1), statistic, calfun, trim = sample(c("plain", "strict"), 1))
+    try_case(calibrated_case, sample(c(30, 200), 1), statistic, calfun, trim = sample(c("none", "plain"), 1), domain = TRUE)
   }
 }
 

@@ -344,11 +344,21 @@ fn calibrated_estimate(input: &Value) -> Outcome {
         cal = cal.trim(lower, upper, strict).map_err(e)?;
     }
     let s = scale(input)?;
-    let keys = vec![DesignKey::new(); scores.len()];
+    // An extension of the kind: a domain of the calibrated design.
+    let (keys, domain) = match input.get("domain_value").and_then(Value::as_u64) {
+        Some(v) => (
+            ids(input, "domain")?
+                .into_iter()
+                .map(|d| DesignKey::new().domain(d))
+                .collect(),
+            Some(v),
+        ),
+        None => (vec![DesignKey::new(); scores.len()], None),
+    };
     let est = cal
         .design(s, &scores, &keys)
         .map_err(e)?
-        .estimate(&values(input)?, None)
+        .estimate(&values(input)?, domain)
         .map_err(e)?;
     super::out(&[
         ("estimate", est.estimate),
