@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::complex::design::pow2;
-use crate::complex::estimate::DesignEstimate;
+use crate::complex::estimate::{DesignEstimate, DomainDifference};
 use crate::complex::rank::Gram;
 use crate::complex::values::PointValues;
 use crate::error::Error;
@@ -395,15 +395,114 @@ impl ReplicateDesign {
     /// # Errors
     ///
     /// [`Error::ScaleMismatch`]; [`Error::EmptyTally`] for a domain without
-    /// respondents; [`Error::ZeroTotalWeight`] when the full weights, or one
-    /// replicate's weights, of the subset are all 0 (R: NaN).
+    /// respondents; [`Error::ZeroTotalWeight`] when the full weights of the
+    /// subset are all 0 (R: NaN); [`Error::InvalidDesign`] when every
+    /// replicate's weights are (a replicate without weight in the subset
+    /// is left out of the variance, as R's `svrVar` does).
     pub fn estimate(
         &self,
         values: &PointValues,
         domain: Option<u64>,
     ) -> Result<DesignEstimate, Error> {
         values.check_scale(self.scale)?;
-        let g = values.values();
+        let r = self.replicated(values.values(), domain)?;
+        let v = if r.degenerate {
+            0.0
+        } else {
+            self.variance(r.theta, &r.thetas)?
+        };
+        Ok(DesignEstimate {
+            estimate: r.theta,
+            std_error: v.sqrt(),
+            df: self.df(domain),
+            df_full: self.df(None),
+            n: r.n,
+            n_positive: r.n_positive,
+            deff_replace: None,
+            deff_srs: None,
+            degenerate: r.degenerate,
+            kind: values.kind(),
+            range: values.range(),
+        })
+    }
+
+    /// The difference a − b of the statistic between two domains, with the
+    /// replicate variance of the replicate differences θ_r,a − θ_r,b (R's
+    /// `svycontrast` on `svyby` over a replicate design), the design's
+    /// degrees of freedom, t and normal tests and intervals at `level`.
+    ///
+    /// # Errors
+    ///
+    /// As [`ReplicateDesign::estimate`] for either domain;
+    /// [`Error::InvalidConfidenceLevel`].
+    pub fn difference(
+        &self,
+        values: &PointValues,
+        a: u64,
+        b: u64,
+        level: f64,
+    ) -> Result<DomainDifference, Error> {
+        values.check_scale(self.scale)?;
+        let ra = self.replicated(values.values(), Some(a))?;
+        let rb = self.replicated(values.values(), Some(b))?;
+        let d = ra.theta - rb.theta;
+        let v = if a == b || (ra.degenerate && rb.degenerate) {
+            0.0
+        } else {
+            let ds: Vec<Option<f64>> = ra
+                .thetas
+                .iter()
+                .zip(&rb.thetas)
+                .map(|(x, y)| Some((*x)? - (*y)?))
+                .collect();
+            self.variance(d, &ds)?
+        };
+        DomainDifference::new(
+            (ra.theta, rb.theta),
+            d,
+            v.sqrt(),
+            self.df(None),
+            a == b,
+            values.span(),
+            level,
+        )
+    }
+
+    /// scale · Σ_r rscales_r (θ_r − c)², c = θ (mse) or the mean of the θ_r,
+    /// over the replicates whose estimate exists (R's `svrVar` drops the
+    /// others, with their rscales, and warns).
+    fn variance(&self, theta: f64, thetas: &[Option<f64>]) -> Result<f64, Error> {
+        let kept: Vec<(f64, f64)> = thetas
+            .iter()
+            .zip(&self.rscales)
+            .filter_map(|(t, s)| t.map(|t| (t, *s)))
+            .collect();
+        if kept.is_empty() {
+            return Err(Error::InvalidDesign {
+                reason: "no replicate has a positive weight in the subset".into(),
+            });
+        }
+        let centre = if self.mse {
+            theta
+        } else {
+            kept.iter().map(|(t, _)| t).sum::<f64>() / kept.len() as f64
+        };
+        let v = self.scale_factor
+            * kept
+                .iter()
+                .map(|(t, s)| s * (t - centre).powi(2))
+                .sum::<f64>();
+        if v.is_finite() {
+            Ok(v)
+        } else {
+            Err(Error::InvalidDesign {
+                reason: "the replicate variance is not finite".into(),
+            })
+        }
+    }
+
+    /// The full-sample and replicate estimates of a subset.
+    fn replicated(&self, g: &[f64], domain: Option<u64>) -> Result<Replicated, Error> {
         let points = g.len();
         let pick = |d: &u64| domain.is_none_or(|x| x == *d);
         let mean_of =
@@ -419,10 +518,10 @@ impl ReplicateDesign {
                 let mut positive = vec![0u64; points];
                 for t in tallies {
                     let f = pow2(t.weight_exponent() - e);
-                    for (x, p) in t.point_sums().enumerate() {
+                    for ((p, gx), pos) in t.point_sums().zip(g).zip(positive.iter_mut()) {
                         w += p.weight * f;
-                        wy += p.weight * f * g[x];
-                        positive[x] += p.positive;
+                        wy += p.weight * f * gx;
+                        *pos += p.positive;
                     }
                     n += t.n();
                     np += t.n_positive();
@@ -447,52 +546,38 @@ impl ReplicateDesign {
                     .filter(|(d, _)| pick(d))
                     .filter_map(|(_, reps)| reps.get(r)),
             );
-            if wr <= 0.0 {
-                return Err(Error::ZeroTotalWeight { n });
-            }
             for (a, b) in positive.iter_mut().zip(pos) {
                 *a += b;
             }
-            thetas.push(wyr / wr);
+            thetas.push((wr > 0.0).then(|| wyr / wr));
         }
-        let mut distinct = (0..points).filter(|&x| positive[x] > 0).map(|x| g[x]);
+        let mut distinct = positive
+            .iter()
+            .zip(g)
+            .filter(|(p, _)| **p > 0)
+            .map(|(_, v)| *v);
         let first = distinct.next();
         let degenerate = distinct.all(|v| Some(v) == first);
-        let v = if degenerate {
-            if let Some(v) = first {
-                theta = v;
-            }
-            0.0
-        } else {
-            let centre = if self.mse {
-                theta
-            } else {
-                thetas.iter().sum::<f64>() / thetas.len() as f64
-            };
-            self.scale_factor
-                * thetas
-                    .iter()
-                    .zip(&self.rscales)
-                    .map(|(t, s)| s * (t - centre).powi(2))
-                    .sum::<f64>()
-        };
-        if !v.is_finite() {
-            return Err(Error::InvalidDesign {
-                reason: "the replicate variance is not finite".into(),
-            });
+        if degenerate && let Some(v) = first {
+            theta = v;
+            thetas.iter_mut().flatten().for_each(|t| *t = v);
         }
-        Ok(DesignEstimate {
-            estimate: theta,
-            std_error: v.sqrt(),
-            df: self.df(domain),
-            df_full: self.df(None),
+        Ok(Replicated {
+            theta,
+            thetas,
             n,
             n_positive,
-            deff_replace: None,
-            deff_srs: None,
             degenerate,
-            kind: values.kind(),
-            range: values.range(),
         })
     }
+}
+
+/// A subset's full-sample and replicate estimates.
+struct Replicated {
+    theta: f64,
+    /// `None` for a replicate without weight in the subset.
+    thetas: Vec<Option<f64>>,
+    n: u64,
+    n_positive: u64,
+    degenerate: bool,
 }

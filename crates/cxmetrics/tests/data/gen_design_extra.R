@@ -292,7 +292,7 @@ cluster_case <- function(n, statistic, stratified = FALSE) {
 }
 
 # ---- replicate_estimate --------------------------------------------------
-replicate_case <- function(n, statistic, type, reps = NULL) {
+replicate_case <- function(n, statistic, type, reps = NULL, difference = FALSE) {
   st <- stat_setup(statistic)
   level <- lev()
   mse <- runif(1) < 0.4
@@ -331,6 +331,39 @@ replicate_case <- function(n, statistic, type, reps = NULL) {
   } else {
     svrepdesign(variables = data.frame(y = d$y), repweights = RW, weights = d$w, type = type,
                 scale = rd0$scale, rscales = rd0$rscales, combined.weights = TRUE, mse = mse)
+  }
+  if (difference) {
+    # An extension of domain_difference: domains of a replicate design.
+    dom <- sample(1:3, n, replace = TRUE); dom[1:3] <- 1:3
+    rd$variables$dom <- dom
+    # Only the two domains compared: svyby drops every replicate in which
+    # any domain has no weight (svrVar's na.omit over all columns).
+    b <- svyby(~y, ~dom, subset(rd, dom %in% 1:2), svymean, covmat = TRUE)
+    cvec <- setNames(c(1, -1), c("1", "2"))
+    ct <- svycontrast(b, cvec)
+    diff <- unname(coef(ct)); se <- unname(SE(ct)); df <- degf(rd)
+    deg <- function(v) length(unique(d$y[dom == v])) == 1
+    if (deg(1) && deg(2)) se <- 0
+    input <- common(s, w, statistic, st, level)
+    input$domain <- arr(dom); input$domain_a <- 1; input$domain_b <- 2
+    input$type <- type
+    input$replicate_weights <- arr(lapply(seq_len(nrow(RW)), function(i) arr(unname(RW[i, ]))))
+    input$scale <- rd$scale
+    input$rscales <- arr(unname(rd$rscales))
+    input$mse <- mse
+    if (!is.null(rho)) input$rho <- rho
+    ex <- list(estimate_a = unname(coef(b)["1"]), estimate_b = unname(coef(b)["2"]),
+               difference = diff, se = se, df = df)
+    if (se > 0) {
+      span <- diff(range_of(statistic, st)); tt <- diff / se
+      ex$t <- tt; ex$z_p_value <- 2 * pnorm(-abs(tt))
+      z <- clip(diff + c(-1, 1) * qnorm((1 + level) / 2) * se, c(-span, span)); ex$z_lower <- z[1]; ex$z_upper <- z[2]
+      if (df > 0) {
+        ex$p_value <- 2 * pt(-abs(tt), df)
+        t <- clip(diff + c(-1, 1) * qt((1 + level) / 2, df) * se, c(-span, span)); ex$lower <- t[1]; ex$upper <- t[2]
+      }
+    }
+    return(add_case("domain_difference", input, ex))
   }
   m <- svymean(~y, rd)
   est <- unname(coef(m)); se <- unname(SE(m)); df <- degf(rd)
@@ -451,6 +484,7 @@ for (statistic in stats) {
 }
 for (type in c("JK1", "JKn", "bootstrap", "BRR", "Fay")) {
   for (statistic in sample(stats, 2)) try_case(replicate_case, sample(c(6, 12, 40), 1), statistic, type)
+  try_case(replicate_case, sample(c(12, 40), 1), sample(stats, 1), type, difference = TRUE)
 }
 for (statistic in stats) try_case(replicate_case, 6, statistic, "bootstrap", reps = sample(c(20, 50), 1))
 for (statistic in c("top_box", "bottom_box", "score")) {

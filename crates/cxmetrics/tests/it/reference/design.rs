@@ -197,11 +197,17 @@ fn domain_estimate(input: &Value) -> Outcome {
 }
 
 fn domain_difference(input: &Value) -> Outcome {
-    let d = design(input)?;
     let v = values(input)?;
     let a = input["domain_a"].as_u64().ok_or("no domain_a")?;
     let b = input["domain_b"].as_u64().ok_or("no domain_b")?;
-    let c = d.difference(&v, a, b, num(input, "level")?).map_err(e)?;
+    let level = num(input, "level")?;
+    // An extension of the kind: domains of a replicate design.
+    let c = if input.get("replicate_weights").is_some() {
+        replicate_design(input)?.difference(&v, a, b, level)
+    } else {
+        design(input)?.difference(&v, a, b, level)
+    }
+    .map_err(e)?;
     let mut out = BTreeMap::new();
     out.insert("estimate_a".into(), c.estimate_a);
     out.insert("estimate_b".into(), c.estimate_b);
@@ -254,7 +260,8 @@ fn total_estimate(input: &Value) -> Outcome {
     ])
 }
 
-fn replicate_estimate(input: &Value) -> Outcome {
+/// The replicate design of a case (domains when it has them).
+fn replicate_design(input: &Value) -> Result<ReplicateDesign, String> {
     let scale = scale(input)?;
     let scores = numbers(input, "scores")?;
     let weights = numbers(input, "weights")?;
@@ -280,9 +287,19 @@ fn replicate_estimate(input: &Value) -> Outcome {
     let mse = input["mse"].as_bool().ok_or("no mse")?;
     let mut d =
         ReplicateDesign::new(scale, kind, num(input, "scale")?, &rscales, mse).map_err(e)?;
-    d.extend(&scores, &weights, &flat, &vec![0; scores.len()])
+    let domains = if input.get("domain").is_some() {
+        ids(input, "domain")?
+    } else {
+        vec![0; scores.len()]
+    };
+    d.extend(&scores, &weights, &flat, &domains).map_err(e)?;
+    Ok(d)
+}
+
+fn replicate_estimate(input: &Value) -> Outcome {
+    let est = replicate_design(input)?
+        .estimate(&values(input)?, None)
         .map_err(e)?;
-    let est = d.estimate(&values(input)?, None).map_err(e)?;
     let mut out = whole(&est, num(input, "level")?);
     out.remove("deff");
     Ok(out)
