@@ -7,7 +7,7 @@ use std::fmt;
 use crate::complex::design::{
     CellView, Contribution, DesignKey, LonelyPsu, domain_sums, finish_estimate, linearized_variance,
 };
-use crate::complex::estimate::DesignEstimate;
+use crate::complex::estimate::{DesignEstimate, DomainDifference};
 use crate::complex::values::PointValues;
 use crate::error::Error;
 use crate::scale::{Scale, ScoreValue};
@@ -756,7 +756,79 @@ impl CalibratedDesign {
     ) -> Result<DesignEstimate, Error> {
         values.check_scale(self.scale)?;
         let g = values.values();
-        let points = g.len();
+        let (views, extra) = self.views(g.len())?;
+        let selected = |k: &DesignKey| domain.is_none_or(|d| k.domain == d);
+        let sums = domain_sums(&views, g, &selected)?;
+        // e(x) = (g(x) − ȳ)/Σw in the domain, 0 outside.
+        let resid: Vec<f64> = g.iter().map(|v| (v - sums.mean) / sums.w).collect();
+        let e_of = |k: &DesignKey| (selected(k) && !sums.degenerate).then_some(0);
+        let v = self.variance(&views, &extra, &[resid], &e_of)?;
+        let mut est = finish_estimate(
+            values,
+            &sums,
+            v,
+            df_of(&views, domain),
+            df_of(&views, None),
+            0,
+        );
+        est.deff_replace = None;
+        est.deff_srs = None;
+        Ok(est)
+    }
+
+    /// The difference a − b of the statistic between two domains of the
+    /// calibrated design (R's `svycontrast` on `svyby` over the calibrated
+    /// design), with the whole design's degrees of freedom, t and normal
+    /// tests and intervals at `level`.
+    ///
+    /// # Errors
+    ///
+    /// As [`CalibratedDesign::estimate`] for either domain;
+    /// [`Error::InvalidConfidenceLevel`].
+    pub fn difference(
+        &self,
+        values: &PointValues,
+        a: u64,
+        b: u64,
+        level: f64,
+    ) -> Result<DomainDifference, Error> {
+        values.check_scale(self.scale)?;
+        let g = values.values();
+        let (views, extra) = self.views(g.len())?;
+        let sa = domain_sums(&views, g, &|k: &DesignKey| k.domain == a)?;
+        let sb = domain_sums(&views, g, &|k: &DesignKey| k.domain == b)?;
+        let ra: Vec<f64> = g.iter().map(|v| (v - sa.mean) / sa.w).collect();
+        let rb: Vec<f64> = g.iter().map(|v| -(v - sb.mean) / sb.w).collect();
+        let e_of = |k: &DesignKey| {
+            if a == b {
+                None
+            } else if k.domain == a && !sa.degenerate {
+                Some(0)
+            } else if k.domain == b && !sb.degenerate {
+                Some(1)
+            } else {
+                None
+            }
+        };
+        let v = self.variance(&views, &extra, &[ra, rb], &e_of)?;
+        DomainDifference::new(
+            (sa.mean, sb.mean),
+            sa.mean - sb.mean,
+            v.sqrt(),
+            df_of(&views, None),
+            a == b,
+            values.span(),
+            level,
+        )
+    }
+
+    /// The cells as views of the final weights, with (cell, Σu, Σu², Σw·u)
+    /// per point beside.
+    #[allow(clippy::type_complexity)]
+    fn views(
+        &self,
+        points: usize,
+    ) -> Result<(Vec<CellView>, Vec<(usize, Vec<f64>, Vec<f64>, Vec<f64>)>), Error> {
         let mut views = Vec::with_capacity(self.cells.len());
         let mut extra = Vec::with_capacity(self.cells.len());
         for ((key, cell), c) in &self.cells {
@@ -780,26 +852,35 @@ impl CalibratedDesign {
             });
             extra.push((*cell, c.u.clone(), c.u2.clone(), c.cross.clone()));
         }
-        let selected = |k: &DesignKey| domain.is_none_or(|d| k.domain == d);
-        let sums = domain_sums(&views, g, &selected)?;
-        // e(x) = (g(x) − ȳ)/Σw in the domain, 0 outside.
-        let resid: Vec<f64> = g.iter().map(|v| (v - sums.mean) / sums.w).collect();
+        Ok((views, extra))
+    }
+
+    /// The calibrated linearized variance of influence values
+    /// zᵢ = wᵢ e(xᵢ), e given per cell as an index into `resids` (`None`:
+    /// 0), after the calibration residualization.
+    #[allow(clippy::type_complexity)]
+    fn variance(
+        &self,
+        views: &[CellView],
+        extra: &[(usize, Vec<f64>, Vec<f64>, Vec<f64>)],
+        resids: &[Vec<f64>],
+        e_of: &dyn Fn(&DesignKey) -> Option<usize>,
+    ) -> Result<f64, Error> {
+        let e_of = |k: &DesignKey| e_of(k).and_then(|i| resids.get(i));
         // β = (Σ w₀ x x')⁻¹ Σ x_c w e / g_c.
         let p = self.model.first().map_or(0, Vec::len);
         let mut xtwx = vec![0.0; p * p];
         let mut xte = vec![0.0; p];
-        for (view, (cell, u, _, _)) in views.iter().zip(&extra) {
+        for (view, (cell, u, _, _)) in views.iter().zip(extra) {
             let (Some(x), Some(&gc)) = (self.model.get(*cell), self.g.get(*cell)) else {
                 return Err(Error::InvalidDesign {
                     reason: format!("calibration cell {cell} has no model row or g"),
                 });
             };
             let w0: f64 = u.iter().sum::<f64>() / gc;
-            let we: f64 = if selected(&view.key) && !sums.degenerate {
-                (0..points).map(|k| view.w[k] * resid[k]).sum::<f64>() / gc
-            } else {
-                0.0
-            };
+            let we: f64 = e_of(&view.key).map_or(0.0, |e| {
+                view.w.iter().zip(e).map(|(w, e)| w * e).sum::<f64>() / gc
+            });
             for a in 0..p {
                 xte[a] += x[a] * we;
                 for b in 0..p {
@@ -812,13 +893,13 @@ impl CalibratedDesign {
         })?;
         let contributions: Vec<Contribution> = views
             .iter()
-            .zip(&extra)
+            .zip(extra)
             .map(|(view, (cell, u, u2, cross))| {
                 let b = self.model.get(*cell).map_or(0.0, |x| dot(x, &beta));
-                let inside = selected(&view.key) && !sums.degenerate;
+                let e = e_of(&view.key);
                 let mut z = Contribution::default();
-                for k in 0..points {
-                    let ek = if inside { resid[k] } else { 0.0 };
+                for k in 0..view.w.len() {
+                    let ek = e.and_then(|e| e.get(k)).copied().unwrap_or(0.0);
                     z.sum += ek * view.w[k] - b * u[k];
                     z.sum_sq += ek * ek * view.w2[k] - 2.0 * ek * b * cross[k] + b * b * u2[k];
                 }
@@ -826,28 +907,26 @@ impl CalibratedDesign {
             })
             .collect();
         let all = |_: &DesignKey| true;
-        let v = linearized_variance(&views, &contributions, &all, &self.population, self.lonely)?;
-        let df_of = |d: Option<u64>| {
-            let mut psus = 0u64;
-            let mut clusters = std::collections::BTreeSet::new();
-            let mut strata = std::collections::BTreeSet::new();
-            for view in &views {
-                if d.is_some_and(|x| view.key.domain != x) || view.positive_rows == 0 {
-                    continue;
-                }
-                strata.insert(view.key.stratum);
-                match view.key.cluster {
-                    Some(c) => {
-                        clusters.insert((view.key.stratum, c));
-                    }
-                    None => psus += view.positive_rows,
-                }
-            }
-            (psus + clusters.len() as u64).saturating_sub(strata.len() as u64)
-        };
-        let mut est = finish_estimate(values, &sums, v, df_of(domain), df_of(None), 0);
-        est.deff_replace = None;
-        est.deff_srs = None;
-        Ok(est)
+        linearized_variance(views, &contributions, &all, &self.population, self.lonely)
     }
+}
+
+/// `degf` of a calibrated design or of one domain's subset.
+fn df_of(views: &[CellView], d: Option<u64>) -> u64 {
+    let mut psus = 0u64;
+    let mut clusters = std::collections::BTreeSet::new();
+    let mut strata = std::collections::BTreeSet::new();
+    for view in views {
+        if d.is_some_and(|x| view.key.domain != x) || view.positive_rows == 0 {
+            continue;
+        }
+        strata.insert(view.key.stratum);
+        match view.key.cluster {
+            Some(c) => {
+                clusters.insert((view.key.stratum, c));
+            }
+            None => psus += view.positive_rows,
+        }
+    }
+    (psus + clusters.len() as u64).saturating_sub(strata.len() as u64)
 }

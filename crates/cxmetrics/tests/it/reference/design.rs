@@ -14,8 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use cxmetrics::complex::{
-    Calibration, CalibrationMethod, CalibrationOptions, DesignEstimate, DesignKey, IntervalMethod,
-    LonelyPsu, PointValues, ReplicateDesign, ReplicateKind, Statistic, SurveyDesign, ValueKind,
+    CalibratedDesign, Calibration, CalibrationMethod, CalibrationOptions, DesignEstimate,
+    DesignKey, IntervalMethod, LonelyPsu, PointValues, ReplicateDesign, ReplicateKind, Statistic,
+    SurveyDesign, ValueKind,
 };
 use cxmetrics::{Error, Polarity, Scale};
 use serde_json::Value;
@@ -201,9 +202,11 @@ fn domain_difference(input: &Value) -> Outcome {
     let a = input["domain_a"].as_u64().ok_or("no domain_a")?;
     let b = input["domain_b"].as_u64().ok_or("no domain_b")?;
     let level = num(input, "level")?;
-    // An extension of the kind: domains of a replicate design.
+    // Extensions of the kind: domains of a replicate or calibrated design.
     let c = if input.get("replicate_weights").is_some() {
         replicate_design(input)?.difference(&v, a, b, level)
+    } else if input.get("calfun").is_some() {
+        calibrated_design(input)?.1.difference(&v, a, b, level)
     } else {
         design(input)?.difference(&v, a, b, level)
     }
@@ -305,7 +308,9 @@ fn replicate_estimate(input: &Value) -> Outcome {
     Ok(out)
 }
 
-fn calibrated_estimate(input: &Value) -> Outcome {
+/// The calibration of a case and its design (with domains when the case
+/// has them).
+fn calibrated_design(input: &Value) -> Result<(Calibration, CalibratedDesign), String> {
     let scores = numbers(input, "scores")?;
     let weights = numbers(input, "weights")?;
     let mut codes = Vec::new();
@@ -361,22 +366,23 @@ fn calibrated_estimate(input: &Value) -> Outcome {
         cal = cal.trim(lower, upper, strict).map_err(e)?;
     }
     let s = scale(input)?;
-    // An extension of the kind: a domain of the calibrated design.
-    let (keys, domain) = match input.get("domain_value").and_then(Value::as_u64) {
-        Some(v) => (
-            ids(input, "domain")?
-                .into_iter()
-                .map(|d| DesignKey::new().domain(d))
-                .collect(),
-            Some(v),
-        ),
-        None => (vec![DesignKey::new(); scores.len()], None),
+    let keys: Vec<DesignKey> = if input.get("domain").is_some() {
+        ids(input, "domain")?
+            .into_iter()
+            .map(|d| DesignKey::new().domain(d))
+            .collect()
+    } else {
+        vec![DesignKey::new(); scores.len()]
     };
-    let est = cal
-        .design(s, &scores, &keys)
-        .map_err(e)?
-        .estimate(&values(input)?, domain)
-        .map_err(e)?;
+    let design = cal.design(s, &scores, &keys).map_err(e)?;
+    Ok((cal, design))
+}
+
+fn calibrated_estimate(input: &Value) -> Outcome {
+    // An extension of the kind: a domain of the calibrated design.
+    let domain = input.get("domain_value").and_then(Value::as_u64);
+    let (cal, design) = calibrated_design(input)?;
+    let est = design.estimate(&values(input)?, domain).map_err(e)?;
     super::out(&[
         ("estimate", est.estimate),
         ("se", est.std_error),
