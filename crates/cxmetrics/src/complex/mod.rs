@@ -22,6 +22,37 @@
 //! the variance code works over point values and weight sums, never over
 //! metric types.
 //!
+//! # Example: a stratified, clustered sample, month over month per channel
+//!
+//! ```
+//! use cxmetrics::Scale;
+//! use cxmetrics::complex::{DesignKey, IntervalMethod, PointValues, Statistic, SurveyDesign};
+//!
+//! // Customers sampled by store (cluster) within region (stratum); the
+//! // domain numbers channel × month: channel c in month m is 10·c + m.
+//! let mut design = SurveyDesign::new(Scale::NPS);
+//! let answers = [
+//!     // (score, weight, region, store, channel, month)
+//!     (10u8, 1.2, 0, 1, 0, 1), (9, 0.8, 0, 1, 1, 1), (6, 1.5, 0, 2, 0, 2), (8, 1.0, 0, 2, 1, 2),
+//!     (3, 2.0, 0, 3, 0, 1), (10, 1.1, 0, 3, 0, 2), (9, 0.9, 1, 4, 1, 1), (10, 1.3, 1, 4, 0, 2),
+//!     (7, 1.0, 1, 5, 0, 1), (2, 1.7, 1, 5, 1, 2), (9, 1.2, 1, 6, 0, 2), (5, 0.6, 1, 6, 1, 1),
+//! ];
+//! for (score, w, region, store, channel, month) in answers {
+//!     let key = DesignKey::new().stratum(region).cluster(store).domain(10 * channel + month);
+//!     design.push(score, w, key)?;
+//! }
+//! let nps = PointValues::new(Scale::NPS, Statistic::Nps)?;
+//! // Channel 0, month 2 against month 1: a contrast of two domains of one
+//! // design, with the design's degrees of freedom (6 stores − 2 regions).
+//! let change = design.difference(&nps, 2, 1, 0.95)?;
+//! assert_eq!(change.df, 4);
+//! assert!(change.std_error > 0.0 && change.p_value.is_some());
+//! let month2 = design.estimate(&nps, Some(2))?;
+//! let t = month2.interval(IntervalMethod::TFull, 0.95)?;
+//! assert!(t.lower >= -100.0 && t.upper <= 100.0);
+//! # Ok::<(), cxmetrics::Error>(())
+//! ```
+//!
 //! # Comparisons
 //!
 //! Two groups of one sample (channels, months, channel × month) are
