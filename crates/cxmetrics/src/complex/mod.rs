@@ -68,8 +68,10 @@
 //! variances, and the degrees of freedom those of the stacked design, as
 //! R gives for `rbind`-ed data with `strata = ~survey`.
 //!
-//! The same respondents answering twice (a paired design) need the joint
-//! tally of the two answers per cell; that is not covered here yet.
+//! The same respondents answering twice (a paired design) are one design
+//! on the product scale of the two answers ([`PointValues::paired`]): the
+//! cells then hold the joint tally of the pairs, and the estimate of
+//! h(x, y) = g₁(x) − g₂(y) is the paired difference with its covariance.
 //!
 //! # Degenerate cases
 //!

@@ -663,6 +663,33 @@ mod properties {
         }
 
         #[test]
+        fn a_paired_difference_is_the_design_mean_of_the_answer_differences(
+            pairs in prop::collection::vec((1u8..=5, 1u8..=5, 0.1f64..10.0, 0u64..3), 2..60),
+            stat in statistic(),
+        ) {
+            let v = PointValues::new(Scale::CSAT_5, stat).unwrap();
+            let (scale, h) = PointValues::paired(&v, &v).unwrap();
+            let mut paired = SurveyDesign::new(scale);
+            let mut direct = SurveyDesign::new(Scale::new(-4, 4, cxmetrics::Polarity::HigherIsBetter).unwrap());
+            for &(x, y, w, st) in &pairs {
+                let p = PointValues::pair_point(&v, &v, i32::from(x), i32::from(y)).unwrap();
+                paired.push(p, w, DesignKey::new().stratum(st)).unwrap();
+                let d = v.values()[usize::from(x - 1)] - v.values()[usize::from(y - 1)];
+                direct.push(d, w, DesignKey::new().stratum(st)).unwrap();
+            }
+            let m = PointValues::new(direct.scale(), Statistic::Mean).unwrap();
+            match (paired.estimate(&h, None), direct.estimate(&m, None)) {
+                (Ok(a), Ok(b)) => {
+                    prop_assert!((a.estimate - b.estimate).abs() <= 1e-12);
+                    prop_assert!((a.std_error - b.std_error).abs() <= 1e-12 * (1.0 + b.std_error));
+                    prop_assert_eq!(a.df, b.df);
+                }
+                (Err(a), Err(b)) => prop_assert_eq!(a.kind(), b.kind()),
+                (a, b) => prop_assert!(false, "{a:?} vs {b:?}"),
+            }
+        }
+
+        #[test]
         fn every_ok_result_is_finite(
             rows in rows(), clustered in any::<bool>(), stat in statistic(), level in 0.5f64..0.999,
         ) {
