@@ -184,7 +184,8 @@ impl PointValues {
     ///     d.push(PointValues::pair_point(&before, &after, x, y)?, w, DesignKey::new())?;
     /// }
     /// let e = d.estimate(&change, None)?;
-    /// assert!((e.estimate - (1.0 - 2.0 - 0.5) / 4.5).abs() < 1e-15); // share before − after
+    /// // share before − after: (0·1 − 1·2 + 0·1 − 1·0.5) / 4.5
+    /// assert!((e.estimate + 2.5 / 4.5).abs() < 1e-15);
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn paired(
