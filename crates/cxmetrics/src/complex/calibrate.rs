@@ -8,7 +8,7 @@ use crate::complex::design::{
     CellView, Contribution, DesignKey, LonelyPsu, domain_sums, finish_estimate, linearized_variance,
 };
 use crate::complex::estimate::{DesignEstimate, DomainDifference};
-use crate::complex::values::PointValues;
+use crate::complex::values::{PointValues, scale_mismatch};
 use crate::error::Error;
 use crate::scale::{Scale, ScoreValue};
 
@@ -720,10 +720,7 @@ impl CalibratedDesign {
             });
         }
         if self.scale != other.scale {
-            return Err(Error::ScaleMismatch {
-                expected: self.scale,
-                actual: other.scale,
-            });
+            return Err(scale_mismatch(self.scale, other.scale));
         }
         let mut next = self.clone();
         for (k, c) in &other.cells {

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::complex::estimate::{DesignEstimate, DesignTotal, DomainDifference};
-use crate::complex::values::PointValues;
+use crate::complex::values::{PointValues, scale_mismatch};
 use crate::error::Error;
 use crate::scale::{Scale, ScoreValue};
 use crate::tally::Tally;
@@ -390,10 +390,7 @@ impl SurveyDesign {
     /// [`Error::CountOverflow`]. On error `self` is unchanged.
     pub fn merge(&mut self, other: &SurveyDesign) -> Result<(), Error> {
         if self.scale != other.scale {
-            return Err(Error::ScaleMismatch {
-                expected: self.scale,
-                actual: other.scale,
-            });
+            return Err(scale_mismatch(self.scale, other.scale));
         }
         if self.lonely != other.lonely || self.nested != other.nested {
             return Err(Error::InvalidDesign {
@@ -444,10 +441,7 @@ impl SurveyDesign {
 
     fn add_cell(&mut self, key: DesignKey, tally: &Tally) -> Result<(), Error> {
         if tally.scale() != self.scale {
-            return Err(Error::ScaleMismatch {
-                expected: self.scale,
-                actual: tally.scale(),
-            });
+            return Err(scale_mismatch(self.scale, tally.scale()));
         }
         if tally.n() == 0 {
             return Ok(());

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::complex::design::pow2;
 use crate::complex::estimate::{DesignEstimate, DomainDifference};
 use crate::complex::rank::Gram;
-use crate::complex::values::PointValues;
+use crate::complex::values::{PointValues, scale_mismatch};
 use crate::error::Error;
 use crate::scale::{Scale, ScoreValue};
 use crate::tally::Tally;
@@ -126,10 +126,7 @@ impl TryFrom<ReplicateRepr> for ReplicateDesign {
                 return Err(bad("one tally and one Gram column per replicate"));
             }
             if full.scale() != r.scale || reps.iter().any(|t| t.scale() != r.scale) {
-                return Err(Error::ScaleMismatch {
-                    expected: r.scale,
-                    actual: full.scale(),
-                });
+                return Err(scale_mismatch(r.scale, full.scale()));
             }
         }
         d.full = r.full;
@@ -332,10 +329,7 @@ impl ReplicateDesign {
     /// kind, scale, rscales or mse; [`Error::CountOverflow`].
     pub fn merge(&mut self, other: &ReplicateDesign) -> Result<(), Error> {
         if self.scale != other.scale {
-            return Err(Error::ScaleMismatch {
-                expected: self.scale,
-                actual: other.scale,
-            });
+            return Err(scale_mismatch(self.scale, other.scale));
         }
         if self.kind != other.kind
             || self.scale_factor != other.scale_factor

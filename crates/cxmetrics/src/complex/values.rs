@@ -67,6 +67,13 @@ pub struct PointValues {
     highest: f64,
 }
 
+/// The error for a statistic, tally or design on another scale (the one
+/// place that builds it: `Error::ScaleMismatch`'s fields change with the
+/// crate's layers).
+pub(crate) fn scale_mismatch(expected: Scale, actual: Scale) -> Error {
+    Error::ScaleMismatch { expected, actual }
+}
+
 impl PointValues {
     /// The values of `statistic` on `scale`.
     ///
@@ -98,10 +105,7 @@ impl PointValues {
                     || scale.highest() != 10
                     || scale.polarity() != Polarity::HigherIsBetter
                 {
-                    return Err(Error::ScaleMismatch {
-                        expected: Scale::NPS,
-                        actual: scale,
-                    });
+                    return Err(scale_mismatch(Scale::NPS, scale));
                 }
                 let values = scale.points().map(|x| match x {
                     9.. => 100.0,
@@ -269,10 +273,7 @@ impl PointValues {
         if self.scale == scale {
             Ok(())
         } else {
-            Err(Error::ScaleMismatch {
-                expected: scale,
-                actual: self.scale,
-            })
+            Err(scale_mismatch(scale, self.scale))
         }
     }
 }
