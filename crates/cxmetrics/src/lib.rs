@@ -439,6 +439,7 @@ pub use crate::analysis::{
     association, compare, drivers, monitor, multiplicity, one_sample, plan, segment, shrinkage,
 };
 pub use crate::foundation::input;
+pub use crate::inference::complex;
 pub use crate::inference::interval;
 pub use crate::inference::sequential;
 pub use crate::math::dist;

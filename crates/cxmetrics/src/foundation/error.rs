@@ -416,6 +416,23 @@ pub enum Error {
         /// The tolerance the change had to fall below.
         tolerance: f64,
     },
+
+    /// A stratum of a complex survey design has a single PSU, so its
+    /// variance cannot be estimated (R's `survey.lonely.psu = "fail"`);
+    /// choose another lonely-PSU rule or collapse strata.
+    #[error("stratum {stratum} has only one PSU: its variance cannot be estimated")]
+    LonelyPsu {
+        /// The stratum's id.
+        stratum: u64,
+    },
+
+    /// A complex survey design (strata, clusters, replicate weights or
+    /// calibration) cannot be used as given.
+    #[error("invalid survey design: {reason}")]
+    InvalidDesign {
+        /// What is wrong, with the offending values.
+        reason: String,
+    },
 }
 
 /// With the `serde` feature an error serializes as its kind and message,

@@ -243,6 +243,7 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
         vec!["weight -1"],
     ));
     v.extend(design_errors());
+    v.extend(complex_design_errors());
     v
 }
 
@@ -350,4 +351,26 @@ fn errors_are_std_errors_and_comparable() {
     assert_eq!(e.to_string(), "score 12 is outside scale 0..=10");
     let a = Scale::NPS.rating(12).unwrap_err();
     assert_eq!(a.clone(), a);
+}
+
+/// The errors of complex survey designs (`cxmetrics::complex`).
+fn complex_design_errors() -> Vec<(Error, Vec<&'static str>)> {
+    use cxmetrics::complex::{DesignKey, PointValues, Statistic, SurveyDesign};
+    let top = PointValues::new(Scale::CSAT_5, Statistic::TopBox(2)).unwrap();
+    let mut lonely = SurveyDesign::new(Scale::CSAT_5);
+    for (s, h) in [(5u8, 1u64), (3, 1), (4, 7)] {
+        lonely.push(s, 1.0, DesignKey::new().stratum(h)).unwrap();
+    }
+    let mut mixed = SurveyDesign::new(Scale::CSAT_5);
+    mixed.push(5u8, 1.0, DesignKey::new().cluster(1)).unwrap();
+    vec![
+        (
+            lonely.estimate(&top, None).unwrap_err(),
+            vec!["stratum 7", "one PSU"],
+        ),
+        (
+            mixed.push(4u8, 1.0, DesignKey::new()).unwrap_err(),
+            vec!["cluster", "design"],
+        ),
+    ]
 }
