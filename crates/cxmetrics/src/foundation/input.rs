@@ -352,8 +352,17 @@ impl CellParser {
             return Err(self.invalid(cell, cause));
         }
         if !self.labels.is_empty() {
-            let key = text.to_lowercase();
-            if let Some(label) = self.labels.iter().find(|l| l.key == key) {
+            // ASCII text compares without allocating; other text is
+            // lower-cased once.
+            let found = if text.is_ascii() {
+                self.labels
+                    .iter()
+                    .find(|l| l.key.eq_ignore_ascii_case(text))
+            } else {
+                let key = text.to_lowercase();
+                self.labels.iter().find(|l| l.key == key)
+            };
+            if let Some(label) = found {
                 return self.scale.rating(label.point);
             }
         }

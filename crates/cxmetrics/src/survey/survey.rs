@@ -396,11 +396,11 @@ impl Survey {
                     period = self.period.map(|unit| bucket(unit, cell));
                 }
                 Role::Group(g) => {
-                    let text = clean(cell);
+                    let text = cell.trim_start_matches('\u{feff}').trim();
                     if text.is_empty() {
                         blank_group.get_or_insert(g);
                     } else {
-                        match self.keys.value_id(g, &text) {
+                        match self.keys.value_id(g, text) {
                             Ok(id) => groups[g] = id,
                             Err(e) => {
                                 too_large.get_or_insert(e);
