@@ -300,9 +300,11 @@ mod findings {
             &[1.0, 1.0, 1.0, 1.0, 1e-300],
         );
         let b = weighted(Scale::CSAT_5, &[3, 3, 3, 4], &[1.0, 1.0, 1.0, 1e-300]);
-        let c = compare::means(
+        // Welch at Kish's n (design-based is the default since 0.3).
+        let c = compare::means_with_variance(
             &Mean::from_tally(&a).unwrap(),
             &Mean::from_tally(&b).unwrap(),
+            cxmetrics::design::VarianceMethod::Kish,
             ConfidenceLevel::P95,
         )
         .unwrap();
@@ -446,8 +448,18 @@ mod findings {
         assert!(e.interval.contains(e.value));
         // Welch with df ≈ 0.004: both groups just above one effective answer.
         let u = weighted(Scale::CSAT_5, &[2, 4], &[1.0, 0.002]);
-        let err =
-            compare::means(&m, &Mean::from_tally(&u).unwrap(), ConfidenceLevel::P95).unwrap_err();
+        let mu = Mean::from_tally(&u).unwrap();
+        // Design-based (the default since 0.3): finite, on n₊ − 1 = 3 df.
+        let c = compare::means(&m, &mu, ConfidenceLevel::P95).unwrap();
+        check_comparison(&c);
+        assert_eq!(c.df, Some(3.0));
+        let err = compare::means_with_variance(
+            &m,
+            &mu,
+            cxmetrics::design::VarianceMethod::Kish,
+            ConfidenceLevel::P95,
+        )
+        .unwrap_err();
         assert!(
             matches!(
                 err,
