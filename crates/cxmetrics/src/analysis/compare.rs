@@ -168,7 +168,9 @@ pub enum ComparisonMethod {
     /// + `svycontrast`): linearized standard error over the whole sample,
     /// Student t on the design's degrees of freedom (n₊ − 1 for two
     /// weighted groups compared by the [`compare`](crate::compare)
-    /// functions). The default for weighted answers.
+    /// functions). The default for weighted answers. Also a one-sample
+    /// test of a weighted score against a target (R's `svymean` with t on
+    /// the design's degrees of freedom, n₊ − 1).
     DesignBased,
 }
 

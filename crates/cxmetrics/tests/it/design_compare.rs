@@ -353,3 +353,46 @@ fn zero_variance_rule() {
         ConfidenceLevel::P95,
     ));
 }
+
+/// One-sample tests of weighted scores: R's `svymean` with t on n₊ − 1.
+#[test]
+fn weighted_one_sample_tests_are_design_based() {
+    use cxmetrics::one_sample;
+    let t = tally(Scale::NPS, &A_SCORES, &A_WEIGHTS);
+    let rows = pairs(&A_SCORES, &A_WEIGHTS, f64::from);
+    let w: f64 = rows.iter().map(|(_, w)| w).sum();
+    let m = rows.iter().map(|(y, wi)| y * wi).sum::<f64>() / w;
+    let n = rows.len() as f64;
+    let v = n / (n - 1.0)
+        * rows
+            .iter()
+            .map(|(y, wi)| (wi * (y - m) / w).powi(2))
+            .sum::<f64>();
+    let c = one_sample::mean(&Mean::from_tally(&t).unwrap(), 6.0, ConfidenceLevel::P95).unwrap();
+    assert_eq!(c.method, ComparisonMethod::DesignBased);
+    assert_eq!(c.df, Some(7.0)); // 8 answers of positive weight
+    assert_close(c.difference, m - 6.0, "difference");
+    assert_close(c.std_error, v.sqrt(), "standard error");
+    let q = dist::t_quantile(0.975, 7.0).unwrap();
+    assert_close(c.interval.lower, m - q * v.sqrt() - 6.0, "lower");
+    assert_close(c.interval.upper, m + q * v.sqrt() - 6.0, "upper");
+    // The single estimate's standard error is the same one.
+    let e = Mean::from_tally(&t)
+        .unwrap()
+        .estimate(ConfidenceLevel::P95)
+        .unwrap();
+    assert_close(e.std_error, c.std_error, "estimate's standard error");
+    // One positive weight: too few answers, not NaN.
+    let one = tally(Scale::CSAT_5, &[5, 3], &[1.0, 0.0]);
+    assert!(one_sample::mean(&Mean::from_tally(&one).unwrap(), 3.0, ConfidenceLevel::P95).is_err());
+    assert!(one_sample::share(&TopBox::top(&one, 2).unwrap(), 0.5, ConfidenceLevel::P95).is_err());
+    // Kish on request.
+    let k = one_sample::mean_with_variance(
+        &Mean::from_tally(&t).unwrap(),
+        6.0,
+        VarianceMethod::Kish,
+        ConfidenceLevel::P95,
+    )
+    .unwrap();
+    assert_eq!(k.method, ComparisonMethod::MeanTargetT);
+}

@@ -692,7 +692,10 @@ fn weighted_trend_changes_are_design_based() {
         // n₊ − 1 of the whole question: 60 answers of positive weight.
         assert_eq!((change.df, d.df), (Some(59.0), 59));
         let close = |x: f64, y: f64, what: &str| {
-            assert!((x - y).abs() <= 1e-12 * y.abs().max(1.0), "{what}: {x} vs {y}");
+            assert!(
+                (x - y).abs() <= 1e-12 * y.abs().max(1.0),
+                "{what}: {x} vs {y}"
+            );
         };
         close(change.difference, d.difference, "difference");
         close(change.std_error, d.std_error, "standard error");
