@@ -165,9 +165,9 @@ pub enum ComparisonMethod {
     /// Welch's unequal-variance t test and interval.
     WelchT,
     /// Design-based difference of two domains of one design (R's `svyby`
-    /// + `svycontrast`): linearized standard error over the whole sample,
-    /// Student t on the design's degrees of freedom (n₊ − 1 for two
-    /// weighted groups compared by the [`compare`](crate::compare)
+    /// and `svycontrast`): linearized standard error over the whole
+    /// sample, Student t on the design's degrees of freedom (n₊ − 1 for
+    /// two weighted groups compared by the [`compare`](crate::compare)
     /// functions). The default for weighted answers. Also a one-sample
     /// test of a weighted score against a target (R's `svymean` with t on
     /// the design's degrees of freedom, n₊ − 1).
