@@ -23,17 +23,20 @@
 //! # Weighted answers: design-based by default
 //!
 //! A weighted score (any weight other than 1) of NPS, a share or a mean
-//! is tested design-based ([`ComparisonMethod::DesignBased`]), as R's
-//! `svymean` with a t test on the design's degrees of freedom
-//! (`svyttest(I(y − target) ~ 0, design)`): with the linearized variance
-//! v = n/(n − 1)·Σzᵢ², zᵢ = wᵢ(yᵢ − ȳ)/W,
+//! is tested design-based ([`ComparisonMethod::DesignBased`]): R's
+//! `svymean` and its t interval on the design's degrees of freedom
+//! (`confint(svymean(~y, design), df = degf(design))`), so the test
+//! inverts the weighted estimate's own interval. With the linearized
+//! variance v = n/(n − 1)·Σzᵢ², zᵢ = wᵢ(yᵢ − ȳ)/W,
 //!
 //! ```text
 //! t = (ȳ − target)/√v on n₊ − 1 df,   interval ȳ ± t_{n₊−1}·√v − target
 //! ```
 //!
 //! (the score's interval clipped to its range first: 0..=1 for shares,
-//! −100..=100 for NPS; means are not clipped). A standard error of 0 is an
+//! −100..=100 for NPS; means are not clipped). The statistic is R's
+//! `svyttest(I(y − target) ~ 0, design)`, whose p-value and interval take
+//! degf − 1 = n₊ − 2 degrees of freedom instead. A standard error of 0 is an
 //! [`Error::ZeroVariance`] and n₊ = 1 an [`Error::TooFewAnswers`]. The
 //! `*_with_variance` functions with [`VarianceMethod::Kish`] keep the
 //! unweighted tests at Kish's effective sample size (the behaviour before

@@ -107,6 +107,10 @@ fn weighted_shares_are_design_based() {
     );
     assert_eq!(hand.2, 14.0); // 16 rows, one weight 0
     check(&c, hand, through_design(&ta, &tb, Statistic::TopBox(2)));
+    // R 4.1.1: svycontrast(svyby(~top, ~g, svydesign(ids = ~1, weights =
+    // ~w), svymean, covmat = TRUE), c(1, -1)); degf 14.
+    assert_close(c.difference, 0.10515873015873, "R difference");
+    assert_close(c.std_error, 0.301754056622994, "R SE");
     // Score::compare takes the same path.
     let s = Score::top_box(2)
         .compare(&ta, &tb, ConfidenceLevel::P95)
@@ -146,6 +150,9 @@ fn weighted_means_are_design_based() {
         &pairs(&B_SCORES, &B_WEIGHTS, y),
     );
     check(&c, hand, through_design(&ta, &tb, Statistic::Mean));
+    // R 4.1.1 (as for shares, on ~y).
+    assert_close(c.difference, 0.619949494949495, "R difference");
+    assert_close(c.std_error, 1.78600445403562, "R SE");
     let kish = compare::means_with_variance(
         &Mean::from_tally(&ta).unwrap(),
         &Mean::from_tally(&tb).unwrap(),
@@ -178,6 +185,9 @@ fn weighted_nps_is_design_based() {
         &pairs(&B_SCORES, &B_WEIGHTS, g),
     );
     check(&c, hand, through_design(&ta, &tb, Statistic::Nps));
+    // R 4.1.1 (as for shares, on ~nps = ±100/0).
+    assert_close(c.difference, 23.3134920634921, "R difference");
+    assert_close(c.std_error, 53.0671823665099, "R SE");
     assert_eq!(c.adjusted_difference, None);
     let kish = compare::nps_with_variance(
         &Nps::from_tally(&ta).unwrap(),
@@ -280,6 +290,13 @@ fn the_welch_example_is_finite_design_based() {
     assert_eq!(hand.2, 17.0);
     check(&c, hand, through_design(&ta, &tb, Statistic::Mean));
     assert!(c.interval.width() < 5.0 && c.significant, "{c}");
+    // R 4.1.1: svycontrast on svyby(~y, ~g, ...), degf 17, p from pt,
+    // confint(ct, df = 17).
+    assert_close(c.difference, 2.78978174603175, "R difference");
+    assert_close(c.std_error, 0.331161254035071, "R SE");
+    assert_close(c.p_value, 1.79348432028883e-07, "R p");
+    assert_close(c.interval.lower, 2.09109257349374, "R lower");
+    assert_close(c.interval.upper, 3.48847091856976, "R upper");
     // Kish's Welch df is below 1 here.
     let kish = compare::means_with_variance(&ma, &mb, VarianceMethod::Kish, ConfidenceLevel::P95);
     if let Ok(k) = kish {
@@ -376,6 +393,11 @@ fn weighted_one_sample_tests_are_design_based() {
     let q = dist::t_quantile(0.975, 7.0).unwrap();
     assert_close(c.interval.lower, m - q * v.sqrt() - 6.0, "lower");
     assert_close(c.interval.upper, m + q * v.sqrt() - 6.0, "upper");
+    // R 4.1.1: svymean(~y, svydesign(ids = ~1, weights = ~w)) = 8.125, SE
+    // 0.866142977875712; svyttest(I(y - 6) ~ 0, design) t = 2.45340556268405
+    // (on degf − 1 = 6 df there; here on degf = 7, the estimate's interval).
+    assert_close(c.std_error, 0.866142977875712, "R SE");
+    assert_close(c.statistic, 2.45340556268405, "R t");
     // The single estimate's standard error is the same one.
     let e = Mean::from_tally(&t)
         .unwrap()
