@@ -14,6 +14,13 @@
 //!
 //! each with its design effects.
 //!
+//! A second part describes a stratified, clustered sample (customers
+//! sampled within stores, stores within regions) as a
+//! [`SurveyDesign`](cxmetrics::complex::SurveyDesign) and compares each
+//! channel month over month design-based: the two months are two domains
+//! of one design (R's `svyby` + `svycontrast`), with the design's degrees
+//! of freedom (stores − regions).
+//!
 //! Run with `cargo run --example weighting`. The data come from a fixed
 //! pseudo-random sequence, so every run prints the same report.
 
@@ -154,6 +161,90 @@ fn main() -> Result<(), cxmetrics::Error> {
     }
     println!("deff: R's deff = \"replace\" (linearized variance / simple random sample's);");
     println!("kish: 1 + CV² of the weights. Both are 1 (shown as -) for unweighted answers.");
+    println!();
+    stratified_clustered(&mut rng)
+}
+
+/// A stratified, clustered sample: 2 regions (strata) × 6 stores
+/// (clusters), 25 customers per store and month over two months, weights
+/// from the regions' sampling rates; NPS per channel × month and the
+/// design-based month-over-month change per channel.
+fn stratified_clustered(rng: &mut Lcg) -> Result<(), cxmetrics::Error> {
+    use cxmetrics::complex::{DesignKey, IntervalMethod, PointValues, Statistic, SurveyDesign};
+    let mut design = SurveyDesign::new(Scale::NPS);
+    for (region, base_weight) in [(0u64, 40.0), (1, 65.0)] {
+        for store in 0..6u64 {
+            // Stores differ: a store effect shared by its customers.
+            let store_effect = rng.below(3);
+            for month in 1..=2u64 {
+                for _ in 0..25 {
+                    let channel = rng.below(3);
+                    // Phone (1) slips in month 2.
+                    let slip = u64::from(channel == 1 && month == 2) * 2;
+                    let score = (rng.below(6) + 5 + store_effect)
+                        .saturating_sub(slip)
+                        .min(10);
+                    let weight = base_weight * (0.8 + rng.below(40) as f64 / 100.0);
+                    let key = DesignKey::new()
+                        .stratum(region)
+                        .cluster(10 * region + store)
+                        .domain(10 * channel + month);
+                    design.push(score as u8, weight, key)?;
+                }
+            }
+        }
+    }
+    let nps = PointValues::new(Scale::NPS, Statistic::Nps)?;
+    println!(
+        "Stratified (2 regions), clustered (12 stores) sample of {} customers: design df {}",
+        design.n(None),
+        design.df(None)
+    );
+    println!(
+        "NPS per channel and month (domains of one design, linearized SE, t interval on the design's df):"
+    );
+    println!(
+        "{:<8} {:<6} {:>5} {:>7} {:>6}   95% CI",
+        "channel", "month", "n", "NPS", "se"
+    );
+    for (c, &(channel, _)) in CHANNELS.iter().enumerate() {
+        for month in 1..=2u64 {
+            let e = design.estimate(&nps, Some(10 * c as u64 + month))?;
+            let ci = e.interval(IntervalMethod::TFull, 0.95)?;
+            println!(
+                "{channel:<8} {month:<6} {:>5} {:>7.1} {:>6.2}   {:.1} to {:.1}",
+                e.n, e.estimate, e.std_error, ci.lower, ci.upper
+            );
+        }
+    }
+    println!();
+    println!(
+        "Month 2 − month 1 per channel: design-based (svyby + svycontrast), t on {} df",
+        design.df(None)
+    );
+    for (c, &(channel, _)) in CHANNELS.iter().enumerate() {
+        let c = c as u64;
+        let d = design.difference(&nps, 10 * c + 2, 10 * c + 1, 0.95)?;
+        let (p, ci) = (d.p_value, d.interval);
+        match (p, ci) {
+            (Some(p), Some(ci)) => println!(
+                "{channel:<8} {:+6.1} points (se {:.2}, 95% CI {:+.1} to {:+.1}), {}",
+                d.difference,
+                d.std_error,
+                ci.lower,
+                ci.upper,
+                if p < 0.001 {
+                    "p < 0.001".to_string()
+                } else {
+                    format!("p = {p:.3}")
+                }
+            ),
+            _ => println!(
+                "{channel:<8} {:+6.1} points: no test (zero variance)",
+                d.difference
+            ),
+        }
+    }
     Ok(())
 }
 

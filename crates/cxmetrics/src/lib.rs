@@ -105,9 +105,9 @@
 //!   2007, ch. 6; Lumley 2010). It assumes the answers are a sample drawn
 //!   *with replacement* (or from a population large enough that it does not
 //!   matter), with no strata and no clusters: every answer is its own
-//!   primary sampling unit. For a stratified or clustered design use a
-//!   survey package; for the usual CX survey it is the right tool. Shares
-//!   take their interval at the Korn–Graubard effective sample size (Korn
+//!   primary sampling unit. For a stratified or clustered design use
+//!   [`complex::SurveyDesign`]; for the usual CX survey it is the right
+//!   tool. Shares take their interval at the Korn–Graubard effective sample size (Korn
 //!   & Graubard 1998), so Clopper–Pearson there is R's
 //!   `svyciprop(method = "beta")`.
 //!
@@ -118,6 +118,14 @@
 //! of weighting cells are known, [`design::post_stratify`] and
 //! [`design::rake`] calibrate the weights to them (Deville & Särndal 1992)
 //! and give the calibrated estimates with R's standard errors.
+//!
+//! Comparisons of weighted groups ([`compare`], [`Score::compare`], trends,
+//! segment families, [`one_sample`]) are design-based by default: two
+//! groups are two domains of one design, as R's `svyby` + `svycontrast`
+//! give it, with t on the design's degrees of freedom; Kish's effective n
+//! is the explicit option ([`design::VarianceMethod::Kish`] through the
+//! `*_with_variance` functions). Stratified, clustered and replicate
+//! designs are in [`complex`].
 //!
 //! ```
 //! use cxmetrics::design::{RakeOptions, VarianceMethod, rake};

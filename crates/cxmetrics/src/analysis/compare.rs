@@ -11,6 +11,38 @@
 //! points, ±1 for shares (±100 percentage points); differences of means
 //! are not clipped.
 //!
+//! # Weighted answers: design-based by default
+//!
+//! When either group's answers are weighted (any weight other than 1),
+//! the comparison is design-based ([`ComparisonMethod::DesignBased`]): the
+//! two groups are taken as two domains of **one** design without strata
+//! or clusters, as R's `svyby` + `svycontrast` on the stacked rows give
+//! it. With zᵢ = wᵢ(yᵢ − ȳ_D)/W_D the influence value of answer i of
+//! domain D (0 outside it), n = n_a + n_b rows (zero weights included)
+//! and n₊ of them of positive weight:
+//!
+//! ```text
+//! v = n/(n − 1) · (Σ_a zᵢ² + Σ_b zᵢ²),   se = √v
+//! t = (ȳ_a − ȳ_b)/se on n₊ − 1 degrees of freedom,  interval Δ ± t_{n₊−1}·se
+//! ```
+//!
+//! clipped as above (means to ± the scale's span). Kish's effective
+//! sample size in the unweighted formulas (the behaviour before 0.3) stays
+//! available as an explicit option: the `*_with_variance` functions with
+//! [`VarianceMethod::Kish`]. Unweighted answers always take the unweighted
+//! tests, whatever the variance method.
+//!
+//! Two *separately drawn* samples (two surveys, not two groups of one
+//! sample) are best described as one design with the survey as a stratum
+//! and as the domain: see [`complex`](crate::complex) ("Comparisons"),
+//! whose [`SurveyDesign::difference`](crate::complex::SurveyDesign::difference)
+//! then gives R's answer for the stacked data; the functions here treat
+//! the two tallies as two domains of one unstratified sample.
+//!
+//! A zero standard error (every positive-weight answer of both groups on
+//! one value) has no test: [`Error::ZeroVariance`], never an infinite
+//! statistic.
+//!
 //! # Example
 //!
 //! ```
@@ -31,6 +63,9 @@ use crate::foundation::error::Error;
 use crate::foundation::metric_kind::Metric;
 use crate::foundation::scale::Scale;
 use crate::foundation::unit::Unit;
+use crate::inference::complex::DomainDifference;
+use crate::inference::design::moments::Moments;
+use crate::inference::design::variance_method::VarianceMethod;
 use crate::inference::estimate::Interval;
 use crate::inference::interval::ConfidenceLevel;
 use crate::inference::interval::proportion::wilson;
@@ -129,6 +164,14 @@ pub enum ComparisonMethod {
     TwoProportionZ(DifferenceMethod),
     /// Welch's unequal-variance t test and interval.
     WelchT,
+    /// Design-based difference of two domains of one design (R's `svyby`
+    /// and `svycontrast`): linearized standard error over the whole
+    /// sample, Student t on the design's degrees of freedom (n₊ − 1 for
+    /// two weighted groups compared by the [`compare`](crate::compare)
+    /// functions). The default for weighted answers. Also a one-sample
+    /// test of a weighted score against a target (R's `svymean` with t on
+    /// the design's degrees of freedom, n₊ − 1).
+    DesignBased,
 }
 
 /// How to compute the interval of a difference of two shares.
@@ -312,8 +355,9 @@ pub enum NpsDifferenceMethod {
 /// all × 100, the interval clipped to −200..=200 (the range of a
 /// difference of two scores on −100..=100). The reported `difference` is
 /// always the raw Δ; the adjusted test's centre Δ′ is in
-/// [`Comparison::adjusted_difference`]. Weighted samples use their Kish
-/// effective sizes.
+/// [`Comparison::adjusted_difference`]. Weighted samples are compared
+/// design-based (see the [module](self) docs; [`nps_with_variance`] with
+/// [`VarianceMethod::Kish`] for the Kish effective sizes).
 ///
 /// # Errors
 ///
@@ -345,6 +389,68 @@ pub fn nps_with(
     method: NpsDifferenceMethod,
     level: ConfidenceLevel,
 ) -> Result<Comparison, Error> {
+    nps_with_variance(a, b, method, VarianceMethod::default(), level)
+}
+
+/// Compares two NPS, a − b, with the variance of weighted answers chosen:
+/// [`VarianceMethod::Linearized`] (the default of [`nps_with`]) makes a
+/// weighted comparison design-based (see the [module](self) docs; `method`
+/// then applies to unweighted answers only), [`VarianceMethod::Kish`] runs
+/// `method` at the Kish effective sizes.
+///
+/// # Errors
+///
+/// As [`nps_with`]; design-based: [`Error::ZeroVariance`] when the
+/// standard error of the difference is 0.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::compare::{self, ComparisonMethod, NpsDifferenceMethod};
+/// use cxmetrics::design::VarianceMethod;
+/// use cxmetrics::{ConfidenceLevel, Nps, Scale, Tally};
+/// let a = { let mut t = Tally::new(Scale::NPS); t.extend_weighted_scores(&[10u8, 9, 3, 8], &[1.0, 2.0, 0.5, 1.5])?; t };
+/// let b = { let mut t = Tally::new(Scale::NPS); t.extend_weighted_scores(&[6u8, 9, 2, 10], &[1.0, 1.0, 2.0, 0.5])?; t };
+/// let (a, b) = (Nps::from_tally(&a)?, Nps::from_tally(&b)?);
+/// let design = compare::nps(&a, &b, ConfidenceLevel::P95)?;
+/// assert_eq!(design.method, ComparisonMethod::DesignBased);
+/// assert_eq!(design.df, Some(7.0)); // 8 answers of positive weight − 1
+/// let kish = compare::nps_with_variance(&a, &b, NpsDifferenceMethod::Wald, VarianceMethod::Kish, ConfidenceLevel::P95)?;
+/// assert_eq!(kish.method, ComparisonMethod::NpsZ);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+pub fn nps_with_variance(
+    a: &Nps,
+    b: &Nps,
+    method: NpsDifferenceMethod,
+    variance: VarianceMethod,
+    level: ConfidenceLevel,
+) -> Result<Comparison, Error> {
+    if design_based(variance, a.design.is_some() || b.design.is_some()) {
+        let part = |x: &Nps| {
+            x.design.as_ref().map_or_else(
+                || {
+                    let (p, d, n) = x.trinomial();
+                    DomainPart::unweighted(
+                        (p - d) / n,
+                        (p * (n - p) + d * (n - d) + 2.0 * p * d) / (n * n * n),
+                        x.n(),
+                    )
+                },
+                DomainPart::of,
+            )
+        };
+        let (pa, pb) = (part(a), part(b));
+        return design_difference(
+            &pa,
+            &pb,
+            pa.mean - pb.mean,
+            100.0,
+            2.0,
+            (Metric::Nps, Unit::NpsPoints),
+            level,
+        );
+    }
     net_difference(
         a.trinomial(),
         b.trinomial(),
@@ -517,7 +623,9 @@ pub fn top_box(a: &TopBox, b: &TopBox, level: ConfidenceLevel) -> Result<Compari
 ///           with (l, u) the Wilson intervals of each share
 /// ```
 ///
-/// Weighted shares use the Kish effective sample sizes.
+/// Weighted shares are compared design-based (see the [module](self)
+/// docs; [`top_box_with_variance`] with [`VarianceMethod::Kish`] for the
+/// Kish effective sizes).
 ///
 /// # Errors
 ///
@@ -536,6 +644,43 @@ pub fn top_box_with(
     method: DifferenceMethod,
     level: ConfidenceLevel,
 ) -> Result<Comparison, Error> {
+    top_box_with_variance(a, b, method, VarianceMethod::default(), level)
+}
+
+/// Compares two shares, a − b, with the variance of weighted answers
+/// chosen: [`VarianceMethod::Linearized`] (the default of
+/// [`top_box_with`]) makes a weighted comparison design-based (see the
+/// [module](self) docs; `method` then applies to unweighted answers only),
+/// [`VarianceMethod::Kish`] runs the pooled z test and `method`'s interval
+/// at the Kish effective sizes.
+///
+/// # Errors
+///
+/// As [`top_box_with`]; design-based: [`Error::ZeroVariance`] when the
+/// standard error of the difference is 0.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::compare::{self, ComparisonMethod, DifferenceMethod};
+/// use cxmetrics::design::VarianceMethod;
+/// use cxmetrics::{ConfidenceLevel, Scale, Tally, TopBox};
+/// let a = { let mut t = Tally::new(Scale::CSAT_5); t.extend_weighted_scores(&[5u8, 4, 2, 1], &[1.0, 2.0, 0.5, 1.5])?; t };
+/// let b = { let mut t = Tally::new(Scale::CSAT_5); t.extend_weighted_scores(&[5u8, 3, 2, 4], &[1.0, 1.0, 2.0, 0.5])?; t };
+/// let (a, b) = (TopBox::top(&a, 2)?, TopBox::top(&b, 2)?);
+/// let kish = compare::top_box_with_variance(&a, &b, DifferenceMethod::Wald, VarianceMethod::Kish, ConfidenceLevel::P95)?;
+/// assert_eq!(kish.method, ComparisonMethod::TwoProportionZ(DifferenceMethod::Wald));
+/// let design = compare::top_box(&a, &b, ConfidenceLevel::P95)?;
+/// assert_eq!(design.method, ComparisonMethod::DesignBased);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+pub fn top_box_with_variance(
+    a: &TopBox,
+    b: &TopBox,
+    method: DifferenceMethod,
+    variance: VarianceMethod,
+    level: ConfidenceLevel,
+) -> Result<Comparison, Error> {
     if a.scale() != b.scale() || a.points() != b.points() {
         let describe = |t: &TopBox| {
             format!(
@@ -549,6 +694,28 @@ pub fn top_box_with(
             left: describe(a),
             right: describe(b),
         });
+    }
+    if design_based(variance, a.design.is_some() || b.design.is_some()) {
+        let part = |x: &TopBox| {
+            x.design.as_ref().map_or_else(
+                || {
+                    let n = x.n() as f64;
+                    let k = x.count() as f64;
+                    DomainPart::unweighted(k / n, (k / n) * ((n - k) / n) / n, x.n())
+                },
+                DomainPart::of,
+            )
+        };
+        let (pa, pb) = (part(a), part(b));
+        return design_difference(
+            &pa,
+            &pb,
+            pa.mean - pb.mean,
+            1.0,
+            1.0,
+            (Metric::TopBox, Unit::Share),
+            level,
+        );
     }
     let (ka, na) = a.binomial();
     let (kb, nb) = b.binomial();
@@ -627,7 +794,9 @@ fn total_n(a: u64, b: u64) -> Result<u64, Error> {
 /// t = (x̄_a − x̄_b)/se,  p = 2·P(T_df > |t|),  interval Δ ± t_{df}·se
 /// ```
 ///
-/// Weighted means use their Kish effective sizes for n.
+/// Weighted means are compared design-based (see the [module](self)
+/// docs; [`means_with_variance`] with [`VarianceMethod::Kish`] for Welch
+/// at the Kish effective sizes).
 ///
 /// # Errors
 ///
@@ -653,8 +822,68 @@ fn total_n(a: u64, b: u64) -> Result<u64, Error> {
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 pub fn means(a: &Mean, b: &Mean, level: ConfidenceLevel) -> Result<Comparison, Error> {
+    means_with_variance(a, b, VarianceMethod::default(), level)
+}
+
+/// Compares two mean ratings, a − b, with the variance of weighted answers
+/// chosen: [`VarianceMethod::Linearized`] (the default of [`means`]) makes
+/// a weighted comparison design-based (see the [module](self) docs),
+/// [`VarianceMethod::Kish`] runs Welch's test at the Kish effective sizes.
+///
+/// # Errors
+///
+/// As [`means`]; design-based: [`Error::ZeroVariance`] when the standard
+/// error of the difference is 0.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::compare::{self, ComparisonMethod};
+/// use cxmetrics::design::VarianceMethod;
+/// use cxmetrics::{ConfidenceLevel, Mean, Scale, Tally};
+/// let a = { let mut t = Tally::new(Scale::CSAT_5); t.extend_weighted_scores(&[5u8, 4, 2, 1], &[1.0, 2.0, 0.5, 1.5])?; t };
+/// let b = { let mut t = Tally::new(Scale::CSAT_5); t.extend_weighted_scores(&[5u8, 3, 2, 4], &[1.0, 1.0, 2.0, 0.5])?; t };
+/// let (a, b) = (Mean::from_tally(&a)?, Mean::from_tally(&b)?);
+/// let design = compare::means(&a, &b, ConfidenceLevel::P95)?;
+/// assert_eq!((design.method, design.df), (ComparisonMethod::DesignBased, Some(7.0)));
+/// let kish = compare::means_with_variance(&a, &b, VarianceMethod::Kish, ConfidenceLevel::P95)?;
+/// assert_eq!(kish.method, ComparisonMethod::WelchT);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+pub fn means_with_variance(
+    a: &Mean,
+    b: &Mean,
+    variance: VarianceMethod,
+    level: ConfidenceLevel,
+) -> Result<Comparison, Error> {
     if a.scale() != b.scale() {
         return Err(Scale::mismatch(a.scale(), b.scale()));
+    }
+    if design_based(variance, a.design.is_some() || b.design.is_some()) {
+        let part = |x: &Mean| {
+            x.design.as_ref().map_or_else(
+                || {
+                    DomainPart::unweighted(
+                        x.offset(),
+                        x.population_variance() / x.n() as f64,
+                        x.n(),
+                    )
+                },
+                DomainPart::of,
+            )
+        };
+        let (pa, pb) = (part(a), part(b));
+        let span = f64::from(a.scale().highest() - a.scale().lowest());
+        // From the offsets (same scale), as Welch's test does.
+        return design_difference(
+            &pa,
+            &pb,
+            a.offset() - b.offset(),
+            1.0,
+            span,
+            (Metric::Mean, Unit::ScalePoints),
+            level,
+        );
     }
     let va = a.variance()? / a.effective_n();
     let vb = b.variance()? / b.effective_n();
@@ -731,13 +960,189 @@ impl Score {
         b: &Tally,
         level: ConfidenceLevel,
     ) -> Result<Comparison, Error> {
+        self.compare_with_variance(a, b, VarianceMethod::default(), level)
+    }
+
+    /// Compares the score of two tallies, a − b, with the variance of
+    /// weighted answers chosen: [`VarianceMethod::Linearized`] (the
+    /// default of [`Score::compare`]) makes a weighted comparison
+    /// design-based, the two tallies being two domains of one sample (see
+    /// [`compare`](crate::compare)); [`VarianceMethod::Kish`] runs the
+    /// unweighted tests at the Kish effective sizes.
+    ///
+    /// # Errors
+    ///
+    /// As [`Score::compare`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::compare::ComparisonMethod;
+    /// use cxmetrics::design::VarianceMethod;
+    /// use cxmetrics::segment::Score;
+    /// use cxmetrics::{ConfidenceLevel, Scale, Tally};
+    /// let a = { let mut t = Tally::new(Scale::CSAT_5); t.extend_weighted_scores(&[5u8, 4, 2, 1], &[1.0, 2.0, 0.5, 1.5])?; t };
+    /// let b = { let mut t = Tally::new(Scale::CSAT_5); t.extend_weighted_scores(&[5u8, 3, 2, 4], &[1.0, 1.0, 2.0, 0.5])?; t };
+    /// let c = Score::Mean.compare_with_variance(&a, &b, VarianceMethod::Kish, ConfidenceLevel::P95)?;
+    /// assert_eq!(c.method, ComparisonMethod::WelchT);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn compare_with_variance(
+        &self,
+        a: &Tally,
+        b: &Tally,
+        variance: VarianceMethod,
+        level: ConfidenceLevel,
+    ) -> Result<Comparison, Error> {
         match *self {
-            Score::Nps(_) => nps(&Nps::from_tally(a)?, &Nps::from_tally(b)?, level),
-            Score::TopBox(k, _) => top_box(&TopBox::top(a, k)?, &TopBox::top(b, k)?, level),
-            Score::BottomBox(k, _) => {
-                top_box(&TopBox::bottom(a, k)?, &TopBox::bottom(b, k)?, level)
-            }
-            Score::Mean => means(&Mean::from_tally(a)?, &Mean::from_tally(b)?, level),
+            Score::Nps(_) => nps_with_variance(
+                &Nps::from_tally(a)?,
+                &Nps::from_tally(b)?,
+                NpsDifferenceMethod::default(),
+                variance,
+                level,
+            ),
+            Score::TopBox(k, _) => top_box_with_variance(
+                &TopBox::top(a, k)?,
+                &TopBox::top(b, k)?,
+                DifferenceMethod::default(),
+                variance,
+                level,
+            ),
+            Score::BottomBox(k, _) => top_box_with_variance(
+                &TopBox::bottom(a, k)?,
+                &TopBox::bottom(b, k)?,
+                DifferenceMethod::default(),
+                variance,
+                level,
+            ),
+            Score::Mean => means_with_variance(
+                &Mean::from_tally(a)?,
+                &Mean::from_tally(b)?,
+                variance,
+                level,
+            ),
         }
+    }
+}
+
+/// Whether a comparison is design-based: weighted answers and the
+/// linearized variance.
+fn design_based(variance: VarianceMethod, weighted: bool) -> bool {
+    weighted && variance != VarianceMethod::Kish
+}
+
+/// One group's part in a design of two domains: its estimate (in the
+/// statistic's own unit: a fraction for NPS), Σzᵢ² of its influence
+/// values and its sizes.
+struct DomainPart {
+    mean: f64,
+    sum_sq: f64,
+    n: u64,
+    n_positive: u64,
+}
+
+impl DomainPart {
+    /// From a weighted score's design moments: the moments' variance is
+    /// n/(n − 1)·Σzᵢ² over the group's own n (0 or absent when the
+    /// influence values are all 0).
+    fn of(m: &Moments) -> DomainPart {
+        let sum_sq = match m.variance {
+            Some(v) if m.n >= 2 => v * ((m.n - 1) as f64 / m.n as f64),
+            _ => 0.0,
+        };
+        DomainPart {
+            mean: m.mean,
+            sum_sq,
+            n: m.n,
+            n_positive: m.n_positive,
+        }
+    }
+
+    /// From an unweighted group (every weight 1): Σzᵢ² = s²_pop/n.
+    fn unweighted(mean: f64, sum_sq: f64, n: u64) -> DomainPart {
+        DomainPart {
+            mean,
+            sum_sq,
+            n,
+            n_positive: n,
+        }
+    }
+}
+
+/// The design-based difference of two domains of one unstratified
+/// sample: v = n/(n − 1)(Σ_a z² + Σ_b z²), t on n₊ − 1 df. `factor`
+/// converts the parts' unit to the comparison's (100 for NPS), `span`
+/// (in the comparison's unit, before `factor`) clips the interval.
+fn design_difference(
+    a: &DomainPart,
+    b: &DomainPart,
+    difference: f64,
+    factor: f64,
+    span: f64,
+    (metric, unit): (Metric, Unit),
+    level: ConfidenceLevel,
+) -> Result<Comparison, Error> {
+    let n = total_n(a.n, b.n)?;
+    let n_positive = total_n(a.n_positive, b.n_positive)?;
+    let nf = n as f64;
+    let v = if n >= 2 {
+        nf / (nf - 1.0) * (a.sum_sq + b.sum_sq)
+    } else {
+        0.0
+    };
+    let d = DomainDifference::new(
+        (factor * a.mean, factor * b.mean),
+        factor * difference,
+        factor * v.sqrt(),
+        n_positive.saturating_sub(1),
+        false,
+        factor * span,
+        level.get(),
+    )?;
+    Comparison::from_domain_difference(&d, metric, unit, level, n)
+}
+
+impl Comparison {
+    /// A design-based difference of two domains as a comparison (t test on
+    /// the design's degrees of freedom), with `n` the answers involved
+    /// for an error.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ZeroVariance`] when the difference has no t statistic or
+    /// interval (a standard error of 0, or 0 degrees of freedom).
+    pub(crate) fn from_domain_difference(
+        d: &DomainDifference,
+        metric: Metric,
+        unit: Unit,
+        level: ConfidenceLevel,
+        n: u64,
+    ) -> Result<Comparison, Error> {
+        let (Some(t), Some(p), Some(bounds)) = (d.t, d.p_value, d.interval) else {
+            return Err(Error::ZeroVariance {
+                what: "a design-based difference",
+                n,
+            });
+        };
+        Ok(Comparison {
+            metric,
+            difference: d.difference,
+            adjusted_difference: None,
+            std_error: d.std_error,
+            interval: Interval {
+                lower: bounds.lower,
+                upper: bounds.upper,
+            },
+            statistic: t,
+            df: Some(d.df as f64),
+            p_value: p,
+            adjusted_p_value: None,
+            level,
+            significant: false,
+            method: ComparisonMethod::DesignBased,
+            unit,
+        }
+        .decided())
     }
 }

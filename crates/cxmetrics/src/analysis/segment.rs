@@ -712,7 +712,11 @@ impl<K: Ord + Clone> Segmented<K> {
 
     /// The keys read as ordered periods: each period's score with its
     /// interval, and the change from the previous period with its test and
-    /// a significance flag at `level`.
+    /// a significance flag at `level`. Changes of weighted tallies are
+    /// design-based ([`Score::compare`]: the two periods as two domains of
+    /// one sample, t on n₊ − 1); for periods of one larger survey,
+    /// [`Survey::trends`](crate::survey::Survey::trends) uses the whole
+    /// survey's design.
     ///
     /// # Example
     ///

@@ -199,6 +199,13 @@ pub fn normal(estimates: &[f64], variances: &[f64]) -> Result<Shrinkage, Error> 
 /// over its (Kish effective) n, V/nᵢ, so a small segment with every answer
 /// alike is not taken as noiseless.
 ///
+/// Weighted segments keep Kish's n here, also since 0.3: under the model
+/// (every segment's answers drawn from the pooled shares, so unrelated to
+/// the weights) the linearized variance of a segment's NPS is
+/// n/(n − 1)·V·Σw²/W², which is V over Kish's n up to n/(n − 1); a
+/// segment's own design-based variance would be 0 for a segment with
+/// every answer alike, which is what the pooling avoids.
+///
 /// # Errors
 ///
 /// As [`normal`]; [`Error::ZeroVariance`] when every answer of every

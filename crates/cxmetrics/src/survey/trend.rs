@@ -9,8 +9,11 @@ use crate::analysis::compare::Comparison;
 use crate::analysis::multiplicity::{Adjustment, adjust};
 use crate::counting::tally::Tally;
 use crate::foundation::error::Error;
+use crate::foundation::metric_kind::Metric;
 use crate::foundation::period::Period;
 use crate::foundation::scale::Question;
+use crate::foundation::unit::Unit;
+use crate::inference::complex::{DesignKey, PointValues, Statistic, SurveyDesign};
 use crate::inference::estimate::Estimate;
 use crate::inference::interval::ConfidenceLevel;
 use crate::metrics::score::Score;
@@ -213,7 +216,7 @@ impl fmt::Display for Trends {
             self.question,
             score_name(self.score),
             if self.weighted {
-                "weighted, comparisons at Kish's effective n"
+                "weighted, design-based comparisons"
             } else {
                 "unweighted"
             },
@@ -364,6 +367,14 @@ impl Survey {
                 .or_insert_with(|| Tally::new(t.scale()));
             slot.merge(&t)?;
         }
+        // Weighted: the whole survey's design for the question, one domain
+        // per (group, period) (keys without a period in their own domain),
+        // so every change is a contrast of two domains of one design.
+        let design = if weighted {
+            Some(self.question_design(q, score)?)
+        } else {
+            None
+        };
         let periods: Vec<Period> = match (first, last) {
             (Some(a), Some(b)) => a.through(b)?.collect(),
             _ => Vec::new(),
@@ -404,7 +415,10 @@ impl Survey {
                     Base::First => first_with_answers.filter(|(p, _)| *p != period),
                     Base::Period(_) => chosen.filter(|(p, _)| *p != period),
                 };
-                let change = base.map(|(_, b)| score.compare(tally, b, level));
+                let change = base.map(|(base_period, b)| match &design {
+                    Some(d) => d.change(group, period, base_period, level),
+                    None => score.compare(tally, b, level),
+                });
                 rows.push(TrendRow {
                     group: group.clone(),
                     period,
@@ -464,4 +478,76 @@ fn adjust_families(
         }
     }
     Ok(())
+}
+
+/// One question's weighted answers over the whole survey as one design,
+/// with a domain per (group, period).
+struct QuestionDesign {
+    design: SurveyDesign,
+    values: PointValues,
+    domains: BTreeMap<(Vec<String>, Period), u64>,
+    metric: Metric,
+    unit: Unit,
+}
+
+impl QuestionDesign {
+    /// The change of `group` from `base` to `period` as a design-based
+    /// comparison (R's `svyby` + `svycontrast` on the whole survey).
+    fn change(
+        &self,
+        group: &[String],
+        period: Period,
+        base: Period,
+        level: ConfidenceLevel,
+    ) -> Result<Comparison, Error> {
+        let domain = |p: Period| {
+            self.domains
+                .get(&(group.to_vec(), p))
+                .copied()
+                .ok_or(Error::EmptyTally { not_applicable: 0 })
+        };
+        let (a, b) = (domain(period)?, domain(base)?);
+        let d = self.design.difference(&self.values, a, b, level.get())?;
+        let n = self
+            .design
+            .n(Some(a))
+            .saturating_add(self.design.n(Some(b)));
+        Comparison::from_domain_difference(&d, self.metric, self.unit, level, n)
+    }
+}
+
+impl Survey {
+    /// The weighted design of question `q` over the whole survey for
+    /// `score`: one cell per key, the domain numbering (group, period).
+    fn question_design(&self, q: usize, score: Score) -> Result<QuestionDesign, Error> {
+        let scale = self.questions()[q].scale();
+        let (statistic, metric, unit) = match score {
+            Score::Nps(_) => (Statistic::Nps, Metric::Nps, Unit::NpsPoints),
+            Score::TopBox(k, _) => (Statistic::TopBox(k), Metric::TopBox, Unit::Share),
+            Score::BottomBox(k, _) => (Statistic::BottomBox(k), Metric::TopBox, Unit::Share),
+            Score::Mean => (Statistic::Mean, Metric::Mean, Unit::ScalePoints),
+        };
+        let values = PointValues::new(scale, statistic)?;
+        let mut domains: BTreeMap<(Vec<String>, Period), u64> = BTreeMap::new();
+        let mut cells = Vec::new();
+        for g in 0..self.key_count() {
+            let Some(t) = self.tally_at(q, g, true)? else {
+                continue;
+            };
+            let key = self.key_at(g);
+            let next = domains.len() as u64;
+            let domain = match key.period() {
+                Some(p) => *domains.entry((key.groups().to_vec(), p)).or_insert(next),
+                None => u64::MAX,
+            };
+            cells.push((DesignKey::new().domain(domain), t));
+        }
+        Ok(QuestionDesign {
+            design: SurveyDesign::from_cells(scale, cells)?,
+            values,
+            domains,
+            metric,
+            unit,
+        })
+    }
 }

@@ -196,9 +196,11 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
                 t.extend_weighted_scores(&[1u8, 5], &[1.0, 0.0013]).unwrap();
                 let mut u = Tally::new(csat);
                 u.extend_weighted_scores(&[2u8, 4], &[1.0, 0.002]).unwrap();
-                compare::means(
+                // Welch at Kish's n (design-based is the default since 0.3).
+                compare::means_with_variance(
                     &Mean::from_tally(&t).unwrap(),
                     &Mean::from_tally(&u).unwrap(),
+                    cxmetrics::design::VarianceMethod::Kish,
                     ConfidenceLevel::P95,
                 )
                 .unwrap_err()

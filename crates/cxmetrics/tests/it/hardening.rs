@@ -300,9 +300,11 @@ mod findings {
             &[1.0, 1.0, 1.0, 1.0, 1e-300],
         );
         let b = weighted(Scale::CSAT_5, &[3, 3, 3, 4], &[1.0, 1.0, 1.0, 1e-300]);
-        let c = compare::means(
+        // Welch at Kish's n (design-based is the default since 0.3).
+        let c = compare::means_with_variance(
             &Mean::from_tally(&a).unwrap(),
             &Mean::from_tally(&b).unwrap(),
+            cxmetrics::design::VarianceMethod::Kish,
             ConfidenceLevel::P95,
         )
         .unwrap();
@@ -316,10 +318,23 @@ mod findings {
         let mut s = Segmented::new(Scale::CSAT_5);
         s.merge_tally(1u8, &a).unwrap();
         s.merge_tally(2u8, &b).unwrap();
+        let kish = Score::Mean
+            .compare_with_variance(
+                &b,
+                &a,
+                cxmetrics::design::VarianceMethod::Kish,
+                ConfidenceLevel::P95,
+            )
+            .unwrap();
+        check_comparison(&kish);
+        assert_close(kish.df.unwrap(), 27.0 / 7.0, "Kish trend df");
+        // Design-based (the default since 0.3): Σzᵢ² underflows to 0 (in R
+        // too), so the trend's change is a named error, not NaN.
         let trend = s.trend(Score::Mean, ConfidenceLevel::P95);
-        let change = trend[1].change.as_ref().unwrap().as_ref().unwrap();
-        check_comparison(change);
-        assert_close(change.df.unwrap(), 27.0 / 7.0, "trend df");
+        match trend[1].change.as_ref().unwrap() {
+            Ok(change) => check_comparison(change),
+            Err(e) => assert!(matches!(e, Error::ZeroVariance { .. }), "{e}"),
+        }
     }
 
     /// Finding 1b: Clopper–Pearson and Jeffreys on overflowing weight sums.
@@ -446,8 +461,18 @@ mod findings {
         assert!(e.interval.contains(e.value));
         // Welch with df ≈ 0.004: both groups just above one effective answer.
         let u = weighted(Scale::CSAT_5, &[2, 4], &[1.0, 0.002]);
-        let err =
-            compare::means(&m, &Mean::from_tally(&u).unwrap(), ConfidenceLevel::P95).unwrap_err();
+        let mu = Mean::from_tally(&u).unwrap();
+        // Design-based (the default since 0.3): finite, on n₊ − 1 = 3 df.
+        let c = compare::means(&m, &mu, ConfidenceLevel::P95).unwrap();
+        check_comparison(&c);
+        assert_eq!(c.df, Some(3.0));
+        let err = compare::means_with_variance(
+            &m,
+            &mu,
+            cxmetrics::design::VarianceMethod::Kish,
+            ConfidenceLevel::P95,
+        )
+        .unwrap_err();
         assert!(
             matches!(
                 err,

@@ -2,6 +2,7 @@
 
 mod accuracy;
 mod design;
+mod design_compare;
 mod errors;
 mod fuzz;
 #[cfg(feature = "serde")]

@@ -635,3 +635,76 @@ fn state_and_scorecard_serialize() {
         serde_json::from_str(&serde_json::to_string(&card).unwrap()).unwrap();
     assert_eq!(back, card);
 }
+
+/// Weighted trends compare two periods of a group as two domains of the
+/// question's whole design (every rated answer of the survey), equal to
+/// `SurveyDesign::difference` on the same answers.
+#[test]
+fn weighted_trend_changes_are_design_based() {
+    use cxmetrics::compare::ComparisonMethod;
+    use cxmetrics::complex::{DesignKey, PointValues, Statistic, SurveyDesign};
+    let mut s = Survey::builder()
+        .header(["date", "channel", "w", "nps"])
+        .period("date", PeriodUnit::Month)
+        .group("channel")
+        .weight("w", MissingWeight::Reject)
+        .nps("nps")
+        .build()
+        .unwrap();
+    let mut design = SurveyDesign::new(Scale::NPS);
+    let channels = ["app", "web"];
+    for i in 0..60u32 {
+        let month = 1 + i % 3;
+        let c = ((i / 3) % 2) as usize;
+        let score = (i * 7 + month * 3 + c as u32) % 11;
+        let w = 0.5 + f64::from((i * 13) % 7) * 0.35;
+        let date = format!("2026-0{month}-{:02}", 1 + i % 27);
+        assert_eq!(
+            s.push_row([
+                date,
+                channels[c].to_string(),
+                w.to_string(),
+                score.to_string()
+            ]),
+            RowStatus::Accepted
+        );
+        let key = DesignKey::new().domain(10 * c as u64 + u64::from(month));
+        design.push(score as u8, w, key).unwrap();
+    }
+    let t = s
+        .trends("nps", &TrendOptions::new(ConfidenceLevel::P95))
+        .unwrap();
+    assert!(t.to_string().contains("weighted, design-based comparisons"));
+    let nps = PointValues::new(Scale::NPS, Statistic::Nps).unwrap();
+    let mut checked = 0;
+    for row in &t.rows {
+        let Some(Ok(change)) = &row.change else {
+            continue;
+        };
+        let c = channels.iter().position(|x| *x == row.group[0]).unwrap() as u64;
+        let month = |p: Period| u64::from(p.to_string()[5..].parse::<u8>().unwrap());
+        let (a, b) = (
+            10 * c + month(row.period),
+            10 * c + month(row.base.unwrap()),
+        );
+        let d = design.difference(&nps, a, b, 0.95).unwrap();
+        assert_eq!(change.method, ComparisonMethod::DesignBased);
+        // n₊ − 1 of the whole question: 60 answers of positive weight.
+        assert_eq!((change.df, d.df), (Some(59.0), 59));
+        let close = |x: f64, y: f64, what: &str| {
+            assert!(
+                (x - y).abs() <= 1e-12 * y.abs().max(1.0),
+                "{what}: {x} vs {y}"
+            );
+        };
+        close(change.difference, d.difference, "difference");
+        close(change.std_error, d.std_error, "standard error");
+        close(change.p_value, d.p_value.unwrap(), "p-value");
+        let iv = d.interval.unwrap();
+        close(change.interval.lower, iv.lower, "lower");
+        close(change.interval.upper, iv.upper, "upper");
+        assert!(change.adjusted_p_value.is_some());
+        checked += 1;
+    }
+    assert_eq!(checked, 4); // two channels, two changes each
+}

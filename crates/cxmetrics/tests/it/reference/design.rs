@@ -780,54 +780,6 @@ mod r_checks {
     }
 }
 
-/// Timing of estimation from tallies: 10^6 respondents in 10 strata × 100
-/// clusters × 12 domains (12,000 cells). Run with `--ignored --nocapture`.
-#[test]
-#[ignore = "timing, not a check"]
-fn design_from_a_million_respondents() {
-    use std::time::Instant;
-    let n = 1_000_000usize;
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    let mut scores = Vec::with_capacity(n);
-    let mut weights = Vec::with_capacity(n);
-    let mut keys = Vec::with_capacity(n);
-    for _ in 0..n {
-        let r = next();
-        scores.push((r % 11) as u8);
-        weights.push(0.5 + ((r >> 8) % 1000) as f64 / 400.0);
-        keys.push(
-            DesignKey::new()
-                .stratum((r >> 20) % 10)
-                .cluster((r >> 30) % 100)
-                .domain((r >> 40) % 12),
-        );
-    }
-    let t0 = Instant::now();
-    let mut d = SurveyDesign::new(Scale::NPS);
-    d.extend(&scores, &weights, &keys).unwrap();
-    let built = t0.elapsed();
-    let v = PointValues::new(Scale::NPS, Statistic::Nps).unwrap();
-    let t1 = Instant::now();
-    let est = d.estimate(&v, Some(3)).unwrap();
-    let estimated = t1.elapsed();
-    let t2 = Instant::now();
-    let diff = d.difference(&v, 3, 4, 0.95).unwrap();
-    let compared = t2.elapsed();
-    println!(
-        "10^6 respondents, {} cells: ingest {built:?}, domain estimate {estimated:?} (NPS {:.2} ± {:.2}), difference {compared:?} (se {:.2})",
-        d.cells().len(),
-        est.estimate,
-        est.std_error,
-        diff.std_error
-    );
-}
-
 /// State round trips, calibration reporting and degenerate cases.
 mod behaviour {
     use cxmetrics::complex::{
