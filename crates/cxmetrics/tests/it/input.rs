@@ -391,10 +391,21 @@ mod properties {
         fn any_text_is_read_or_refused_clearly(text in ".{0,12}|[ +\\-0-9.eE]{0,8}") {
             match Scale::CSAT_5.parse(&text) {
                 Ok(Response::NotApplicable) => {
-                    prop_assert!(DEFAULT_NOT_APPLICABLE.contains(&text.trim()));
+                    // Tokens match case-insensitively.
+                    prop_assert!(DEFAULT_NOT_APPLICABLE.iter().any(|t| t.eq_ignore_ascii_case(text.trim())));
                 }
                 Ok(Response::Rated { rating, weight }) => {
-                    let x: f64 = text.trim().parse().unwrap();
+                    // A number, or "N - label": the number before a separator.
+                    let t = text.trim();
+                    let x: f64 = t.parse().unwrap_or_else(|_| {
+                        let end = t
+                            .char_indices()
+                            .find(|&(i, c)| !(c.is_ascii_digit() || (i == 0 && c == '-')))
+                            .map_or(t.len(), |(i, _)| i);
+                        let rest = t[end..].trim_start();
+                        assert!(rest.starts_with(['-', '\u{2013}', '=', ':']), "{t:?}");
+                        t[..end].parse().unwrap()
+                    });
                     prop_assert_eq!(x, f64::from(rating.value()));
                     prop_assert_eq!(weight, Weight::ONE);
                 }
