@@ -33,8 +33,8 @@ fn every_default_not_applicable_token_is_read_with_or_without_spaces() {
             "{token:?}"
         );
     }
-    // Tokens are compared case-sensitively: "na" and "N/a" are not in the list.
-    for text in ["na", "N/a", "none", "--"] {
+    // Tokens are compared ignoring ASCII case; others are not tokens.
+    for text in ["none", "--", "n / a"] {
         assert_eq!(
             cause(Scale::NPS.parse(text)),
             RejectCause::NotANumber,
@@ -51,15 +51,12 @@ fn numbers_with_spaces_and_integral_decimals() {
         (" 9 ", 9),
         ("9.0", 9),
         (" 9.00\t", 9),
-        ("+7", 7),
-        ("7.", 7),
-        ("1e1", 10),
         ("-0", 0),
         ("-0.0", 0),
     ] {
         assert_eq!(point(Scale::NPS.parse(text)), expected, "{text:?}");
     }
-    for text in ["11", "-1", "1.1e1", "99999999999999999999", "1e300"] {
+    for text in ["11", "-1", "99999999999999999999"] {
         assert_eq!(
             cause(Scale::NPS.parse(text)),
             RejectCause::OutOfRange,
@@ -74,7 +71,8 @@ fn numbers_with_spaces_and_integral_decimals() {
         );
     }
     for text in [
-        "abc", "inf", "NaN", "infinity", "-inf", "1.2.3", "9 0", "nine", "1e400", "+", "e",
+        "abc", "inf", "NaN", "infinity", "-inf", "1.2.3", "9 0", "nine", "1e400", "+", "e", "+7",
+        "7.", "1e1", "1.1e1", "1e300",
     ] {
         assert_eq!(
             cause(Scale::NPS.parse(text)),
@@ -385,12 +383,13 @@ mod properties {
         /// that quotes the cell.
         #[test]
         fn any_text_is_read_or_refused_clearly(text in ".{0,12}|[ +\\-0-9.eE]{0,8}") {
+            let bare = text.trim().strip_prefix('\u{feff}').map_or(text.trim(), str::trim);
             match Scale::CSAT_5.parse(&text) {
                 Ok(Response::NotApplicable) => {
-                    prop_assert!(DEFAULT_NOT_APPLICABLE.contains(&text.trim()));
+                    prop_assert!(DEFAULT_NOT_APPLICABLE.iter().any(|t| t.eq_ignore_ascii_case(bare)));
                 }
                 Ok(Response::Rated { rating, weight }) => {
-                    let x: f64 = text.trim().parse().unwrap();
+                    let x: f64 = bare.parse().unwrap();
                     prop_assert_eq!(x, f64::from(rating.value()));
                     prop_assert_eq!(weight, Weight::ONE);
                 }
@@ -404,13 +403,12 @@ mod properties {
 
         /// Every point, written every usual way, reads back as itself.
         #[test]
-        fn points_round_trip_through_text(p in 0i32..=10, pad in "[ \t]{0,3}", style in 0usize..5) {
+        fn points_round_trip_through_text(p in 0i32..=10, pad in "[ \t]{0,3}", style in 0usize..4) {
             let text = match style {
                 0 => p.to_string(),
                 1 => format!("{p}.0"),
-                2 => format!("+{p}"),
-                3 => format!("{p}.000"),
-                _ => format!("{p}e0"),
+                2 => format!("{p}.00"),
+                _ => format!("{p}.000"),
             };
             let cell = format!("{pad}{text}{pad}");
             prop_assert_eq!(point(Scale::NPS.parse(&cell)), p);
