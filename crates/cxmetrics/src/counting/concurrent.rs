@@ -429,9 +429,15 @@ fn shard_of_thread(shards: usize) -> usize {
 }
 
 impl<K: Hash + Eq + Ord + Clone, T: Accumulator> Sharded<K, T> {
+    /// The most shards: 1,024 (a shard per writer thread is plenty; each
+    /// costs a lock and an empty map even when unused).
+    pub const MAX_SHARDS: usize = 1024;
+
     /// An empty ingester of states like `empty` (its contents are
-    /// ignored), with `shards` shards (at least 1; about the number of
-    /// writer threads).
+    /// ignored), with `shards` shards (at least 1, at most
+    /// [`Sharded::MAX_SHARDS`]; about the number of writer threads).
+    /// A number outside `1..=MAX_SHARDS` is clamped into it; use
+    /// [`Sharded::try_new`] to have it refused.
     ///
     /// # Example
     ///
@@ -446,10 +452,46 @@ impl<K: Hash + Eq + Ord + Clone, T: Accumulator> Sharded<K, T> {
     pub fn new(empty: T, shards: usize) -> Sharded<K, T> {
         Sharded {
             empty: empty.empty_like(),
-            shards: (0..shards.max(1))
+            shards: (0..shards.clamp(1, Self::MAX_SHARDS))
                 .map(|_| Mutex::new(HashMap::new()))
                 .collect(),
         }
+    }
+
+    /// As [`Sharded::new`], but a number of shards outside
+    /// `1..=`[`Sharded::MAX_SHARDS`] is an error.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for 0 shards, [`Error::TooLarge`] for
+    /// more than [`Sharded::MAX_SHARDS`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Error, Scale, Sharded, Tally};
+    /// let live = Sharded::<u8, Tally>::try_new(Tally::new(Scale::NPS), 4)?;
+    /// assert_eq!(live.shards(), 4);
+    /// let err = Sharded::<u8, Tally>::try_new(Tally::new(Scale::NPS), usize::MAX).unwrap_err();
+    /// assert!(matches!(err, Error::TooLarge { limit: 1024, .. }));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn try_new(empty: T, shards: usize) -> Result<Sharded<K, T>, Error> {
+        if shards == 0 {
+            return Err(Error::InvalidArgument {
+                name: "shards",
+                value: 0.0,
+                expected: "at least 1 shard",
+            });
+        }
+        if shards > Self::MAX_SHARDS {
+            return Err(Error::TooLarge {
+                what: "shards of a Sharded",
+                requested: u64::try_from(shards).unwrap_or(u64::MAX),
+                limit: Self::MAX_SHARDS as u64,
+            });
+        }
+        Ok(Self::new(empty, shards))
     }
 
     /// The number of shards.

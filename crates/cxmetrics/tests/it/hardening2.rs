@@ -76,3 +76,99 @@ fn finding_g_leading_bom_is_stripped() {
     assert_eq!(Scale::NPS.parse("\u{feff}").unwrap(), Response::NotApplicable);
     assert_eq!(Scale::NPS.parse("\u{feff}N/A").unwrap(), Response::NotApplicable);
 }
+
+/// B: sizes asked for are bounded: an error naming the limit, not an abort.
+#[test]
+fn finding_b_sizes_are_bounded_by_named_limits() {
+    use cxmetrics::{GroupedTally, Sharded, Tally, Window};
+    for groups in [1usize << 28, 1 << 40, usize::MAX, u32::MAX as usize] {
+        match GroupedTally::with_groups(Scale::NPS, groups) {
+            Err(Error::TooLarge { limit, .. }) => {
+                assert_eq!(limit, GroupedTally::MAX_CELLS as u64);
+            }
+            other => panic!("{groups} groups: {other:?}"),
+        }
+    }
+    let mut g = GroupedTally::new(Scale::NPS);
+    assert!(matches!(g.resize(usize::MAX), Err(Error::TooLarge { .. })));
+    assert!(GroupedTally::with_groups(Scale::NPS, GroupedTally::MAX_CELLS / 11).is_ok());
+    let t = Tally::new(Scale::NPS);
+    for k in [usize::MAX, 1 << 40, Window::<Tally>::MAX_PERIODS + 1] {
+        assert!(
+            matches!(Window::new(t.clone(), k), Err(Error::TooLarge { .. })),
+            "{k}"
+        );
+    }
+    assert!(Window::new(t.clone(), Window::<Tally>::MAX_PERIODS).is_ok());
+    for shards in [usize::MAX, 1 << 40] {
+        let s: Sharded<u8, Tally> = Sharded::new(t.clone(), shards);
+        assert_eq!(s.shards(), Sharded::<u8, Tally>::MAX_SHARDS);
+        assert!(matches!(
+            Sharded::<u8, Tally>::try_new(t.clone(), shards),
+            Err(Error::TooLarge { .. })
+        ));
+    }
+}
+
+/// C: a window moved across the whole range of i64 does not overflow.
+#[test]
+fn finding_c_window_spans_the_ends_of_i64() {
+    use cxmetrics::{Tally, Window};
+    let mut w = Window::new(Tally::new(Scale::NPS), 3).unwrap();
+    w.get_mut(i64::MIN).unwrap().push_score(9u8).unwrap();
+    let left = w.advance_to(i64::MAX).unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].0, i64::MIN);
+    assert_eq!(w.latest(), Some(i64::MAX));
+    assert!(w.advance_to(i64::MAX).unwrap().is_empty());
+    w.get_mut(i64::MAX - 1).unwrap().push_score(10u8).unwrap();
+    assert!(w.get_mut(i64::MIN).is_err());
+    assert!(w.get(i64::MIN).is_none());
+    assert!(w.take(i64::MIN).is_err());
+    assert_eq!(w.total().unwrap().n(), 1);
+    let mut w = Window::new(Tally::new(Scale::NPS), 3).unwrap();
+    w.get_mut(i64::MAX).unwrap().push_score(9u8).unwrap();
+    assert!(w.get_mut(i64::MIN).is_err());
+    assert_eq!(w.periods().count(), 1);
+}
+
+/// H: an empty joint tally of two 1,001-point scales holds no cells, and
+/// a sparse one serializes sparsely and reads back equal.
+#[test]
+fn finding_h_joint_tally_memory_and_serde_follow_content() {
+    use cxmetrics::JointTally;
+    let big = Scale::new(0, 1000, cxmetrics::Polarity::HigherIsBetter).unwrap();
+    let mut t = JointTally::new(big, big);
+    assert_eq!(t.cells().len(), 1001 * 1001);
+    assert!(t.cells().all(|c| c.count == 0));
+    #[cfg(feature = "serde")]
+    {
+        let empty = serde_json::to_string(&t).unwrap();
+        assert!(empty.len() < 100_000, "{} bytes", empty.len());
+        assert_eq!(serde_json::from_str::<JointTally>(&empty).unwrap(), t);
+    }
+    t.extend_scores(&[3u16, 999], &[7u16, 0]).unwrap();
+    assert_eq!((t.count(3, 7), t.count(999, 0), t.count(0, 0)), (Some(1), Some(1), Some(0)));
+    #[cfg(feature = "serde")]
+    {
+        let two = serde_json::to_string(&t).unwrap();
+        assert!(two.len() < 100_000, "{} bytes", two.len());
+        let back: JointTally = serde_json::from_str(&two).unwrap();
+        assert_eq!(back, t);
+        assert_eq!(back.x_tally().unwrap(), t.x_tally().unwrap());
+        // A dense table stays dense and round-trips too.
+        let small = JointTally::from_scores(Scale::CSAT_5, Scale::CSAT_5, &[1u8, 2, 3, 4, 5], &[5u8, 4, 3, 2, 1]).unwrap();
+        let text = serde_json::to_string(&small).unwrap();
+        assert_eq!(serde_json::from_str::<JointTally>(&text).unwrap(), small);
+        // Indices out of order or past the table are refused.
+        let bad = two.replacen("\"index\":[", "\"index\":[2000000,", 1);
+        assert!(serde_json::from_str::<JointTally>(&bad).is_err());
+    }
+    // Empty vs. non-empty compare unequal, merging an empty table changes nothing.
+    let mut e = JointTally::new(big, big);
+    assert_ne!(e, t);
+    e.merge(&t).unwrap();
+    assert_eq!(e, t);
+    e.merge(&JointTally::new(big, big)).unwrap();
+    assert_eq!(e, t);
+}
