@@ -172,3 +172,56 @@ fn finding_h_joint_tally_memory_and_serde_follow_content() {
     e.merge(&JointTally::new(big, big)).unwrap();
     assert_eq!(e, t);
 }
+
+use cxmetrics::interval::{self, IntervalSpec, NpsMethod, ProportionMethod};
+use cxmetrics::{ConfidenceLevel, Estimate, Nps, Tally};
+
+fn weighted(scale: Scale, scores: &[u8], weights: &[f64]) -> Tally {
+    let mut t = Tally::new(scale);
+    t.extend_weighted_scores(scores, weights).unwrap();
+    t
+}
+
+/// Runs `f` on another thread; fails if it takes more than `secs`.
+fn within<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(secs))
+        .expect("did not return in time (hang)")
+}
+
+/// The sanity rule every estimate obeys.
+fn assert_sane(e: &Estimate, range: (f64, f64)) {
+    assert!(e.validate().is_ok(), "{e:?}: {:?}", e.validate());
+    for x in [e.value, e.std_error, e.interval.lower, e.interval.upper, e.effective_n] {
+        assert!(x.is_finite(), "{e:?}");
+    }
+    assert!(e.interval.lower <= e.interval.upper, "{e:?}");
+    assert!(e.interval.lower >= range.0 && e.interval.upper <= range.1, "{e:?}");
+}
+
+/// A: the Bayes NPS interval of a weighted tally with one tiny weight
+/// returns, and is sane.
+#[test]
+fn finding_a_bayes_with_tiny_weights_returns() {
+    for (scores, weights) in [
+        ([8u8, 9], [1.0, 1.4e-147]),
+        ([8, 1], [1.0, 3.78e-124]),
+        ([8, 9], [1.0, 5e-324]),
+        ([9, 0], [1e-300, 1.0]),
+    ] {
+        let t = weighted(Scale::NPS, &scores, &weights);
+        for variance in [cxmetrics::design::VarianceMethod::Linearized, cxmetrics::design::VarianceMethod::Kish] {
+            let t = t.clone();
+            let r = within(20, move || {
+                let spec = IntervalSpec::new(ConfidenceLevel::P95).variance(variance);
+                Nps::from_tally(&t).unwrap().estimate_with(NpsMethod::Bayes, spec)
+            });
+            if let Ok(e) = r {
+                assert_sane(&e, (-100.0, 100.0));
+            }
+        }
+    }
+}

@@ -439,6 +439,32 @@ pub enum Method {
     StudentT,
 }
 
+impl Method {
+    /// Whether the method's interval always contains its point estimate:
+    /// Wald, Wilson (with or without continuity correction),
+    /// Clopper–Pearson, logit and hypergeometric shares; Wald, trinomial t
+    /// and Tango NPS; Student t means. The adjusted Wald, Agresti–Coull,
+    /// Jeffreys and Bayesian intervals are centred elsewhere and may
+    /// exclude it (a credible interval of a score of 100 ends below 100).
+    ///
+    /// ```
+    /// use cxmetrics::interval::{Method, NpsMethod};
+    /// assert!(Method::StudentT.contains_estimate());
+    /// assert!(!Method::Nps(NpsMethod::Bayes).contains_estimate());
+    /// ```
+    #[must_use]
+    pub fn contains_estimate(self) -> bool {
+        match self {
+            Method::Proportion(m) => !matches!(
+                m,
+                ProportionMethod::AgrestiCoull | ProportionMethod::Jeffreys
+            ),
+            Method::Nps(m) => !matches!(m, NpsMethod::AdjustedWald | NpsMethod::Bayes),
+            Method::StudentT => true,
+        }
+    }
+}
+
 impl fmt::Display for Method {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
