@@ -368,6 +368,46 @@
 //!   JSON with `serde_json`'s `float_roundtrip` feature so weight sums
 //!   survive bit for bit.
 //!
+//! # Where things live
+//!
+//! The source is six layers, bottom up; each folder imports only from the
+//! folders before it in this list (CI checks it), so data flows one way:
+//!
+//! ```text
+//! foundation/  Error, Scale, Rating, Unit, Margin, Weight, Response,
+//!              text input (cells, labels, N/A, the ingest report)
+//! counting/    kernel/ (the only unsafe, one safe dispatch), exact sums,
+//!              Tally, GroupedTally, JointTally, Accumulator,
+//!              AtomicTally, Sharded, Window
+//! math/        distributions and special functions (dist)
+//! inference/   Estimate and Interval, confidence levels and interval
+//!              methods, design-based variance — over counts, weight sums
+//!              and moments, never over metric types
+//! metrics/     Nps, NetScore, TopBox, Mean, Distribution, Score: a value
+//!              from a tally, and a call into inference for its interval
+//! analysis/    compare, one_sample, multiplicity, segment (Segmented,
+//!              trends, rankings), shrinkage, association, drivers, plan,
+//!              weighting (post-stratification, raking)
+//! ```
+//!
+//! This file is the map: the tour above and the re-exports below. When you
+//! add to the crate:
+//!
+//! - a **new interval method or variance estimator** goes in `inference/`
+//!   (a function of counts, sums or moments; add its enum variant to
+//!   `inference/interval/mod.rs`), and the metrics that offer it call it;
+//! - a **new metric** goes in `metrics/` (a value from a [`Tally`], its
+//!   interval by a call into `inference/`, and a [`Score`] variant if
+//!   segments and trends should take it);
+//! - a **new state** (something new to count, merge and serialize) goes in
+//!   `counting/`; a new SIMD kernel in `counting/kernel/`, behind its
+//!   dispatch;
+//! - a **new analysis across estimates** (a test, a ranking, a report)
+//!   goes in `analysis/`;
+//! - a **new SQL function** goes in the `cxmetrics-datafusion` crate
+//!   (`crates/cxmetrics-datafusion/src/`), which calls the public API of
+//!   this one; the core knows no engine.
+//!
 //! # Rust version
 //!
 //! The minimum supported Rust version is 1.89 (required by `statrs` 0.19).
@@ -402,7 +442,7 @@ pub use crate::inference::interval;
 pub use crate::math::dist;
 
 /// Survey designs: how the standard error of a weighted score is computed
-/// ([`VarianceMethod`]), design effects, Taylor linearization, and
+/// ([`VarianceMethod`](design::VarianceMethod)), design effects, Taylor linearization, and
 /// weighting by cells (post-stratification and raking).
 pub mod design {
     pub use crate::analysis::weighting::post_stratify::{PostStratified, post_stratify};
@@ -410,7 +450,7 @@ pub mod design {
     pub use crate::inference::design::{DesignEffects, Linearized, VarianceMethod};
 }
 
-pub use crate::analysis::segment::{Score, Segmented};
+pub use crate::analysis::segment::Segmented;
 pub use crate::analysis::segment_family::SegmentTest;
 pub use crate::counting::accumulator::Accumulator;
 pub use crate::counting::concurrent::{AtomicTally, Sharded};
@@ -429,6 +469,7 @@ pub use crate::inference::interval::ConfidenceLevel;
 pub use crate::metrics::distribution::{Distribution, PointShare};
 pub use crate::metrics::mean::Mean;
 pub use crate::metrics::nps::{NetScore, Nps};
+pub use crate::metrics::score::Score;
 pub use crate::metrics::top_box::TopBox;
 
 /// Runs the README's code as a doc-test, so it cannot drift.

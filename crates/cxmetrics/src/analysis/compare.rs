@@ -26,6 +26,7 @@
 
 use std::fmt;
 
+use crate::counting::tally::Tally;
 use crate::foundation::error::Error;
 use crate::foundation::metric_kind::Metric;
 use crate::foundation::scale::Scale;
@@ -36,6 +37,7 @@ use crate::inference::interval::proportion::wilson;
 use crate::math::dist;
 use crate::metrics::mean::Mean;
 use crate::metrics::nps::{NetScore, Nps};
+use crate::metrics::score::Score;
 use crate::metrics::top_box::TopBox;
 
 /// The result of comparing two independent groups, a − b.
@@ -76,7 +78,7 @@ pub struct Comparison {
     pub p_value: f64,
     /// The p-value adjusted for multiple comparisons when this comparison
     /// is one of a family (a trend, segments against the rest), by the
-    /// family's [`Adjustment`](crate::analysis::multiplicity::Adjustment); `None`
+    /// family's [`Adjustment`](crate::multiplicity::Adjustment); `None`
     /// for a comparison on its own. `significant` follows it when present.
     pub adjusted_p_value: Option<f64>,
     /// The confidence level of the interval; also sets the significance
@@ -114,13 +116,13 @@ pub enum ComparisonMethod {
     /// 1½ passive and ¾ detractor pseudo-answers added to each group).
     NpsAdjustedWald,
     /// One-sample Tango score test of an NPS (or net score) against a
-    /// target, with Tango's interval ([`one_sample::nps`](crate::analysis::one_sample::nps)).
+    /// target, with Tango's interval ([`one_sample::nps`](crate::one_sample::nps)).
     NpsTargetScore,
     /// One-sample score test of a share against a target, with the Wilson
-    /// interval ([`one_sample::share`](crate::analysis::one_sample::share)).
+    /// interval ([`one_sample::share`](crate::one_sample::share)).
     ShareTargetScore,
     /// One-sample Student t test of a mean against a target
-    /// ([`one_sample::mean`](crate::analysis::one_sample::mean)).
+    /// ([`one_sample::mean`](crate::one_sample::mean)).
     MeanTargetT,
     /// Pooled two-proportion z test, with the interval of the difference
     /// by the given method.
@@ -667,4 +669,42 @@ pub fn means(a: &Mean, b: &Mean, level: ConfidenceLevel) -> Result<Comparison, E
         unit: Unit::ScalePoints,
     }
     .decided())
+}
+
+/// Comparisons by [`Score`]: the two-sample test each score takes.
+impl Score {
+    /// Compares the score of two tallies, a − b, with the test that fits
+    /// it: the NPS z test, the two-proportion z test with Newcombe's
+    /// interval, or Welch's t test.
+    ///
+    /// # Errors
+    ///
+    /// Those of the scores and of the functions in [`compare`](crate::compare).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::segment::Score;
+    /// use cxmetrics::{ConfidenceLevel, Scale, Tally};
+    /// let a = Tally::from_counts(Scale::CSAT_5, &[5, 10, 20, 40, 25])?;
+    /// let b = Tally::from_counts(Scale::CSAT_5, &[8, 12, 25, 35, 20])?;
+    /// let c = Score::Mean.compare(&a, &b, ConfidenceLevel::P95)?;
+    /// assert!((c.difference - 0.23).abs() < 1e-12 && !c.significant);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn compare(
+        &self,
+        a: &Tally,
+        b: &Tally,
+        level: ConfidenceLevel,
+    ) -> Result<Comparison, Error> {
+        match *self {
+            Score::Nps(_) => nps(&Nps::from_tally(a)?, &Nps::from_tally(b)?, level),
+            Score::TopBox(k, _) => top_box(&TopBox::top(a, k)?, &TopBox::top(b, k)?, level),
+            Score::BottomBox(k, _) => {
+                top_box(&TopBox::bottom(a, k)?, &TopBox::bottom(b, k)?, level)
+            }
+            Score::Mean => means(&Mean::from_tally(a)?, &Mean::from_tally(b)?, level),
+        }
+    }
 }

@@ -58,6 +58,7 @@
 //! # Ok::<(), cxmetrics::Error>(())
 //! ```
 
+use crate::counting::accumulator::Accumulator;
 use crate::counting::sum::{exponent_of, ldexp};
 use crate::foundation::error::Error;
 use crate::foundation::response::{Response, valid_weight};
@@ -821,6 +822,23 @@ impl TryFrom<MomentsRepr> for DriverMoments {
             m.co = r.comoments;
         }
         Ok(m)
+    }
+}
+
+impl crate::counting::accumulator::sealed::Sealed for DriverMoments {}
+
+/// Driver moments merge exactly, so windows and shards may hold them.
+impl Accumulator for DriverMoments {
+    fn empty_like(&self) -> DriverMoments {
+        self.empty()
+    }
+
+    fn check_merge(&self, other: &DriverMoments) -> Result<(), Error> {
+        DriverMoments::check_merge(self, other)
+    }
+
+    fn merge_from(&mut self, other: &DriverMoments) -> Result<(), Error> {
+        self.merge(other)
     }
 }
 

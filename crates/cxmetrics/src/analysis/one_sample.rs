@@ -36,7 +36,7 @@ use crate::metrics::top_box::TopBox;
 /// # Formula
 ///
 /// With Δ₀ = target/100 and Tango's score statistic T (see
-/// [`NpsMethod::Tango`](crate::inference::interval::NpsMethod::Tango)):
+/// [`NpsMethod::Tango`](crate::interval::NpsMethod::Tango)):
 ///
 /// ```text
 /// z = T(Δ₀) = (P − D − nΔ₀) / √(n (2q̃ + Δ₀(1 − Δ₀))),   p = 2Φ(−|z|)

@@ -28,161 +28,17 @@
 
 use std::collections::BTreeMap;
 
-use crate::analysis::compare::{self, Comparison};
+use crate::analysis::compare::Comparison;
 use crate::counting::grouped::GroupedTally;
 use crate::counting::tally::Tally;
 use crate::foundation::error::Error;
 use crate::foundation::response::Response;
-use crate::foundation::scale::{Polarity, Scale, ScoreValue};
+use crate::foundation::scale::{Scale, ScoreValue};
 use crate::inference::estimate::Estimate;
-use crate::inference::interval::{ConfidenceLevel, IntervalSpec, NpsMethod, ProportionMethod};
-use crate::metrics::{mean::Mean, nps::Nps, top_box::TopBox};
-
-/// Which score to take of each segment, and by which interval method.
-///
-/// # Example
-///
-/// ```
-/// use cxmetrics::segment::Score;
-/// use cxmetrics::{ConfidenceLevel, Scale, Tally};
-/// let t = Tally::from_scores(Scale::NPS, &[10u8, 9, 3, 8])?;
-/// assert_eq!(Score::nps().estimate(&t, ConfidenceLevel::P95)?.value, 25.0);
-/// assert_eq!(Score::bottom_box(7).estimate(&t, ConfidenceLevel::P95)?.value, 0.25);
-/// # Ok::<(), cxmetrics::Error>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-#[non_exhaustive]
-pub enum Score {
-    /// Net Promoter Score, in points (the tally must be on [`Scale::NPS`]).
-    Nps(NpsMethod),
-    /// The share of the best `k` points.
-    TopBox(u32, ProportionMethod),
-    /// The share of the worst `k` points.
-    BottomBox(u32, ProportionMethod),
-    /// The mean rating, with its Student t interval.
-    Mean,
-}
-
-impl Score {
-    /// NPS with the adjusted-Wald interval.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use cxmetrics::interval::NpsMethod;
-    /// use cxmetrics::segment::Score;
-    /// assert_eq!(Score::nps(), Score::Nps(NpsMethod::AdjustedWald));
-    /// ```
-    #[must_use]
-    pub const fn nps() -> Score {
-        Score::Nps(NpsMethod::AdjustedWald)
-    }
-
-    /// The top-`k` box with the Wilson interval.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use cxmetrics::interval::ProportionMethod;
-    /// use cxmetrics::segment::Score;
-    /// assert_eq!(Score::top_box(2), Score::TopBox(2, ProportionMethod::Wilson));
-    /// ```
-    #[must_use]
-    pub const fn top_box(k: u32) -> Score {
-        Score::TopBox(k, ProportionMethod::Wilson)
-    }
-
-    /// The bottom-`k` box with the Wilson interval.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use cxmetrics::interval::ProportionMethod;
-    /// use cxmetrics::segment::Score;
-    /// assert_eq!(Score::bottom_box(1), Score::BottomBox(1, ProportionMethod::Wilson));
-    /// ```
-    #[must_use]
-    pub const fn bottom_box(k: u32) -> Score {
-        Score::BottomBox(k, ProportionMethod::Wilson)
-    }
-
-    /// The score of one tally with its interval.
-    ///
-    /// # Errors
-    ///
-    /// Those of the score's own constructor and `estimate_with`.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use cxmetrics::segment::Score;
-    /// use cxmetrics::{ConfidenceLevel, Scale, Tally};
-    ///
-    /// let t = Tally::from_scores(Scale::CSAT_5, &[5, 4, 4, 2])?;
-    /// assert_eq!(Score::top_box(2).estimate(&t, ConfidenceLevel::P95)?.value, 0.75);
-    /// # Ok::<(), cxmetrics::Error>(())
-    /// ```
-    pub fn estimate(
-        &self,
-        tally: &Tally,
-        spec: impl Into<IntervalSpec>,
-    ) -> Result<Estimate, Error> {
-        match *self {
-            Score::Nps(method) => Nps::from_tally(tally)?.estimate_with(method, spec),
-            Score::TopBox(k, method) => TopBox::top(tally, k)?.estimate_with(method, spec),
-            Score::BottomBox(k, method) => TopBox::bottom(tally, k)?.estimate_with(method, spec),
-            Score::Mean => Mean::from_tally(tally)?.estimate(spec),
-        }
-    }
-
-    /// Compares the score of two tallies, a − b, with the test that fits
-    /// it: the NPS z test, the two-proportion z test with Newcombe's
-    /// interval, or Welch's t test.
-    ///
-    /// # Errors
-    ///
-    /// Those of the scores and of the functions in [`compare`].
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use cxmetrics::segment::Score;
-    /// use cxmetrics::{ConfidenceLevel, Scale, Tally};
-    /// let a = Tally::from_counts(Scale::CSAT_5, &[5, 10, 20, 40, 25])?;
-    /// let b = Tally::from_counts(Scale::CSAT_5, &[8, 12, 25, 35, 20])?;
-    /// let c = Score::Mean.compare(&a, &b, ConfidenceLevel::P95)?;
-    /// assert!((c.difference - 0.23).abs() < 1e-12 && !c.significant);
-    /// # Ok::<(), cxmetrics::Error>(())
-    /// ```
-    pub fn compare(
-        &self,
-        a: &Tally,
-        b: &Tally,
-        level: ConfidenceLevel,
-    ) -> Result<Comparison, Error> {
-        match *self {
-            Score::Nps(_) => compare::nps(&Nps::from_tally(a)?, &Nps::from_tally(b)?, level),
-            Score::TopBox(k, _) => {
-                compare::top_box(&TopBox::top(a, k)?, &TopBox::top(b, k)?, level)
-            }
-            Score::BottomBox(k, _) => {
-                compare::top_box(&TopBox::bottom(a, k)?, &TopBox::bottom(b, k)?, level)
-            }
-            Score::Mean => compare::means(&Mean::from_tally(a)?, &Mean::from_tally(b)?, level),
-        }
-    }
-
-    /// Whether a higher value of this score is better on `scale`.
-    fn higher_is_better(&self, scale: &Scale) -> bool {
-        match self {
-            Score::Nps(_) | Score::TopBox(..) => true,
-            Score::BottomBox(..) => false,
-            Score::Mean => scale.polarity() == Polarity::HigherIsBetter,
-        }
-    }
-}
+use crate::inference::interval::{ConfidenceLevel, IntervalSpec};
+/// Which score to take of each segment: defined with the metrics, named
+/// here too because segments, trends and rankings take it.
+pub use crate::metrics::score::Score;
 
 /// One segment's score, or why it was not scored.
 ///

@@ -4,13 +4,14 @@
 
 use crate::analysis::compare::Comparison;
 use crate::analysis::multiplicity::{self, Adjustment};
-use crate::analysis::segment::{Score, Segmented};
+use crate::analysis::segment::Segmented;
 use crate::analysis::shrinkage::{self, Shrinkage};
 use crate::counting::tally::Tally;
 use crate::foundation::error::Error;
 use crate::inference::estimate::Interval;
 use crate::inference::interval::ConfidenceLevel;
 use crate::metrics::nps::Nps;
+use crate::metrics::score::Score;
 
 /// One segment's test within a family (see [`Segmented::versus_rest`]).
 ///

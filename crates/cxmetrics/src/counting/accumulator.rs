@@ -1,20 +1,21 @@
 //! The states that windows and concurrent ingestion hold: anything that
 //! merges exactly.
 
-use crate::analysis::drivers::DriverMoments;
 use crate::counting::joint::JointTally;
 use crate::counting::tally::Tally;
 use crate::foundation::error::Error;
 
-mod sealed {
+/// Keeps [`Accumulator`] to the crate's own states (each implements it
+/// where it is defined, or here for the counting layer's own).
+pub(crate) mod sealed {
+    /// The seal.
     pub trait Sealed {}
-    impl Sealed for crate::Tally {}
-    impl Sealed for crate::JointTally {}
-    impl Sealed for crate::analysis::drivers::DriverMoments {}
+    impl Sealed for crate::counting::tally::Tally {}
+    impl Sealed for crate::counting::joint::JointTally {}
 }
 
 /// A mergeable aggregation state: [`Tally`], [`JointTally`] or
-/// [`DriverMoments`]. [`Window`](crate::Window) and
+/// [`DriverMoments`](crate::drivers::DriverMoments). [`Window`](crate::Window) and
 /// [`Sharded`](crate::Sharded) hold any of them.
 ///
 /// Sealed: the crate's own states only.
@@ -76,20 +77,6 @@ impl Accumulator for JointTally {
     }
 
     fn merge_from(&mut self, other: &JointTally) -> Result<(), Error> {
-        self.merge(other)
-    }
-}
-
-impl Accumulator for DriverMoments {
-    fn empty_like(&self) -> DriverMoments {
-        self.empty()
-    }
-
-    fn check_merge(&self, other: &DriverMoments) -> Result<(), Error> {
-        DriverMoments::check_merge(self, other)
-    }
-
-    fn merge_from(&mut self, other: &DriverMoments) -> Result<(), Error> {
         self.merge(other)
     }
 }

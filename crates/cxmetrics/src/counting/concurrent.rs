@@ -377,7 +377,7 @@ impl serde::Serialize for AtomicTally {
 /// `Sharded<K, T>` holds, per key (a channel, a touchpoint, `()` for none),
 /// any [`Accumulator`]: a [`Tally`] for weighted answers, a
 /// [`JointTally`](crate::JointTally) for paired ones,
-/// [`DriverMoments`](crate::analysis::drivers::DriverMoments). A writer builds its
+/// [`DriverMoments`](crate::drivers::DriverMoments). A writer builds its
 /// batch locally (no lock), then merges it into one shard under that
 /// shard's lock — the shard chosen per thread, so with as many shards as
 /// threads writers rarely meet.

@@ -6,7 +6,7 @@ use crate::counting::accumulator::Accumulator;
 use crate::foundation::error::Error;
 
 /// The last `k` periods of any [`Accumulator`] (a [`Tally`](crate::Tally),
-/// a [`JointTally`](crate::JointTally), [`DriverMoments`](crate::analysis::drivers::DriverMoments)),
+/// a [`JointTally`](crate::JointTally), [`DriverMoments`](crate::drivers::DriverMoments)),
 /// one state per period: the "last 7 days" or "last 3 months" of a score.
 ///
 /// A period is any integer bucket the caller chooses: a day number, an

@@ -20,7 +20,7 @@
 pub enum Error {
     /// A scale's bounds do not describe a usable scale: the lowest point is
     /// not below the highest, or there are more than
-    /// [`Scale::MAX_POINTS`] points.
+    /// [`Scale::MAX_POINTS`](crate::Scale::MAX_POINTS) points.
     #[error("scale {lowest}..={highest} is invalid: {reason}")]
     InvalidScale {
         /// The lowest point asked for.

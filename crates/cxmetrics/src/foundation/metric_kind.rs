@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// Which score a result is of: the label every [`Estimate`](crate::Estimate)
-/// and [`Comparison`](crate::analysis::compare::Comparison) carries beside its
+/// and [`Comparison`](crate::compare::Comparison) carries beside its
 /// [`Unit`](crate::Unit), so that a serialized result says what it is.
 ///
 /// # Example
@@ -29,7 +29,7 @@ pub enum Metric {
     /// top-2, "% easy".
     TopBox,
     /// A plain share of successes out of n
-    /// ([`interval::proportion`](crate::inference::interval::proportion)).
+    /// ([`interval::proportion`](crate::interval::proportion)).
     Share,
     /// A mean rating ([`Mean`](crate::Mean)), in scale points.
     Mean,

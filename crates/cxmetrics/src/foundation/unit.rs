@@ -5,7 +5,7 @@ use std::fmt;
 /// The unit of an estimate's value, standard error and bounds.
 ///
 /// Every [`Estimate`](crate::Estimate) and
-/// [`Comparison`](crate::analysis::compare::Comparison) says its unit, so that a
+/// [`Comparison`](crate::compare::Comparison) says its unit, so that a
 /// share is never read as points or the other way round. Shares are kept as
 /// fractions on 0..=1 and *displayed* as percentages; a difference of two
 /// shares is displayed in percentage points.

@@ -5,7 +5,7 @@ use std::fmt;
 use crate::foundation::error::Error;
 use crate::foundation::metric_kind::Metric;
 use crate::foundation::unit::Unit;
-use crate::inference::design::DesignEffects;
+use crate::inference::design::effect::DesignEffects;
 use crate::inference::interval::{ConfidenceLevel, Method};
 
 /// A confidence interval `[lower, upper]`.

@@ -118,7 +118,9 @@ impl TryFrom<DistributionRepr> for Distribution {
     fn try_from(r: DistributionRepr) -> Result<Distribution, Error> {
         use crate::metrics::check;
         const WHAT: &str = "distribution";
-        if r.points.len() < 2 || r.points.len() > crate::Scale::MAX_POINTS as usize {
+        if r.points.len() < 2
+            || r.points.len() > crate::foundation::scale::Scale::MAX_POINTS as usize
+        {
             return Err(check::fail(
                 WHAT,
                 format!("{} points is not a scale", r.points.len()),

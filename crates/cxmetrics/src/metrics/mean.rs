@@ -1,11 +1,14 @@
 //! Mean, variance and the normalised index of a rating.
 
+use crate::inference::design::variance_method::VarianceMethod;
+use crate::inference::estimate::Estimate;
+use crate::inference::interval::IntervalSpec;
 use std::fmt;
 
 use crate::counting::tally::Tally;
 use crate::foundation::error::Error;
 use crate::foundation::scale::{Polarity, Scale};
-use crate::inference::design::linearized::Moments;
+use crate::inference::design::moments::Moments;
 use crate::inference::design::statistic::Statistic;
 
 /// The mean rating of a tally (CES mean, CSAT mean) with its spread.
@@ -82,7 +85,7 @@ impl Mean {
         let weights: Vec<f64> = tally.weight_values().collect();
         let mut mean =
             Mean::from_point_weights(tally.scale(), &weights, tally.n(), tally.effective_n());
-        mean.design = crate::inference::design::weighted_moments(tally, &mean.statistic());
+        mean.design = crate::inference::design::moments::weighted_moments(tally, &mean.statistic());
         Ok(mean)
     }
 
@@ -333,7 +336,7 @@ struct MeanRepr {
     effective_n: f64,
     /// The design-based moments of weighted answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    design: Option<crate::inference::design::linearized::MomentsRepr>,
+    design: Option<crate::inference::design::moments::MomentsRepr>,
 }
 
 #[cfg(feature = "serde")]
@@ -388,5 +391,80 @@ impl TryFrom<MeanRepr> for Mean {
                 .map(|d| d.check(WHAT, r.n, r.mean - lo, (0.0, hi - lo)))
                 .transpose()?,
         })
+    }
+}
+
+// The interval: the mean's moments (or its design moments) handed to
+// inference.
+
+impl Mean {
+    /// The mean with its Student t interval.
+    ///
+    /// Weighted answers have, by default ([`VarianceMethod::Linearized`]),
+    /// the Taylor-linearized standard error and n₊ − 1 degrees of freedom
+    /// (n₊ answers of positive weight), as R's
+    /// `confint(svymean(~y, design), df = degf(design))`; a zero variance
+    /// then gives the zero-width interval at the mean. With
+    /// [`VarianceMethod::Kish`], the Kish formula below.
+    ///
+    /// The interval is not clipped to the scale: with very few answers it
+    /// can reach past the scale's ends, a sign that the sample says little
+    /// (scipy's `t.interval` gives the same numbers).
+    ///
+    /// # Formula
+    ///
+    /// ```text
+    /// se = √(s² / n_eff) · fpc        s² = Mean::variance (n − 1 divisor)
+    /// x̄ ± t_{n_eff − 1} · se
+    /// ```
+    ///
+    /// For weighted answers n_eff is Kish's effective sample size and
+    /// s²/n_eff = v/(n_eff − 1) with v = Σw(x − x̄)²/Σw, so the degrees of
+    /// freedom are fractional. This treats weights as survey (precision)
+    /// weights; statsmodels' `DescrStatsW` treats them as frequency weights
+    /// (df = Σw − 1), which overstates the precision of weighted surveys.
+    /// With equal weights both reduce to the ordinary t interval.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooFewAnswers`] when n_eff ≤ 1; [`Error::ZeroVariance`]
+    /// when every answer is the same; [`Error::PopulationTooSmall`].
+    ///
+    /// # References
+    ///
+    /// Kish, L. (1965), *Survey Sampling*; scipy `stats.t.interval`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{ConfidenceLevel, Mean, Scale, Tally};
+    ///
+    /// let t = Tally::from_counts(Scale::CSAT_5, &[5, 10, 20, 40, 25])?;
+    /// let est = Mean::from_tally(&t)?.estimate(ConfidenceLevel::P95)?;
+    /// assert!((est.interval.lower - 3.4806365622975024).abs() < 1e-12);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn estimate(&self, spec: impl Into<IntervalSpec>) -> Result<Estimate, Error> {
+        let spec = spec.into();
+        if let Some(m) = &self.design
+            && spec.variance_method() == VarianceMethod::Linearized
+        {
+            let m = m.centred_on(self.offset(), None);
+            let mut est =
+                crate::inference::design::interval::estimate(&m, &self.statistic(), spec)?;
+            // lowest + offset can round away from mean() by an ulp.
+            est.value = self.mean();
+            est.interval = est.interval.reaching(est.value);
+            return Ok(est);
+        }
+        let mut est = crate::inference::interval::mean::student_t(
+            self.mean(),
+            self.variance()?,
+            self.n(),
+            self.effective_n(),
+            spec,
+        )?;
+        est.design = self.design.map(|m| m.effects(VarianceMethod::Kish));
+        Ok(est)
     }
 }

@@ -1,12 +1,17 @@
 //! Net Promoter Score and the general net score.
 
+use crate::foundation::metric_kind::Metric;
+use crate::inference::design::statistic::Statistic;
+use crate::inference::design::variance_method::VarianceMethod;
+use crate::inference::estimate::Estimate;
+use crate::inference::interval::nps::net_estimate;
+use crate::inference::interval::{IntervalSpec, NpsMethod};
 use std::fmt;
 
 use crate::counting::tally::Tally;
 use crate::foundation::error::Error;
 use crate::foundation::scale::{Question, Scale};
-use crate::inference::design::linearized::Moments;
-use crate::inference::design::statistic::Statistic;
+use crate::inference::design::moments::Moments;
 
 /// Net Promoter Score of a tally on [`Scale::NPS`]: promoters (9–10),
 /// passives (7–8) and detractors (0–6).
@@ -94,28 +99,11 @@ impl Nps {
             passive_share: wa / total,
             detractor_share: wd / total,
             effective_n: tally.effective_n(),
-            design: crate::inference::design::weighted_moments(
+            design: crate::inference::design::moments::weighted_moments(
                 tally,
                 &Statistic::Nps(crate::inference::interval::NpsMethod::Wald),
             ),
         })
-    }
-
-    /// An NPS with the given weighted shares of `n` answers, for the
-    /// interval methods to run at the effective sample size `effective_n`:
-    /// every answer counts as a passive, so no bucket count equals a
-    /// share's numerator and the methods take shares × `effective_n`.
-    pub(crate) fn from_shares(promoters: f64, detractors: f64, n: u64, effective_n: f64) -> Nps {
-        Nps {
-            promoters: 0,
-            passives: n,
-            detractors: 0,
-            promoter_share: promoters,
-            passive_share: 1.0 - promoters - detractors,
-            detractor_share: detractors,
-            effective_n,
-            design: None,
-        }
     }
 
     /// The NPS of raw 0–10 byte scores, counting only promoters and
@@ -508,7 +496,7 @@ struct NpsRepr {
     effective_n: f64,
     /// The design-based moments of weighted answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    design: Option<crate::inference::design::linearized::MomentsRepr>,
+    design: Option<crate::inference::design::moments::MomentsRepr>,
 }
 
 #[cfg(feature = "serde")]
@@ -613,5 +601,196 @@ impl TryFrom<NetScoreRepr> for NetScore {
         };
         check::matches(WHAT, "score", r.score, net.score())?;
         Ok(net)
+    }
+}
+
+// Intervals: the metric's counts (or its design moments) handed to
+// inference.
+
+impl Nps {
+    /// The NPS with its adjusted-Wald interval (the recommended default),
+    /// in points.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PopulationTooSmall`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{ConfidenceLevel, Nps};
+    ///
+    /// let est = Nps::from_counts(45, 30, 25)?.estimate(ConfidenceLevel::P95)?;
+    /// assert!((est.interval.lower - 3.7702544118751016).abs() < 1e-9);
+    /// assert!((est.interval.upper - 35.06469704443558).abs() < 1e-9);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn estimate(&self, spec: impl Into<IntervalSpec>) -> Result<Estimate, Error> {
+        self.estimate_with(NpsMethod::default(), spec)
+    }
+
+    /// The NPS with an interval by the given method, in points. Bounds are
+    /// clipped to −100..=100 (Wald and its adjusted form can exceed them).
+    ///
+    /// Weighted answers have, by default ([`VarianceMethod::Linearized`]),
+    /// the Taylor-linearized standard error: Wald is (p − d) ± z·se,
+    /// trinomial t (p − d) ± t·se with n₊ − 1 degrees of freedom (n₊
+    /// answers of positive weight), and other methods run at the design's
+    /// effective sample size (p + d − (p − d)²)/V. With
+    /// [`VarianceMethod::Kish`] they use Kish's effective sample size in
+    /// place of n. [`Estimate::design`] carries the design effects.
+    ///
+    /// # Formula
+    ///
+    /// With shares p (promoters) and d (detractors) of n answers:
+    ///
+    /// ```text
+    /// Wald          (p − d) ± z·√((p + d − (p − d)²)/n)
+    /// adjusted Wald n' = n + 3, p' = (P + ¾)/n', d' = (D + ¾)/n',
+    ///               (p' − d') ± z·√((p' + d' − (p' − d')²)/n')
+    /// trinomial t   (p − d) ± t_{n−1}·√((p + d − (p − d)²)/(n − 1))
+    /// ```
+    ///
+    /// all × 100. [`NpsMethod::Tango`] inverts Tango's score test and
+    /// [`NpsMethod::Bayes`] takes the equal-tailed credible interval under
+    /// a Dirichlet(½, ½, ½) prior (see their docs). The adjusted-Wald
+    /// interval is centred on the adjusted value, so at extreme data it
+    /// need not contain the raw score; the reported value stays the raw
+    /// score.
+    ///
+    /// With a population N, every method but the trinomial t works on the
+    /// effective sample n·(N − 1)/(N − n) (with the counts scaled alike):
+    /// for Wald that is exactly the standard error times the finite
+    /// population correction √((N − n)/(N − 1)); the adjusted Wald adds its
+    /// pseudo-answers to the effective sample, so a population barely larger
+    /// than the sample keeps the interval near the attainable scores, and a
+    /// census (N = n) returns the score itself with zero width. The
+    /// trinomial t interval multiplies its standard error by the
+    /// correction.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PopulationTooSmall`]; for the trinomial t interval,
+    /// [`Error::TooFewAnswers`] below an effective n of 2 and
+    /// [`Error::ZeroVariance`] when every answer is in one bucket.
+    ///
+    /// # References
+    ///
+    /// Rocks, B. (2016), "Interval Estimation for the Net Promoter Score",
+    /// *The American Statistician* 70(4). Sauro, J. & Lewis, J. R.,
+    /// "Confidence Intervals for Net Promoter Scores", MeasuringU.
+    pub fn estimate_with(
+        &self,
+        method: NpsMethod,
+        spec: impl Into<IntervalSpec>,
+    ) -> Result<Estimate, Error> {
+        let spec = spec.into();
+        if let Some(m) = &self.design
+            && spec.variance_method() == VarianceMethod::Linearized
+        {
+            // Centred on this score's own shares: the value is score().
+            let m = m.centred_on(
+                self.fraction(),
+                Some((self.promoter_share(), self.detractor_share())),
+            );
+            return crate::inference::design::interval::estimate(&m, &Statistic::Nps(method), spec);
+        }
+        let (promoters, detractors, n) = self.trinomial();
+        net_estimate(
+            promoters,
+            detractors,
+            n,
+            self.n(),
+            Metric::Nps,
+            method,
+            spec,
+        )
+        .map(|mut est| {
+            est.effective_n = self.effective_n();
+            est.design = self.design.map(|m| m.effects(VarianceMethod::Kish));
+            est
+        })
+    }
+
+    /// (promoters, detractors, n) as numbers: exact counts when the answers
+    /// are unweighted, else shares times the Kish effective sample size.
+    pub(crate) fn trinomial(&self) -> (f64, f64, f64) {
+        let ([promoters, detractors], n) = crate::inference::interval::method_counts(
+            self.n(),
+            self.effective_n(),
+            [
+                (self.promoters(), self.promoter_share()),
+                (self.detractors(), self.detractor_share()),
+            ],
+        );
+        (promoters, detractors, n)
+    }
+}
+
+impl NetScore {
+    /// The net score with its adjusted-Wald interval, in points (as
+    /// [`Nps::estimate`]: positive answers play promoters, negative ones
+    /// detractors).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PopulationTooSmall`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{ConfidenceLevel, NetScore, Scale, Tally};
+    /// let t = Tally::from_counts(Scale::CSAT_5, &[10, 10, 20, 30, 30])?;
+    /// let est = NetScore::from_tally(&t, 2, 2)?.estimate(ConfidenceLevel::P95)?;
+    /// assert!((est.value - 40.0).abs() < 1e-12);
+    /// assert!(est.interval.contains(40.0));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn estimate(&self, spec: impl Into<IntervalSpec>) -> Result<Estimate, Error> {
+        self.estimate_with(NpsMethod::default(), spec)
+    }
+
+    /// The net score with an interval by any NPS method ([`NpsMethod`]),
+    /// in points; see [`Nps::estimate_with`] for the formulas.
+    ///
+    /// # Errors
+    ///
+    /// As [`Nps::estimate_with`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::interval::NpsMethod;
+    /// use cxmetrics::{ConfidenceLevel, NetScore, Nps, Scale, Tally};
+    /// // NPS is the net score of the 0–10 scale with top 2 and bottom 7.
+    /// let t = Tally::from_counts(Scale::NPS, &[1, 1, 1, 2, 2, 3, 5, 10, 15, 30, 30])?;
+    /// let net = NetScore::from_tally(&t, 2, 7)?.estimate_with(NpsMethod::Tango, ConfidenceLevel::P95)?;
+    /// let nps = Nps::from_tally(&t)?.estimate_with(NpsMethod::Tango, ConfidenceLevel::P95)?;
+    /// assert!((net.interval.lower - nps.interval.lower).abs() < 1e-9);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn estimate_with(
+        &self,
+        method: NpsMethod,
+        spec: impl Into<IntervalSpec>,
+    ) -> Result<Estimate, Error> {
+        let (positive, negative, n) = self.trinomial();
+        net_estimate(
+            positive,
+            negative,
+            n,
+            self.n(),
+            Metric::NetScore,
+            method,
+            spec.into(),
+        )
+    }
+
+    /// (positive, negative, n) for the multinomial methods: the shares
+    /// times the Kish effective sample size (the counts themselves when
+    /// unweighted, up to rounding of the shares).
+    pub(crate) fn trinomial(&self) -> (f64, f64, f64) {
+        let n = self.effective_n();
+        (self.top_share() * n, self.bottom_share() * n, n)
     }
 }

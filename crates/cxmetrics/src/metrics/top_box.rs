@@ -1,13 +1,18 @@
 //! Top-box and bottom-box shares (CSAT %, CES "% easy").
 
+use crate::foundation::metric_kind::Metric;
+use crate::inference::design::statistic::Statistic;
+use crate::inference::design::variance_method::VarianceMethod;
+use crate::inference::estimate::Estimate;
+use crate::inference::interval::proportion::share_interval;
+use crate::inference::interval::{IntervalSpec, ProportionMethod};
 use std::fmt;
 use std::ops::RangeInclusive;
 
 use crate::counting::tally::Tally;
 use crate::foundation::error::Error;
 use crate::foundation::scale::Scale;
-use crate::inference::design::linearized::Moments;
-use crate::inference::design::statistic::Statistic;
+use crate::inference::design::moments::Moments;
 
 /// The share of answers in the best (top box) or worst (bottom box) `k`
 /// points of a scale, following its [`Polarity`](crate::Polarity).
@@ -100,7 +105,7 @@ impl TopBox {
         let scale = tally.scale();
         let points = scale.point_at(range.start)..=scale.point_at(range.end - 1);
         let (count, weight) = tally.sum_range(range.clone());
-        let design = crate::inference::design::weighted_moments(
+        let design = crate::inference::design::moments::weighted_moments(
             tally,
             &Statistic::Share(range, crate::inference::interval::ProportionMethod::Wald),
         );
@@ -257,7 +262,7 @@ struct TopBoxRepr {
     effective_n: f64,
     /// The design-based moments of weighted answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    design: Option<crate::inference::design::linearized::MomentsRepr>,
+    design: Option<crate::inference::design::moments::MomentsRepr>,
 }
 
 #[cfg(feature = "serde")]
@@ -313,5 +318,104 @@ impl TryFrom<TopBoxRepr> for TopBox {
                 .map(|d| d.check(WHAT, r.n, r.share, (0.0, 1.0)))
                 .transpose()?,
         })
+    }
+}
+
+// Intervals: the share's counts (or its design moments) handed to
+// inference.
+
+impl TopBox {
+    /// The share with its Wilson score interval (the recommended default).
+    ///
+    /// Weighted shares run the method at the Korn–Graubard effective
+    /// sample size from the linearized variance (the default), or at Kish's
+    /// effective sample size when the spec asks for
+    /// [`VarianceMethod::Kish`]; see [`TopBox::estimate_with`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PopulationTooSmall`] when the population is smaller than
+    /// the number of answers.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{ConfidenceLevel, Scale, Tally, TopBox};
+    ///
+    /// let t = Tally::from_counts(Scale::CSAT_5, &[3, 2, 8, 20, 17])?;
+    /// let est = TopBox::top(&t, 2)?.estimate(ConfidenceLevel::P95)?;
+    /// assert_eq!(est.value, 0.74);
+    /// assert!(est.interval.contains(0.74));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn estimate(&self, spec: impl Into<IntervalSpec>) -> Result<Estimate, Error> {
+        self.estimate_with(ProportionMethod::default(), spec)
+    }
+
+    /// The share with an interval by the given method.
+    ///
+    /// Unweighted answers use the exact counts. Weighted answers, with the
+    /// default [`VarianceMethod::Linearized`], have the Taylor-linearized
+    /// standard error and an interval as
+    /// [`Linearized::estimate`](crate::design::Linearized::estimate)
+    /// describes (Wald on it; the logit interval with n₊ − 1 degrees of
+    /// freedom; every other method at the Korn–Graubard effective sample
+    /// size, so Clopper–Pearson is R's `svyciprop(method = "beta")`); with
+    /// [`VarianceMethod::Kish`], the method at Kish's effective sample
+    /// size. Either way [`Estimate::design`] carries the design effects.
+    ///
+    /// # Errors
+    ///
+    /// As [`TopBox::estimate`]; for the logit interval,
+    /// [`Error::ZeroVariance`] at a share of 0 or 1 and
+    /// [`Error::TooFewAnswers`] below 2 answers (or 2 of positive weight);
+    /// for the linearized variance, [`Error::TooFewAnswers`] below 2
+    /// answers, or below 2 of positive weight for methods other than Wald.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::interval::ProportionMethod;
+    /// use cxmetrics::{ConfidenceLevel, Scale, Tally, TopBox};
+    /// let t = Tally::from_counts(Scale::CSAT_5, &[0, 0, 0, 0, 12])?;
+    /// let all_top = TopBox::top(&t, 2)?;
+    /// let cp = all_top.estimate_with(ProportionMethod::ClopperPearson, ConfidenceLevel::P95)?;
+    /// assert_eq!(cp.interval.upper, 1.0);
+    /// assert!((cp.interval.lower - 0.025f64.powf(1.0 / 12.0)).abs() < 1e-12);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn estimate_with(
+        &self,
+        method: ProportionMethod,
+        spec: impl Into<IntervalSpec>,
+    ) -> Result<Estimate, Error> {
+        let spec = spec.into();
+        if let Some(m) = &self.design
+            && spec.variance_method() == VarianceMethod::Linearized
+        {
+            let statistic = Statistic::Share(self.indices(), method);
+            // Centred on this share: the value is share().
+            let m = m.centred_on(self.share(), None);
+            return crate::inference::design::interval::estimate(&m, &statistic, spec);
+        }
+        let (k, n) = self.binomial();
+        let mut est = share_interval(k, n, self.n(), method, spec)?;
+        est.value = self.share();
+        est.metric = Metric::TopBox;
+        est.effective_n = self.effective_n();
+        est.design = self.design.map(|m| m.effects(VarianceMethod::Kish));
+        Ok(est)
+    }
+
+    /// (successes, trials) for the binomial methods: the exact counts when
+    /// the answers are unweighted, else the share times the Kish effective
+    /// sample size.
+    pub(crate) fn binomial(&self) -> (f64, f64) {
+        let ([k], n) = crate::inference::interval::method_counts(
+            self.n(),
+            self.effective_n(),
+            [(self.count(), self.share())],
+        );
+        (k, n)
     }
 }

@@ -5,11 +5,12 @@
 use std::fmt;
 
 use crate::analysis::segment::Segmented;
+use crate::counting::tally::PointSums;
 use crate::foundation::error::Error;
 use crate::foundation::scale::Scale;
-use crate::inference::design::linearized::Moments;
+use crate::inference::design::moments::Moments;
+use crate::inference::design::moments::point_sums;
 use crate::inference::design::statistic::Statistic;
-use crate::inference::design::{PointSums, point_sums};
 
 /// One weighting cell's sums.
 #[derive(Debug, Clone, PartialEq)]

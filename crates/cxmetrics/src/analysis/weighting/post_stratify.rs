@@ -4,14 +4,14 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::analysis::segment::{Score, Segmented};
+use crate::analysis::segment::Segmented;
 use crate::analysis::weighting::cells::{self, CellSums};
 use crate::foundation::error::Error;
 use crate::foundation::scale::Scale;
 use crate::inference::design::linearized::Linearized;
-use crate::inference::design::statistic::Statistic;
 use crate::inference::estimate::Estimate;
 use crate::inference::interval::IntervalSpec;
+use crate::metrics::score::Score;
 
 /// A sample post-stratified to population totals per weighting cell:
 /// every weight in cell g multiplied by N_g / W_g, so the cell's weights
@@ -203,7 +203,7 @@ impl<K: Ord + Clone + fmt::Debug> PostStratified<K> {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn linearized(&self, score: Score) -> Result<Linearized, Error> {
-        let statistic = Statistic::of(score, self.scale)?;
+        let statistic = score.statistic(self.scale)?;
         let m = cells::calibrated_moments(&self.cells, &self.factors, &statistic);
         let total: f64 = self
             .cells

@@ -4,14 +4,14 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::analysis::segment::{Score, Segmented};
+use crate::analysis::segment::Segmented;
 use crate::analysis::weighting::cells::{self, CellSums, pow2};
 use crate::foundation::error::Error;
 use crate::foundation::scale::Scale;
 use crate::inference::design::linearized::Linearized;
-use crate::inference::design::statistic::Statistic;
 use crate::inference::estimate::Estimate;
 use crate::inference::interval::IntervalSpec;
+use crate::metrics::score::Score;
 
 /// A weighting-cell key made of one level per margin: a tuple of 2 to 4
 /// levels of one type, such as `(channel, region)`.
@@ -568,7 +568,7 @@ impl<K: Cell> Raked<K> {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn linearized(&self, score: Score) -> Result<Linearized, Error> {
-        let statistic = Statistic::of(score, self.scale)?;
+        let statistic = score.statistic(self.scale)?;
         let m = cells::calibrated_moments(&self.cells, &self.factors, &statistic);
         // W*, in true units: the factors absorb the cells' 2^−e, so u
         // comes out scaled by 2^e and x = w·u is unchanged.

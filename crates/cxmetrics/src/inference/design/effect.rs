@@ -1,7 +1,7 @@
 //! Design effects of a weighted estimate.
 
 use crate::foundation::error::Error;
-use crate::inference::design::VarianceMethod;
+use crate::inference::design::variance_method::VarianceMethod;
 
 /// How much the weighting costs in precision, carried by every estimate
 /// of weighted answers ([`Estimate::design`](crate::Estimate::design)).

@@ -2,16 +2,18 @@
 //! Wald and t intervals of NPS and means, on the linearized variance.
 
 use crate::foundation::error::Error;
-use crate::inference::design::VarianceMethod;
-use crate::inference::design::linearized::Moments;
+use crate::inference::design::moments::Moments;
 use crate::inference::design::statistic::Statistic;
+use crate::inference::design::variance_method::VarianceMethod;
 use crate::inference::estimate::{Estimate, Interval};
+use crate::inference::interval::nps::net_estimate;
 use crate::inference::interval::proportion::{clip01, share_interval};
-use crate::inference::interval::{IntervalSpec, Method, NpsMethod, ProportionMethod, fpc};
-use crate::metrics::nps::Nps;
+use crate::inference::interval::{
+    IntervalSpec, Method, NpsMethod, ProportionMethod, fpc, method_counts,
+};
 
 /// The estimate of `statistic` with its design-based interval (see
-/// [`Linearized::estimate`](crate::inference::design::Linearized::estimate)): the
+/// [`Linearized::estimate`](crate::design::Linearized::estimate)): the
 /// value is `statistic.report(ȳ)`, and every interval built here contains
 /// it (its bounds are widened by the last ulp where rounding put them past
 /// it). A score whose own value comes from another formula passes its
@@ -98,8 +100,17 @@ pub(crate) fn estimate(
                     } else {
                         m.kish_n
                     };
-                    let mut other =
-                        Nps::from_shares(p, d, m.n, n_star).estimate_with(method, spec)?;
+                    let ([positive, negative], total) =
+                        method_counts(m.n, n_star, [(0, p), (0, d)]);
+                    let mut other = net_estimate(
+                        positive,
+                        negative,
+                        total,
+                        m.n,
+                        statistic.metric(),
+                        method,
+                        spec,
+                    )?;
                     // The score itself, not its round trip through n*.
                     other.value = est.value;
                     other.effective_n = m.kish_n;
@@ -130,7 +141,12 @@ pub(crate) fn estimate(
 /// Korn & Graubard's effective sample size of a share:
 /// n* = p(1 − p)/V · (t_{n−1}/t_{n₊−1})², as R's `svyciprop` computes it;
 /// Kish's effective n when V = 0 (a share of 0 or 1).
-fn korn_graubard_n(m: &Moments, v: f64, level: crate::ConfidenceLevel, df: f64) -> f64 {
+fn korn_graubard_n(
+    m: &Moments,
+    v: f64,
+    level: crate::inference::interval::ConfidenceLevel,
+    df: f64,
+) -> f64 {
     let p = m.mean;
     let base = if v > 0.0 { p * (1.0 - p) / v } else { m.kish_n };
     // Next to a tiny variance p(1 − p) can round to 0 (a share of

@@ -58,68 +58,10 @@
 pub(crate) mod effect;
 pub(crate) mod interval;
 pub(crate) mod linearized;
+pub(crate) mod moments;
 pub(crate) mod statistic;
+pub(crate) mod variance_method;
 
 pub use self::effect::DesignEffects;
 pub use self::linearized::Linearized;
-
-use crate::counting::tally::Tally;
-
-/// How the standard error of a score of *weighted* answers is computed.
-///
-/// Unweighted tallies (every weight 1) always use the ordinary binomial,
-/// multinomial or Student t standard errors, whatever this says.
-///
-/// # Example
-///
-/// ```
-/// use cxmetrics::design::VarianceMethod;
-/// use cxmetrics::interval::IntervalSpec;
-/// assert_eq!(VarianceMethod::default(), VarianceMethod::Linearized);
-/// let spec = IntervalSpec::default().variance(VarianceMethod::Kish);
-/// assert_eq!(spec.variance_method(), VarianceMethod::Kish);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-#[non_exhaustive]
-pub enum VarianceMethod {
-    /// Taylor linearization for a with-replacement design without strata
-    /// or clusters (R `survey`'s `svymean`): right whether or not the
-    /// weights relate to the answers. Share intervals run at the
-    /// Korn–Graubard effective sample size; NPS and means use Wald or
-    /// Student t with n₊ − 1 degrees of freedom (n₊ answers of positive
-    /// weight). The default.
-    #[default]
-    Linearized,
-    /// Kish's effective sample size (Σw)²/Σw² in place of n in the
-    /// unweighted formulas: right only when the weights are unrelated to
-    /// the answers. Kept for comparison with tools that use it.
-    Kish,
-}
-
-pub(crate) use crate::counting::tally::PointSums;
-
-/// The per-point sums of a tally and the power of two e its weights are
-/// scaled by (weight = Σw·2^−e).
-pub(crate) fn point_sums(tally: &Tally) -> (Vec<PointSums>, i32) {
-    (tally.point_sums().collect(), tally.weight_exponent())
-}
-
-/// The design-based moments of `statistic` over a tally of weighted
-/// answers; `None` when every answer weighs 1. The tally is scorable.
-pub(crate) fn weighted_moments(
-    tally: &Tally,
-    statistic: &statistic::Statistic,
-) -> Option<linearized::Moments> {
-    if is_unweighted(tally.point_sums(), tally.weight_exponent()) {
-        return None;
-    }
-    Some(linearized::Moments::of_tally(tally, statistic))
-}
-
-/// Whether every answer weighs exactly 1 (then the unweighted formulas
-/// apply unchanged).
-pub(crate) fn is_unweighted(mut sums: impl Iterator<Item = PointSums>, exponent: i32) -> bool {
-    exponent == 0 && sums.all(|s| s.weight == s.count as f64 && s.weight_squared == s.count as f64)
-}
+pub use self::variance_method::VarianceMethod;

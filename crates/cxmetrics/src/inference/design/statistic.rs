@@ -2,10 +2,7 @@
 
 use std::ops::Range;
 
-use crate::analysis::segment::Score;
-use crate::foundation::error::Error;
 use crate::foundation::metric_kind::Metric;
-use crate::foundation::scale::Scale;
 use crate::foundation::unit::Unit;
 use crate::inference::interval::{NpsMethod, ProportionMethod};
 
@@ -38,35 +35,6 @@ pub(crate) enum Statistic {
 }
 
 impl Statistic {
-    /// The statistic of `score` on `scale`.
-    pub(crate) fn of(score: Score, scale: Scale) -> Result<Statistic, Error> {
-        Ok(match score {
-            Score::TopBox(k, method) => Statistic::Share(scale.best_indices(k)?, method),
-            Score::BottomBox(k, method) => Statistic::Share(scale.worst_indices(k)?, method),
-            Score::Nps(method) => {
-                // As `Nps::from_tally`: 0..=10, higher is better, asked as
-                // NPS or unlabelled.
-                let nps_points = scale.lowest() == 0
-                    && scale.highest() == 10
-                    && scale.polarity() == crate::foundation::scale::Polarity::HigherIsBetter;
-                if !nps_points
-                    || !matches!(
-                        scale.question(),
-                        crate::foundation::scale::Question::Nps
-                            | crate::foundation::scale::Question::Other
-                    )
-                {
-                    return Err(Scale::mismatch(Scale::NPS, scale));
-                }
-                Statistic::Nps(method)
-            }
-            Score::Mean => Statistic::Mean {
-                lowest: f64::from(scale.lowest()),
-                top: (scale.len() - 1) as f64,
-            },
-        })
-    }
-
     /// g at the point with index `i`.
     #[inline]
     pub(crate) fn value(&self, i: usize) -> f64 {

@@ -3,17 +3,14 @@
 use crate::foundation::error::Error;
 use crate::foundation::metric_kind::Metric;
 use crate::foundation::unit::Unit;
-use crate::inference::design::VarianceMethod;
-use crate::inference::design::statistic::Statistic;
 use crate::inference::estimate::{Estimate, Interval};
 use crate::inference::interval::{IntervalSpec, Method, NpsMethod, bayes, fpc, tango};
-use crate::metrics::nps::{NetScore, Nps};
 
 /// The NPS interval of unweighted bucket counts, in points.
 ///
 /// # Errors
 ///
-/// As [`Nps::from_counts`] and [`Nps::estimate_with`].
+/// As [`Nps::from_counts`](crate::Nps::from_counts) and [`Nps::estimate_with`](crate::Nps::estimate_with).
 ///
 /// # Example
 ///
@@ -32,195 +29,28 @@ pub fn nps(
     method: NpsMethod,
     spec: impl Into<IntervalSpec>,
 ) -> Result<Estimate, Error> {
-    Nps::from_counts(promoters, passives, detractors)?.estimate_with(method, spec)
-}
-
-impl Nps {
-    /// The NPS with its adjusted-Wald interval (the recommended default),
-    /// in points.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::PopulationTooSmall`].
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use cxmetrics::{ConfidenceLevel, Nps};
-    ///
-    /// let est = Nps::from_counts(45, 30, 25)?.estimate(ConfidenceLevel::P95)?;
-    /// assert!((est.interval.lower - 3.7702544118751016).abs() < 1e-9);
-    /// assert!((est.interval.upper - 35.06469704443558).abs() < 1e-9);
-    /// # Ok::<(), cxmetrics::Error>(())
-    /// ```
-    pub fn estimate(&self, spec: impl Into<IntervalSpec>) -> Result<Estimate, Error> {
-        self.estimate_with(NpsMethod::default(), spec)
+    let n = [detractors, passives, promoters]
+        .into_iter()
+        .try_fold(0u64, |acc, c| {
+            acc.checked_add(c).ok_or(Error::CountOverflow {
+                what: "rated answers",
+                count: acc,
+                added: c,
+            })
+        })?;
+    if n == 0 {
+        return Err(Error::EmptyTally { not_applicable: 0 });
     }
-
-    /// The NPS with an interval by the given method, in points. Bounds are
-    /// clipped to −100..=100 (Wald and its adjusted form can exceed them).
-    ///
-    /// Weighted answers have, by default ([`VarianceMethod::Linearized`]),
-    /// the Taylor-linearized standard error: Wald is (p − d) ± z·se,
-    /// trinomial t (p − d) ± t·se with n₊ − 1 degrees of freedom (n₊
-    /// answers of positive weight), and other methods run at the design's
-    /// effective sample size (p + d − (p − d)²)/V. With
-    /// [`VarianceMethod::Kish`] they use Kish's effective sample size in
-    /// place of n. [`Estimate::design`] carries the design effects.
-    ///
-    /// # Formula
-    ///
-    /// With shares p (promoters) and d (detractors) of n answers:
-    ///
-    /// ```text
-    /// Wald          (p − d) ± z·√((p + d − (p − d)²)/n)
-    /// adjusted Wald n' = n + 3, p' = (P + ¾)/n', d' = (D + ¾)/n',
-    ///               (p' − d') ± z·√((p' + d' − (p' − d')²)/n')
-    /// trinomial t   (p − d) ± t_{n−1}·√((p + d − (p − d)²)/(n − 1))
-    /// ```
-    ///
-    /// all × 100. [`NpsMethod::Tango`] inverts Tango's score test and
-    /// [`NpsMethod::Bayes`] takes the equal-tailed credible interval under
-    /// a Dirichlet(½, ½, ½) prior (see their docs). The adjusted-Wald
-    /// interval is centred on the adjusted value, so at extreme data it
-    /// need not contain the raw score; the reported value stays the raw
-    /// score.
-    ///
-    /// With a population N, every method but the trinomial t works on the
-    /// effective sample n·(N − 1)/(N − n) (with the counts scaled alike):
-    /// for Wald that is exactly the standard error times the finite
-    /// population correction √((N − n)/(N − 1)); the adjusted Wald adds its
-    /// pseudo-answers to the effective sample, so a population barely larger
-    /// than the sample keeps the interval near the attainable scores, and a
-    /// census (N = n) returns the score itself with zero width. The
-    /// trinomial t interval multiplies its standard error by the
-    /// correction.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::PopulationTooSmall`]; for the trinomial t interval,
-    /// [`Error::TooFewAnswers`] below an effective n of 2 and
-    /// [`Error::ZeroVariance`] when every answer is in one bucket.
-    ///
-    /// # References
-    ///
-    /// Rocks, B. (2016), "Interval Estimation for the Net Promoter Score",
-    /// *The American Statistician* 70(4). Sauro, J. & Lewis, J. R.,
-    /// "Confidence Intervals for Net Promoter Scores", MeasuringU.
-    pub fn estimate_with(
-        &self,
-        method: NpsMethod,
-        spec: impl Into<IntervalSpec>,
-    ) -> Result<Estimate, Error> {
-        let spec = spec.into();
-        if let Some(m) = &self.design
-            && spec.variance_method() == VarianceMethod::Linearized
-        {
-            // Centred on this score's own shares: the value is score().
-            let m = m.centred_on(
-                self.fraction(),
-                Some((self.promoter_share(), self.detractor_share())),
-            );
-            return crate::inference::design::interval::estimate(&m, &Statistic::Nps(method), spec);
-        }
-        let (promoters, detractors, n) = self.trinomial();
-        net_estimate(
-            promoters,
-            detractors,
-            n,
-            self.n(),
-            Metric::Nps,
-            method,
-            spec,
-        )
-        .map(|mut est| {
-            est.effective_n = self.effective_n();
-            est.design = self.design.map(|m| m.effects(VarianceMethod::Kish));
-            est
-        })
-    }
-
-    /// (promoters, detractors, n) as numbers: exact counts when the answers
-    /// are unweighted, else shares times the Kish effective sample size.
-    pub(crate) fn trinomial(&self) -> (f64, f64, f64) {
-        let ([promoters, detractors], n) = crate::metrics::method_counts(
-            self.n(),
-            self.effective_n(),
-            [
-                (self.promoters(), self.promoter_share()),
-                (self.detractors(), self.detractor_share()),
-            ],
-        );
-        (promoters, detractors, n)
-    }
-}
-
-impl NetScore {
-    /// The net score with its adjusted-Wald interval, in points (as
-    /// [`Nps::estimate`]: positive answers play promoters, negative ones
-    /// detractors).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::PopulationTooSmall`].
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use cxmetrics::{ConfidenceLevel, NetScore, Scale, Tally};
-    /// let t = Tally::from_counts(Scale::CSAT_5, &[10, 10, 20, 30, 30])?;
-    /// let est = NetScore::from_tally(&t, 2, 2)?.estimate(ConfidenceLevel::P95)?;
-    /// assert!((est.value - 40.0).abs() < 1e-12);
-    /// assert!(est.interval.contains(40.0));
-    /// # Ok::<(), cxmetrics::Error>(())
-    /// ```
-    pub fn estimate(&self, spec: impl Into<IntervalSpec>) -> Result<Estimate, Error> {
-        self.estimate_with(NpsMethod::default(), spec)
-    }
-
-    /// The net score with an interval by any NPS method ([`NpsMethod`]),
-    /// in points; see [`Nps::estimate_with`] for the formulas.
-    ///
-    /// # Errors
-    ///
-    /// As [`Nps::estimate_with`].
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use cxmetrics::interval::NpsMethod;
-    /// use cxmetrics::{ConfidenceLevel, NetScore, Nps, Scale, Tally};
-    /// // NPS is the net score of the 0–10 scale with top 2 and bottom 7.
-    /// let t = Tally::from_counts(Scale::NPS, &[1, 1, 1, 2, 2, 3, 5, 10, 15, 30, 30])?;
-    /// let net = NetScore::from_tally(&t, 2, 7)?.estimate_with(NpsMethod::Tango, ConfidenceLevel::P95)?;
-    /// let nps = Nps::from_tally(&t)?.estimate_with(NpsMethod::Tango, ConfidenceLevel::P95)?;
-    /// assert!((net.interval.lower - nps.interval.lower).abs() < 1e-9);
-    /// # Ok::<(), cxmetrics::Error>(())
-    /// ```
-    pub fn estimate_with(
-        &self,
-        method: NpsMethod,
-        spec: impl Into<IntervalSpec>,
-    ) -> Result<Estimate, Error> {
-        let (positive, negative, n) = self.trinomial();
-        net_estimate(
-            positive,
-            negative,
-            n,
-            self.n(),
-            Metric::NetScore,
-            method,
-            spec.into(),
-        )
-    }
-
-    /// (positive, negative, n) for the multinomial methods: the shares
-    /// times the Kish effective sample size (the counts themselves when
-    /// unweighted, up to rounding of the shares).
-    pub(crate) fn trinomial(&self) -> (f64, f64, f64) {
-        let n = self.effective_n();
-        (self.top_share() * n, self.bottom_share() * n, n)
-    }
+    let total = n as f64;
+    net_estimate(
+        promoters as f64,
+        detractors as f64,
+        total,
+        n,
+        Metric::Nps,
+        method,
+        spec.into(),
+    )
 }
 
 /// Var of a single answer's +1/0/−1 score: p + d − (p − d)², never below 0.

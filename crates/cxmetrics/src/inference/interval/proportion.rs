@@ -3,12 +3,9 @@
 use crate::foundation::error::Error;
 use crate::foundation::metric_kind::Metric;
 use crate::foundation::unit::Unit;
-use crate::inference::design::VarianceMethod;
-use crate::inference::design::statistic::Statistic;
 use crate::inference::estimate::{Estimate, Interval};
 use crate::inference::interval::{IntervalSpec, Method, ProportionMethod, fpc, hypergeometric};
 use crate::math::dist;
-use crate::metrics::top_box::TopBox;
 
 /// The interval of `successes` out of `n` unweighted answers.
 ///
@@ -83,102 +80,6 @@ pub fn proportion(
         });
     }
     share_interval(successes as f64, n as f64, n, method, spec.into())
-}
-
-impl TopBox {
-    /// The share with its Wilson score interval (the recommended default).
-    ///
-    /// Weighted shares run the method at the Korn–Graubard effective
-    /// sample size from the linearized variance (the default), or at Kish's
-    /// effective sample size when the spec asks for
-    /// [`VarianceMethod::Kish`]; see [`TopBox::estimate_with`].
-    ///
-    /// # Errors
-    ///
-    /// [`Error::PopulationTooSmall`] when the population is smaller than
-    /// the number of answers.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use cxmetrics::{ConfidenceLevel, Scale, Tally, TopBox};
-    ///
-    /// let t = Tally::from_counts(Scale::CSAT_5, &[3, 2, 8, 20, 17])?;
-    /// let est = TopBox::top(&t, 2)?.estimate(ConfidenceLevel::P95)?;
-    /// assert_eq!(est.value, 0.74);
-    /// assert!(est.interval.contains(0.74));
-    /// # Ok::<(), cxmetrics::Error>(())
-    /// ```
-    pub fn estimate(&self, spec: impl Into<IntervalSpec>) -> Result<Estimate, Error> {
-        self.estimate_with(ProportionMethod::default(), spec)
-    }
-
-    /// The share with an interval by the given method.
-    ///
-    /// Unweighted answers use the exact counts. Weighted answers, with the
-    /// default [`VarianceMethod::Linearized`], have the Taylor-linearized
-    /// standard error and an interval as
-    /// [`Linearized::estimate`](crate::inference::design::Linearized::estimate)
-    /// describes (Wald on it; the logit interval with n₊ − 1 degrees of
-    /// freedom; every other method at the Korn–Graubard effective sample
-    /// size, so Clopper–Pearson is R's `svyciprop(method = "beta")`); with
-    /// [`VarianceMethod::Kish`], the method at Kish's effective sample
-    /// size. Either way [`Estimate::design`] carries the design effects.
-    ///
-    /// # Errors
-    ///
-    /// As [`TopBox::estimate`]; for the logit interval,
-    /// [`Error::ZeroVariance`] at a share of 0 or 1 and
-    /// [`Error::TooFewAnswers`] below 2 answers (or 2 of positive weight);
-    /// for the linearized variance, [`Error::TooFewAnswers`] below 2
-    /// answers, or below 2 of positive weight for methods other than Wald.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use cxmetrics::interval::ProportionMethod;
-    /// use cxmetrics::{ConfidenceLevel, Scale, Tally, TopBox};
-    /// let t = Tally::from_counts(Scale::CSAT_5, &[0, 0, 0, 0, 12])?;
-    /// let all_top = TopBox::top(&t, 2)?;
-    /// let cp = all_top.estimate_with(ProportionMethod::ClopperPearson, ConfidenceLevel::P95)?;
-    /// assert_eq!(cp.interval.upper, 1.0);
-    /// assert!((cp.interval.lower - 0.025f64.powf(1.0 / 12.0)).abs() < 1e-12);
-    /// # Ok::<(), cxmetrics::Error>(())
-    /// ```
-    pub fn estimate_with(
-        &self,
-        method: ProportionMethod,
-        spec: impl Into<IntervalSpec>,
-    ) -> Result<Estimate, Error> {
-        let spec = spec.into();
-        if let Some(m) = &self.design
-            && spec.variance_method() == VarianceMethod::Linearized
-        {
-            let statistic = Statistic::Share(self.indices(), method);
-            // Centred on this share: the value is share().
-            let m = m.centred_on(self.share(), None);
-            return crate::inference::design::interval::estimate(&m, &statistic, spec);
-        }
-        let (k, n) = self.binomial();
-        let mut est = share_interval(k, n, self.n(), method, spec)?;
-        est.value = self.share();
-        est.metric = Metric::TopBox;
-        est.effective_n = self.effective_n();
-        est.design = self.design.map(|m| m.effects(VarianceMethod::Kish));
-        Ok(est)
-    }
-
-    /// (successes, trials) for the binomial methods: the exact counts when
-    /// the answers are unweighted, else the share times the Kish effective
-    /// sample size.
-    pub(crate) fn binomial(&self) -> (f64, f64) {
-        let ([k], n) = crate::metrics::method_counts(
-            self.n(),
-            self.effective_n(),
-            [(self.count(), self.share())],
-        );
-        (k, n)
-    }
 }
 
 /// The largest (effective) sample size for the beta-quantile methods: their
@@ -289,7 +190,11 @@ struct Counts {
     q: f64,
 }
 
-fn bounds(c: &Counts, method: ProportionMethod, level: crate::ConfidenceLevel) -> Interval {
+fn bounds(
+    c: &Counts,
+    method: ProportionMethod,
+    level: crate::inference::interval::ConfidenceLevel,
+) -> Interval {
     let Counts {
         k,
         failures,
