@@ -228,6 +228,13 @@ impl Estimate {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn validate(&self) -> Result<(), Error> {
+        self.check(true)
+    }
+
+    /// [`Estimate::validate`]; `effective_n ≤ n` only when `bounded_n`
+    /// (the intervals of a weighted score run internally at a design
+    /// effective n that may pass n).
+    fn check(&self, bounded_n: bool) -> Result<(), Error> {
         let bad = |reason: String| {
             Err(Error::InvalidResult {
                 what: "estimate",
@@ -285,7 +292,9 @@ impl Estimate {
                 self.method, self.value
             ));
         }
-        if self.effective_n < 0.0 || self.effective_n > self.n as f64 * (1.0 + 1e-9) {
+        if self.effective_n < 0.0
+            || (bounded_n && self.effective_n > self.n as f64 * (1.0 + 1e-9))
+        {
             return bad(format!(
                 "effective_n {} must lie in 0..=n = {}",
                 self.effective_n, self.n
@@ -311,7 +320,7 @@ impl Estimate {
             self.interval.lower = self.interval.lower.clamp(lo, hi);
             self.interval.upper = self.interval.upper.clamp(lo, hi);
         }
-        self.validate().map_err(|e| Error::NotRepresentable {
+        self.check(false).map_err(|e| Error::NotRepresentable {
             what,
             reason: match e {
                 Error::InvalidResult { reason, .. } => reason,

@@ -407,9 +407,12 @@ impl Mean {
     /// then gives the zero-width interval at the mean. With
     /// [`VarianceMethod::Kish`], the Kish formula below.
     ///
-    /// The interval is not clipped to the scale: with very few answers it
-    /// can reach past the scale's ends, a sign that the sample says little
-    /// (scipy's `t.interval` gives the same numbers).
+    /// The interval is clipped to the scale (a mean cannot leave it): with
+    /// very few answers the t interval (scipy's `t.interval`) can reach
+    /// past the scale's ends, a sign that the sample says little; an
+    /// interval ending exactly at a scale end may be such a clipped one.
+    /// Below one degree of freedom (a Kish effective n under 2) it is
+    /// [`Error::TooFewDegreesOfFreedom`].
     ///
     /// # Formula
     ///
@@ -455,7 +458,7 @@ impl Mean {
             // lowest + offset can round away from mean() by an ulp.
             est.value = self.mean();
             est.interval = est.interval.reaching(est.value);
-            return Ok(est);
+            return self.on_scale(est);
         }
         let mut est = crate::inference::interval::mean::student_t(
             self.mean(),
@@ -465,6 +468,18 @@ impl Mean {
             spec,
         )?;
         est.design = self.design.map(|m| m.effects(VarianceMethod::Kish));
-        Ok(est)
+        self.on_scale(est)
+    }
+
+    /// The interval clipped to the scale (a mean cannot leave it), then
+    /// the crate's sanity rule ([`Estimate::validate`]).
+    fn on_scale(&self, mut est: Estimate) -> Result<Estimate, Error> {
+        let (lo, hi) = (
+            f64::from(self.scale().lowest()),
+            f64::from(self.scale().highest()),
+        );
+        est.interval.lower = est.interval.lower.clamp(lo, hi);
+        est.interval.upper = est.interval.upper.clamp(lo, hi);
+        est.sane("a mean's interval")
     }
 }

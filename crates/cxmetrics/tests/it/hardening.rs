@@ -448,11 +448,13 @@ mod findings {
         let u = weighted(Scale::CSAT_5, &[2, 4], &[1.0, 0.002]);
         let err =
             compare::means(&m, &Mean::from_tally(&u).unwrap(), ConfidenceLevel::P95).unwrap_err();
+        // Issue 21: below one degree of freedom is an error naming the
+        // cause (it was UnboundedInterval only once the bound overflowed).
         assert!(
             matches!(
                 err,
-                Error::UnboundedInterval {
-                    what: "a Welch interval",
+                Error::TooFewDegreesOfFreedom {
+                    what: "a Welch t test",
                     ..
                 }
             ),

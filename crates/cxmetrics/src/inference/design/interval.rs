@@ -115,9 +115,9 @@ pub(crate) fn estimate(
                     other.value = est.value;
                     other.effective_n = m.kish_n;
                     other.design = design;
-                    // Bayesian and score intervals need not contain the
-                    // estimate: returned as the method gives them.
-                    return Ok(other);
+                    // Bayesian intervals need not contain the estimate;
+                    // score intervals reach it (it is their own centre).
+                    return other.sane("a design-based NPS interval");
                 }
             };
             est.interval = Interval {
@@ -135,7 +135,7 @@ pub(crate) fn estimate(
         }
     }
     est.interval = est.interval.reaching(est.value);
-    Ok(est)
+    est.sane("a design-based interval")
 }
 
 /// Korn & Graubard's effective sample size of a share:

@@ -163,13 +163,25 @@ impl Moments {
         })
     }
 
+    /// Whether a design effect is finite and positive, with a finite
+    /// effective n.
+    fn usable_effect(&self, d: f64) -> bool {
+        d.is_finite() && d > 0.0 && (self.n_positive as f64 / d).is_finite()
+    }
+
     /// The design effects of an estimate made with `variance`.
     pub(crate) fn effects(&self, variance: VarianceMethod) -> DesignEffects {
         DesignEffects {
             variance,
             n_positive: self.n_positive,
-            design_effect: self.design_effect,
-            design_effective_n: self.design_effect.map(|d| self.n_positive as f64 / d),
+            // A design effect of 0 (a variance lost to underflow) or one
+            // whose effective n is beyond f64 is not reported: `None`,
+            // never an infinite n (which JSON would write as null).
+            design_effect: self.design_effect.filter(|&d| self.usable_effect(d)),
+            design_effective_n: self
+                .design_effect
+                .filter(|&d| self.usable_effect(d))
+                .map(|d| self.n_positive as f64 / d),
             kish_design_effect: self.n_positive as f64 / self.kish_n,
             kish_effective_n: self.kish_n,
         }

@@ -147,6 +147,11 @@ fn weighted(input: &Value) -> Outcome {
                 Ok(est) => Some(est.std_error),
                 // Every positive-weight answer the same: the Kish se is 0.
                 Err(Error::ZeroVariance { .. }) => Some(0.0),
+                // Below one degree of freedom there is no interval (issue
+                // 21), but the standard error is still √(s²/n_eff).
+                Err(Error::TooFewDegreesOfFreedom { .. }) => {
+                    Some((m.variance().map_err(e)? / m.effective_n()).sqrt())
+                }
                 Err(_) => None,
             }
         }
