@@ -288,7 +288,7 @@ impl Comparison {
             }
         }
         if let Some(df) = self.df
-            && !(df.is_finite() && df >= 1.0)
+            && !(df.is_finite() && df >= 1.0 - 1e-9)
         {
             return bad(format!("df {df} must be finite and at least 1"));
         }
@@ -792,7 +792,7 @@ pub fn means(a: &Mean, b: &Mean, level: ConfidenceLevel) -> Result<Comparison, E
     let df = 1.0 / (r * r / (a.effective_n() - 1.0) + s * s / (b.effective_n() - 1.0));
     // Below one degree of freedom the interval is meaningless (±4e128 at
     // df 0.01, from a few effective answers in one group).
-    if !(df >= 1.0) {
+    if !(df >= 1.0 - 1e-9) {
         return Err(Error::TooFewDegreesOfFreedom {
             what: "a Welch t test",
             df,

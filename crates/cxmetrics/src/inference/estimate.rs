@@ -164,7 +164,7 @@ pub struct Estimate {
     /// For weighted answers: the variance method behind `std_error` and
     /// the design effects (R's `deff = "replace"` and Kish's 1 + CV², with
     /// the effective sample sizes they imply). `None` for unweighted
-    /// answers (every weight 1), whose design effect is 1 by definition.
+    /// answers (every weight 1, or all weights equal), whose design effect is 1.
     pub design: Option<DesignEffects>,
 }
 

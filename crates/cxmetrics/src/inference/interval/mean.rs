@@ -37,7 +37,8 @@ pub(crate) fn student_t(
     // Below one degree of freedom (an effective n under 2) the t quantile
     // is meaningless (±4e128 at df 0.01), or beyond f64.
     let df = n_eff - 1.0;
-    if df < 1.0 {
+    // (With a rounding allowance: equal weights give n_eff = n ± an ulp.)
+    if df < 1.0 - 1e-9 {
         return Err(Error::TooFewDegreesOfFreedom {
             what: "a t interval",
             df,

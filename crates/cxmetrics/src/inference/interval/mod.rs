@@ -497,10 +497,13 @@ pub(crate) fn method_counts<const K: usize>(
     parts: [(u64, f64); K],
 ) -> ([f64; K], f64) {
     let total = n as f64;
-    let unweighted = effective_n == total
+    // Equal weights other than 1 give the same shares and Kish n up to
+    // rounding: they are unweighted data too (issue 21).
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(b.abs());
+    let unweighted = close(effective_n, total)
         && parts
             .iter()
-            .all(|&(count, share)| share == count as f64 / total);
+            .all(|&(count, share)| close(share, count as f64 / total));
     if unweighted {
         (parts.map(|(count, _)| count as f64), total)
     } else {

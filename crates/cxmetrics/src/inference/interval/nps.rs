@@ -115,7 +115,7 @@ pub(crate) fn net_estimate(
                     effective_n: n,
                 });
             }
-            if n < 2.0 {
+            if n < 2.0 - 1e-9 {
                 return Err(Error::TooFewDegreesOfFreedom {
                     what: "a trinomial t interval",
                     df: n - 1.0,
