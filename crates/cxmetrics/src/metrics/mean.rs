@@ -334,6 +334,10 @@ struct MeanRepr {
     population_variance: f64,
     n: u64,
     effective_n: f64,
+    /// The mean minus the lowest point, unrounded (absent before 0.3:
+    /// then `mean − lowest`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    offset: Option<f64>,
     /// The design-based moments of weighted answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     design: Option<crate::inference::design::moments::MomentsRepr>,
@@ -348,6 +352,7 @@ impl From<Mean> for MeanRepr {
             population_variance: x.population_variance,
             n: x.n,
             effective_n: x.effective_n,
+            offset: Some(x.offset),
             design: x.design.map(Into::into),
         }
     }
@@ -378,17 +383,26 @@ impl TryFrom<MeanRepr> for Mean {
                 ),
             ));
         }
+        let offset = r.offset.unwrap_or(r.mean - lo);
+        // The offset is the mean's unrounded distance from the lowest
+        // point: lowest + offset rounds to the mean.
+        if !(offset >= 0.0 && offset <= hi - lo && (lo + offset - r.mean).abs() <= 1e-12 * r.mean.abs().max(1.0)) {
+            return Err(check::fail(
+                WHAT,
+                format!("offset {offset} does not place mean {} on scale {}", r.mean, r.scale),
+            ));
+        }
         Ok(Mean {
             scale: r.scale,
             mean: r.mean,
-            offset: r.mean - lo,
+            offset,
             population_variance: r.population_variance,
             n: r.n,
             effective_n: r.effective_n,
             // Moments hold the mean as an offset from the lowest point.
             design: r
                 .design
-                .map(|d| d.check(WHAT, r.n, r.mean - lo, (0.0, hi - lo)))
+                .map(|d| d.check(WHAT, r.n, offset, (0.0, hi - lo)))
                 .transpose()?,
         })
     }
