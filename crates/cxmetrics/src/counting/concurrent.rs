@@ -4,8 +4,26 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
+// The atomics and locks come through one switch: under `--cfg loom` they
+// are loom's, so `tests/loom.rs` can model-check every interleaving of
+// the code below (see the README's "Contributing: loom").
+#[cfg(loom)]
+use loom::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+#[cfg(loom)]
+use loom::sync::{Mutex, MutexGuard};
+#[cfg(not(loom))]
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+#[cfg(not(loom))]
 use std::sync::{Mutex, MutexGuard};
+
+/// Lets other threads run while a snapshot waits for writers (loom's
+/// yield under `--cfg loom`, so that the model checker can schedule them).
+fn spin_yield() {
+    #[cfg(loom)]
+    loom::thread::yield_now();
+    #[cfg(not(loom))]
+    std::thread::yield_now();
+}
 
 use crate::counting::accumulator::Accumulator;
 use crate::counting::tally::Tally;
@@ -15,9 +33,15 @@ use crate::foundation::scale::{Rating, Scale, ScoreValue};
 
 /// A counter alone on its cache line, so threads bumping different points
 /// do not contend.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 #[repr(align(64))]
 struct Padded(AtomicU64);
+
+impl Default for Padded {
+    fn default() -> Padded {
+        Padded(AtomicU64::new(0))
+    }
+}
 
 /// Locks a mutex, recovering the data if a thread panicked while holding
 /// it (every update below is applied whole or not at all, so the data is
@@ -309,7 +333,7 @@ impl AtomicTally {
         let epoch = &self.epochs[old];
         // Wait for the writers that entered the old epoch before the flip.
         while epoch.in_flight.0.load(Ordering::SeqCst) != 0 {
-            std::thread::yield_now();
+            spin_yield();
         }
         // Nobody writes the old epoch now: fold it into the base.
         let counts: Vec<u64> = epoch
@@ -421,9 +445,11 @@ pub struct Sharded<K, T> {
 
 /// Each thread's shard index, assigned round-robin on first use.
 fn shard_of_thread(shards: usize) -> usize {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    // A placement hint only (any shard is correct): std's atomic, also
+    // under loom, whose atomics cannot live in a static.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     thread_local! {
-        static MINE: usize = NEXT.fetch_add(1, Ordering::Relaxed);
+        static MINE: usize = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
     MINE.with(|&i| i % shards)
 }

@@ -146,7 +146,14 @@ impl<T: Accumulator> Window<T> {
         let steps = period.abs_diff(latest);
         if steps >= self.k as u64 {
             let first = self.oldest().unwrap_or(period);
-            left.extend((first..).zip(self.ring.drain(..)));
+            // Indexed, not `(first..).zip(..)`: that range would step past
+            // i64::MAX after a window ending there (found by fuzzing).
+            left.extend(
+                self.ring
+                    .drain(..)
+                    .enumerate()
+                    .map(|(i, t)| (first + i as i64, t)),
+            );
             self.ring.push_back(self.empty.clone());
         } else {
             // `steps` < k ≤ MAX_PERIODS, and latest + steps = period: no

@@ -126,11 +126,13 @@ pub(crate) fn estimate(
             }
             .scaled(100.0);
         }
-        Statistic::Mean { lowest, .. } => {
+        Statistic::Mean { lowest, top } => {
             let half = level.t(df()?) * se;
+            // Clipped to the scale: a mean cannot leave it (raked and
+            // post-stratified means too; found by fuzzing).
             est.interval = Interval {
-                lower: lowest + (y - half),
-                upper: lowest + (y + half),
+                lower: lowest + (y - half).clamp(0.0, top),
+                upper: lowest + (y + half).clamp(0.0, top),
             };
         }
     }
