@@ -177,3 +177,17 @@ fn sharded_take_loses_no_update() {
         }
     });
 }
+
+/// One thread: pushes and snapshots in sequence (the model's baseline).
+#[test]
+fn atomic_tally_single_thread_baseline() {
+    model(|| {
+        let live = AtomicTally::new(Scale::CSAT_5);
+        live.push_score(4u8).unwrap();
+        let a = live.snapshot().unwrap();
+        live.push_score(4u8).unwrap();
+        let b = live.snapshot().unwrap();
+        let c = live.snapshot().unwrap();
+        assert_eq!((a.n(), b.n(), c.n()), (1, 2, 2));
+    });
+}

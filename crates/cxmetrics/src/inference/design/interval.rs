@@ -134,6 +134,8 @@ pub(crate) fn estimate(
                 lower: lowest + (y - half).clamp(0.0, top),
                 upper: lowest + (y + half).clamp(0.0, top),
             };
+            // lowest + offset can round an ulp past the top point.
+            est.value = est.value.clamp(lowest, lowest + top);
         }
     }
     est.interval = est.interval.reaching(est.value);
