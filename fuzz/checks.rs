@@ -865,8 +865,30 @@ pub fn segments(data: &[u8]) {
 /// spaces, letters of the N/A tokens, a BOM, or arbitrary UTF-8.
 fn text(inp: &mut Input) -> String {
     const PIECES: [&str; 24] = [
-        "0", "1", "5", "9", "10", "-", "+", ".", "e", "E", " ", "\t", "\u{feff}", "n", "a", "N",
-        "A", "/", "0000000000000001", "99999999999999999999", "inf", "NaN", "x", "é",
+        "0",
+        "1",
+        "5",
+        "9",
+        "10",
+        "-",
+        "+",
+        ".",
+        "e",
+        "E",
+        " ",
+        "\t",
+        "\u{feff}",
+        "n",
+        "a",
+        "N",
+        "A",
+        "/",
+        "0000000000000001",
+        "99999999999999999999",
+        "inf",
+        "NaN",
+        "x",
+        "é",
     ];
     let len = usize::from(inp.u8() % 8);
     let mut s = String::new();
@@ -905,7 +927,10 @@ fn is_plain_whole(t: &str, v: i32) -> bool {
     !whole.is_empty()
         && whole.bytes().all(|b| b.is_ascii_digit())
         && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b == b'0'))
-        && whole.parse::<i64>().ok().map(|w| if digits.len() != t.len() { -w } else { w })
+        && whole
+            .parse::<i64>()
+            .ok()
+            .map(|w| if digits.len() != t.len() { -w } else { w })
             == Some(i64::from(v))
 }
 
@@ -919,7 +944,10 @@ pub fn text_input(data: &[u8]) {
     let scale = inp.scale();
     let mut parser = CellParser::new(scale);
     let custom = inp.bool();
-    let mut tokens: Vec<String> = DEFAULT_NOT_APPLICABLE.iter().map(|t| t.to_string()).collect();
+    let mut tokens: Vec<String> = DEFAULT_NOT_APPLICABLE
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
     if custom {
         tokens = (0..inp.u8() % 3).map(|_| text(&mut inp)).collect();
         parser = parser.not_applicable(&tokens);
@@ -933,17 +961,14 @@ pub fn text_input(data: &[u8]) {
     for _ in 0..inp.u8() % 4 {
         let label = text(&mut inp);
         let point = scale.lowest() + i32::from(inp.u8()) % (scale.highest() - scale.lowest() + 2);
-        match parser.clone().label(&label, point) {
-            Ok(p) => {
-                let key = clean(&label);
-                assert!(scale.rating(point).is_ok());
-                assert!(!is_token(&key), "label {label:?} is a token");
-                assert!(!is_decimal(&key), "label {label:?} reads as a number");
-                labels.retain(|(l, _)| l.to_lowercase() != key.to_lowercase());
-                labels.push((key, point));
-                parser = p;
-            }
-            Err(_) => {}
+        if let Ok(p) = parser.clone().label(&label, point) {
+            let key = clean(&label);
+            assert!(scale.rating(point).is_ok());
+            assert!(!is_token(&key), "label {label:?} is a token");
+            assert!(!is_decimal(&key), "label {label:?} reads as a number");
+            labels.retain(|(l, _)| l.to_lowercase() != key.to_lowercase());
+            labels.push((key, point));
+            parser = p;
         }
     }
     let mut cells = Vec::new();
@@ -979,7 +1004,10 @@ pub fn text_input(data: &[u8]) {
     }
     let (answers, report) = parser.parse_lenient(&cells);
     assert_eq!(report.total(), cells.len() as u64);
-    assert_eq!(report.accepted() + report.not_applicable(), answers.len() as u64);
+    assert_eq!(
+        report.accepted() + report.not_applicable(),
+        answers.len() as u64
+    );
     assert_eq!(
         report.accepted() + report.not_applicable() + report.rejected(),
         cells.len() as u64
@@ -999,7 +1027,10 @@ pub fn design(data: &[u8]) {
     let scale = inp.scale();
     let mut cells: Segmented<(u8, u8)> = Segmented::new(scale);
     let (_, scores, weights) = scores_and_weights(&mut inp, scale);
-    let keys: Vec<(u8, u8)> = scores.iter().map(|_| (inp.u8() % 3, inp.u8() % 3)).collect();
+    let keys: Vec<(u8, u8)> = scores
+        .iter()
+        .map(|_| (inp.u8() % 3, inp.u8() % 3))
+        .collect();
     let _ = if inp.bool() {
         cells.extend_weighted_scores(&keys, &scores, &weights)
     } else {
@@ -1061,8 +1092,8 @@ pub fn design(data: &[u8]) {
 /// an error or finite and in range.
 pub fn paired(data: &[u8]) {
     use cxmetrics::JointTally;
-    use cxmetrics::drivers::DriverMoments;
     use cxmetrics::association;
+    use cxmetrics::drivers::DriverMoments;
     let mut inp = Input::new(data);
     let (x, y) = (inp.scale(), inp.scale());
     let mut whole = JointTally::new(x, y);
@@ -1126,9 +1157,15 @@ pub fn paired(data: &[u8]) {
     .into_iter()
     .flatten()
     {
-        assert!(a.value.is_finite() && (-1.0..=1.0).contains(&a.value), "{a:?}");
+        assert!(
+            a.value.is_finite() && (-1.0..=1.0).contains(&a.value),
+            "{a:?}"
+        );
         if let Some(i) = a.interval {
-            assert!(i.validate().is_ok() && i.lower >= -1.0 && i.upper <= 1.0, "{a:?}");
+            assert!(
+                i.validate().is_ok() && i.lower >= -1.0 && i.upper <= 1.0,
+                "{a:?}"
+            );
         }
         if let Some(t) = a.test {
             assert!(t.statistic.is_finite() || t.p_value == 0.0, "{a:?}");
@@ -1146,7 +1183,10 @@ pub fn paired(data: &[u8]) {
             let _ = m.push_scores(&[a, b], i64::from(inp.u8() % 12), inp.weight());
         }
         if let Ok(d) = m.analyze(level) {
-            assert!(d.r_squared.is_finite() && (-1e-9..=1.0 + 1e-9).contains(&d.r_squared), "{d:?}");
+            assert!(
+                d.r_squared.is_finite() && (-1e-9..=1.0 + 1e-9).contains(&d.r_squared),
+                "{d:?}"
+            );
             for dr in &d.drivers {
                 assert!(dr.correlation.is_finite() && dr.beta.is_finite(), "{d:?}");
                 assert!(dr.relative_weight.is_finite(), "{d:?}");
@@ -1215,10 +1255,13 @@ pub fn live(data: &[u8]) {
         assert!(w.periods().count() <= k);
         let key = inp.u8() % 3;
         let weight = inp.weight();
-        let ok = sharded.extend_weighted_scores(&[key], &[s], &[weight]).is_ok();
+        let ok = sharded
+            .extend_weighted_scores(&[key], &[s], &[weight])
+            .is_ok();
         if ok {
             let t = keyed.entry(key).or_insert_with(|| Tally::new(scale));
-            t.extend_weighted_scores(&[s], &[weight]).expect("same check");
+            t.extend_weighted_scores(&[s], &[weight])
+                .expect("same check");
         }
         if atomic.push_score(s).is_ok() {
             plain.push_score(s).expect("same check");
@@ -1325,7 +1368,10 @@ pub fn grouped(data: &[u8]) {
         };
         match r {
             Ok(()) => {
-                assert!(read.iter().all(|&i| i < n_groups), "an id past the groups was accepted");
+                assert!(
+                    read.iter().all(|&i| i < n_groups),
+                    "an id past the groups was accepted"
+                );
                 for ((&i, &s), &w) in read.iter().zip(&scores).zip(&weights) {
                     if weighted {
                         mine[i].extend_weighted_scores(&[s], &[w]).expect("valid");
@@ -1336,7 +1382,11 @@ pub fn grouped(data: &[u8]) {
             }
             Err(_) => {
                 for i in 0..n_groups {
-                    assert_eq!(g.counts(i), before.counts(i), "a failed grouped batch changed group {i}");
+                    assert_eq!(
+                        g.counts(i),
+                        before.counts(i),
+                        "a failed grouped batch changed group {i}"
+                    );
                 }
             }
         }

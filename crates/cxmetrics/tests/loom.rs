@@ -91,7 +91,10 @@ fn atomic_tally_take_loses_no_update() {
         // never without the earlier single answer.
         let c = taken.counts();
         assert!(c[2] == 0 || c[2] == 2, "part of a batch taken: {c:?}");
-        assert!(c[2] == 0 || c[4] == 1, "a later batch without an earlier one: {c:?}");
+        assert!(
+            c[2] == 0 || c[4] == 1,
+            "a later batch without an earlier one: {c:?}"
+        );
         writer.join().unwrap();
         let rest = live.snapshot().unwrap();
         assert_eq!(sum(taken.counts(), rest.counts()), vec![0, 0, 2, 0, 1]);

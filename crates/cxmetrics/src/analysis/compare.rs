@@ -252,10 +252,16 @@ impl Comparison {
             })
         };
         let (lower, upper) = (self.interval.lower, self.interval.upper);
-        let finite = [self.difference, self.std_error, self.statistic, lower, upper]
-            .iter()
-            .chain(self.adjusted_difference.iter())
-            .all(|x| x.is_finite());
+        let finite = [
+            self.difference,
+            self.std_error,
+            self.statistic,
+            lower,
+            upper,
+        ]
+        .iter()
+        .chain(self.adjusted_difference.iter())
+        .all(|x| x.is_finite());
         if !finite {
             return bad(format!(
                 "difference {}, std_error {}, statistic {} and interval [{lower}, {upper}] must be finite",
@@ -280,7 +286,10 @@ impl Comparison {
                 self.difference
             ));
         }
-        for (name, p) in [("p_value", Some(self.p_value)), ("adjusted_p_value", self.adjusted_p_value)] {
+        for (name, p) in [
+            ("p_value", Some(self.p_value)),
+            ("adjusted_p_value", self.adjusted_p_value),
+        ] {
             if let Some(p) = p
                 && !(0.0..=1.0).contains(&p)
             {
@@ -292,7 +301,8 @@ impl Comparison {
         {
             return bad(format!("df {df} must be finite and at least 1"));
         }
-        if self.significant != (self.adjusted_p_value.unwrap_or(self.p_value) < self.level.alpha()) {
+        if self.significant != (self.adjusted_p_value.unwrap_or(self.p_value) < self.level.alpha())
+        {
             return bad(format!(
                 "significant = {} disagrees with p {} at level {}",
                 self.significant,
@@ -792,7 +802,7 @@ pub fn means(a: &Mean, b: &Mean, level: ConfidenceLevel) -> Result<Comparison, E
     let df = 1.0 / (r * r / (a.effective_n() - 1.0) + s * s / (b.effective_n() - 1.0));
     // Below one degree of freedom the interval is meaningless (±4e128 at
     // df 0.01, from a few effective answers in one group).
-    if !(df >= 1.0 - 1e-9) {
+    if df.is_nan() || df < 1.0 - 1e-9 {
         return Err(Error::TooFewDegreesOfFreedom {
             what: "a Welch t test",
             df,

@@ -205,7 +205,9 @@ impl AtomicTally {
         let index = score.to_index(&self.scale)?;
         self.reserve(1)?;
         let e = self.enter();
-        self.epochs[e].counts[index].0.fetch_add(1, Ordering::Relaxed);
+        self.epochs[e].counts[index]
+            .0
+            .fetch_add(1, Ordering::Relaxed);
         self.leave(e);
         Ok(())
     }
@@ -251,7 +253,10 @@ impl AtomicTally {
     pub fn push_not_applicable(&self) -> Result<(), Error> {
         self.reserve(1)?;
         let e = self.enter();
-        self.epochs[e].not_applicable.0.fetch_add(1, Ordering::Relaxed);
+        self.epochs[e]
+            .not_applicable
+            .0
+            .fetch_add(1, Ordering::Relaxed);
         self.leave(e);
         Ok(())
     }

@@ -245,7 +245,8 @@ impl<T: Accumulator> Window<T> {
         if period < oldest || period > latest {
             return None;
         }
-        self.ring.get(usize::try_from(period.abs_diff(oldest)).ok()?)
+        self.ring
+            .get(usize::try_from(period.abs_diff(oldest)).ok()?)
     }
 
     /// The periods in the window with their states, oldest first.
@@ -329,14 +330,14 @@ impl<T: Accumulator> Window<T> {
         let (oldest, latest) = (self.oldest(), self.latest);
         match (oldest, latest) {
             (Some(o), Some(l)) if (o..=l).contains(&period) => {
-                let slot =
-                    self.ring
-                        .get_mut(usize::try_from(period.abs_diff(o)).unwrap_or(usize::MAX))
-                        .ok_or(Error::InvalidArgument {
-                            name: "period",
-                            value: period as f64,
-                            expected: "a period inside the window",
-                        })?;
+                let slot = self
+                    .ring
+                    .get_mut(usize::try_from(period.abs_diff(o)).unwrap_or(usize::MAX))
+                    .ok_or(Error::InvalidArgument {
+                        name: "period",
+                        value: period as f64,
+                        expected: "a period inside the window",
+                    })?;
                 Ok(std::mem::replace(slot, empty))
             }
             _ => Err(Error::InvalidArgument {

@@ -529,7 +529,10 @@ fn parse_cell_number(text: &str) -> Option<CellNumber> {
         return Some(CellNumber::Fractional);
     }
     let negative = digits.len() != text.len();
-    let value = whole.parse::<i64>().ok().map(|v| if negative { -v } else { v });
+    let value = whole
+        .parse::<i64>()
+        .ok()
+        .map(|v| if negative { -v } else { v });
     Some(CellNumber::Whole(value))
 }
 

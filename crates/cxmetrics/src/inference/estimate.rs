@@ -292,8 +292,7 @@ impl Estimate {
                 self.method, self.value
             ));
         }
-        if self.effective_n < 0.0
-            || (bounded_n && self.effective_n > self.n as f64 * (1.0 + 1e-9))
+        if self.effective_n < 0.0 || (bounded_n && self.effective_n > self.n as f64 * (1.0 + 1e-9))
         {
             return bad(format!(
                 "effective_n {} must lie in 0..=n = {}",

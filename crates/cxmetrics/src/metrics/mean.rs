@@ -386,10 +386,16 @@ impl TryFrom<MeanRepr> for Mean {
         let offset = r.offset.unwrap_or(r.mean - lo);
         // The offset is the mean's unrounded distance from the lowest
         // point: lowest + offset rounds to the mean.
-        if !(offset >= 0.0 && offset <= hi - lo && (lo + offset - r.mean).abs() <= 1e-12 * r.mean.abs().max(1.0)) {
+        if !(offset >= 0.0
+            && offset <= hi - lo
+            && (lo + offset - r.mean).abs() <= 1e-12 * r.mean.abs().max(1.0))
+        {
             return Err(check::fail(
                 WHAT,
-                format!("offset {offset} does not place mean {} on scale {}", r.mean, r.scale),
+                format!(
+                    "offset {offset} does not place mean {} on scale {}",
+                    r.mean, r.scale
+                ),
             ));
         }
         Ok(Mean {

@@ -203,7 +203,11 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
                 )
                 .unwrap_err()
             },
-            vec!["Welch t test", "at least 1 degrees of freedom", "effective sample sizes"],
+            vec![
+                "Welch t test",
+                "at least 1 degrees of freedom",
+                "effective sample sizes",
+            ],
         ),
     ];
     #[cfg(feature = "serde")]
@@ -260,7 +264,11 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
                 )
                 .unwrap_err()
         },
-        vec!["a t interval", "degrees of freedom", "effective sample size of 1.0"],
+        vec![
+            "a t interval",
+            "degrees of freedom",
+            "effective sample size of 1.0",
+        ],
     ));
     v.extend(hardening_errors());
     v.extend(design_errors());
@@ -270,8 +278,12 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
 /// The errors added by issue 21 that need more set-up.
 fn hardening_errors() -> Vec<(Error, Vec<&'static str>)> {
     vec![(
-        cxmetrics::one_sample::nps(&Nps::from_counts(1, 0, 0).unwrap(), -100.0, ConfidenceLevel::P95)
-            .unwrap_err(),
+        cxmetrics::one_sample::nps(
+            &Nps::from_counts(1, 0, 0).unwrap(),
+            -100.0,
+            ConfidenceLevel::P95,
+        )
+        .unwrap_err(),
         vec!["a comparison", "statistic inf"],
     )]
 }

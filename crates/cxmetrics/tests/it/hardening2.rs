@@ -23,7 +23,11 @@ fn finding_g_cells_reject_exponents_signs_and_rounding() {
             "{text:?}"
         );
     }
-    for text in ["4.9999999999999999", "9.0000000000000001", "0.00000000000000001"] {
+    for text in [
+        "4.9999999999999999",
+        "9.0000000000000001",
+        "0.00000000000000001",
+    ] {
         assert_eq!(
             cause(Scale::NPS.parse(text)),
             RejectCause::NotWhole,
@@ -65,7 +69,12 @@ fn finding_g_labels_that_are_numbers_or_tokens_are_refused() {
         .label("N/A", 1)
         .unwrap();
     assert_eq!(p.parse("n/a").unwrap().rating().map(|r| r.value()), Some(1));
-    assert!(CellParser::new(Scale::CSAT_5).not_applicable(["skip"]).label("SKIP", 1).is_err());
+    assert!(
+        CellParser::new(Scale::CSAT_5)
+            .not_applicable(["skip"])
+            .label("SKIP", 1)
+            .is_err()
+    );
 }
 
 /// G: a byte-order mark at the start of a cell is dropped.
@@ -73,8 +82,14 @@ fn finding_g_labels_that_are_numbers_or_tokens_are_refused() {
 fn finding_g_leading_bom_is_stripped() {
     let r = Scale::NPS.parse("\u{feff}5").unwrap();
     assert_eq!(r.rating().map(|r| r.value()), Some(5));
-    assert_eq!(Scale::NPS.parse("\u{feff}").unwrap(), Response::NotApplicable);
-    assert_eq!(Scale::NPS.parse("\u{feff}N/A").unwrap(), Response::NotApplicable);
+    assert_eq!(
+        Scale::NPS.parse("\u{feff}").unwrap(),
+        Response::NotApplicable
+    );
+    assert_eq!(
+        Scale::NPS.parse("\u{feff}N/A").unwrap(),
+        Response::NotApplicable
+    );
 }
 
 /// B: sizes asked for are bounded: an error naming the limit, not an abort.
@@ -148,7 +163,10 @@ fn finding_h_joint_tally_memory_and_serde_follow_content() {
         assert_eq!(serde_json::from_str::<JointTally>(&empty).unwrap(), t);
     }
     t.extend_scores(&[3u16, 999], &[7u16, 0]).unwrap();
-    assert_eq!((t.count(3, 7), t.count(999, 0), t.count(0, 0)), (Some(1), Some(1), Some(0)));
+    assert_eq!(
+        (t.count(3, 7), t.count(999, 0), t.count(0, 0)),
+        (Some(1), Some(1), Some(0))
+    );
     #[cfg(feature = "serde")]
     {
         let two = serde_json::to_string(&t).unwrap();
@@ -157,7 +175,13 @@ fn finding_h_joint_tally_memory_and_serde_follow_content() {
         assert_eq!(back, t);
         assert_eq!(back.x_tally().unwrap(), t.x_tally().unwrap());
         // A dense table stays dense and round-trips too.
-        let small = JointTally::from_scores(Scale::CSAT_5, Scale::CSAT_5, &[1u8, 2, 3, 4, 5], &[5u8, 4, 3, 2, 1]).unwrap();
+        let small = JointTally::from_scores(
+            Scale::CSAT_5,
+            Scale::CSAT_5,
+            &[1u8, 2, 3, 4, 5],
+            &[5u8, 4, 3, 2, 1],
+        )
+        .unwrap();
         let text = serde_json::to_string(&small).unwrap();
         assert_eq!(serde_json::from_str::<JointTally>(&text).unwrap(), small);
         // Indices out of order or past the table are refused.
@@ -195,11 +219,20 @@ fn within<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) 
 /// The sanity rule every estimate obeys.
 fn assert_sane(e: &Estimate, range: (f64, f64)) {
     assert!(e.validate().is_ok(), "{e:?}: {:?}", e.validate());
-    for x in [e.value, e.std_error, e.interval.lower, e.interval.upper, e.effective_n] {
+    for x in [
+        e.value,
+        e.std_error,
+        e.interval.lower,
+        e.interval.upper,
+        e.effective_n,
+    ] {
         assert!(x.is_finite(), "{e:?}");
     }
     assert!(e.interval.lower <= e.interval.upper, "{e:?}");
-    assert!(e.interval.lower >= range.0 && e.interval.upper <= range.1, "{e:?}");
+    assert!(
+        e.interval.lower >= range.0 && e.interval.upper <= range.1,
+        "{e:?}"
+    );
 }
 
 /// A: the Bayes NPS interval of a weighted tally with one tiny weight
@@ -213,11 +246,16 @@ fn finding_a_bayes_with_tiny_weights_returns() {
         ([9, 0], [1e-300, 1.0]),
     ] {
         let t = weighted(Scale::NPS, &scores, &weights);
-        for variance in [cxmetrics::design::VarianceMethod::Linearized, cxmetrics::design::VarianceMethod::Kish] {
+        for variance in [
+            cxmetrics::design::VarianceMethod::Linearized,
+            cxmetrics::design::VarianceMethod::Kish,
+        ] {
             let t = t.clone();
             let r = within(20, move || {
                 let spec = IntervalSpec::new(ConfidenceLevel::P95).variance(variance);
-                Nps::from_tally(&t).unwrap().estimate_with(NpsMethod::Bayes, spec)
+                Nps::from_tally(&t)
+                    .unwrap()
+                    .estimate_with(NpsMethod::Bayes, spec)
             });
             if let Ok(e) = r {
                 assert_sane(&e, (-100.0, 100.0));
@@ -241,8 +279,14 @@ fn finding_e_tango_on_grouped_tallies_is_sane() {
         let ids = vec![1u32; scores.len()];
         g.extend_weighted_scores(&ids, &scores, &weights).unwrap();
         let t = g.tally(1).unwrap();
-        for v in [cxmetrics::design::VarianceMethod::Kish, cxmetrics::design::VarianceMethod::Linearized] {
-            let r = Nps::from_tally(&t).unwrap().estimate_with(NpsMethod::Tango, IntervalSpec::new(ConfidenceLevel::P95).variance(v));
+        for v in [
+            cxmetrics::design::VarianceMethod::Kish,
+            cxmetrics::design::VarianceMethod::Linearized,
+        ] {
+            let r = Nps::from_tally(&t).unwrap().estimate_with(
+                NpsMethod::Tango,
+                IntervalSpec::new(ConfidenceLevel::P95).variance(v),
+            );
             if let Ok(e) = r {
                 assert_sane(&e, (-100.0, 100.0));
             }
@@ -260,7 +304,14 @@ fn finding_e_tango_on_grouped_tallies_is_sane() {
 fn finding_c_d_hypergeometric_at_huge_populations() {
     let level = ConfidenceLevel::P95;
     let cp = interval::proportion(3, 10, ProportionMethod::ClopperPearson, level).unwrap();
-    for big_n in [1_000_000_000_000u64, 1_000_000_000_000_000, 1 << 50, 1 << 62, u64::MAX - 1, u64::MAX] {
+    for big_n in [
+        1_000_000_000_000u64,
+        1_000_000_000_000_000,
+        1 << 50,
+        1 << 62,
+        u64::MAX - 1,
+        u64::MAX,
+    ] {
         let spec = IntervalSpec::new(level).population(big_n);
         let e = interval::proportion(3, 10, ProportionMethod::Hypergeometric, spec).unwrap();
         assert_sane(&e, (0.0, 1.0));
@@ -324,19 +375,46 @@ fn finding_d_equal_weights_are_unweighted() {
     let ones = weighted(Scale::NPS, &scores, &[1.0; 10]);
     for w in [2.0, 0.1, 1e-200, 1e200, 3.0] {
         let t = weighted(Scale::NPS, &scores, &[w; 10]);
-        for m in [NpsMethod::Wald, NpsMethod::AdjustedWald, NpsMethod::TrinomialT, NpsMethod::Tango, NpsMethod::Bayes] {
-            let a = Nps::from_tally(&ones).unwrap().estimate_with(m, ConfidenceLevel::P95).unwrap();
-            let b = Nps::from_tally(&t).unwrap().estimate_with(m, ConfidenceLevel::P95).unwrap();
-            for (x, y) in [(a.interval.lower, b.interval.lower), (a.interval.upper, b.interval.upper), (a.value, b.value)] {
-                assert!((x - y).abs() <= 1e-9 * x.abs().max(1.0), "weight {w} {m:?}: {a:?} vs {b:?}");
+        for m in [
+            NpsMethod::Wald,
+            NpsMethod::AdjustedWald,
+            NpsMethod::TrinomialT,
+            NpsMethod::Tango,
+            NpsMethod::Bayes,
+        ] {
+            let a = Nps::from_tally(&ones)
+                .unwrap()
+                .estimate_with(m, ConfidenceLevel::P95)
+                .unwrap();
+            let b = Nps::from_tally(&t)
+                .unwrap()
+                .estimate_with(m, ConfidenceLevel::P95)
+                .unwrap();
+            for (x, y) in [
+                (a.interval.lower, b.interval.lower),
+                (a.interval.upper, b.interval.upper),
+                (a.value, b.value),
+            ] {
+                assert!(
+                    (x - y).abs() <= 1e-9 * x.abs().max(1.0),
+                    "weight {w} {m:?}: {a:?} vs {b:?}"
+                );
             }
         }
         // One answer: the same result (or the same error) at any weight.
         let one = weighted(Scale::NPS, &[9], &[1.0]);
         let heavy = weighted(Scale::NPS, &[9], &[w]);
-        for m in [NpsMethod::Wald, NpsMethod::AdjustedWald, NpsMethod::TrinomialT] {
-            let a = Nps::from_tally(&one).unwrap().estimate_with(m, ConfidenceLevel::P95);
-            let b = Nps::from_tally(&heavy).unwrap().estimate_with(m, ConfidenceLevel::P95);
+        for m in [
+            NpsMethod::Wald,
+            NpsMethod::AdjustedWald,
+            NpsMethod::TrinomialT,
+        ] {
+            let a = Nps::from_tally(&one)
+                .unwrap()
+                .estimate_with(m, ConfidenceLevel::P95);
+            let b = Nps::from_tally(&heavy)
+                .unwrap()
+                .estimate_with(m, ConfidenceLevel::P95);
             assert_eq!(a.is_ok(), b.is_ok(), "weight {w} {m:?}: {a:?} vs {b:?}");
         }
     }
@@ -379,19 +457,37 @@ fn finding_e_non_finite_results_are_errors() {
     // A huge population correction: Jeffreys and Clopper-Pearson are a
     // named error or sane, never NaN bounds.
     for m in [ProportionMethod::Jeffreys, ProportionMethod::ClopperPearson] {
-        let spec = IntervalSpec::new(ConfidenceLevel::new(0.99).unwrap()).population((1 << 26) + 38);
+        let spec =
+            IntervalSpec::new(ConfidenceLevel::new(0.99).unwrap()).population((1 << 26) + 38);
         match interval::proportion(1, 1 << 26, m, spec) {
             Ok(e) => assert_sane(&e, (0.0, 1.0)),
-            Err(e) => assert!(matches!(e, Error::NotRepresentable { .. } | Error::InvalidArgument { .. }), "{e:?}"),
+            Err(e) => assert!(
+                matches!(
+                    e,
+                    Error::NotRepresentable { .. } | Error::InvalidArgument { .. }
+                ),
+                "{e:?}"
+            ),
         }
     }
     // Weighted Pearson with one weight swamping the other: 0/0.
-    let j = cxmetrics::JointTally::from_weighted_scores(Scale::CSAT_5, Scale::CSAT_5, &[1u8, 2], &[1u8, 2], &[1e300, 1e-300]).unwrap();
+    let j = cxmetrics::JointTally::from_weighted_scores(
+        Scale::CSAT_5,
+        Scale::CSAT_5,
+        &[1u8, 2],
+        &[1u8, 2],
+        &[1e300, 1e-300],
+    )
+    .unwrap();
     let r = cxmetrics::association::weighted_pearson(&j, level);
     assert!(r.as_ref().map_or(true, |a| a.value.is_finite()), "{r:?}");
     assert!(r.is_err());
     // Design effects never infinite: weights [1, 1, 1, 1, 1e-300].
-    let t = weighted(Scale::CSAT_5, &[5, 4, 2, 1, 3], &[1.0, 1.0, 1.0, 1.0, 1e-300]);
+    let t = weighted(
+        Scale::CSAT_5,
+        &[5, 4, 2, 1, 3],
+        &[1.0, 1.0, 1.0, 1.0, 1e-300],
+    );
     let e = TopBox::top(&t, 2).unwrap().estimate(level).unwrap();
     assert_sane(&e, (0.0, 1.0));
     if let Some(d) = e.design {
@@ -408,10 +504,16 @@ fn finding_e_raking_and_post_stratification_totals() {
     use cxmetrics::segment::Score;
     let mut pairs: cxmetrics::Segmented<(u8, u8)> = cxmetrics::Segmented::new(Scale::CSAT_5);
     pairs
-        .extend_scores(&[(0, 0), (0, 1), (0, 1), (1, 0), (1, 1)], &[5u8, 4, 2, 3, 1])
+        .extend_scores(
+            &[(0, 0), (0, 1), (0, 1), (1, 0), (1, 1)],
+            &[5u8, 4, 2, 3, 1],
+        )
         .unwrap();
     for scale in [5e307, 1e308, 3.2e-312] {
-        let margins = [[(0, 0.3 * scale), (1, 0.7 * scale)], [(0, 0.6 * scale), (1, 0.4 * scale)]];
+        let margins = [
+            [(0, 0.3 * scale), (1, 0.7 * scale)],
+            [(0, 0.6 * scale), (1, 0.4 * scale)],
+        ];
         for options in [RakeOptions::default(), RakeOptions::r_compatible()] {
             match rake(&pairs, &margins, options) {
                 Err(Error::InvalidArgument { .. } | Error::InvalidPopulationTotal { .. }) => {}
@@ -427,18 +529,31 @@ fn finding_e_raking_and_post_stratification_totals() {
         }
     }
     let mut cells = cxmetrics::Segmented::new(Scale::CSAT_5);
-    cells.extend_scores(&["a", "b", "a", "b"], &[5u8, 2, 4, 1]).unwrap();
+    cells
+        .extend_scores(&["a", "b", "a", "b"], &[5u8, 2, 4, 1])
+        .unwrap();
     for (ta, tb) in [(1e308, 1e308), (4e307, 4e307), (1.6e-312, 1.6e-312)] {
         let r = post_stratify(&cells, [("a", ta), ("b", tb)]);
-        assert!(matches!(r, Err(Error::InvalidArgument { .. } | Error::InvalidPopulationTotal { .. })), "{ta}: {r:?}");
+        assert!(
+            matches!(
+                r,
+                Err(Error::InvalidArgument { .. } | Error::InvalidPopulationTotal { .. })
+            ),
+            "{ta}: {r:?}"
+        );
     }
     // Structural zeros: cell (1, 1) empty makes the margins unreachable.
     let mut zeros: cxmetrics::Segmented<(u8, u8)> = cxmetrics::Segmented::new(Scale::CSAT_5);
-    zeros.extend_scores(&[(0, 0), (0, 1), (1, 0)], &[5u8, 4, 2]).unwrap();
+    zeros
+        .extend_scores(&[(0, 0), (0, 1), (1, 0)], &[5u8, 4, 2])
+        .unwrap();
     let margins = [[(0, 100.0), (1, 900.0)], [(0, 100.0), (1, 900.0)]];
     if let Ok(r) = rake(&zeros, &margins, RakeOptions::r_compatible()) {
         let (_, off) = r.margin_error();
-        assert!(!(r.converged() && off > 1.0), "converged with a margin off by {off}");
+        assert!(
+            !(r.converged() && off > 1.0),
+            "converged with a margin off by {off}"
+        );
     }
 }
 
@@ -457,7 +572,10 @@ fn finding_f_deserialized_results_are_validated() {
     let back: Mean = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
     assert_eq!(back, m);
     // Estimates.
-    let e = Nps::from_counts(45, 30, 25).unwrap().estimate_with(NpsMethod::Wald, ConfidenceLevel::P95).unwrap();
+    let e = Nps::from_counts(45, 30, 25)
+        .unwrap()
+        .estimate_with(NpsMethod::Wald, ConfidenceLevel::P95)
+        .unwrap();
     let v = serde_json::to_value(e).unwrap();
     assert_eq!(serde_json::from_value::<Estimate>(v.clone()).unwrap(), e);
     for (path, bad) in [
@@ -474,7 +592,12 @@ fn finding_f_deserialized_results_are_validated() {
     }
     assert!(serde_json::from_value::<Interval>(json!({"lower": 2.0, "upper": 1.0})).is_err());
     // Comparisons.
-    let c = compare::nps(&Nps::from_counts(45, 30, 25).unwrap(), &Nps::from_counts(38, 35, 27).unwrap(), ConfidenceLevel::P95).unwrap();
+    let c = compare::nps(
+        &Nps::from_counts(45, 30, 25).unwrap(),
+        &Nps::from_counts(38, 35, 27).unwrap(),
+        ConfidenceLevel::P95,
+    )
+    .unwrap();
     let v = serde_json::to_value(c).unwrap();
     assert_eq!(serde_json::from_value::<Comparison>(v.clone()).unwrap(), c);
     for p in [7.0, -1.0] {

@@ -39,7 +39,10 @@ pub(crate) fn bounds(k: u64, n: u64, big_n: u64, alpha: f64) -> (f64, f64) {
         } else {
             dist::beta_quantile_unchecked(1.0 - half, kf + 1.0, nf - kf)
         };
-        return (lower.clamp(0.0, 1.0), upper.clamp(lower.clamp(0.0, 1.0), 1.0));
+        return (
+            lower.clamp(0.0, 1.0),
+            upper.clamp(lower.clamp(0.0, 1.0), 1.0),
+        );
     }
     // M must leave room for the k successes and n − k failures seen.
     let (m_min, m_max) = (k, big_n - (n - k));

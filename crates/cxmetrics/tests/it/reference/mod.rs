@@ -71,8 +71,12 @@ fn unclipped_t_interval(est: &cxmetrics::Estimate, scale: Scale) -> Result<(f64,
     let (lower, upper) = (est.value - half, est.value + half);
     let (lo, hi) = (f64::from(scale.lowest()), f64::from(scale.highest()));
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
-    if !(close(est.interval.lower, lower.clamp(lo, hi)) && close(est.interval.upper, upper.clamp(lo, hi))) {
-        return Err(format!("{est:?} is not the t interval [{lower}, {upper}] clipped to {scale}"));
+    if !(close(est.interval.lower, lower.clamp(lo, hi))
+        && close(est.interval.upper, upper.clamp(lo, hi)))
+    {
+        return Err(format!(
+            "{est:?} is not the t interval [{lower}, {upper}] clipped to {scale}"
+        ));
     }
     Ok((lower, upper))
 }

@@ -216,7 +216,9 @@ fn weighted(input: &Value) -> Outcome {
                 if !(close(est.interval.lower, lower.clamp(lo, hi))
                     && close(est.interval.upper, upper.clamp(lo, hi)))
                 {
-                    return Err(format!("{est:?} is not [{lower}, {upper}] clipped to {scale}"));
+                    return Err(format!(
+                        "{est:?} is not [{lower}, {upper}] clipped to {scale}"
+                    ));
                 }
                 Ok((lower, upper))
             })
