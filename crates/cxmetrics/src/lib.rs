@@ -461,6 +461,7 @@ pub use crate::counting::window::Window;
 pub use crate::foundation::error::Error;
 pub use crate::foundation::margin::Margin;
 pub use crate::foundation::metric_kind::Metric;
+pub use crate::foundation::period::{CivilDate, OffsetRule, Period, PeriodUnit, Periods};
 pub use crate::foundation::response::{Response, Weight};
 pub use crate::foundation::scale::{Polarity, Question, Rating, Scale, ScoreValue};
 pub use crate::foundation::unit::Unit;

@@ -260,6 +260,24 @@ pub enum Error {
         allowed: String,
     },
 
+    /// A date, date-time, Unix time or period label could not be read, is
+    /// no calendar date (a month 13, February 30, February 29 outside a
+    /// leap year, hour 24, an offset of 25 hours, trailing text), or lies
+    /// outside years 1..=9999.
+    #[error("{what} {text:?} rejected: {reason}; expected {expected}")]
+    InvalidDate {
+        /// What was read: `"date"`, `"period"`, `"Unix time"` or
+        /// `"day number"`.
+        what: &'static str,
+        /// The text given (cut after 40 characters), or the number as
+        /// text.
+        text: String,
+        /// What is wrong with it.
+        reason: &'static str,
+        /// What is accepted.
+        expected: &'static str,
+    },
+
     /// An error read back from a serialized result (a per-segment score
     /// that was an error when it was serialized): its kind, as
     /// [`Error::kind`] gave it, and its message.

@@ -5,7 +5,8 @@
 //! ([`scale`]), units of results ([`unit`], [`margin`]), the label of which
 //! metric a result is of ([`metric_kind`]), weights and responses
 //! ([`response`]), and text input: cells, labels, not-applicable tokens and
-//! the ingest report ([`input`]).
+//! the ingest report ([`input`]), and dates bucketed into periods: days,
+//! ISO weeks, months, quarters, years ([`period`]).
 //!
 //! May import: the standard library, `thiserror`, `serde`. Nothing from
 //! another layer of this crate. Within the folder, `error` imports only
@@ -18,6 +19,7 @@ pub(crate) mod margin;
 pub(crate) mod metric_kind;
 #[cfg(feature = "serde")]
 pub(crate) mod outcome;
+pub(crate) mod period;
 pub(crate) mod reject;
 pub(crate) mod response;
 pub(crate) mod scale;

@@ -209,6 +209,10 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
                 "effective sample sizes",
             ],
         ),
+        (
+            cxmetrics::CivilDate::parse("2026-02-30").unwrap_err(),
+            vec![r#"date "2026-02-30""#, "within its month", "YYYY-MM-DD"],
+        ),
     ];
     #[cfg(feature = "serde")]
     v.push((

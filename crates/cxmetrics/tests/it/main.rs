@@ -14,6 +14,7 @@ mod intervals;
 mod multiplicity;
 mod nps_inference;
 mod paired;
+mod period;
 mod properties;
 mod quantile;
 mod reference;
