@@ -220,10 +220,11 @@ impl Estimate {
     /// values.
     ///
     /// ```
+    /// use cxmetrics::interval::NpsMethod;
     /// use cxmetrics::{ConfidenceLevel, Nps};
-    /// let mut e = Nps::from_counts(45, 30, 25)?.estimate(ConfidenceLevel::P95)?;
+    /// let mut e = Nps::from_counts(45, 30, 25)?.estimate_with(NpsMethod::Wald, ConfidenceLevel::P95)?;
     /// assert!(e.validate().is_ok());
-    /// e.interval.lower = 30.0; // excludes the value 20
+    /// e.interval.lower = 30.0; // excludes the value 20, which a Wald interval contains
     /// assert!(e.validate().is_err());
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
