@@ -224,7 +224,8 @@ pub struct Raked<K> {
 /// positive weight (named `margin m level …`), or a level listed twice (a
 /// cell whose answers all weigh 0 is fine: it keeps a total of 0); [`Error::InconsistentMargins`] when the margins' grand totals
 /// differ by more than 10⁻⁶ relative; [`Error::InvalidArgument`] when the
-/// grand total is outside 1e-300..=1e300; [`Error::RakingNotConverged`]
+/// grand total is outside 1e-300..=1e300; [`Error::NotRepresentable`]
+/// when a raking factor leaves f64; [`Error::RakingNotConverged`]
 /// (default options only) when the sweeps run out, or when the weights
 /// settle with a margin still missed by more than the tolerance times the
 /// number of cells (a table with empty cells can make margins
@@ -354,6 +355,16 @@ where
         converged,
     };
     let (margin, off) = raked.farthest_margin();
+    // Factors beyond f64 (cells whose weights vanish next to their
+    // level's total; found by fuzzing): no weights, whatever the options.
+    if !off.is_finite() || raked.factors.iter().any(|f| !f.is_finite()) {
+        return Err(Error::NotRepresentable {
+            what: "raked weights",
+            reason: format!(
+                "margin {margin} is off its totals by {off} after {sweeps} sweeps: a factor left f64"
+            ),
+        });
+    }
     // A level's total moves by at most the sum of its cells' changes: a
     // settled rake meets every margin to the tolerance times the cells.
     let met = off <= tolerance * raked.cells.len() as f64;
