@@ -9,7 +9,7 @@ import os
 import re
 import sys
 
-LAYERS = ["foundation", "counting", "math", "inference", "metrics", "analysis"]
+LAYERS = ["foundation", "counting", "math", "inference", "metrics", "analysis", "survey"]
 
 src = sys.argv[1]
 pat = re.compile(r"crate::((?:[a-z_0-9]+::)*[A-Za-z_0-9]+)")

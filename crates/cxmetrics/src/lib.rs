@@ -432,13 +432,16 @@ mod foundation;
 mod inference;
 mod math;
 mod metrics;
+pub mod survey;
 
 // The public modules, at the paths users know.
 pub use crate::analysis::{
-    association, compare, drivers, multiplicity, one_sample, plan, segment, shrinkage,
+    association, compare, drivers, monitor, multiplicity, one_sample, plan, segment, shrinkage,
 };
 pub use crate::foundation::input;
+pub use crate::inference::complex;
 pub use crate::inference::interval;
+pub use crate::inference::sequential;
 pub use crate::math::dist;
 
 /// Survey designs: how the standard error of a weighted score is computed

@@ -171,8 +171,41 @@ impl fmt::Display for Comparison {
     /// below 0.001 shows as `p < 0.001`. A comparison within a family
     /// shows its adjusted p-value too, which `significant` follows:
     /// `…, p = 0.030 (adjusted 0.210), not significant`.
+    ///
+    /// The alternate form (`{:#}`) is compact, for tables: the difference
+    /// with its unit, its interval in brackets and the p-value (the
+    /// adjusted one within a family, marked `p_adj`) — `+12.5 [+3.1,
+    /// +21.9] p=0.028` (NPS points), `+4.2 pp [-1.0, +9.4] p_adj=0.110`.
+    ///
+    /// ```
+    /// use cxmetrics::{ConfidenceLevel, Nps, compare};
+    /// let april = Nps::from_counts(150, 150, 100)?;
+    /// let march = Nps::from_counts(200, 100, 100)?;
+    /// let c = compare::nps(&april, &march, ConfidenceLevel::P95)?;
+    /// assert_eq!(format!("{c:#}"), "-12.5 points [-23.5, -1.3] p=0.029");
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = f.precision().unwrap_or(1);
+        if f.alternate() {
+            let (k, u) = (self.unit.display_factor(), self.unit.difference_suffix());
+            let (name, pv) = match self.adjusted_p_value {
+                Some(a) => ("p_adj", a),
+                None => ("p", self.p_value),
+            };
+            let pv = if pv < 0.001 {
+                "<0.001".to_string()
+            } else {
+                format!("={pv:.3}")
+            };
+            return write!(
+                f,
+                "{:+.p$}{u} [{:+.p$}, {:+.p$}] {name}{pv}",
+                self.difference * k,
+                self.interval.lower * k,
+                self.interval.upper * k,
+            );
+        }
         let stat = if self.df.is_some() { "t" } else { "z" };
         let (k, u) = (self.unit.display_factor(), self.unit.difference_suffix());
         let show = |p: f64| {

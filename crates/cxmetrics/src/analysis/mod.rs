@@ -16,6 +16,7 @@
 pub mod association;
 pub mod compare;
 pub mod drivers;
+pub mod monitor;
 pub mod multiplicity;
 pub mod one_sample;
 pub mod plan;

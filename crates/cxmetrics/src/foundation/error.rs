@@ -236,6 +236,39 @@ pub enum Error {
         unit: crate::foundation::unit::Unit,
     },
 
+    /// A size beyond a documented limit: more groups, keys or periods than
+    /// the crate holds. The limit keeps a few bytes of input from asking
+    /// for gigabytes.
+    #[error("{requested} {what} asked for; the limit is {limit}")]
+    TooLarge {
+        /// What was to grow, e.g. `"keys (period × group values)"`.
+        what: &'static str,
+        /// How many were asked for.
+        requested: u64,
+        /// The most allowed.
+        limit: u64,
+    },
+
+    /// A survey's declaration or use does not hold together: no question,
+    /// a column declared twice, a pair or a trend naming an undeclared
+    /// question, a trend without a period column, a record missing its
+    /// period or weight, or a state of another declaration.
+    #[error("survey: {reason}")]
+    InvalidSurvey {
+        /// What is wrong, naming the value.
+        reason: String,
+    },
+
+    /// A declared column is not in the export's header.
+    #[error("column {column:?} is not in the header ({header})")]
+    MissingColumn {
+        /// The column declared.
+        column: String,
+        /// The header's columns, comma-separated (cut after 200
+        /// characters).
+        header: String,
+    },
+
     /// A serialized result (an NPS, a top-box share, a mean …) breaks one
     /// of its invariants: a share outside 0..=1, shares that do not add
     /// up, an effective n above n, a score that does not match its parts.
@@ -395,19 +428,6 @@ pub enum Error {
         reason: &'static str,
     },
 
-    /// A size asked for is beyond what the crate will allocate for it: the
-    /// limits (see each constructor) keep a few bytes of input from
-    /// requesting gigabytes.
-    #[error("{what}: {requested} requested, the limit is {limit}")]
-    TooLarge {
-        /// What was sized, e.g. `"groups of a GroupedTally"`.
-        what: &'static str,
-        /// The size asked for.
-        requested: u64,
-        /// The largest size allowed.
-        limit: u64,
-    },
-
     /// A method's degrees of freedom are below the minimum it needs for a
     /// meaningful result (Welch's df on a few effective answers, a t
     /// interval on a fraction of a degree of freedom).
@@ -430,6 +450,23 @@ pub enum Error {
         /// The result asked for.
         what: &'static str,
         /// Which quantity overflowed or lost its meaning, with its value.
+        reason: String,
+    },
+
+    /// A stratum of a complex survey design has a single PSU, so its
+    /// variance cannot be estimated (R's `survey.lonely.psu = "fail"`);
+    /// choose another lonely-PSU rule or collapse strata.
+    #[error("stratum {stratum} has only one PSU: its variance cannot be estimated")]
+    LonelyPsu {
+        /// The stratum's id.
+        stratum: u64,
+    },
+
+    /// A complex survey design (strata, clusters, replicate weights or
+    /// calibration) cannot be used as given.
+    #[error("invalid survey design: {reason}")]
+    InvalidDesign {
+        /// What is wrong, with the offending values.
         reason: String,
     },
 }

@@ -15,7 +15,7 @@
 //!
 //! 1. A byte-order mark (U+FEFF) at its start is dropped (a file's first
 //!    cell often carries one), then surrounding white space.
-//! 2. A not-applicable token, compared ignoring ASCII case (`"na"`,
+//! 2. A not-applicable token, compared ignoring case (`"na"`,
 //!    `"N/a"` and `"NA"` are all the default token `NA`).
 //! 3. A number, which must be written as a plain decimal:
 //!    `-?[0-9]+(\.[0-9]+)?`. Its fraction, if any, must be all zeros
@@ -61,7 +61,9 @@
 
 use std::fmt;
 
+pub use crate::foundation::labels::LabelSet;
 pub use crate::foundation::reject::RejectCause;
+use crate::foundation::scale::Polarity;
 
 use crate::foundation::error::Error;
 use crate::foundation::response::{Response, Weight};
@@ -69,7 +71,7 @@ use crate::foundation::scale::{Rating, Scale};
 
 /// The "not applicable" tokens a [`CellParser`] accepts unless told
 /// otherwise: an empty cell, `N/A`, `n/a`, `NA` and `-` (compared after
-/// trimming surrounding spaces, ignoring ASCII case, so `"na"` and `"N/a"`
+/// trimming surrounding spaces, ignoring case, so `"na"` and `"N/a"`
 /// are tokens too).
 pub const DEFAULT_NOT_APPLICABLE: [&str; 5] = ["", "N/A", "n/a", "NA", "-"];
 
@@ -102,6 +104,30 @@ impl RejectCause {
             _ => RejectCause::Other,
         }
     }
+}
+
+/// The number of a cell written `"N - label"` (also `N – label`,
+/// `N = label`, `N: label`), as survey tools export labelled points.
+fn numbered_label(text: &str) -> Option<i64> {
+    let digits_end = text
+        .char_indices()
+        .find(|&(i, c)| !(c.is_ascii_digit() || (i == 0 && c == '-')))
+        .map_or(text.len(), |(i, _)| i);
+    let (number, rest) = text.split_at(digits_end);
+    if number.is_empty() || number == "-" || number.len() > 10 {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let label = rest
+        .strip_prefix('-')
+        .or_else(|| rest.strip_prefix('\u{2013}'))
+        .or_else(|| rest.strip_prefix('='))
+        .or_else(|| rest.strip_prefix(':'))?;
+    // A separator then a label: "5 - Very satisfied", not "5-" or "5 -".
+    if !label.starts_with(char::is_whitespace) || label.trim().is_empty() {
+        return None;
+    }
+    number.parse().ok()
 }
 
 /// Reads one question's answers from text cells.
@@ -165,7 +191,7 @@ impl CellParser {
     }
 
     /// Replaces the not-applicable tokens. Tokens are compared with the
-    /// trimmed cell, ignoring ASCII case; list an empty string to read
+    /// trimmed cell, ignoring case; list an empty string to read
     /// empty cells as not applicable (pass no tokens to reject them).
     /// Labels already added that equal a new token are never read (the
     /// token wins); add labels after the tokens to have such clashes
@@ -265,13 +291,46 @@ impl CellParser {
             .try_fold(self, |p, (label, point)| p.label(label.as_ref(), point))
     }
 
+    /// Whether a trimmed cell is a not-applicable token (case-insensitive).
     fn is_not_applicable(&self, cell: &str) -> bool {
+        let same = |t: &str| {
+            t.eq_ignore_ascii_case(cell)
+                || (!t.is_ascii() && t.to_lowercase() == cell.to_lowercase())
+        };
         match &self.not_applicable {
-            None => DEFAULT_NOT_APPLICABLE
-                .iter()
-                .any(|t| t.eq_ignore_ascii_case(cell)),
-            Some(tokens) => tokens.iter().any(|t| t.eq_ignore_ascii_case(cell)),
+            None => DEFAULT_NOT_APPLICABLE.iter().any(|t| same(t)),
+            Some(tokens) => tokens.iter().any(|t| same(t)),
         }
+    }
+
+    /// Adds not-applicable tokens to the ones the parser has (the
+    /// defaults, [`DEFAULT_NOT_APPLICABLE`], unless replaced by
+    /// [`CellParser::not_applicable`]). Tokens match case-insensitively,
+    /// after trimming.
+    ///
+    /// ```
+    /// use cxmetrics::input::CellParser;
+    /// use cxmetrics::{Response, Scale};
+    /// let p = CellParser::new(Scale::CSAT_5).also_not_applicable(["Don't know"]);
+    /// assert_eq!(p.parse("don't KNOW")?, Response::NotApplicable);
+    /// assert_eq!(p.parse("n/a")?, Response::NotApplicable); // the defaults stay
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    #[must_use]
+    pub fn also_not_applicable<I, S>(mut self, tokens: I) -> CellParser
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut all = self.not_applicable.take().unwrap_or_else(|| {
+            DEFAULT_NOT_APPLICABLE
+                .iter()
+                .map(|t| t.to_string())
+                .collect()
+        });
+        all.extend(tokens.into_iter().map(|t| t.as_ref().trim().to_string()));
+        self.not_applicable = Some(all);
+        self
     }
 
     /// Reads one cell: a not-applicable token, a whole number on the scale
@@ -344,6 +403,13 @@ impl CellParser {
             if let Some(label) = self.labels.iter().find(|l| l.key == key) {
                 return self.scale.rating(label.point);
             }
+        }
+        // "10 - Extremely likely": a whole number, a separator and a label.
+        if let Some(number) = numbered_label(text) {
+            return self
+                .scale
+                .rating(number)
+                .map_err(|_| self.invalid(cell, RejectCause::OutOfRange));
         }
         Err(self.invalid(cell, RejectCause::NotANumber))
     }
@@ -944,5 +1010,52 @@ impl TryFrom<IngestReportRepr> for IngestReport {
             not_applicable: r.not_applicable,
             rejections: r.rejections,
         })
+    }
+}
+
+/// Built-in label sets.
+impl CellParser {
+    /// Adds the labels of a built-in [`LabelSet`]: its worst point to the
+    /// scale's worst point, following the scale's polarity.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LengthMismatch`] when the set and the scale have different
+    /// numbers of points; the errors of [`CellParser::label`] for a label
+    /// that reads as a number or a not-applicable token, or that is given
+    /// twice.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::input::{CellParser, LabelSet};
+    /// use cxmetrics::{Error, Scale};
+    /// let ces = CellParser::new(Scale::CES_7).label_set(LabelSet::AGREEMENT_7)?;
+    /// assert_eq!(ces.parse("Somewhat agree")?.rating().map(|r| r.value()), Some(5));
+    /// let wrong = CellParser::new(Scale::CSAT_5).label_set(LabelSet::AGREEMENT_7);
+    /// assert!(matches!(wrong, Err(Error::LengthMismatch { .. })));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn label_set(self, set: LabelSet) -> Result<CellParser, Error> {
+        let scale = self.scale();
+        if set.len() != scale.len() {
+            return Err(Error::LengthMismatch {
+                left_name: "label set points",
+                left: set.len(),
+                right_name: "scale points",
+                right: scale.len(),
+            });
+        }
+        let worst_first: Vec<i32> = match scale.polarity() {
+            Polarity::HigherIsBetter => (scale.lowest()..=scale.highest()).collect(),
+            Polarity::LowerIsBetter => (scale.lowest()..=scale.highest()).rev().collect(),
+        };
+        let mut labels = Vec::new();
+        for (wordings, &point) in set.points.iter().zip(&worst_first) {
+            for w in *wordings {
+                labels.push((*w, point));
+            }
+        }
+        self.labels(labels)
     }
 }

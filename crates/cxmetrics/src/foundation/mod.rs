@@ -5,8 +5,9 @@
 //! ([`scale`]), units of results ([`unit`], [`margin`]), the label of which
 //! metric a result is of ([`metric_kind`]), weights and responses
 //! ([`response`]), and text input: cells, labels, not-applicable tokens and
-//! the ingest report ([`input`]), and dates bucketed into periods: days,
-//! ISO weeks, months, quarters, years ([`period`]).
+//! the ingest report ([`input`]), the built-in wordings of common scales
+//! ([`labels`]), and dates bucketed into periods: days, ISO weeks, months,
+//! quarters, years ([`period`]).
 //!
 //! May import: the standard library, `thiserror`, `serde`. Nothing from
 //! another layer of this crate. Within the folder, `error` imports only
@@ -15,6 +16,7 @@
 
 pub(crate) mod error;
 pub mod input;
+pub(crate) mod labels;
 pub(crate) mod margin;
 pub(crate) mod metric_kind;
 #[cfg(feature = "serde")]

@@ -373,9 +373,30 @@ impl fmt::Display for Estimate {
     /// NPS points and scale points, `73.0% (95% CI 72.6% to 73.4%, n = 47300)`
     /// for shares (stored as fractions, shown as percentages). The
     /// precision (default 1) applies to the value and the bounds.
+    ///
+    /// The alternate form (`{:#}`) is compact, for tables: the value and
+    /// its interval in brackets, the unit once — `20.0 [3.8, 35.1]`,
+    /// `73.0% [72.6, 73.4]`, `3.42 [3.30, 3.54]` with `{:#.2}`.
+    ///
+    /// ```
+    /// use cxmetrics::{ConfidenceLevel, Scale, Tally, TopBox};
+    /// let t = Tally::from_counts(Scale::CSAT_5, &[3, 2, 8, 20, 17])?;
+    /// let est = TopBox::top(&t, 2)?.estimate(ConfidenceLevel::P95)?;
+    /// assert_eq!(format!("{est:#}"), "74.0% [60.4, 84.1]");
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = f.precision().unwrap_or(1);
         let (k, u) = (self.unit.display_factor(), self.unit.suffix());
+        if f.alternate() {
+            return write!(
+                f,
+                "{:.p$}{u} [{:.p$}, {:.p$}]",
+                self.value * k,
+                self.interval.lower * k,
+                self.interval.upper * k,
+            );
+        }
         write!(
             f,
             "{:.p$}{u} ({} CI {:.p$}{u} to {:.p$}{u}, n = {})",

@@ -11,6 +11,8 @@
 //! `foundation`, `counting`, `math`. A new interval method or variance
 //! estimator goes here; the metric that uses it calls into it.
 
+pub mod complex;
 pub(crate) mod design;
 pub(crate) mod estimate;
 pub mod interval;
+pub mod sequential;

@@ -276,6 +276,7 @@ fn cases() -> Vec<(Error, Vec<&'static str>)> {
     ));
     v.extend(hardening_errors());
     v.extend(design_errors());
+    v.extend(complex_design_errors());
     v
 }
 
@@ -330,6 +331,29 @@ fn design_errors() -> Vec<(Error, Vec<&'static str>)> {
     ]
 }
 
+fn survey_errors() -> Vec<(Error, Vec<&'static str>)> {
+    use cxmetrics::survey::Survey;
+    let too_many_groups = (0..5).fold(Survey::builder().nps("q"), |b, i| b.group(&format!("g{i}")));
+    vec![
+        (
+            Survey::builder()
+                .header(["a", "b"])
+                .nps("c")
+                .build()
+                .unwrap_err(),
+            vec!["\"c\"", "a, b"],
+        ),
+        (
+            Survey::builder().nps("q").nps("Q").build().unwrap_err(),
+            vec!["\"Q\"", "twice"],
+        ),
+        (
+            too_many_groups.build().unwrap_err(),
+            vec!["5 group columns", "4"],
+        ),
+    ]
+}
+
 #[test]
 fn every_variant_is_reached_and_names_its_values() {
     let source = include_str!("../../src/foundation/error.rs");
@@ -343,7 +367,8 @@ fn every_variant_is_reached_and_names_its_values() {
         .map(str::to_string)
         .collect();
     assert!(declared.len() >= 19, "parsed {declared:?}");
-    let cases = cases();
+    let mut cases = cases();
+    cases.extend(survey_errors());
     for (err, needles) in &cases {
         let msg = err.to_string();
         for needle in needles {
@@ -379,4 +404,26 @@ fn errors_are_std_errors_and_comparable() {
     assert_eq!(e.to_string(), "score 12 is outside scale 0..=10");
     let a = Scale::NPS.rating(12).unwrap_err();
     assert_eq!(a.clone(), a);
+}
+
+/// The errors of complex survey designs (`cxmetrics::complex`).
+fn complex_design_errors() -> Vec<(Error, Vec<&'static str>)> {
+    use cxmetrics::complex::{DesignKey, PointValues, Statistic, SurveyDesign};
+    let top = PointValues::new(Scale::CSAT_5, Statistic::TopBox(2)).unwrap();
+    let mut lonely = SurveyDesign::new(Scale::CSAT_5);
+    for (s, h) in [(5u8, 1u64), (3, 1), (4, 7)] {
+        lonely.push(s, 1.0, DesignKey::new().stratum(h)).unwrap();
+    }
+    let mut mixed = SurveyDesign::new(Scale::CSAT_5);
+    mixed.push(5u8, 1.0, DesignKey::new().cluster(1)).unwrap();
+    vec![
+        (
+            lonely.estimate(&top, None).unwrap_err(),
+            vec!["stratum 7", "one PSU"],
+        ),
+        (
+            mixed.push(4u8, 1.0, DesignKey::new()).unwrap_err(),
+            vec!["cluster", "design"],
+        ),
+    ]
 }

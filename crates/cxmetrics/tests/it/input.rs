@@ -33,8 +33,12 @@ fn every_default_not_applicable_token_is_read_with_or_without_spaces() {
             "{token:?}"
         );
     }
-    // Tokens are compared ignoring ASCII case; others are not tokens.
-    for text in ["none", "--", "n / a"] {
+    // Tokens are compared case-insensitively (0.3): "na" and "N/a" are
+    // "NA" and "N/A"; other text is not a token.
+    for text in ["na", "N/a", "n/A"] {
+        assert_eq!(Scale::NPS.parse(text).unwrap(), Response::NotApplicable);
+    }
+    for text in ["none", "--"] {
         assert_eq!(
             cause(Scale::NPS.parse(text)),
             RejectCause::NotANumber,

@@ -11,6 +11,7 @@ mod hardening;
 mod hardening2;
 mod input;
 mod intervals;
+mod live_inference;
 mod multiplicity;
 mod nps_inference;
 mod paired;
@@ -22,6 +23,7 @@ mod scores;
 mod segments;
 #[cfg(feature = "serde")]
 mod serde;
+mod survey;
 mod tally;
 mod units;
 

@@ -8,6 +8,7 @@
 //! `CXMETRICS_REFERENCE` if set. Every case of every file runs; an unknown
 //! kind, method or expected field is a failure, never a skip.
 
+mod design;
 mod paired;
 mod survey;
 
