@@ -905,6 +905,28 @@ fn text(inp: &mut Input) -> String {
     s
 }
 
+/// The number of a numbered label, `"10 - Extremely likely"`: at most 10
+/// characters of `-?[0-9]+`, spaces, one of `-`, `–`, `=`, `:`, white
+/// space and a non-empty label.
+fn numbered(t: &str) -> Option<i64> {
+    let end = t
+        .char_indices()
+        .find(|&(i, c)| !(c.is_ascii_digit() || (i == 0 && c == '-')))
+        .map_or(t.len(), |(i, _)| i);
+    let (number, rest) = t.split_at(end);
+    if number.is_empty() || number == "-" || number.len() > 10 {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let label = ['-', '\u{2013}', '=', ':']
+        .iter()
+        .find_map(|&c| rest.strip_prefix(c))?;
+    if !label.starts_with(char::is_whitespace) || label.trim().is_empty() {
+        return None;
+    }
+    number.parse().ok()
+}
+
 /// Whether `t` is a decimal of the cell grammar: `-?[0-9]+(\.[0-9]+)?`.
 fn is_decimal(t: &str) -> bool {
     let digits = t.strip_prefix('-').unwrap_or(t);
@@ -986,13 +1008,17 @@ pub fn text_input(data: &[u8]) {
                     .iter()
                     .any(|(l, p)| l.to_lowercase() == c.to_lowercase() && *p == v);
                 assert!(
-                    is_plain_whole(&c, v) || by_label,
+                    is_plain_whole(&c, v) || by_label || numbered(&c) == Some(i64::from(v)),
                     "{cell:?} read as {v} on {scale}"
                 );
             }
             Err(cxmetrics::Error::InvalidCell { cause, .. }) => {
                 if matches!(cause, RejectCause::OutOfRange | RejectCause::NotWhole) {
-                    assert!(is_decimal(&c), "{cell:?}: {cause:?}");
+                    assert!(
+                        is_decimal(&c)
+                            || (cause == RejectCause::OutOfRange && numbered(&c).is_some()),
+                        "{cell:?}: {cause:?}"
+                    );
                 }
             }
             Err(other) => panic!("{cell:?}: unexpected {other:?}"),

@@ -25,6 +25,9 @@
 //!    number off the scale (however many digits) is
 //!    [`RejectCause::OutOfRange`].
 //! 4. A label (ignoring case).
+//! 5. A numbered label as survey tools export them, `"10 - Extremely
+//!    likely"` (also `–`, `=` or `:` between), read as its number (off the
+//!    scale: [`RejectCause::OutOfRange`]).
 //!
 //! Everything else is [`RejectCause::NotANumber`]: in particular a leading
 //! `+`, a trailing or leading point (`"10."`, `".5"`), scientific notation
