@@ -26,12 +26,17 @@ use cxmetrics::{
 
 /// The targets, by name (one directory each under `fuzz/corpus` and
 /// `fuzz/artifacts`).
-pub const TARGETS: [&str; 5] = [
+pub const TARGETS: [&str; 10] = [
     "tally_build",
     "push_merge",
     "deserialize",
     "stats",
     "segments",
+    "text_input",
+    "design",
+    "paired",
+    "live",
+    "grouped",
 ];
 
 /// Runs the named target on `data`.
@@ -42,6 +47,11 @@ pub fn run(target: &str, data: &[u8]) {
         "deserialize" => deserialize(data),
         "stats" => stats(data),
         "segments" => segments(data),
+        "text_input" => text_input(data),
+        "design" => design(data),
+        "paired" => paired(data),
+        "live" => live(data),
+        "grouped" => grouped(data),
         other => panic!("unknown fuzz target {other}"),
     }
 }
@@ -187,9 +197,14 @@ fn finite(x: f64, what: &str) {
     assert!(x.is_finite(), "{what} = {x}");
 }
 
-/// An estimate's numbers: finite, interval ordered and within `range`, and
-/// containing the value when `contains`.
+/// An estimate's numbers: the crate's own rule ([`Estimate::validate`]:
+/// finite, ordered, within the unit's range, containing the value where
+/// the method guarantees it, p and df sane), then finite, interval ordered
+/// and within `range`, and containing the value when `contains`.
 pub fn check_estimate(e: &Estimate, range: (f64, f64), contains: bool) {
+    if let Err(err) = e.validate() {
+        panic!("estimate breaks its invariants ({err}): {e:?}");
+    }
     for x in [
         e.value,
         e.std_error,
@@ -222,6 +237,9 @@ pub fn check_estimate(e: &Estimate, range: (f64, f64), contains: bool) {
 }
 
 pub fn check_comparison(c: &Comparison) {
+    if let Err(err) = c.validate() {
+        panic!("comparison breaks its invariants ({err}): {c:?}");
+    }
     for x in [
         c.difference,
         c.std_error,
@@ -319,8 +337,8 @@ fn check_scores(t: &Tally) {
     );
     finite(mean.population_variance(), "population variance");
     if let Ok(e) = mean.estimate(level) {
-        // A t interval is not clipped to the scale; it contains the mean.
-        check_estimate(&e, (f64::NEG_INFINITY, f64::INFINITY), true);
+        // A t interval clipped to the scale; it contains the mean.
+        check_estimate(&e, (lo, hi), true);
     }
     if let Ok(d) = Distribution::from_tally(t) {
         let total: f64 = d.points().iter().map(|p| p.share).sum();
@@ -830,6 +848,8 @@ pub fn segments(data: &[u8]) {
             if let Ok(e) = &row.estimate {
                 finite(e.value, "segment value");
                 assert!(e.interval.lower <= e.interval.upper);
+                assert!(e.validate().is_ok(), "{e:?}");
+                assert_eq!(e.n, row.n);
             }
         }
         let _ = s.ranking(score, level, min_n);
@@ -839,4 +859,580 @@ pub fn segments(data: &[u8]) {
             }
         }
     }
+}
+
+/// A short string from the input: digits, signs, points, exponents,
+/// spaces, letters of the N/A tokens, a BOM, or arbitrary UTF-8.
+fn text(inp: &mut Input) -> String {
+    const PIECES: [&str; 24] = [
+        "0",
+        "1",
+        "5",
+        "9",
+        "10",
+        "-",
+        "+",
+        ".",
+        "e",
+        "E",
+        " ",
+        "\t",
+        "\u{feff}",
+        "n",
+        "a",
+        "N",
+        "A",
+        "/",
+        "0000000000000001",
+        "99999999999999999999",
+        "inf",
+        "NaN",
+        "x",
+        "é",
+    ];
+    let len = usize::from(inp.u8() % 8);
+    let mut s = String::new();
+    for _ in 0..len {
+        let b = inp.u8();
+        if b < 16 {
+            // Arbitrary bytes, kept when they are UTF-8.
+            let raw = [inp.u8(), inp.u8()];
+            s.push_str(&String::from_utf8_lossy(&raw));
+        } else {
+            s.push_str(PIECES[usize::from(b) % PIECES.len()]);
+        }
+    }
+    s
+}
+
+/// The number of a numbered label, `"10 - Extremely likely"`: at most 10
+/// characters of `-?[0-9]+`, spaces, one of `-`, `–`, `=`, `:`, white
+/// space and a non-empty label.
+fn numbered(t: &str) -> Option<i64> {
+    let end = t
+        .char_indices()
+        .find(|&(i, c)| !(c.is_ascii_digit() || (i == 0 && c == '-')))
+        .map_or(t.len(), |(i, _)| i);
+    let (number, rest) = t.split_at(end);
+    if number.is_empty() || number == "-" || number.len() > 10 {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let label = ['-', '\u{2013}', '=', ':']
+        .iter()
+        .find_map(|&c| rest.strip_prefix(c))?;
+    if !label.starts_with(char::is_whitespace) || label.trim().is_empty() {
+        return None;
+    }
+    number.parse().ok()
+}
+
+/// Whether `t` is a decimal of the cell grammar: `-?[0-9]+(\.[0-9]+)?`.
+fn is_decimal(t: &str) -> bool {
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    let (whole, frac) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let all = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    all(whole) && frac.is_none_or(all)
+}
+
+/// Whether `t` is written by the cell grammar as the whole number `v`:
+/// `-?[0-9]+(\.0+)?`.
+fn is_plain_whole(t: &str, v: i32) -> bool {
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    let (whole, frac) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b == b'0'))
+        && whole
+            .parse::<i64>()
+            .ok()
+            .map(|w| if digits.len() != t.len() { -w } else { w })
+            == Some(i64::from(v))
+}
+
+/// Text input: cells, labels and not-applicable tokens. A cell is rated
+/// only when it is a plain whole decimal on the scale or a label; labels
+/// that read as numbers or tokens are refused; batches account for every
+/// cell.
+pub fn text_input(data: &[u8]) {
+    use cxmetrics::input::{CellParser, DEFAULT_NOT_APPLICABLE, RejectCause};
+    let mut inp = Input::new(data);
+    let scale = inp.scale();
+    let mut parser = CellParser::new(scale);
+    let custom = inp.bool();
+    let mut tokens: Vec<String> = DEFAULT_NOT_APPLICABLE
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+    if custom {
+        tokens = (0..inp.u8() % 3).map(|_| text(&mut inp)).collect();
+        parser = parser.not_applicable(&tokens);
+    }
+    let clean = |c: &str| -> String {
+        let t = c.trim();
+        t.strip_prefix('\u{feff}').map_or(t, str::trim).to_string()
+    };
+    let is_token = |c: &str| tokens.iter().any(|t| t.trim().eq_ignore_ascii_case(c));
+    let mut labels: Vec<(String, i32)> = Vec::new();
+    for _ in 0..inp.u8() % 4 {
+        let label = text(&mut inp);
+        let point = scale.lowest() + i32::from(inp.u8()) % (scale.highest() - scale.lowest() + 2);
+        if let Ok(p) = parser.clone().label(&label, point) {
+            let key = clean(&label);
+            assert!(scale.rating(point).is_ok());
+            assert!(!is_token(&key), "label {label:?} is a token");
+            assert!(!is_decimal(&key), "label {label:?} reads as a number");
+            labels.retain(|(l, _)| l.to_lowercase() != key.to_lowercase());
+            labels.push((key, point));
+            parser = p;
+        }
+    }
+    let mut cells = Vec::new();
+    for _ in 0..inp.u8() % 8 + 1 {
+        cells.push(text(&mut inp));
+    }
+    for cell in &cells {
+        let c = clean(cell);
+        match parser.parse(cell) {
+            Ok(Response::NotApplicable) => assert!(is_token(&c), "{cell:?} read as N/A"),
+            Ok(Response::Rated { rating, weight }) => {
+                assert_eq!(weight, Weight::ONE);
+                let v = rating.value();
+                let by_label = labels
+                    .iter()
+                    .any(|(l, p)| l.to_lowercase() == c.to_lowercase() && *p == v);
+                assert!(
+                    is_plain_whole(&c, v) || by_label || numbered(&c) == Some(i64::from(v)),
+                    "{cell:?} read as {v} on {scale}"
+                );
+            }
+            Err(cxmetrics::Error::InvalidCell { cause, .. }) => {
+                if matches!(cause, RejectCause::OutOfRange | RejectCause::NotWhole) {
+                    assert!(
+                        is_decimal(&c)
+                            || (cause == RejectCause::OutOfRange && numbered(&c).is_some()),
+                        "{cell:?}: {cause:?}"
+                    );
+                }
+            }
+            Err(other) => panic!("{cell:?}: unexpected {other:?}"),
+        }
+        let _ = parser.parse_weighted(cell, &text(&mut inp));
+        if let Ok(w) = cxmetrics::input::parse_weight(cell) {
+            assert!(w.get().is_finite() && w.get() >= 0.0);
+        }
+    }
+    let (answers, report) = parser.parse_lenient(&cells);
+    assert_eq!(report.total(), cells.len() as u64);
+    assert_eq!(
+        report.accepted() + report.not_applicable(),
+        answers.len() as u64
+    );
+    assert_eq!(
+        report.accepted() + report.not_applicable() + report.rejected(),
+        cells.len() as u64
+    );
+    match parser.parse_all(&cells) {
+        Ok(all) => assert_eq!(all, answers),
+        Err(_) => assert!(report.rejected() > 0),
+    }
+}
+
+/// Raking and post-stratification: totals of every size, cells with and
+/// without answers; whatever is accepted gives sane estimates, and raking
+/// that reports convergence meets its margins.
+pub fn design(data: &[u8]) {
+    use cxmetrics::design::{RakeOptions, post_stratify, rake};
+    let mut inp = Input::new(data);
+    let scale = inp.scale();
+    let mut cells: Segmented<(u8, u8)> = Segmented::new(scale);
+    let (_, scores, weights) = scores_and_weights(&mut inp, scale);
+    let keys: Vec<(u8, u8)> = scores
+        .iter()
+        .map(|_| (inp.u8() % 3, inp.u8() % 3))
+        .collect();
+    let _ = if inp.bool() {
+        cells.extend_weighted_scores(&keys, &scores, &weights)
+    } else {
+        cells.extend_scores(&keys, &scores)
+    };
+    let total = |inp: &mut Input| match inp.u8() % 4 {
+        0 => inp.f64(),
+        _ => f64::from(inp.u8()) + 1.0,
+    };
+    let level = inp.level().unwrap_or(ConfidenceLevel::P95);
+    let spec = IntervalSpec::new(level);
+    let mut score_kinds = vec![Score::Mean, Score::top_box(2), Score::bottom_box(1)];
+    if scale == Scale::NPS {
+        score_kinds.push(Score::nps());
+    }
+    let check = |e: &Estimate| {
+        assert!(e.validate().is_ok(), "{e:?}: {:?}", e.validate());
+        if e.unit == cxmetrics::Unit::ScalePoints {
+            let (lo, hi) = (f64::from(scale.lowest()), f64::from(scale.highest()));
+            assert!(e.interval.lower >= lo && e.interval.upper <= hi, "{e:?}");
+        }
+    };
+    // Post-stratification on the first key element.
+    let mut first: Segmented<u8> = Segmented::new(scale);
+    for ((a, _), t) in cells.iter() {
+        let _ = first.merge_tally(*a, &t);
+    }
+    let totals: Vec<(u8, f64)> = (0..inp.u8() % 4).map(|k| (k, total(&mut inp))).collect();
+    if let Ok(ps) = post_stratify(&first, totals.iter().copied()) {
+        for score in &score_kinds {
+            if let Ok(e) = ps.estimate(*score, spec) {
+                check(&e);
+            }
+        }
+    }
+    let margins: Vec<Vec<(u8, f64)>> = (0..2)
+        .map(|_| (0..inp.u8() % 4).map(|k| (k, total(&mut inp))).collect())
+        .collect();
+    let options = if inp.bool() {
+        RakeOptions::r_compatible()
+    } else {
+        RakeOptions::default()
+    }
+    .max_sweeps(u32::from(inp.u8() % 50) + 1);
+    if let Ok(r) = rake(&cells, &margins, options) {
+        let (_, off) = r.margin_error();
+        assert!(off.is_finite() && off >= 0.0, "margin error {off}");
+        for score in &score_kinds {
+            if let Ok(e) = r.estimate(*score, spec) {
+                check(&e);
+            }
+        }
+    }
+}
+
+/// Paired answers: a joint tally built in parts equals the whole, its
+/// marginals are the questions' own tallies, it round-trips through
+/// serde (sparse or dense), and every association and driver measure is
+/// an error or finite and in range.
+pub fn paired(data: &[u8]) {
+    use cxmetrics::JointTally;
+    use cxmetrics::association;
+    use cxmetrics::drivers::DriverMoments;
+    let mut inp = Input::new(data);
+    let (x, y) = (inp.scale(), inp.scale());
+    let mut whole = JointTally::new(x, y);
+    let mut parts = Vec::new();
+    let mut tx = Tally::new(x);
+    let mut ty = Tally::new(y);
+    for _ in 0..inp.u8() % 3 + 1 {
+        let (_, xs, ws) = scores_and_weights(&mut inp, x);
+        let ys: Vec<i64> = xs
+            .iter()
+            .map(|_| i64::from(y.lowest()) + i64::from(inp.u8()) % (y.len() as i64 + 1))
+            .collect();
+        let mut part = JointTally::new(x, y);
+        let weighted = inp.bool();
+        let r = if weighted {
+            part.extend_weighted_scores(&xs, &ys, &ws)
+        } else {
+            part.extend_scores(&xs, &ys)
+        };
+        if r.is_ok() {
+            let before = whole.clone();
+            if whole.merge(&part).is_ok() {
+                parts.push(part);
+                if weighted {
+                    tx.extend_weighted_scores(&xs, &ws).expect("x side");
+                    ty.extend_weighted_scores(&ys, &ws).expect("y side");
+                } else {
+                    tx.extend_scores(&xs).expect("x side");
+                    ty.extend_scores(&ys).expect("y side");
+                }
+            } else {
+                assert_eq!(whole, before);
+            }
+        }
+    }
+    let mut backward = JointTally::new(x, y);
+    for p in parts.iter().rev() {
+        backward.merge(p).expect("merge");
+    }
+    assert_eq!(backward.n(), whole.n());
+    assert_eq!(whole.cells().len(), x.len() * y.len());
+    if let Ok(mx) = whole.x_tally() {
+        assert_eq!(mx.counts(), tx.counts());
+        check_tally(&mx);
+    }
+    if let Ok(my) = whole.y_tally() {
+        assert_eq!(my.counts(), ty.counts());
+        check_tally(&my);
+    }
+    let text = serde_json::to_vec(&whole).expect("serialize");
+    let back: JointTally = serde_json::from_slice(&text).expect("read back");
+    assert_eq!(back, whole);
+    let level = inp.level().unwrap_or(ConfidenceLevel::P95);
+    for a in [
+        association::pearson(&whole, level),
+        association::weighted_pearson(&whole, level),
+        association::spearman(&whole, level),
+        association::kendall_tau_b(&whole, level),
+        association::gamma(&whole, level),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        assert!(
+            a.value.is_finite() && (-1.0..=1.0).contains(&a.value),
+            "{a:?}"
+        );
+        if let Some(i) = a.interval {
+            assert!(
+                i.validate().is_ok() && i.lower >= -1.0 && i.upper <= 1.0,
+                "{a:?}"
+            );
+        }
+        if let Some(t) = a.test {
+            assert!(t.statistic.is_finite() || t.p_value == 0.0, "{a:?}");
+            assert!((0.0..=1.0).contains(&t.p_value), "{a:?}");
+            if let Some(df) = t.df {
+                assert!(df.is_finite() && df >= 1.0 - 1e-9, "{a:?}");
+            }
+        }
+    }
+    // Drivers: two driver questions and an outcome.
+    if let Ok(mut m) = DriverMoments::new(&[x, y], Scale::NPS) {
+        for _ in 0..usize::from(inp.u8() % 12) {
+            let a = i64::from(x.lowest()) + i64::from(inp.u8()) % x.len() as i64;
+            let b = i64::from(y.lowest()) + i64::from(inp.u8()) % y.len() as i64;
+            let _ = m.push_scores(&[a, b], i64::from(inp.u8() % 12), inp.weight());
+        }
+        if let Ok(d) = m.analyze(level) {
+            assert!(
+                d.r_squared.is_finite() && (-1e-9..=1.0 + 1e-9).contains(&d.r_squared),
+                "{d:?}"
+            );
+            for dr in &d.drivers {
+                assert!(dr.correlation.is_finite() && dr.beta.is_finite(), "{d:?}");
+                assert!(dr.relative_weight.is_finite(), "{d:?}");
+            }
+        }
+    }
+}
+
+/// Live ingestion: a window moved to arbitrary periods (the ends of i64
+/// included) keeps at most k periods and its total equals the merge of
+/// what is in it; Sharded and AtomicTally snapshots equal a plain tally.
+pub fn live(data: &[u8]) {
+    use cxmetrics::{AtomicTally, Sharded, Window};
+    let mut inp = Input::new(data);
+    let scale = inp.scale();
+    let k = match inp.u8() % 4 {
+        0 => usize::from(inp.u8()),
+        1 => 1,
+        2 => usize::from(inp.u16()),
+        _ => inp.u64() as usize,
+    };
+    let Ok(mut w) = Window::new(Tally::new(scale), k) else {
+        assert!(k == 0 || k > Window::<Tally>::MAX_PERIODS);
+        return;
+    };
+    let period = |inp: &mut Input| match inp.u8() % 4 {
+        0 => i64::from(inp.u8() as i8),
+        1 => i64::MAX - i64::from(inp.u8()),
+        2 => i64::MIN + i64::from(inp.u8()),
+        _ => inp.u64() as i64,
+    };
+    let sharded: Sharded<u8, Tally> = Sharded::new(Tally::new(scale), usize::from(inp.u8()));
+    assert!(sharded.shards() >= 1 && sharded.shards() <= Sharded::<u8, Tally>::MAX_SHARDS);
+    let atomic = AtomicTally::new(scale);
+    let mut plain = Tally::new(scale);
+    let mut keyed: std::collections::BTreeMap<u8, Tally> = Default::default();
+    for _ in 0..inp.u8() % 16 {
+        let p = period(&mut inp);
+        let s = i64::from(scale.lowest()) + i64::from(inp.u8()) % (scale.len() as i64 + 1);
+        match inp.u8() % 4 {
+            0 => {
+                if let Ok(t) = w.get_mut(p) {
+                    let _ = t.push_score(s);
+                }
+            }
+            1 => {
+                if let Ok(left) = w.advance_to(p) {
+                    assert_eq!(w.latest(), Some(p));
+                    let mut last = None;
+                    for (q, _) in left {
+                        assert!(last.is_none_or(|l| q > l) && q < p);
+                        last = Some(q);
+                    }
+                }
+            }
+            2 => {
+                let _ = w.take(p);
+            }
+            _ => {
+                let one = Tally::from_scores(scale, &[s]);
+                if let Ok(one) = one {
+                    let _ = w.merge_into(p, &one);
+                }
+            }
+        }
+        assert!(w.periods().count() <= k);
+        let key = inp.u8() % 3;
+        let weight = inp.weight();
+        let ok = sharded
+            .extend_weighted_scores(&[key], &[s], &[weight])
+            .is_ok();
+        if ok {
+            let t = keyed.entry(key).or_insert_with(|| Tally::new(scale));
+            t.extend_weighted_scores(&[s], &[weight])
+                .expect("same check");
+        }
+        if atomic.push_score(s).is_ok() {
+            plain.push_score(s).expect("same check");
+        }
+    }
+    if let (Some(o), Some(l)) = (w.periods().next().map(|(p, _)| p), w.latest()) {
+        assert!(o <= l);
+    }
+    let mut merged = Tally::new(scale);
+    for (_, t) in w.periods() {
+        merged.merge(t).expect("merge");
+    }
+    assert_eq!(w.total().expect("total").counts(), merged.counts());
+    let snap = sharded.snapshot().expect("snapshot");
+    assert_eq!(snap.len(), keyed.len());
+    for (key, t) in &keyed {
+        assert_eq!(snap[key].counts(), t.counts());
+    }
+    assert_eq!(atomic.snapshot().expect("snapshot"), plain);
+    assert_eq!(atomic.take().expect("take"), plain);
+    assert!(atomic.snapshot().expect("snapshot").is_empty());
+}
+
+/// A grouped tally with arbitrary group ids and sizes: ids past the
+/// groups are refused whole, sizes past the limit are `TooLarge`, and each
+/// group equals the tally of its own answers.
+pub fn grouped(data: &[u8]) {
+    use cxmetrics::GroupedTally;
+    let mut inp = Input::new(data);
+    let scale = inp.scale();
+    let groups = match inp.u8() % 4 {
+        0 => usize::from(inp.u8() % 8),
+        1 => inp.u64() as usize,
+        2 => 1usize << (inp.u8() % 64),
+        _ => GroupedTally::MAX_CELLS / scale.len() + usize::from(inp.u8() % 3),
+    };
+    let fits = groups
+        .checked_mul(scale.len())
+        .is_some_and(|c| c <= GroupedTally::MAX_CELLS);
+    if fits && groups > 4096 {
+        // Within the limit but large: allowed, and too slow to allocate
+        // per input; shrink it.
+        return;
+    }
+    let mut g = match GroupedTally::with_groups(scale, groups) {
+        Ok(g) => g,
+        Err(cxmetrics::Error::TooLarge { limit, .. }) => {
+            assert_eq!(limit, GroupedTally::MAX_CELLS as u64);
+            assert!(!fits, "{groups} groups fit but were refused");
+            return;
+        }
+        Err(e) => panic!("{e:?}"),
+    };
+    assert!(fits && g.groups() * scale.len() <= GroupedTally::MAX_CELLS);
+    let n_groups = g.groups();
+    let mut mine: Vec<Tally> = (0..n_groups).map(|_| Tally::new(scale)).collect();
+    for _ in 0..3 {
+        let (_, scores, weights) = scores_and_weights(&mut inp, scale);
+        let ids: Vec<u64> = scores
+            .iter()
+            .map(|_| match inp.u8() % 4 {
+                0 => inp.u64(),
+                1 => u64::from(u32::MAX) - u64::from(inp.u8()),
+                _ => u64::from(inp.u8() % 10),
+            })
+            .collect();
+        let before = g.clone();
+        let weighted = inp.bool();
+        let kind = inp.u8() % 3;
+        // The group each answer goes to, as the id type reads it.
+        let read: Vec<usize> = ids
+            .iter()
+            .map(|&i| match kind {
+                0 => i as u32 as usize,
+                1 => i as usize,
+                _ => i as u16 as usize,
+            })
+            .collect();
+        let r = match kind {
+            0 => {
+                let ids32: Vec<u32> = ids.iter().map(|&i| i as u32).collect();
+                if weighted {
+                    g.extend_weighted_scores(&ids32, &scores, &weights)
+                } else {
+                    g.extend_scores(&ids32, &scores)
+                }
+            }
+            1 => {
+                let ids_usize: Vec<usize> = ids.iter().map(|&i| i as usize).collect();
+                if weighted {
+                    g.extend_weighted_scores(&ids_usize, &scores, &weights)
+                } else {
+                    g.extend_scores(&ids_usize, &scores)
+                }
+            }
+            _ => {
+                let ids16: Vec<u16> = ids.iter().map(|&i| i as u16).collect();
+                if weighted {
+                    g.extend_weighted_scores(&ids16, &scores, &weights)
+                } else {
+                    g.extend_scores(&ids16, &scores)
+                }
+            }
+        };
+        match r {
+            Ok(()) => {
+                assert!(
+                    read.iter().all(|&i| i < n_groups),
+                    "an id past the groups was accepted"
+                );
+                for ((&i, &s), &w) in read.iter().zip(&scores).zip(&weights) {
+                    if weighted {
+                        mine[i].extend_weighted_scores(&[s], &[w]).expect("valid");
+                    } else {
+                        mine[i].push_score(s).expect("valid");
+                    }
+                }
+            }
+            Err(_) => {
+                for i in 0..n_groups {
+                    assert_eq!(
+                        g.counts(i),
+                        before.counts(i),
+                        "a failed grouped batch changed group {i}"
+                    );
+                }
+            }
+        }
+        for (i, t) in mine.iter().enumerate() {
+            assert_eq!(g.counts(i), Some(t.counts()), "group {i}");
+        }
+        if let Ok(ts) = g.tallies() {
+            assert_eq!(ts.len(), n_groups);
+            for t in &ts {
+                check_tally(t);
+            }
+            let total: u64 = ts.iter().map(Tally::n).sum();
+            assert_eq!(total, (0..n_groups).filter_map(|i| g.n(i)).sum::<u64>());
+        }
+    }
+    let other = g.clone();
+    if g.merge(&other).is_ok() {
+        for i in 0..n_groups {
+            assert_eq!(g.n(i).map(|n| n / 2), other.n(i));
+        }
+    }
+    assert!(g.n(n_groups).is_none() && g.tally(n_groups).is_err());
 }

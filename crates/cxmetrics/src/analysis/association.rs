@@ -366,6 +366,15 @@ pub fn weighted_pearson(joint: &JointTally, level: ConfidenceLevel) -> Result<As
     }
     g.require_spread("weighted Pearson correlation", &g.positive)?;
     let r = pearson_of(&g.xs, &g.ys, &g.weights);
+    if !r.is_finite() {
+        // Positive weights with no weighted spread: one weight so far
+        // above the others that theirs vanish next to it (1e300 and
+        // 1e-300), leaving 0/0.
+        return Err(Error::ZeroVariance {
+            what: "a weighted Pearson correlation (the largest weights leave no spread)",
+            n: g.n,
+        });
+    }
     Ok(Association {
         measure: Measure::WeightedPearson,
         value: r,

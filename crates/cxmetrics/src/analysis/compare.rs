@@ -86,8 +86,12 @@ use crate::metrics::top_box::TopBox;
 /// assert!(c.interval.contains(0.0) && !c.significant); // p ≈ 0.43
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
+///
+/// With the `serde` feature a comparison reads back only if it passes
+/// [`Comparison::validate`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "ComparisonRepr"))]
 pub struct Comparison {
     /// Which score was compared (NPS, a top-box share, a mean).
     pub metric: Metric,
@@ -283,6 +287,163 @@ impl Comparison {
     pub(crate) fn decided(mut self) -> Comparison {
         self.significant = self.adjusted_p_value.unwrap_or(self.p_value) < self.level.alpha();
         self
+    }
+
+    /// The range of a difference in the comparison's unit: ±200 NPS
+    /// points, ±1 for shares, unbounded for scale points.
+    #[must_use]
+    pub fn range(&self) -> (f64, f64) {
+        match self.unit {
+            Unit::NpsPoints => (-200.0, 200.0),
+            Unit::Share => (-1.0, 1.0),
+            Unit::ScalePoints => (f64::NEG_INFINITY, f64::INFINITY),
+        }
+    }
+
+    /// Checks every invariant a comparison made by this crate satisfies:
+    /// difference, standard error, statistic and bounds finite; the
+    /// standard error at least 0; the interval ordered and, like the
+    /// differences, within the unit's [range](Comparison::range); p-values
+    /// (raw and adjusted) in [0, 1]; degrees of freedom, if any, finite
+    /// and at least 1; `significant` as the p-value and level say.
+    /// Deserializing a comparison runs it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidResult`] naming the first broken invariant.
+    ///
+    /// ```
+    /// use cxmetrics::{ConfidenceLevel, Nps, compare};
+    /// let mut c = compare::nps(&Nps::from_counts(45, 30, 25)?, &Nps::from_counts(38, 35, 27)?, ConfidenceLevel::P95)?;
+    /// assert!(c.validate().is_ok());
+    /// c.p_value = 7.0;
+    /// assert!(c.validate().is_err());
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn validate(&self) -> Result<(), Error> {
+        let bad = |reason: String| {
+            Err(Error::InvalidResult {
+                what: "comparison",
+                reason,
+            })
+        };
+        let (lower, upper) = (self.interval.lower, self.interval.upper);
+        let finite = [
+            self.difference,
+            self.std_error,
+            self.statistic,
+            lower,
+            upper,
+        ]
+        .iter()
+        .chain(self.adjusted_difference.iter())
+        .all(|x| x.is_finite());
+        if !finite {
+            return bad(format!(
+                "difference {}, std_error {}, statistic {} and interval [{lower}, {upper}] must be finite",
+                self.difference, self.std_error, self.statistic
+            ));
+        }
+        if self.std_error < 0.0 {
+            return bad(format!("std_error {} is negative", self.std_error));
+        }
+        if lower > upper {
+            return bad(format!("interval [{lower}, {upper}] is unordered"));
+        }
+        let (lo, hi) = self.range();
+        let inside = |x: f64| (lo..=hi).contains(&x);
+        if !(inside(self.difference)
+            && inside(lower)
+            && inside(upper)
+            && self.adjusted_difference.is_none_or(inside))
+        {
+            return bad(format!(
+                "difference {} and interval [{lower}, {upper}] must lie in {lo}..={hi}",
+                self.difference
+            ));
+        }
+        for (name, p) in [
+            ("p_value", Some(self.p_value)),
+            ("adjusted_p_value", self.adjusted_p_value),
+        ] {
+            if let Some(p) = p
+                && !(0.0..=1.0).contains(&p)
+            {
+                return bad(format!("{name} {p} is outside [0, 1]"));
+            }
+        }
+        if let Some(df) = self.df
+            && !(df.is_finite() && df >= 1.0 - 1e-9)
+        {
+            return bad(format!("df {df} must be finite and at least 1"));
+        }
+        if self.significant != (self.adjusted_p_value.unwrap_or(self.p_value) < self.level.alpha())
+        {
+            return bad(format!(
+                "significant = {} disagrees with p {} at level {}",
+                self.significant,
+                self.adjusted_p_value.unwrap_or(self.p_value),
+                self.level
+            ));
+        }
+        Ok(())
+    }
+
+    /// The comparison, or [`Error::NotRepresentable`] when it breaks an
+    /// invariant of [`Comparison::validate`] (a test statistic beyond f64:
+    /// a target the data make impossible, a difference lost to rounding).
+    pub(crate) fn sane(self) -> Result<Comparison, Error> {
+        self.validate().map_err(|e| Error::NotRepresentable {
+            what: "a comparison",
+            reason: match e {
+                Error::InvalidResult { reason, .. } => reason,
+                other => other.to_string(),
+            },
+        })?;
+        Ok(self)
+    }
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ComparisonRepr {
+    metric: Metric,
+    difference: f64,
+    adjusted_difference: Option<f64>,
+    std_error: f64,
+    interval: Interval,
+    statistic: f64,
+    df: Option<f64>,
+    p_value: f64,
+    adjusted_p_value: Option<f64>,
+    level: ConfidenceLevel,
+    significant: bool,
+    method: ComparisonMethod,
+    unit: Unit,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<ComparisonRepr> for Comparison {
+    type Error = Error;
+    fn try_from(r: ComparisonRepr) -> Result<Comparison, Error> {
+        let c = Comparison {
+            metric: r.metric,
+            difference: r.difference,
+            adjusted_difference: r.adjusted_difference,
+            std_error: r.std_error,
+            interval: r.interval,
+            statistic: r.statistic,
+            df: r.df,
+            p_value: r.p_value,
+            adjusted_p_value: r.adjusted_p_value,
+            level: r.level,
+            significant: r.significant,
+            method: r.method,
+            unit: r.unit,
+        };
+        c.validate()?;
+        Ok(c)
     }
 }
 
@@ -505,7 +666,7 @@ pub(crate) fn net_difference(
         lower: (centre - half).max(-2.0),
         upper: (centre + half).min(2.0),
     };
-    Ok(Comparison {
+    Comparison {
         metric,
         difference: 100.0 * raw,
         adjusted_difference: match method {
@@ -523,7 +684,8 @@ pub(crate) fn net_difference(
         method: comparison_method,
         unit: Unit::NpsPoints,
     }
-    .decided())
+    .decided()
+    .sane()
 }
 
 /// Compares two net scores (top-k minus bottom-j shares) from independent
@@ -755,7 +917,7 @@ pub fn top_box_with_variance(
         lower: interval.lower.max(-1.0),
         upper: interval.upper.min(1.0),
     };
-    Ok(Comparison {
+    Comparison {
         metric: Metric::TopBox,
         difference: diff,
         adjusted_difference: None,
@@ -770,7 +932,8 @@ pub fn top_box_with_variance(
         method: ComparisonMethod::TwoProportionZ(method),
         unit: Unit::Share,
     }
-    .decided())
+    .decided()
+    .sane()
 }
 
 /// n_a + n_b for an error message, checked: the sum of two `u64` counts
@@ -899,6 +1062,20 @@ pub fn means_with_variance(
     // between min(n_a, n_b) − 1 and n_a + n_b − 2.
     let (r, s) = (va / (va + vb), vb / (va + vb));
     let df = 1.0 / (r * r / (a.effective_n() - 1.0) + s * s / (b.effective_n() - 1.0));
+    // Below one degree of freedom the interval is meaningless (±4e128 at
+    // df 0.01, from a few effective answers in one group).
+    if df.is_nan() || df < 1.0 - 1e-9 {
+        return Err(Error::TooFewDegreesOfFreedom {
+            what: "a Welch t test",
+            df,
+            needed: 1.0,
+            cause: format!(
+                "Welch–Satterthwaite from effective sample sizes {} and {}",
+                a.effective_n(),
+                b.effective_n()
+            ),
+        });
+    }
     // From the offsets (same scale): a mean's rounding near a point
     // would otherwise swamp a difference of 1e-16.
     let diff = a.offset() - b.offset();
@@ -915,7 +1092,7 @@ pub fn means_with_variance(
         lower: diff - half,
         upper: diff + half,
     };
-    Ok(Comparison {
+    Comparison {
         metric: Metric::Mean,
         difference: diff,
         adjusted_difference: None,
@@ -930,7 +1107,8 @@ pub fn means_with_variance(
         method: ComparisonMethod::WelchT,
         unit: Unit::ScalePoints,
     }
-    .decided())
+    .decided()
+    .sane()
 }
 
 /// Comparisons by [`Score`]: the two-sample test each score takes.

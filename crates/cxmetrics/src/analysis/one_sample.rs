@@ -191,7 +191,7 @@ fn net_vs_target(
     let wald_se =
         (crate::inference::interval::nps::multinomial_variance(positive / n, negative / n) / n)
             .sqrt();
-    Ok(Comparison {
+    Comparison {
         metric,
         difference: 100.0 * (value - target),
         adjusted_difference: None,
@@ -209,7 +209,8 @@ fn net_vs_target(
         method: ComparisonMethod::NpsTargetScore,
         unit: Unit::NpsPoints,
     }
-    .decided())
+    .decided()
+    .sane()
 }
 
 /// Tests a share (top box, "% easy") against a target share, with the
@@ -292,7 +293,7 @@ pub fn share_with_variance(
     let (p, q) = (k / n, (n - k).max(0.0) / n);
     let z = (p - target) / (target * (1.0 - target) / n).sqrt();
     let wilson = crate::inference::interval::proportion::wilson(p, q, n, level.z());
-    Ok(Comparison {
+    Comparison {
         metric: Metric::TopBox,
         difference: p - target,
         adjusted_difference: None,
@@ -310,7 +311,8 @@ pub fn share_with_variance(
         method: ComparisonMethod::ShareTargetScore,
         unit: Unit::Share,
     }
-    .decided())
+    .decided()
+    .sane()
 }
 
 /// Tests a mean rating against a target with the one-sample Student t
@@ -405,7 +407,7 @@ pub fn mean_with_variance(
     let est = score.estimate(level)?;
     let diff = score.mean() - target;
     let t = diff / est.std_error;
-    Ok(Comparison {
+    Comparison {
         metric: Metric::Mean,
         difference: diff,
         adjusted_difference: None,
@@ -423,7 +425,8 @@ pub fn mean_with_variance(
         method: ComparisonMethod::MeanTargetT,
         unit: Unit::ScalePoints,
     }
-    .decided())
+    .decided()
+    .sane()
 }
 
 fn p_of(z: f64) -> f64 {

@@ -47,8 +47,12 @@ use crate::inference::interval::{ConfidenceLevel, IntervalSpec};
 /// assert_eq!(s.n_ceil, 385);
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
+///
+/// With the `serde` feature a sample size reads back only with `n` finite
+/// and at least 0 and `n_ceil` at most `n` rounded up.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "SampleSizeRepr"))]
 pub struct SampleSize {
     /// The unrounded size from the formula.
     pub n: f64,
@@ -57,6 +61,34 @@ pub struct SampleSize {
     /// of 0 or 1, a standard deviation of 0), where the formula needs no
     /// sample at all.
     pub n_ceil: u64,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SampleSizeRepr {
+    n: f64,
+    n_ceil: u64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<SampleSizeRepr> for SampleSize {
+    type Error = Error;
+    fn try_from(r: SampleSizeRepr) -> Result<SampleSize, Error> {
+        if !(r.n.is_finite() && r.n >= 0.0) || r.n_ceil as f64 > r.n.ceil() {
+            return Err(Error::InvalidResult {
+                what: "sample size",
+                reason: format!(
+                    "n {} must be finite and at least 0, n_ceil {} at most n rounded up",
+                    r.n, r.n_ceil
+                ),
+            });
+        }
+        Ok(SampleSize {
+            n: r.n,
+            n_ceil: r.n_ceil,
+        })
+    }
 }
 
 /// The margin of error of a share p from n answers, as a fraction: z·√(p(1−p)/n), times

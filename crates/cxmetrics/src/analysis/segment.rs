@@ -54,8 +54,16 @@ pub use crate::metrics::score::Score;
 /// assert_eq!(rows[1].estimate, Err(Error::BelowMinimumN { n: 1, min_n: 2 }));
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
+///
+/// With the `serde` feature a row reads back only if its estimate (when
+/// there is one) passes [`Estimate::validate`] and counts the row's `n`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "SegmentScoreRepr<K>"),
+    serde(bound(deserialize = "K: serde::Deserialize<'de>"))
+)]
 pub struct SegmentScore<K> {
     /// The segment's key.
     pub key: K,
@@ -68,6 +76,36 @@ pub struct SegmentScore<K> {
     /// `{"status": "error", "error": {"kind": …, "message": …}}`.
     #[cfg_attr(feature = "serde", serde(with = "crate::foundation::outcome::result"))]
     pub estimate: Result<Estimate, Error>,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SegmentScoreRepr<K> {
+    key: K,
+    n: u64,
+    #[serde(with = "crate::foundation::outcome::result")]
+    estimate: Result<Estimate, Error>,
+}
+
+#[cfg(feature = "serde")]
+impl<K> TryFrom<SegmentScoreRepr<K>> for SegmentScore<K> {
+    type Error = Error;
+    fn try_from(r: SegmentScoreRepr<K>) -> Result<SegmentScore<K>, Error> {
+        if let Ok(e) = &r.estimate
+            && e.n != r.n
+        {
+            return Err(Error::InvalidResult {
+                what: "segment score",
+                reason: format!("n {} but its estimate has n = {}", r.n, e.n),
+            });
+        }
+        Ok(SegmentScore {
+            key: r.key,
+            n: r.n,
+            estimate: r.estimate,
+        })
+    }
 }
 
 /// One period of a trend.

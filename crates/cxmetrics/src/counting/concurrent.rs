@@ -4,8 +4,26 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+// The atomics and locks come through one switch: under `--cfg loom` they
+// are loom's, so `tests/loom.rs` can model-check every interleaving of
+// the code below (see the README's "Contributing: loom").
+#[cfg(loom)]
+use loom::sync::atomic::{AtomicU64, Ordering};
+#[cfg(loom)]
+use loom::sync::{Mutex, MutexGuard};
+#[cfg(not(loom))]
+use std::sync::atomic::{AtomicU64, Ordering};
+#[cfg(not(loom))]
 use std::sync::{Mutex, MutexGuard};
+
+/// Lets other threads run while a snapshot waits for writers (loom's
+/// yield under `--cfg loom`, so that the model checker can schedule them).
+fn spin_yield() {
+    #[cfg(loom)]
+    loom::thread::yield_now();
+    #[cfg(not(loom))]
+    std::thread::yield_now();
+}
 
 use crate::counting::accumulator::Accumulator;
 use crate::counting::tally::Tally;
@@ -15,9 +33,15 @@ use crate::foundation::scale::{Rating, Scale, ScoreValue};
 
 /// A counter alone on its cache line, so threads bumping different points
 /// do not contend.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 #[repr(align(64))]
 struct Padded(AtomicU64);
+
+impl Default for Padded {
+    fn default() -> Padded {
+        Padded(AtomicU64::new(0))
+    }
+}
 
 /// Locks a mutex, recovering the data if a thread panicked while holding
 /// it (every update below is applied whole or not at all, so the data is
@@ -26,11 +50,21 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// The state word's epoch bit.
+const EPOCH_BIT: u64 = 1 << 63;
+/// One writer inside epoch 0 or 1.
+const ONE_WRITER: [u64; 2] = [1, 1 << 32];
+/// The writers inside epoch 0 or 1.
+const WRITERS_MASK: [u64; 2] = [0x7fff_ffff, 0x7fff_ffff << 32];
+
+/// The epoch a state word names.
+fn epoch_of(state: u64) -> usize {
+    usize::from(state & EPOCH_BIT != 0)
+}
+
 /// One epoch's counters.
 #[derive(Debug)]
 struct Epoch {
-    /// Writers inside this epoch.
-    in_flight: Padded,
     counts: Box<[Padded]>,
     not_applicable: Padded,
 }
@@ -38,7 +72,6 @@ struct Epoch {
 impl Epoch {
     fn new(points: usize) -> Epoch {
         Epoch {
-            in_flight: Padded::default(),
             counts: (0..points).map(|_| Padded::default()).collect(),
             not_applicable: Padded::default(),
         }
@@ -59,10 +92,12 @@ impl Epoch {
 ///   refused with [`Error::CountOverflow`] and not counted.
 /// - A bad answer, or a batch containing one, is refused whole, as with
 ///   [`Tally`].
-/// - Pushes are lock-free: a writer enters the current epoch (one atomic
-///   add, retried only if a snapshot flips the epoch at that instant),
-///   adds its counts (one atomic add per point touched: a batch is
-///   counted locally first), and leaves (one atomic add).
+/// - Pushes are lock-free: a writer enters the current epoch (one
+///   compare-and-swap of the word holding the epoch and the writers in
+///   each, retried only when another writer or a snapshot changed it at
+///   that instant), adds its counts (one atomic add per point touched: a
+///   batch is counted locally first), and leaves (one atomic add). The
+///   protocol is model-checked with loom (`tests/loom.rs`).
 /// - **Snapshots are linearizable and consistent per batch.** A snapshot
 ///   flips the epoch, waits for the writers still inside the old epoch
 ///   to finish their batch, then folds the old epoch's counters into the
@@ -100,8 +135,12 @@ impl Epoch {
 #[derive(Debug)]
 pub struct AtomicTally {
     scale: Scale,
-    /// The epoch writers enter: 0 or 1.
-    epoch: AtomicUsize,
+    /// The epoch writers enter (bit 63) and the writers inside each epoch
+    /// (bits 0–30 for epoch 0, 32–62 for epoch 1), in one word: a writer
+    /// registers in the epoch it read by one compare-and-swap of the word
+    /// that also holds the epoch, so no ordering across two locations
+    /// (and no reliance on `SeqCst`) is needed.
+    state: Padded,
     epochs: [Epoch; 2],
     /// Responses accepted (rated and not applicable), reserved before any
     /// count is added, so that no count can pass `u64::MAX`.
@@ -125,7 +164,7 @@ impl AtomicTally {
     pub fn new(scale: Scale) -> AtomicTally {
         AtomicTally {
             scale,
-            epoch: AtomicUsize::new(0),
+            state: Padded::default(),
             epochs: [Epoch::new(scale.len()), Epoch::new(scale.len())],
             total: Padded::default(),
             base: Mutex::new(Tally::new(scale)),
@@ -166,7 +205,9 @@ impl AtomicTally {
         let index = score.to_index(&self.scale)?;
         self.reserve(1)?;
         let e = self.enter();
-        e.counts[index].0.fetch_add(1, Ordering::Relaxed);
+        self.epochs[e].counts[index]
+            .0
+            .fetch_add(1, Ordering::Relaxed);
         self.leave(e);
         Ok(())
     }
@@ -212,7 +253,10 @@ impl AtomicTally {
     pub fn push_not_applicable(&self) -> Result<(), Error> {
         self.reserve(1)?;
         let e = self.enter();
-        e.not_applicable.0.fetch_add(1, Ordering::Relaxed);
+        self.epochs[e]
+            .not_applicable
+            .0
+            .fetch_add(1, Ordering::Relaxed);
         self.leave(e);
         Ok(())
     }
@@ -239,7 +283,7 @@ impl AtomicTally {
         let batch = Tally::from_scores(self.scale, scores)?;
         self.reserve(batch.n())?;
         let e = self.enter();
-        for (counter, &c) in e.counts.iter().zip(batch.counts()) {
+        for (counter, &c) in self.epochs[e].counts.iter().zip(batch.counts()) {
             if c != 0 {
                 counter.0.fetch_add(c, Ordering::Relaxed);
             }
@@ -305,11 +349,13 @@ impl AtomicTally {
     fn fold(&self) -> Result<MutexGuard<'_, Tally>, Error> {
         let mut base = lock(&self.base);
         // Flip: new writers enter the other epoch from now on.
-        let old = self.epoch.fetch_xor(1, Ordering::SeqCst);
+        let old = epoch_of(self.state.0.fetch_xor(EPOCH_BIT, Ordering::AcqRel));
         let epoch = &self.epochs[old];
-        // Wait for the writers that entered the old epoch before the flip.
-        while epoch.in_flight.0.load(Ordering::SeqCst) != 0 {
-            std::thread::yield_now();
+        // Wait for the writers that entered the old epoch before the flip
+        // (their leaving, a release, publishes their counts to this
+        // acquire).
+        while self.state.0.load(Ordering::Acquire) & WRITERS_MASK[old] != 0 {
+            spin_yield();
         }
         // Nobody writes the old epoch now: fold it into the base.
         let counts: Vec<u64> = epoch
@@ -324,25 +370,31 @@ impl AtomicTally {
         Ok(base)
     }
 
-    /// Enters the current epoch: the epoch read is confirmed after the
-    /// writer registered in it, so a snapshot that flipped meanwhile sees
-    /// the registration (and waits) or the writer retries in the new one.
-    fn enter(&self) -> &Epoch {
+    /// Enters the current epoch: one compare-and-swap of the state word
+    /// registers the writer in the epoch that word names, so a snapshot's
+    /// flip comes either before it (the writer enters the new epoch) or
+    /// after it (the snapshot sees the registration and waits). Returns the
+    /// epoch's index.
+    fn enter(&self) -> usize {
+        let mut s = self.state.0.load(Ordering::Acquire);
         loop {
-            let e = self.epoch.load(Ordering::SeqCst);
-            let epoch = &self.epochs[e];
-            epoch.in_flight.0.fetch_add(1, Ordering::SeqCst);
-            if self.epoch.load(Ordering::SeqCst) == e {
-                return epoch;
+            let e = epoch_of(s);
+            match self.state.0.compare_exchange_weak(
+                s,
+                s + ONE_WRITER[e],
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => return e,
+                Err(now) => s = now,
             }
-            epoch.in_flight.0.fetch_sub(1, Ordering::SeqCst);
         }
     }
 
-    /// Leaves an epoch; its counts are published to the snapshot that
-    /// waits for it.
-    fn leave(&self, epoch: &Epoch) {
-        epoch.in_flight.0.fetch_sub(1, Ordering::SeqCst);
+    /// Leaves epoch `e`; its counts are published (release) to the
+    /// snapshot that waits for it.
+    fn leave(&self, e: usize) {
+        self.state.0.fetch_sub(ONE_WRITER[e], Ordering::Release);
     }
 
     fn reserve(&self, k: u64) -> Result<(), Error> {
@@ -421,17 +473,25 @@ pub struct Sharded<K, T> {
 
 /// Each thread's shard index, assigned round-robin on first use.
 fn shard_of_thread(shards: usize) -> usize {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    // A placement hint only (any shard is correct): std's atomic, also
+    // under loom, whose atomics cannot live in a static.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     thread_local! {
-        static MINE: usize = NEXT.fetch_add(1, Ordering::Relaxed);
+        static MINE: usize = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
     MINE.with(|&i| i % shards)
 }
 
 impl<K: Hash + Eq + Ord + Clone, T: Accumulator> Sharded<K, T> {
+    /// The most shards: 1,024 (a shard per writer thread is plenty; each
+    /// costs a lock and an empty map even when unused).
+    pub const MAX_SHARDS: usize = 1024;
+
     /// An empty ingester of states like `empty` (its contents are
-    /// ignored), with `shards` shards (at least 1; about the number of
-    /// writer threads).
+    /// ignored), with `shards` shards (at least 1, at most
+    /// [`Sharded::MAX_SHARDS`]; about the number of writer threads).
+    /// A number outside `1..=MAX_SHARDS` is clamped into it; use
+    /// [`Sharded::try_new`] to have it refused.
     ///
     /// # Example
     ///
@@ -446,10 +506,46 @@ impl<K: Hash + Eq + Ord + Clone, T: Accumulator> Sharded<K, T> {
     pub fn new(empty: T, shards: usize) -> Sharded<K, T> {
         Sharded {
             empty: empty.empty_like(),
-            shards: (0..shards.max(1))
+            shards: (0..shards.clamp(1, Self::MAX_SHARDS))
                 .map(|_| Mutex::new(HashMap::new()))
                 .collect(),
         }
+    }
+
+    /// As [`Sharded::new`], but a number of shards outside
+    /// `1..=`[`Sharded::MAX_SHARDS`] is an error.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for 0 shards, [`Error::TooLarge`] for
+    /// more than [`Sharded::MAX_SHARDS`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::{Error, Scale, Sharded, Tally};
+    /// let live = Sharded::<u8, Tally>::try_new(Tally::new(Scale::NPS), 4)?;
+    /// assert_eq!(live.shards(), 4);
+    /// let err = Sharded::<u8, Tally>::try_new(Tally::new(Scale::NPS), usize::MAX).unwrap_err();
+    /// assert!(matches!(err, Error::TooLarge { limit: 1024, .. }));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn try_new(empty: T, shards: usize) -> Result<Sharded<K, T>, Error> {
+        if shards == 0 {
+            return Err(Error::InvalidArgument {
+                name: "shards",
+                value: 0.0,
+                expected: "at least 1 shard",
+            });
+        }
+        if shards > Self::MAX_SHARDS {
+            return Err(Error::TooLarge {
+                what: "shards of a Sharded",
+                requested: u64::try_from(shards).unwrap_or(u64::MAX),
+                limit: Self::MAX_SHARDS as u64,
+            });
+        }
+        Ok(Self::new(empty, shards))
     }
 
     /// The number of shards.

@@ -132,7 +132,20 @@ const SHORT_RUN: usize = 256;
 /// The most groups a [`GroupedTally`] holds (group ids are kept as `u32`).
 const MAX_GROUPS: usize = u32::MAX as usize;
 
+/// The most cells (groups × scale points) of a [`GroupedTally`]:
+/// [`GroupedTally::MAX_CELLS`].
+const MAX_CELLS: usize = 1 << 26;
+
 impl GroupedTally {
+    /// The most cells (groups × scale points) a grouped tally holds:
+    /// 2²⁶ = 67,108,864, e.g. 6.1 million groups on the 11-point NPS
+    /// scale. Memory is 8 bytes a cell unweighted and about 48 weighted
+    /// (at most 512 MiB and 3 GiB at the limit), plus 8 (unweighted) or
+    /// 24 (weighted) bytes a group; asking for more is
+    /// [`Error::TooLarge`], so a stray group count cannot request
+    /// gigabytes beyond that.
+    pub const MAX_CELLS: usize = MAX_CELLS;
+
     /// No groups yet, on `scale`.
     ///
     /// # Example
@@ -158,13 +171,15 @@ impl GroupedTally {
     ///
     /// # Errors
     ///
-    /// [`Error::GroupOutOfRange`] for more than `u32::MAX` groups.
+    /// [`Error::TooLarge`] for more than [`GroupedTally::MAX_CELLS`] cells
+    /// (groups × scale points).
     ///
     /// # Example
     ///
     /// ```
-    /// use cxmetrics::{GroupedTally, Scale};
+    /// use cxmetrics::{Error, GroupedTally, Scale};
     /// let g = GroupedTally::with_groups(Scale::NPS, 4)?;
+    /// assert!(matches!(GroupedTally::with_groups(Scale::NPS, 1 << 28), Err(Error::TooLarge { .. })));
     /// assert_eq!((g.groups(), g.n(3)), (4, Some(0)));
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
@@ -213,7 +228,8 @@ impl GroupedTally {
     ///
     /// # Errors
     ///
-    /// [`Error::GroupOutOfRange`] for more than `u32::MAX` groups.
+    /// [`Error::TooLarge`] for more than [`GroupedTally::MAX_CELLS`] cells
+    /// (groups × scale points).
     ///
     /// # Example
     ///
@@ -225,18 +241,23 @@ impl GroupedTally {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn resize(&mut self, groups: usize) -> Result<(), Error> {
-        if groups > MAX_GROUPS {
-            return Err(Error::GroupOutOfRange {
-                group: groups,
-                groups: MAX_GROUPS,
+        let cells = groups
+            .checked_mul(self.points)
+            .filter(|&c| c <= MAX_CELLS && groups <= MAX_GROUPS);
+        let Some(cells) = cells else {
+            return Err(Error::TooLarge {
+                what: "cells (groups × scale points) of a GroupedTally",
+                requested: u64::try_from(groups)
+                    .unwrap_or(u64::MAX)
+                    .saturating_mul(self.points as u64),
+                limit: MAX_CELLS as u64,
             });
-        }
+        };
         if groups < self.groups() {
             for g in groups..self.groups() {
                 self.total -= u128::from(self.row_n(g)) + u128::from(self.not_applicable[g]);
             }
         }
-        let cells = groups * self.points;
         self.counts.resize(cells, 0);
         self.not_applicable.resize(groups, 0);
         if let Some(w) = &mut self.weighted {
@@ -254,7 +275,7 @@ impl GroupedTally {
     ///
     /// # Errors
     ///
-    /// [`Error::GroupOutOfRange`] past `u32::MAX` groups.
+    /// [`Error::TooLarge`] past [`GroupedTally::MAX_CELLS`] cells.
     ///
     /// # Example
     ///

@@ -117,7 +117,9 @@ fn sum_of(x: f64) -> Sum {
 pub struct JointTally {
     x: Scale,
     y: Scale,
-    /// Row-major: x index × y points + y index.
+    /// Row-major: x index × y points + y index; empty (all cells zero)
+    /// until the first pair with both sides rated, so an unused joint
+    /// tally of two large scales costs nothing.
     cells: Vec<Cell>,
     /// x rated, y not applicable.
     x_only: Vec<Cell>,
@@ -179,7 +181,7 @@ impl PartialEq for JointTally {
             && (self.positive == 0 || self.exponent == other.exponent)
             && self.x_side == other.x_side
             && self.y_side == other.y_side
-            && same(&self.cells, &other.cells)
+            && self.cells().eq(other.cells())
             && same(&self.x_only, &other.x_only)
             && same(&self.y_only, &other.y_only)
     }
@@ -191,8 +193,12 @@ type Side = Option<usize>;
 impl JointTally {
     /// An empty joint tally of the questions on `x` and `y`.
     ///
-    /// Memory is one cell per pair of points (48 bytes each): 35 cells for
-    /// CES 1–7 × CSAT 1–5, about 48 MB for two 1,001-point sliders.
+    /// Memory is one cell per pair of points (48 bytes each), allocated
+    /// with the first pair rated on both sides: 35 cells for CES 1–7 ×
+    /// CSAT 1–5, at most about 48 MB for two 1,001-point sliders
+    /// ([`Scale::MAX_POINTS`] each); an empty joint tally (or one with
+    /// only unpaired answers) holds no cells. The serialized form lists
+    /// only the non-empty cells when they are fewer than half.
     ///
     /// # Example
     ///
@@ -206,7 +212,7 @@ impl JointTally {
         JointTally {
             x,
             y,
-            cells: vec![Cell::default(); x.len() * y.len()],
+            cells: Vec::new(),
             x_only: vec![Cell::default(); x.len()],
             y_only: vec![Cell::default(); y.len()],
             neither: 0,
@@ -423,7 +429,13 @@ impl JointTally {
     pub fn cell(&self, x: i32, y: i32) -> Option<PointSums> {
         let i = self.x.index_of_int(i128::from(x)).ok()?;
         let j = self.y.index_of_int(i128::from(y)).ok()?;
-        Some(self.cells[i * self.y.len() + j].sums())
+        Some(
+            self.cells
+                .get(i * self.y.len() + j)
+                .copied()
+                .unwrap_or_default()
+                .sums(),
+        )
     }
 
     /// Every cell's sums, row by row: x's lowest point first, and within a
@@ -440,7 +452,16 @@ impl JointTally {
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn cells(&self) -> impl ExactSizeIterator<Item = PointSums> + '_ {
-        self.cells.iter().map(Cell::sums)
+        (0..self.x.len() * self.y.len())
+            .map(|i| self.cells.get(i).copied().unwrap_or_default().sums())
+    }
+
+    /// The cells, allocated (all zero) if they were not yet.
+    fn cells_mut(&mut self) -> &mut [Cell] {
+        if self.cells.is_empty() {
+            self.cells = vec![Cell::default(); self.x.len() * self.y.len()];
+        }
+        &mut self.cells
     }
 
     /// The sums of the pairs whose x was rated and y not applicable, per x
@@ -496,7 +517,7 @@ impl JointTally {
         let rows: Vec<Cell> = (0..nx)
             .map(|i| {
                 let mut c = self.x_only[i];
-                for cell in &self.cells[i * ny..(i + 1) * ny] {
+                for cell in self.cells.get(i * ny..(i + 1) * ny).unwrap_or_default() {
                     c.merge(cell);
                 }
                 c
@@ -676,8 +697,11 @@ impl JointTally {
         let added = xs.len() as u64;
         self.check_room(added)?;
         self.align_to_unit();
-        for (cell, &c) in self.cells.iter_mut().zip(&counts) {
-            cell.add_units(c, self.exponent);
+        if added > 0 {
+            let e = self.exponent;
+            for (cell, &c) in self.cells_mut().iter_mut().zip(&counts) {
+                cell.add_units(c, e);
+            }
         }
         self.n += added;
         self.total += added;
@@ -729,10 +753,11 @@ impl JointTally {
             batch.exponent = k;
         }
         let ny = self.y.len();
+        let e = batch.exponent;
         for (i, ((&x, &y), &w)) in xs.iter().zip(ys).zip(weights).enumerate() {
             let xi = x.to_index(&self.x).map_err(|e| e.at(i))?;
             let yi = y.to_index(&self.y).map_err(|e| e.at(i))?;
-            batch.cells[xi * ny + yi].add(ldexp(w, -batch.exponent), w > 0.0);
+            batch.cells_mut()[xi * ny + yi].add(ldexp(w, -e), w > 0.0);
         }
         let added = xs.len() as u64;
         batch.n = added;
@@ -772,6 +797,9 @@ impl JointTally {
             } else {
                 other.rescale_to(self.exponent);
             }
+        }
+        if !other.cells.is_empty() {
+            self.cells_mut();
         }
         for (a, b) in [
             (&mut self.cells, &other.cells),
@@ -870,7 +898,7 @@ impl JointTally {
         let positive = w > 0.0;
         match (x, y) {
             (Some(i), Some(j)) => {
-                self.cells[i * ny + j].add(scaled, positive);
+                self.cells_mut()[i * ny + j].add(scaled, positive);
                 self.n += 1;
             }
             (Some(i), None) => self.x_only[i].add(scaled, positive),
@@ -896,9 +924,9 @@ impl JointTally {
     /// positive-weight counts, for the association measures.
     pub(crate) fn matrices(&self) -> (Vec<u64>, Vec<f64>, Vec<u64>) {
         (
-            self.cells.iter().map(|c| c.count).collect(),
-            self.cells.iter().map(|c| c.weight.value()).collect(),
-            self.cells.iter().map(|c| c.positive).collect(),
+            self.cells().map(|c| c.count).collect(),
+            self.cells().map(|c| c.weight).collect(),
+            self.cells().map(|c| c.positive).collect(),
         )
     }
 }
@@ -1071,6 +1099,10 @@ struct JointRepr {
 #[derive(serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SumsRepr {
+    /// The sparse form: the indices (increasing) of the cells listed, the
+    /// other cells being empty; absent in the dense form (every cell).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    index: Option<Vec<usize>>,
     counts: Vec<u64>,
     positive: Vec<u64>,
     weights: Vec<f64>,
@@ -1081,6 +1113,7 @@ struct SumsRepr {
 impl SumsRepr {
     fn of(cells: &[Cell]) -> SumsRepr {
         SumsRepr {
+            index: None,
             counts: cells.iter().map(|c| c.count).collect(),
             positive: cells.iter().map(|c| c.positive).collect(),
             weights: cells.iter().map(|c| c.weight.value()).collect(),
@@ -1088,8 +1121,52 @@ impl SumsRepr {
         }
     }
 
-    /// Checked cells; `what` names the part for errors.
+    /// The sparse form of `len` cells (empty: all zero) when fewer than
+    /// half are non-empty, else the dense form.
+    fn sparse(cells: &[Cell], len: usize) -> SumsRepr {
+        let used: Vec<usize> = (0..cells.len()).filter(|&i| cells[i].count > 0).collect();
+        if cells.len() == len && used.len() * 2 >= len {
+            return SumsRepr::of(cells);
+        }
+        let picked: Vec<Cell> = used.iter().map(|&i| cells[i]).collect();
+        SumsRepr {
+            index: Some(used),
+            ..SumsRepr::of(&picked)
+        }
+    }
+
+    /// Checked cells (empty when the sparse form lists none); `what` names
+    /// the part for errors.
     fn cells(&self, what: &str, len: usize) -> Result<Vec<Cell>, Error> {
+        let invalid = |reason: String| Error::InvalidTally { reason };
+        let listed = match &self.index {
+            None => len,
+            Some(index) => {
+                let increasing = index.windows(2).all(|w| w[0] < w[1]);
+                if !increasing || index.last().is_some_and(|&i| i >= len) {
+                    return Err(invalid(format!(
+                        "{what}.index must be increasing cell indices below {len}"
+                    )));
+                }
+                index.len()
+            }
+        };
+        let dense = self.cells_listed(what, listed)?;
+        match &self.index {
+            None => Ok(dense),
+            Some(index) if index.is_empty() => Ok(Vec::new()),
+            Some(index) => {
+                let mut out = vec![Cell::default(); len];
+                for (&i, c) in index.iter().zip(dense) {
+                    out[i] = c;
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    /// The `len` listed cells, checked.
+    fn cells_listed(&self, what: &str, len: usize) -> Result<Vec<Cell>, Error> {
         let invalid = |reason: String| Error::InvalidTally { reason };
         for (name, l) in [
             ("counts", self.counts.len()),
@@ -1147,7 +1224,11 @@ fn check_cell(c: u64, p: u64, w: f64, w2: f64) -> Result<(), &'static str> {
     if w > 2.0 * p as f64 {
         return Err("a scaled weight sum above 2 per answer is impossible");
     }
-    if w2 > w * w * (1.0 + ROUNDING) || w * w > p as f64 * w2 * (1.0 + ROUNDING) {
+    // Plus an absolute 1e-300: scaled sums of weights far below the
+    // largest are subnormal, their squares lose every digit (found by
+    // fuzzing: a joint tally the API built was refused on reading).
+    const FLOOR: f64 = 1e-300;
+    if w2 > w * w * (1.0 + ROUNDING) + FLOOR || w * w > p as f64 * w2 * (1.0 + ROUNDING) + FLOOR {
         return Err("squared-weight sum is impossible for this count and weight sum");
     }
     Ok(())
@@ -1162,7 +1243,7 @@ impl From<JointTally> for JointRepr {
             weight_exponent: t.exponent,
             x_weight_exponent: t.x_side.exponent,
             y_weight_exponent: t.y_side.exponent,
-            cells: SumsRepr::of(&t.cells),
+            cells: SumsRepr::sparse(&t.cells, t.x.len() * t.y.len()),
             x_only: SumsRepr::of(&t.x_only),
             y_only: SumsRepr::of(&t.y_only),
             neither_rated: t.neither,
@@ -1189,9 +1270,14 @@ impl TryFrom<JointRepr> for JointTally {
                 ),
             });
         }
-        t.cells = r.cells.cells("cells", t.cells.len())?;
+        t.cells = r.cells.cells("cells", t.x.len() * t.y.len())?;
         t.x_only = r.x_only.cells("x_only", t.x_only.len())?;
         t.y_only = r.y_only.cells("y_only", t.y_only.len())?;
+        if t.x_only.len() != r.x_scale.len() || t.y_only.len() != r.y_scale.len() {
+            return Err(Error::InvalidTally {
+                reason: "x_only and y_only list every point of their scale".to_string(),
+            });
+        }
         let overflow = |count, added| Error::CountOverflow {
             what: "answer pairs",
             count,

@@ -43,12 +43,18 @@ pub struct Window<T> {
 }
 
 impl<T: Accumulator> Window<T> {
+    /// The most periods a window spans: 65,536 (179 years of days, 7.5
+    /// years of hours). A window keeps one state per period, so this bounds
+    /// its memory at 65,536 states whatever the periods passed in.
+    pub const MAX_PERIODS: usize = 1 << 16;
+
     /// A window of the last `k` periods; `empty` is the empty state each
     /// new period starts from (its contents are ignored).
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`] when `k` is 0.
+    /// [`Error::InvalidArgument`] when `k` is 0; [`Error::TooLarge`] when
+    /// `k` is above [`Window::MAX_PERIODS`].
     ///
     /// # Example
     ///
@@ -66,10 +72,17 @@ impl<T: Accumulator> Window<T> {
                 expected: "at least 1 period",
             });
         }
+        if k > Self::MAX_PERIODS {
+            return Err(Error::TooLarge {
+                what: "periods of a Window",
+                requested: u64::try_from(k).unwrap_or(u64::MAX),
+                limit: Self::MAX_PERIODS as u64,
+            });
+        }
         Ok(Window {
             empty: empty.empty_like(),
             k,
-            ring: VecDeque::with_capacity(k),
+            ring: VecDeque::new(),
             latest: None,
         })
     }
@@ -130,13 +143,23 @@ impl<T: Accumulator> Window<T> {
         let mut left = Vec::new();
         // Beyond k new periods, everything leaves: no need to step through
         // a long gap one period at a time.
-        let steps = (period - latest) as u64;
+        let steps = period.abs_diff(latest);
         if steps >= self.k as u64 {
             let first = self.oldest().unwrap_or(period);
-            left.extend((first..).zip(self.ring.drain(..)));
+            // Indexed, not `(first..).zip(..)`: that range would step past
+            // i64::MAX after a window ending there (found by fuzzing).
+            left.extend(
+                self.ring
+                    .drain(..)
+                    .enumerate()
+                    .map(|(i, t)| (first + i as i64, t)),
+            );
             self.ring.push_back(self.empty.clone());
         } else {
-            for newest in latest + 1..=period {
+            // `steps` < k ≤ MAX_PERIODS, and latest + steps = period: no
+            // overflow even at the ends of i64.
+            for step in 1..=steps as i64 {
+                let newest = latest + step;
                 self.ring.push_back(self.empty.clone());
                 // The ring held newest − len + 1 ..= newest.
                 let first = newest - (self.ring.len() as i64 - 1);
@@ -182,7 +205,7 @@ impl<T: Accumulator> Window<T> {
         // full yet.
         if period < oldest {
             let room = self.k - self.ring.len();
-            if ((oldest - period) as u64) > room as u64 {
+            if oldest.abs_diff(period) > room as u64 {
                 return Err(Error::InvalidArgument {
                     name: "period",
                     value: period as f64,
@@ -193,7 +216,10 @@ impl<T: Accumulator> Window<T> {
                 self.ring.push_front(self.empty.clone());
             }
         }
-        let index = self.ring.len() - 1 - (latest - period) as usize;
+        let index = usize::try_from(latest.abs_diff(period))
+            .ok()
+            .and_then(|back| (self.ring.len().checked_sub(1)?).checked_sub(back))
+            .unwrap_or(usize::MAX);
         self.ring.get_mut(index).ok_or(Error::InvalidArgument {
             name: "period",
             value: period as f64,
@@ -219,7 +245,8 @@ impl<T: Accumulator> Window<T> {
         if period < oldest || period > latest {
             return None;
         }
-        self.ring.get((period - oldest) as usize)
+        self.ring
+            .get(usize::try_from(period.abs_diff(oldest)).ok()?)
     }
 
     /// The periods in the window with their states, oldest first.
@@ -303,14 +330,14 @@ impl<T: Accumulator> Window<T> {
         let (oldest, latest) = (self.oldest(), self.latest);
         match (oldest, latest) {
             (Some(o), Some(l)) if (o..=l).contains(&period) => {
-                let slot =
-                    self.ring
-                        .get_mut((period - o) as usize)
-                        .ok_or(Error::InvalidArgument {
-                            name: "period",
-                            value: period as f64,
-                            expected: "a period inside the window",
-                        })?;
+                let slot = self
+                    .ring
+                    .get_mut(usize::try_from(period.abs_diff(o)).unwrap_or(usize::MAX))
+                    .ok_or(Error::InvalidArgument {
+                        name: "period",
+                        value: period as f64,
+                        expected: "a period inside the window",
+                    })?;
                 Ok(std::mem::replace(slot, empty))
             }
             _ => Err(Error::InvalidArgument {

@@ -417,6 +417,42 @@ pub enum Error {
         tolerance: f64,
     },
 
+    /// A label of a [`CellParser`](crate::input::CellParser) that no cell
+    /// could ever be read as: it reads as a number, or it is a
+    /// not-applicable token.
+    #[error("label {label:?} is invalid: {reason}")]
+    InvalidLabel {
+        /// The label given (cut after 40 characters).
+        label: String,
+        /// Why no cell would ever be read as it.
+        reason: &'static str,
+    },
+
+    /// A method's degrees of freedom are below the minimum it needs for a
+    /// meaningful result (Welch's df on a few effective answers, a t
+    /// interval on a fraction of a degree of freedom).
+    #[error("{what} needs at least {needed} degrees of freedom, got {df}: {cause}")]
+    TooFewDegreesOfFreedom {
+        /// The statistic asked for.
+        what: &'static str,
+        /// The degrees of freedom of the data.
+        df: f64,
+        /// The minimum.
+        needed: f64,
+        /// Why there are so few, e.g. `"an effective sample size of 1.01"`.
+        cause: String,
+    },
+
+    /// A result cannot be represented in `f64` (it overflows, or rounding
+    /// leaves it meaningless), although every input was valid.
+    #[error("{what} cannot be computed in f64: {reason}")]
+    NotRepresentable {
+        /// The result asked for.
+        what: &'static str,
+        /// Which quantity overflowed or lost its meaning, with its value.
+        reason: String,
+    },
+
     /// A stratum of a complex survey design has a single PSU, so its
     /// variance cannot be estimated (R's `survey.lonely.psu = "fail"`);
     /// choose another lonely-PSU rule or collapse strata.

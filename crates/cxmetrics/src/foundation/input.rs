@@ -4,10 +4,38 @@
 //! A [`CellParser`] reads one question's cells: it trims surrounding
 //! spaces, accepts whole numbers written as integers or integral decimals
 //! (`"9"`, `" 9.0 "`), recognises "not applicable" tokens (by default
-//! `""`, `"N/A"`, `"n/a"`, `"NA"` and `"-"`), and maps labels of a
-//! labelled scale (`"Very satisfied"` → 5, case-insensitive). Every
+//! `""`, `"N/A"`, `"n/a"`, `"NA"` and `"-"`, in any case), and maps labels
+//! of a labelled scale (`"Very satisfied"` → 5, case-insensitive). Every
 //! rejected cell is an [`Error::InvalidCell`] naming the cell's text, the
 //! [`RejectCause`] and the values allowed.
+//!
+//! # The cell grammar
+//!
+//! A cell is read in this order:
+//!
+//! 1. A byte-order mark (U+FEFF) at its start is dropped (a file's first
+//!    cell often carries one), then surrounding white space.
+//! 2. A not-applicable token, compared ignoring case (`"na"`,
+//!    `"N/a"` and `"NA"` are all the default token `NA`).
+//! 3. A number, which must be written as a plain decimal:
+//!    `-?[0-9]+(\.[0-9]+)?`. Its fraction, if any, must be all zeros
+//!    (`"9.0"`, `"9.000"`), else the cell is [`RejectCause::NotWhole`] —
+//!    also when the decimal would only round to a whole number as an
+//!    `f64` (`"4.9999999999999999"`, `"9.0000000000000001"`). A whole
+//!    number off the scale (however many digits) is
+//!    [`RejectCause::OutOfRange`].
+//! 4. A label (ignoring case).
+//! 5. A numbered label as survey tools export them, `"10 - Extremely
+//!    likely"` (also `–`, `=` or `:` between), read as its number (off the
+//!    scale: [`RejectCause::OutOfRange`]).
+//!
+//! Everything else is [`RejectCause::NotANumber`]: in particular a leading
+//! `+`, a trailing or leading point (`"10."`, `".5"`), scientific notation
+//! (`"1e1"`, `"1e-400"`), `inf` and `NaN`. A survey cell is an answer
+//! someone chose on a scale, not a computed value, so anything but the way
+//! a point is written is more likely a shifted column or a corrupted export
+//! than an answer. (Weight cells, which are computed, are read as any
+//! finite decimal, exponents included: see [`parse_weight`].)
 //!
 //! Batches come in two modes. [`CellParser::parse_all`] is all-or-nothing,
 //! like every other batch of the crate: the first bad cell is an error
@@ -46,7 +74,8 @@ use crate::foundation::scale::{Rating, Scale};
 
 /// The "not applicable" tokens a [`CellParser`] accepts unless told
 /// otherwise: an empty cell, `N/A`, `n/a`, `NA` and `-` (compared after
-/// trimming surrounding spaces, case-sensitively).
+/// trimming surrounding spaces, ignoring case, so `"na"` and `"N/a"`
+/// are tokens too).
 pub const DEFAULT_NOT_APPLICABLE: [&str; 5] = ["", "N/A", "n/a", "NA", "-"];
 
 /// How many row numbers an [`IngestReport`] keeps per cause.
@@ -165,8 +194,11 @@ impl CellParser {
     }
 
     /// Replaces the not-applicable tokens. Tokens are compared with the
-    /// trimmed cell, case-sensitively; list an empty string to read empty
-    /// cells as not applicable (pass no tokens to reject them).
+    /// trimmed cell, ignoring case; list an empty string to read
+    /// empty cells as not applicable (pass no tokens to reject them).
+    /// Labels already added that equal a new token are never read (the
+    /// token wins); add labels after the tokens to have such clashes
+    /// refused by [`CellParser::label`].
     ///
     /// ```
     /// use cxmetrics::input::CellParser;
@@ -197,7 +229,11 @@ impl CellParser {
     ///
     /// # Errors
     ///
-    /// [`Error::ScoreOutOfRange`] when `point` is not on the scale.
+    /// [`Error::ScoreOutOfRange`] when `point` is not on the scale;
+    /// [`Error::InvalidLabel`] when the label could never be read: it
+    /// reads as a number (`"5"`, `"-1"`, `"9.0"`, which a cell matches
+    /// first) or is one of the parser's not-applicable tokens (`"N/A"`,
+    /// `""`).
     ///
     /// ```
     /// use cxmetrics::input::CellParser;
@@ -205,14 +241,30 @@ impl CellParser {
     /// let p = CellParser::new(Scale::CES_7).label("Strongly agree", 7)?;
     /// assert_eq!(p.parse("STRONGLY AGREE")?.rating().map(|r| r.value()), Some(7));
     /// assert!(CellParser::new(Scale::CES_7).label("Off the scale", 8).is_err());
+    /// assert!(CellParser::new(Scale::CES_7).label("5", 1).is_err());
+    /// assert!(CellParser::new(Scale::CES_7).label("n/a", 1).is_err());
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     pub fn label(mut self, label: &str, point: i32) -> Result<CellParser, Error> {
         self.scale.rating(point)?;
-        let key = label.trim().to_lowercase();
+        let text = clean(label);
+        let reason = if parse_cell_number(text).is_some() {
+            Some("it reads as a number, which a cell matches before any label")
+        } else if self.is_not_applicable(text) {
+            Some("it is a not-applicable token of this parser")
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            return Err(Error::InvalidLabel {
+                label: quoted(label),
+                reason,
+            });
+        }
+        let key = text.to_lowercase();
         self.labels.retain(|l| l.key != key);
         self.labels.push(Label {
-            text: label.trim().to_string(),
+            text: text.to_string(),
             key,
             point,
         });
@@ -223,7 +275,7 @@ impl CellParser {
     ///
     /// # Errors
     ///
-    /// [`Error::ScoreOutOfRange`] for the first point not on the scale.
+    /// As [`CellParser::label`], for the first bad label.
     ///
     /// ```
     /// use cxmetrics::input::CellParser;
@@ -285,7 +337,8 @@ impl CellParser {
     }
 
     /// Reads one cell: a not-applicable token, a whole number on the scale
-    /// (`"9"`, `"9.0"`, `" +9 "`), or a label.
+    /// (`"9"`, `"9.0"`, `" 9 "`), or a label, by the
+    /// [cell grammar](self#the-cell-grammar).
     ///
     /// # Errors
     ///
@@ -303,7 +356,7 @@ impl CellParser {
     /// );
     /// ```
     pub fn parse(&self, cell: &str) -> Result<Response, Error> {
-        let text = cell.trim();
+        let text = clean(cell);
         if self.is_not_applicable(text) {
             return Ok(Response::NotApplicable);
         }
@@ -337,17 +390,14 @@ impl CellParser {
     }
 
     fn rating(&self, cell: &str, text: &str) -> Result<Rating, Error> {
-        if let Some(number) = parse_number(text) {
+        if let Some(number) = parse_cell_number(text) {
             let cause = match number {
-                Number::Int(i) => match self.scale.rating(i) {
+                CellNumber::Whole(Some(i)) => match self.scale.rating(i) {
                     Ok(r) => return Ok(r),
                     Err(_) => RejectCause::OutOfRange,
                 },
-                Number::Float(x) if x.fract() == 0.0 => match self.scale.rating(x) {
-                    Ok(r) => return Ok(r),
-                    Err(_) => RejectCause::OutOfRange,
-                },
-                Number::Float(_) => RejectCause::NotWhole,
+                CellNumber::Whole(None) => RejectCause::OutOfRange,
+                CellNumber::Fractional => RejectCause::NotWhole,
             };
             return Err(self.invalid(cell, cause));
         }
@@ -524,6 +574,44 @@ impl Scale {
     pub fn parse(&self, cell: &str) -> Result<Response, Error> {
         CellParser::new(*self).parse(cell)
     }
+}
+
+/// The cell with a leading byte-order mark and surrounding white space
+/// removed.
+fn clean(cell: &str) -> &str {
+    let t = cell.trim();
+    t.strip_prefix('\u{feff}').map_or(t, str::trim)
+}
+
+/// A number in a cell, by the [cell grammar](self#the-cell-grammar).
+enum CellNumber {
+    /// A whole number (any fraction all zeros); `None` beyond `i64`.
+    Whole(Option<i64>),
+    /// A decimal with a non-zero digit after the point.
+    Fractional,
+}
+
+/// `-?[0-9]+(\.[0-9]+)?`, read exactly (no rounding through `f64`), or
+/// `None` for any other text.
+fn parse_cell_number(text: &str) -> Option<CellNumber> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(whole) || fraction.is_some_and(|f| !all_digits(f)) {
+        return None;
+    }
+    if fraction.is_some_and(|f| f.bytes().any(|b| b != b'0')) {
+        return Some(CellNumber::Fractional);
+    }
+    let negative = digits.len() != text.len();
+    let value = whole
+        .parse::<i64>()
+        .ok()
+        .map(|v| if negative { -v } else { v });
+    Some(CellNumber::Whole(value))
 }
 
 /// A number read from text.

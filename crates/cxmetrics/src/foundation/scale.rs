@@ -487,6 +487,7 @@ impl fmt::Display for Scale {
 
 #[cfg(feature = "serde")]
 #[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ScaleRepr {
     lowest: i32,
     highest: i32,

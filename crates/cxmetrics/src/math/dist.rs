@@ -245,12 +245,10 @@ pub(crate) fn t_quantile_unchecked(p: f64, df: f64) -> f64 {
         2.0 * c / (2.0 * q * (1.0 - q)).sqrt()
     } else if df >= 1e5 {
         // The normal quantile from whichever of c, q is exact (0.5 + c
-        // rounds to 1 for tails below 1e-16).
-        let z = if q < c {
-            -normal_quantile_unchecked(q)
-        } else {
-            normal_quantile_unchecked(0.5 + c)
-        };
+        // rounds to 1 for tails below 1e-16): the smaller of the two, as
+        // at infinite df, so that the switch between them cannot break
+        // monotonicity by an ulp (issue 21: 5e-15 at df 1.65e40).
+        let z = normal_quantile_unchecked(0.5 + c).min(-normal_quantile_unchecked(q));
         cornish_fisher(z, df)
     } else if let Some(t) = t_far_tail(q, df) {
         t

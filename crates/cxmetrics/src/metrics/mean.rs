@@ -334,6 +334,10 @@ struct MeanRepr {
     population_variance: f64,
     n: u64,
     effective_n: f64,
+    /// The mean minus the lowest point, unrounded (absent before 0.3:
+    /// then `mean − lowest`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    offset: Option<f64>,
     /// The design-based moments of weighted answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     design: Option<crate::inference::design::moments::MomentsRepr>,
@@ -348,6 +352,7 @@ impl From<Mean> for MeanRepr {
             population_variance: x.population_variance,
             n: x.n,
             effective_n: x.effective_n,
+            offset: Some(x.offset),
             design: x.design.map(Into::into),
         }
     }
@@ -378,17 +383,32 @@ impl TryFrom<MeanRepr> for Mean {
                 ),
             ));
         }
+        let offset = r.offset.unwrap_or(r.mean - lo);
+        // The offset is the mean's unrounded distance from the lowest
+        // point: lowest + offset rounds to the mean.
+        if !(offset >= 0.0
+            && offset <= hi - lo
+            && (lo + offset - r.mean).abs() <= 1e-12 * r.mean.abs().max(1.0))
+        {
+            return Err(check::fail(
+                WHAT,
+                format!(
+                    "offset {offset} does not place mean {} on scale {}",
+                    r.mean, r.scale
+                ),
+            ));
+        }
         Ok(Mean {
             scale: r.scale,
             mean: r.mean,
-            offset: r.mean - lo,
+            offset,
             population_variance: r.population_variance,
             n: r.n,
             effective_n: r.effective_n,
             // Moments hold the mean as an offset from the lowest point.
             design: r
                 .design
-                .map(|d| d.check(WHAT, r.n, r.mean - lo, (0.0, hi - lo)))
+                .map(|d| d.check(WHAT, r.n, offset, (0.0, hi - lo)))
                 .transpose()?,
         })
     }
@@ -407,9 +427,12 @@ impl Mean {
     /// then gives the zero-width interval at the mean. With
     /// [`VarianceMethod::Kish`], the Kish formula below.
     ///
-    /// The interval is not clipped to the scale: with very few answers it
-    /// can reach past the scale's ends, a sign that the sample says little
-    /// (scipy's `t.interval` gives the same numbers).
+    /// The interval is clipped to the scale (a mean cannot leave it): with
+    /// very few answers the t interval (scipy's `t.interval`) can reach
+    /// past the scale's ends, a sign that the sample says little; an
+    /// interval ending exactly at a scale end may be such a clipped one.
+    /// Below one degree of freedom (a Kish effective n under 2) it is
+    /// [`Error::TooFewDegreesOfFreedom`].
     ///
     /// # Formula
     ///
@@ -455,7 +478,7 @@ impl Mean {
             // lowest + offset can round away from mean() by an ulp.
             est.value = self.mean();
             est.interval = est.interval.reaching(est.value);
-            return Ok(est);
+            return self.on_scale(est);
         }
         let mut est = crate::inference::interval::mean::student_t(
             self.mean(),
@@ -465,6 +488,18 @@ impl Mean {
             spec,
         )?;
         est.design = self.design.map(|m| m.effects(VarianceMethod::Kish));
-        Ok(est)
+        self.on_scale(est)
+    }
+
+    /// The interval clipped to the scale (a mean cannot leave it), then
+    /// the crate's sanity rule ([`Estimate::validate`]).
+    fn on_scale(&self, mut est: Estimate) -> Result<Estimate, Error> {
+        let (lo, hi) = (
+            f64::from(self.scale().lowest()),
+            f64::from(self.scale().highest()),
+        );
+        est.interval.lower = est.interval.lower.clamp(lo, hi);
+        est.interval.upper = est.interval.upper.clamp(lo, hi);
+        est.sane("a mean's interval")
     }
 }

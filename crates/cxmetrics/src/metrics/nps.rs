@@ -705,10 +705,10 @@ impl Nps {
             method,
             spec,
         )
-        .map(|mut est| {
+        .and_then(|mut est| {
             est.effective_n = self.effective_n();
             est.design = self.design.map(|m| m.effects(VarianceMethod::Kish));
-            est
+            est.sane("an NPS interval")
         })
     }
 

@@ -321,8 +321,17 @@ fn zero_variance_rule() {
             "{r:?}"
         );
     };
-    // n = 1 per domain: no influence values, no test.
-    zero(cmp(&mean_of(&[5], &[2.0]), &mean_of(&[1], &[0.5])));
+    // n = 1 per domain: no test. Each side's weights are all equal, so
+    // each is read as unweighted (issue 21: equal weights give what
+    // weights of 1 give), and the refusal names too few answers.
+    let one = cmp(&mean_of(&[5], &[2.0]), &mean_of(&[1], &[0.5]));
+    assert!(
+        matches!(
+            one,
+            Err(Error::TooFewAnswers { .. } | Error::ZeroVariance { .. })
+        ),
+        "{one:?}"
+    );
     // n = 2 per domain, different values: df 3, finite.
     let c = cmp(
         &mean_of(&[5, 4], &[2.0, 1.0]),

@@ -473,11 +473,13 @@ mod findings {
             ConfidenceLevel::P95,
         )
         .unwrap_err();
+        // Issue 21: below one degree of freedom is an error naming the
+        // cause (it was UnboundedInterval only once the bound overflowed).
         assert!(
             matches!(
                 err,
-                Error::UnboundedInterval {
-                    what: "a Welch interval",
+                Error::TooFewDegreesOfFreedom {
+                    what: "a Welch t test",
                     ..
                 }
             ),

@@ -55,15 +55,12 @@ fn numbers_with_spaces_and_integral_decimals() {
         (" 9 ", 9),
         ("9.0", 9),
         (" 9.00\t", 9),
-        ("+7", 7),
-        ("7.", 7),
-        ("1e1", 10),
         ("-0", 0),
         ("-0.0", 0),
     ] {
         assert_eq!(point(Scale::NPS.parse(text)), expected, "{text:?}");
     }
-    for text in ["11", "-1", "1.1e1", "99999999999999999999", "1e300"] {
+    for text in ["11", "-1", "99999999999999999999"] {
         assert_eq!(
             cause(Scale::NPS.parse(text)),
             RejectCause::OutOfRange,
@@ -78,7 +75,8 @@ fn numbers_with_spaces_and_integral_decimals() {
         );
     }
     for text in [
-        "abc", "inf", "NaN", "infinity", "-inf", "1.2.3", "9 0", "nine", "1e400", "+", "e",
+        "abc", "inf", "NaN", "infinity", "-inf", "1.2.3", "9 0", "nine", "1e400", "+", "e", "+7",
+        "7.", "1e1", "1.1e1", "1e300",
     ] {
         assert_eq!(
             cause(Scale::NPS.parse(text)),
@@ -389,14 +387,15 @@ mod properties {
         /// that quotes the cell.
         #[test]
         fn any_text_is_read_or_refused_clearly(text in ".{0,12}|[ +\\-0-9.eE]{0,8}") {
+            let bare = text.trim().strip_prefix('\u{feff}').map_or(text.trim(), str::trim);
             match Scale::CSAT_5.parse(&text) {
                 Ok(Response::NotApplicable) => {
                     // Tokens match case-insensitively.
-                    prop_assert!(DEFAULT_NOT_APPLICABLE.iter().any(|t| t.eq_ignore_ascii_case(text.trim())));
+                    prop_assert!(DEFAULT_NOT_APPLICABLE.iter().any(|t| t.eq_ignore_ascii_case(bare)));
                 }
                 Ok(Response::Rated { rating, weight }) => {
                     // A number, or "N - label": the number before a separator.
-                    let t = text.trim();
+                    let t = bare;
                     let x: f64 = t.parse().unwrap_or_else(|_| {
                         let end = t
                             .char_indices()
@@ -419,13 +418,12 @@ mod properties {
 
         /// Every point, written every usual way, reads back as itself.
         #[test]
-        fn points_round_trip_through_text(p in 0i32..=10, pad in "[ \t]{0,3}", style in 0usize..5) {
+        fn points_round_trip_through_text(p in 0i32..=10, pad in "[ \t]{0,3}", style in 0usize..4) {
             let text = match style {
                 0 => p.to_string(),
                 1 => format!("{p}.0"),
-                2 => format!("+{p}"),
-                3 => format!("{p}.000"),
-                _ => format!("{p}e0"),
+                2 => format!("{p}.00"),
+                _ => format!("{p}.000"),
             };
             let cell = format!("{pad}{text}{pad}");
             prop_assert_eq!(point(Scale::NPS.parse(&cell)), p);

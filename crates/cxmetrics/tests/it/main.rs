@@ -9,6 +9,7 @@ mod fuzz;
 mod fuzz_replay;
 mod grouped;
 mod hardening;
+mod hardening2;
 mod input;
 mod intervals;
 mod live_inference;

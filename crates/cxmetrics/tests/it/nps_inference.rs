@@ -290,7 +290,12 @@ fn one_sample_tests_by_hand() {
     // The test inverts the interval: significant exactly outside it.
     for target in (-100..=100).step_by(5) {
         let target = f64::from(target);
-        let c = one_sample::nps(&nps, target, level).unwrap();
+        // A target of ±100 that the data contradict has an infinite score
+        // statistic: an error since issue 21.
+        let Ok(c) = one_sample::nps(&nps, target, level) else {
+            assert_eq!(target.abs(), 100.0);
+            continue;
+        };
         let outside = !tango.interval.contains(target);
         let near_edge = (target - tango.interval.lower).abs() < 1e-6
             || (target - tango.interval.upper).abs() < 1e-6;

@@ -847,11 +847,15 @@ fn joint_tallies_and_driver_moments_round_trip_and_reject_bad_state() {
     let back: JointTally = serde_json::from_str(&text).unwrap();
     assert_eq!(back, j);
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    // 3 of 35 cells used: the sparse form lists cells 0, 1 and 34.
+    assert_eq!(v["cells"]["index"], serde_json::json!([0, 1, 34]));
     for (path, bad) in [
-        ("/cells/positive/34", serde_json::json!(2)),
-        ("/cells/weights/34", serde_json::json!(-1.0)),
+        ("/cells/positive/2", serde_json::json!(2)),
+        ("/cells/weights/2", serde_json::json!(-1.0)),
         ("/cells/weights/0", serde_json::json!(0.5)),
-        ("/cells/weights_squared/34", serde_json::json!(7.0)),
+        ("/cells/weights_squared/2", serde_json::json!(7.0)),
+        ("/cells/index/2", serde_json::json!(35)),
+        ("/cells/index/1", serde_json::json!(0)),
         ("/weight_exponent", serde_json::json!(5000)),
     ] {
         let mut bad_v = v.clone();

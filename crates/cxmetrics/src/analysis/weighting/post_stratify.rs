@@ -69,7 +69,8 @@ pub struct PostStratified<K> {
 /// [`Error::InvalidWeightingCell`] for a cell with no answers, none of positive
 /// weight, no population total, a total but no answers, or a total given
 /// twice; [`Error::InvalidPopulationTotal`] for a total that is not finite
-/// and above 0; [`Error::EmptyTally`] without cells.
+/// and above 0; [`Error::InvalidArgument`] when the totals sum to more than
+/// 1e300 or less than 1e-300; [`Error::EmptyTally`] without cells.
 ///
 /// # References
 ///
@@ -99,7 +100,9 @@ where
     I: IntoIterator<Item = (K, f64)>,
 {
     let mut population = BTreeMap::new();
+    let mut grand = 0.0;
     for (key, total) in totals {
+        grand += total;
         if !(total.is_finite() && total > 0.0) {
             return Err(Error::InvalidPopulationTotal {
                 cell: format!("{key:?}"),
@@ -114,6 +117,7 @@ where
             });
         }
     }
+    crate::analysis::weighting::rake::check_grand_total(grand)?;
     let (scale, cells, _) = cells::collect(cells, true)?;
     let mut factors = Vec::with_capacity(cells.len());
     for cell in &cells {

@@ -223,7 +223,9 @@ pub struct Raked<K> {
 /// with no total, with a total but no answers, or without an answer of
 /// positive weight (named `margin m level …`), or a level listed twice (a
 /// cell whose answers all weigh 0 is fine: it keeps a total of 0); [`Error::InconsistentMargins`] when the margins' grand totals
-/// differ by more than 10⁻⁶ relative; [`Error::RakingNotConverged`]
+/// differ by more than 10⁻⁶ relative; [`Error::InvalidArgument`] when the
+/// grand total is outside 1e-300..=1e300; [`Error::NotRepresentable`]
+/// when a raking factor leaves f64; [`Error::RakingNotConverged`]
 /// (default options only) when the sweeps run out, or when the weights
 /// settle with a margin still missed by more than the tolerance times the
 /// number of cells (a table with empty cells can make margins
@@ -293,6 +295,7 @@ where
         .collect::<Result<Vec<_>, _>>()?;
     let grand = |m: &Margin| m.levels.iter().map(|(t, _)| t).sum::<f64>();
     let expected = grand(&margins[0]);
+    check_grand_total(expected)?;
     for (m, margin) in margins.iter().enumerate().skip(1) {
         let total = grand(margin);
         if ((total - expected) / expected).abs() > 1e-6 {
@@ -342,7 +345,7 @@ where
             break;
         }
     }
-    let raked = Raked {
+    let mut raked = Raked {
         scale,
         cells,
         margins,
@@ -352,9 +355,23 @@ where
         converged,
     };
     let (margin, off) = raked.farthest_margin();
+    // Factors beyond f64 (cells whose weights vanish next to their
+    // level's total; found by fuzzing): no weights, whatever the options.
+    if !off.is_finite() || raked.factors.iter().any(|f| !f.is_finite()) {
+        return Err(Error::NotRepresentable {
+            what: "raked weights",
+            reason: format!(
+                "margin {margin} is off its totals by {off} after {sweeps} sweeps: a factor left f64"
+            ),
+        });
+    }
     // A level's total moves by at most the sum of its cells' changes: a
     // settled rake meets every margin to the tolerance times the cells.
     let met = off <= tolerance * raked.cells.len() as f64;
+    // Converged means settled *and* every margin met (issue 21: with
+    // structural zeros the weights can settle with a margin missed by 80%;
+    // R's rake calls that converged).
+    raked.converged = converged && met;
     if options.strict && !(converged && met) {
         return Err(Error::RakingNotConverged {
             margin,
@@ -365,6 +382,26 @@ where
         });
     }
     Ok(raked)
+}
+
+/// The smallest and largest grand total of population totals (raking and
+/// post-stratification): beyond them the raked or post-stratified weights
+/// overflow or underflow f64.
+pub(crate) const GRAND_TOTAL_RANGE: (f64, f64) = (1e-300, 1e300);
+
+/// Checks a grand total of population totals against
+/// [`GRAND_TOTAL_RANGE`].
+pub(crate) fn check_grand_total(total: f64) -> Result<(), Error> {
+    let (lo, hi) = GRAND_TOTAL_RANGE;
+    if total.is_finite() && (lo..=hi).contains(&total) {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument {
+            name: "sum of the population totals",
+            value: total,
+            expected: "a number from 1e-300 to 1e300 (beyond, the weights leave f64)",
+        })
+    }
 }
 
 /// Margin `m`'s levels: totals checked, each matched to its cells.
@@ -445,8 +482,11 @@ impl<K: Cell> Raked<K> {
     }
 
     /// Whether the last sweep changed every cell total by less than the
-    /// tolerance (always true with the default options, which fail
-    /// otherwise).
+    /// tolerance *and* every margin is met to the tolerance times the
+    /// number of cells (always true with the default options, which fail
+    /// otherwise). R's `rake` reports the first alone; a table with
+    /// structural zeros can settle with a margin far off, which is not
+    /// converged here (see [`Raked::margin_error`]).
     ///
     /// # Example
     ///

@@ -1,5 +1,6 @@
 //! Design effects of a weighted estimate.
 
+use crate::foundation::error::Error;
 use crate::inference::design::variance_method::VarianceMethod;
 
 /// How much the weighting costs in precision, carried by every estimate
@@ -47,4 +48,48 @@ pub struct DesignEffects {
     pub kish_design_effect: f64,
     /// Kish's effective sample size (Σw)²/Σw² = n₊ / `kish_design_effect`.
     pub kish_effective_n: f64,
+}
+
+impl DesignEffects {
+    /// `Ok` when the effects could come from a weighted estimate of `n`
+    /// answers: n₊ ≤ n, every effect and effective n finite and positive
+    /// (Kish's effective n at most n₊, its design effect at least 1, up to
+    /// rounding), each effective n equal to n₊ over its effect.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidResult`] naming the broken invariant.
+    pub fn validate(&self, n: u64) -> Result<(), Error> {
+        let bad = |reason: String| {
+            Err(Error::InvalidResult {
+                what: "design effects",
+                reason,
+            })
+        };
+        if self.n_positive > n {
+            return bad(format!("n_positive {} exceeds n = {n}", self.n_positive));
+        }
+        let np = self.n_positive as f64;
+        let positive = |x: f64| x.is_finite() && x > 0.0;
+        if !(positive(self.kish_design_effect)
+            && positive(self.kish_effective_n)
+            && self.kish_design_effect >= 1.0 - 1e-9
+            && self.kish_effective_n <= np * (1.0 + 1e-9))
+        {
+            return bad(format!(
+                "Kish design effect {} and effective n {} must be finite, the effect at least 1 and the n at most n_positive = {}",
+                self.kish_design_effect, self.kish_effective_n, self.n_positive
+            ));
+        }
+        match (self.design_effect, self.design_effective_n) {
+            (None, None) => {}
+            (Some(d), Some(e)) if positive(d) && positive(e) => {}
+            (d, e) => {
+                return bad(format!(
+                    "design_effect {d:?} and design_effective_n {e:?} must be both absent or both finite and positive"
+                ));
+            }
+        }
+        Ok(())
+    }
 }

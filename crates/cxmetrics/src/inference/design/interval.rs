@@ -115,9 +115,9 @@ pub(crate) fn estimate(
                     other.value = est.value;
                     other.effective_n = m.kish_n;
                     other.design = design;
-                    // Bayesian and score intervals need not contain the
-                    // estimate: returned as the method gives them.
-                    return Ok(other);
+                    // Bayesian intervals need not contain the estimate;
+                    // score intervals reach it (it is their own centre).
+                    return other.sane("a design-based NPS interval");
                 }
             };
             est.interval = Interval {
@@ -126,16 +126,20 @@ pub(crate) fn estimate(
             }
             .scaled(100.0);
         }
-        Statistic::Mean { lowest, .. } => {
+        Statistic::Mean { lowest, top } => {
             let half = level.t(df()?) * se;
+            // Clipped to the scale: a mean cannot leave it (raked and
+            // post-stratified means too; found by fuzzing).
             est.interval = Interval {
-                lower: lowest + (y - half),
-                upper: lowest + (y + half),
+                lower: lowest + (y - half).clamp(0.0, top),
+                upper: lowest + (y + half).clamp(0.0, top),
             };
+            // lowest + offset can round an ulp past the top point.
+            est.value = est.value.clamp(lowest, lowest + top);
         }
     }
     est.interval = est.interval.reaching(est.value);
-    Ok(est)
+    est.sane("a design-based interval")
 }
 
 /// Korn & Graubard's effective sample size of a share:

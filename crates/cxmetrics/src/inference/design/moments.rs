@@ -163,13 +163,25 @@ impl Moments {
         })
     }
 
+    /// Whether a design effect is finite and positive, with a finite
+    /// effective n.
+    fn usable_effect(&self, d: f64) -> bool {
+        d.is_finite() && d > 0.0 && (self.n_positive as f64 / d).is_finite()
+    }
+
     /// The design effects of an estimate made with `variance`.
     pub(crate) fn effects(&self, variance: VarianceMethod) -> DesignEffects {
         DesignEffects {
             variance,
             n_positive: self.n_positive,
-            design_effect: self.design_effect,
-            design_effective_n: self.design_effect.map(|d| self.n_positive as f64 / d),
+            // A design effect of 0 (a variance lost to underflow) or one
+            // whose effective n is beyond f64 is not reported: `None`,
+            // never an infinite n (which JSON would write as null).
+            design_effect: self.design_effect.filter(|&d| self.usable_effect(d)),
+            design_effective_n: self
+                .design_effect
+                .filter(|&d| self.usable_effect(d))
+                .map(|d| self.n_positive as f64 / d),
             kish_design_effect: self.n_positive as f64 / self.kish_n,
             kish_effective_n: self.kish_n,
         }
@@ -191,10 +203,32 @@ pub(crate) fn weighted_moments(tally: &Tally, statistic: &Statistic) -> Option<M
     Some(Moments::of_tally(tally, statistic))
 }
 
-/// Whether every answer weighs exactly 1 (then the unweighted formulas
-/// apply unchanged).
-pub(crate) fn is_unweighted(mut sums: impl Iterator<Item = PointSums>, exponent: i32) -> bool {
-    exponent == 0 && sums.all(|s| s.weight == s.count as f64 && s.weight_squared == s.count as f64)
+/// Whether every answer carries the same positive weight (then the
+/// unweighted formulas apply unchanged: every score is invariant to
+/// rescaling the weights, so weights all 2 must give what weights all 1
+/// give). Equal up to a relative 1e-12, the rounding of the sums.
+pub(crate) fn is_unweighted(sums: impl Iterator<Item = PointSums>, _exponent: i32) -> bool {
+    const TOL: f64 = 1e-12;
+    let mut common: Option<f64> = None;
+    for s in sums {
+        if s.count == 0 {
+            continue;
+        }
+        if s.positive != s.count {
+            return false;
+        }
+        let count = s.count as f64;
+        let c = s.weight / count;
+        if !(c > 0.0 && c.is_finite()) {
+            return false;
+        }
+        let c0 = *common.get_or_insert(c);
+        let square = c * c * count;
+        if (c - c0).abs() > TOL * c0 || (s.weight_squared - square).abs() > TOL * square {
+            return false;
+        }
+    }
+    true
 }
 
 /// The serialized design-based moments of a weighted score, checked on the

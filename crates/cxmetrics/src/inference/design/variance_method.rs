@@ -2,7 +2,7 @@
 
 /// How the standard error of a score of *weighted* answers is computed.
 ///
-/// Unweighted tallies (every weight 1) always use the ordinary binomial,
+/// Unweighted tallies (every weight 1, or every weight equal) always use the ordinary binomial,
 /// multinomial or Student t standard errors, whatever this says.
 ///
 /// # Example

@@ -15,8 +15,35 @@ use crate::math::dist;
 ///
 /// with X hypergeometric (N, M, n). Both tails are monotone in M, so each
 /// bound is a binary search over M.
+///
+/// When the sample is a negligible part of the population (n/N below
+/// 1e-9, where the hypergeometric and binomial distributions differ by
+/// less than 4n/N in total variation, and where M/N no longer fits the
+/// 53 bits of an f64 once N passes 2⁵³), the bounds are the binomial
+/// limit: Clopper–Pearson's. Callers ensure k ≤ n ≤ N; anything else
+/// gives the whole range [0, 1].
 pub(crate) fn bounds(k: u64, n: u64, big_n: u64, alpha: f64) -> (f64, f64) {
     let half = 0.5 * alpha;
+    if k > n || n > big_n || big_n == 0 {
+        return (0.0, 1.0);
+    }
+    if (n as f64) < 1e-9 * big_n as f64 {
+        let (kf, nf) = (k as f64, n as f64);
+        let lower = if k == 0 {
+            0.0
+        } else {
+            dist::beta_quantile_unchecked(half, kf, nf - kf + 1.0)
+        };
+        let upper = if k == n {
+            1.0
+        } else {
+            dist::beta_quantile_unchecked(1.0 - half, kf + 1.0, nf - kf)
+        };
+        return (
+            lower.clamp(0.0, 1.0),
+            upper.clamp(lower.clamp(0.0, 1.0), 1.0),
+        );
+    }
     // M must leave room for the k successes and n − k failures seen.
     let (m_min, m_max) = (k, big_n - (n - k));
     let lower = if k == 0 {
@@ -30,7 +57,7 @@ pub(crate) fn bounds(k: u64, n: u64, big_n: u64, alpha: f64) -> (f64, f64) {
     } else {
         // Largest M with P(X ≤ k) > α/2 (decreasing in M): one below the
         // first M where it fails.
-        let fails = first_true(m_min, m_max + 1, |m| {
+        let fails = first_true(m_min, m_max.saturating_add(1), |m| {
             m > m_max || cdf(k, n, m, big_n) <= half
         });
         fails.saturating_sub(1).max(m_min)
@@ -65,11 +92,13 @@ fn cdf(x: u64, n: u64, m: u64, big_n: u64) -> f64 {
     }
     // Sum the tail on the far side of the mode, whose terms fall off
     // geometrically: P(X ≤ x) directly below the mode, 1 − P(X > x) above.
-    let mode = ((n + 1) as f64 * (m + 1) as f64 / (big_n + 2) as f64).floor() as u64;
+    let mode = ((n as f64 + 1.0) * (m as f64 + 1.0) / (big_n as f64 + 2.0)).floor() as u64;
     let (nf, mf, bf) = (n as f64, m as f64, big_n as f64);
+    // N − M in integers (exact) before the one rounding.
+    let rest = (big_n - m) as f64;
     let ln_pmf = |x: u64| {
         let xf = x as f64;
-        ln_choose(mf, xf) + ln_choose(bf - mf, nf - xf) - ln_choose(bf, nf)
+        ln_choose(mf, xf) + ln_choose(rest, nf - xf) - ln_choose(bf, nf)
     };
     if x < mode {
         let mut term = ln_pmf(x).exp();
@@ -78,7 +107,7 @@ fn cdf(x: u64, n: u64, m: u64, big_n: u64) -> f64 {
         while i > lowest {
             let xf = i as f64;
             // P(i − 1)/P(i) = i(N − M − n + i) / ((M − i + 1)(n − i + 1)).
-            term *= xf * (bf - mf - nf + xf) / ((mf - xf + 1.0) * (nf - xf + 1.0));
+            term *= xf * (rest - nf + xf) / ((mf - xf + 1.0) * (nf - xf + 1.0));
             sum += term;
             i -= 1;
             if term <= 1e-18 * sum {
@@ -93,7 +122,7 @@ fn cdf(x: u64, n: u64, m: u64, big_n: u64) -> f64 {
         while i < highest {
             let xf = i as f64;
             // P(i + 1)/P(i) = (M − i)(n − i) / ((i + 1)(N − M − n + i + 1)).
-            term *= (mf - xf) * (nf - xf) / ((xf + 1.0) * (bf - mf - nf + xf + 1.0));
+            term *= (mf - xf) * (nf - xf) / ((xf + 1.0) * (rest - nf + xf + 1.0));
             sum += term;
             i += 1;
             if term <= 1e-18 * sum {
@@ -104,9 +133,12 @@ fn cdf(x: u64, n: u64, m: u64, big_n: u64) -> f64 {
     }
 }
 
-/// ln C(a, b) for whole numbers 0 ≤ b ≤ a.
+/// ln C(a, b) for whole numbers 0 ≤ b ≤ a, as −ln(a + 1) − ln B(b + 1,
+/// a − b + 1): accurate to a few ulps of the result for large a (the
+/// difference of ln Γ values near a·ln a would lose every digit at
+/// a = 10¹²).
 fn ln_choose(a: f64, b: f64) -> f64 {
-    dist::ln_gamma(a + 1.0) - dist::ln_gamma(b + 1.0) - dist::ln_gamma(a - b + 1.0)
+    -(a + 1.0).ln() - dist::beta_ln_norm(b + 1.0, a - b + 1.0)
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@ use crate::inference::interval::{IntervalSpec, Method, fpc};
 /// # Errors
 ///
 /// [`Error::ZeroVariance`] when every answer is the same;
+/// [`Error::TooFewDegreesOfFreedom`] below one degree of freedom (an
+/// effective n under 2);
 /// [`Error::UnboundedInterval`] when the t quantile overflows (an effective
 /// n just above 1); the population errors of [`fpc::factor`].
 pub(crate) fn student_t(
@@ -32,8 +34,18 @@ pub(crate) fn student_t(
     let f = fpc::factor(spec.population_size(), n)?;
     let n_eff = effective_n;
     let se = (variance / n_eff).sqrt() * f;
-    // With n_eff just above 1 the t quantile can exceed f64.
+    // Below one degree of freedom (an effective n under 2) the t quantile
+    // is meaningless (±4e128 at df 0.01), or beyond f64.
     let df = n_eff - 1.0;
+    // (With a rounding allowance: equal weights give n_eff = n ± an ulp.)
+    if df < 1.0 - 1e-9 {
+        return Err(Error::TooFewDegreesOfFreedom {
+            what: "a t interval",
+            df,
+            needed: 1.0,
+            cause: format!("a Kish effective sample size of {n_eff}"),
+        });
+    }
     let half = level.t(df) * se;
     if !half.is_finite() {
         return Err(Error::UnboundedInterval {

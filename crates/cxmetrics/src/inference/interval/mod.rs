@@ -439,6 +439,32 @@ pub enum Method {
     StudentT,
 }
 
+impl Method {
+    /// Whether the method's interval always contains its point estimate:
+    /// Wald, Wilson (with or without continuity correction),
+    /// Clopper–Pearson, logit and hypergeometric shares; Wald, trinomial t
+    /// and Tango NPS; Student t means. The adjusted Wald, Agresti–Coull,
+    /// Jeffreys and Bayesian intervals are centred elsewhere and may
+    /// exclude it (a credible interval of a score of 100 ends below 100).
+    ///
+    /// ```
+    /// use cxmetrics::interval::{Method, NpsMethod};
+    /// assert!(Method::StudentT.contains_estimate());
+    /// assert!(!Method::Nps(NpsMethod::Bayes).contains_estimate());
+    /// ```
+    #[must_use]
+    pub fn contains_estimate(self) -> bool {
+        match self {
+            Method::Proportion(m) => !matches!(
+                m,
+                ProportionMethod::AgrestiCoull | ProportionMethod::Jeffreys
+            ),
+            Method::Nps(m) => !matches!(m, NpsMethod::AdjustedWald | NpsMethod::Bayes),
+            Method::StudentT => true,
+        }
+    }
+}
+
 impl fmt::Display for Method {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -471,10 +497,13 @@ pub(crate) fn method_counts<const K: usize>(
     parts: [(u64, f64); K],
 ) -> ([f64; K], f64) {
     let total = n as f64;
-    let unweighted = effective_n == total
+    // Equal weights other than 1 give the same shares and Kish n up to
+    // rounding: they are unweighted data too (issue 21).
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(b.abs());
+    let unweighted = close(effective_n, total)
         && parts
             .iter()
-            .all(|&(count, share)| share == count as f64 / total);
+            .all(|&(count, share)| close(share, count as f64 / total));
     if unweighted {
         (parts.map(|(count, _)| count as f64), total)
     } else {

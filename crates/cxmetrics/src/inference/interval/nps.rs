@@ -92,7 +92,7 @@ pub(crate) fn net_estimate(
     };
     if inflation.is_infinite() {
         // A census: no sampling error.
-        return Ok(est);
+        return est.sane("an NPS interval");
     }
     // The finite population correction as an inflated sample.
     let (pos, neg, m) = (positive * inflation, negative * inflation, n * inflation);
@@ -113,6 +113,14 @@ pub(crate) fn net_estimate(
                     what: "a trinomial t interval",
                     needed: 1.0,
                     effective_n: n,
+                });
+            }
+            if n < 2.0 - 1e-9 {
+                return Err(Error::TooFewDegreesOfFreedom {
+                    what: "a trinomial t interval",
+                    df: n - 1.0,
+                    needed: 1.0,
+                    cause: format!("an effective sample size of {n}"),
                 });
             }
             let v = multinomial_variance(p, d);
@@ -142,5 +150,5 @@ pub(crate) fn net_estimate(
         upper: upper.clamp(-1.0, 1.0),
     }
     .scaled(100.0);
-    Ok(est)
+    est.sane("an NPS interval")
 }

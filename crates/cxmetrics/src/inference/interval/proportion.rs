@@ -116,7 +116,7 @@ pub(crate) fn share_interval(
     };
     if inflation.is_infinite() {
         // A census: no sampling error.
-        return Ok(est);
+        return est.sane("a share interval");
     }
     if method == ProportionMethod::Logit {
         if n <= 1.0 {
@@ -151,7 +151,7 @@ pub(crate) fn share_interval(
         let (lower, upper) = hypergeometric::bounds(k as u64, n_sample, big_n, level.alpha());
         est.std_error = (p * q / (n * inflation)).sqrt();
         est.interval = Interval { lower, upper };
-        return Ok(est);
+        return est.sane("a hypergeometric interval");
     }
     // The finite population correction as an inflated sample size:
     // n(N − 1)/(N − n) answers without a population have the standard
@@ -176,7 +176,7 @@ pub(crate) fn share_interval(
     }
     est.std_error = (p * q / counts.n).sqrt();
     est.interval = clip01(bounds(&counts, method, level));
-    Ok(est)
+    est.sane("a share interval")
 }
 
 /// A binomial sample for the interval formulas: successes, failures and

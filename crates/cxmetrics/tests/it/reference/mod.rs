@@ -63,6 +63,25 @@ pub(crate) fn out(pairs: &[(&str, f64)]) -> Outcome {
     Ok(pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect())
 }
 
+/// The t interval of a mean before the crate clips it to the scale
+/// (scipy's numbers), after checking that the crate's interval is its clip.
+fn unclipped_t_interval(est: &cxmetrics::Estimate, scale: Scale) -> Result<(f64, f64), String> {
+    let p = 1.0 - est.level.alpha() / 2.0;
+    let t = cxmetrics::dist::t_quantile(p, est.effective_n - 1.0).map_err(|e| e.to_string())?;
+    let half = t * est.std_error;
+    let (lower, upper) = (est.value - half, est.value + half);
+    let (lo, hi) = (f64::from(scale.lowest()), f64::from(scale.highest()));
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
+    if !(close(est.interval.lower, lower.clamp(lo, hi))
+        && close(est.interval.upper, upper.clamp(lo, hi)))
+    {
+        return Err(format!(
+            "{est:?} is not the t interval [{lower}, {upper}] clipped to {scale}"
+        ));
+    }
+    Ok((lower, upper))
+}
+
 /// A tally of per-point counts on the scale `scale_min..` with one point per count.
 fn tally_of(scale_min: i64, counts: &[u64]) -> Result<Tally, String> {
     let lowest = i32::try_from(scale_min).map_err(|e| e.to_string())?;
@@ -120,12 +139,13 @@ fn run(kind: &str, input: &Value) -> Outcome {
             let t = tally_of(num(input, "scale_min")? as i64, &counts(input, "counts")?)?;
             let m = Mean::from_tally(&t).map_err(e)?;
             let est = m.estimate(spec(input)?).map_err(e)?;
+            let (lower, upper) = unclipped_t_interval(&est, t.scale())?;
             out(&[
                 ("mean", est.value),
                 ("sd", m.std_dev().map_err(e)?),
                 ("se", est.std_error),
-                ("lower", est.interval.lower),
-                ("upper", est.interval.upper),
+                ("lower", lower),
+                ("upper", upper),
             ])
         }
         "weighted_mean_ci" => {
@@ -150,12 +170,13 @@ fn run(kind: &str, input: &Value) -> Outcome {
                 .map_err(e)?
                 .estimate(spec(input)?.variance(VarianceMethod::Kish))
                 .map_err(e)?;
+            let (lower, upper) = unclipped_t_interval(&est, scale)?;
             out(&[
                 ("mean", est.value),
                 ("n_eff", est.effective_n),
                 ("se", est.std_error),
-                ("lower", est.interval.lower),
-                ("upper", est.interval.upper),
+                ("lower", lower),
+                ("upper", upper),
             ])
         }
         "nps_ci" => {

@@ -147,6 +147,11 @@ fn weighted(input: &Value) -> Outcome {
                 Ok(est) => Some(est.std_error),
                 // Every positive-weight answer the same: the Kish se is 0.
                 Err(Error::ZeroVariance { .. }) => Some(0.0),
+                // Below one degree of freedom there is no interval (issue
+                // 21), but the standard error is still √(s²/n_eff).
+                Err(Error::TooFewDegreesOfFreedom { .. }) => {
+                    Some((m.variance().map_err(e)? / m.effective_n()).sqrt())
+                }
                 Err(_) => None,
             }
         }
@@ -196,7 +201,29 @@ fn weighted(input: &Value) -> Outcome {
                 )),
             );
         }
-        put_bounds("t", bounds(ProportionMethod::Wald, NpsMethod::Wald));
+        // The t interval of a mean is clipped to the scale (issue 21);
+        // R's is not: compare the unclipped one, after checking the clip.
+        let unclipped = lin(ProportionMethod::Wald, NpsMethod::Wald)
+            .ok()
+            .and_then(|l| l.estimate(level).ok())
+            .map(|est| -> Result<(f64, f64), String> {
+                let n_pos = est.design.map_or(est.n, |d| d.n_positive);
+                let p = 1.0 - level.alpha() / 2.0;
+                let t = cxmetrics::dist::t_quantile(p, n_pos as f64 - 1.0).map_err(e)?;
+                let (lower, upper) = (est.value - t * est.std_error, est.value + t * est.std_error);
+                let (lo, hi) = (f64::from(scale.lowest()), f64::from(scale.highest()));
+                let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
+                if !(close(est.interval.lower, lower.clamp(lo, hi))
+                    && close(est.interval.upper, upper.clamp(lo, hi)))
+                {
+                    return Err(format!(
+                        "{est:?} is not [{lower}, {upper}] clipped to {scale}"
+                    ));
+                }
+                Ok((lower, upper))
+            })
+            .transpose()?;
+        put_bounds("t", unclipped);
     }
     Ok(out.into_iter().collect())
 }

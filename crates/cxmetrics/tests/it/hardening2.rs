@@ -1,0 +1,622 @@
+//! Regression tests for issue 21 (hardening, round 2): one per finding of
+//! the re-audit (A–H), each with the repro from the issue, plus the "sane,
+//! not just finite" rule and the memory bounds.
+
+use cxmetrics::input::{CellParser, RejectCause};
+use cxmetrics::{Error, Response, Scale};
+
+fn cause(r: Result<Response, Error>) -> RejectCause {
+    match r {
+        Err(Error::InvalidCell { cause, .. }) => cause,
+        other => panic!("expected InvalidCell, got {other:?}"),
+    }
+}
+
+/// G: the cell grammar is plain decimals: no exponent, no '+', no trailing
+/// point, no value that only rounds to a point.
+#[test]
+fn finding_g_cells_reject_exponents_signs_and_rounding() {
+    for text in ["1e1", "+5", "10.", "1e-400", ".5", "5e0", "1E1"] {
+        assert_eq!(
+            cause(Scale::NPS.parse(text)),
+            RejectCause::NotANumber,
+            "{text:?}"
+        );
+    }
+    for text in [
+        "4.9999999999999999",
+        "9.0000000000000001",
+        "0.00000000000000001",
+    ] {
+        assert_eq!(
+            cause(Scale::NPS.parse(text)),
+            RejectCause::NotWhole,
+            "{text:?}"
+        );
+    }
+    for (text, point) in [("9.000", 9), ("-0", 0), ("10", 10), (" 7 ", 7)] {
+        let r = Scale::NPS.parse(text).unwrap();
+        assert_eq!(r.rating().map(|r| r.value()), Some(point), "{text:?}");
+    }
+}
+
+/// G: "na" (any case) is a default not-applicable token.
+#[test]
+fn finding_g_na_in_any_case_is_not_applicable() {
+    for text in ["na", "Na", "nA", "N/a", " n/A "] {
+        assert_eq!(
+            Scale::NPS.parse(text).unwrap(),
+            Response::NotApplicable,
+            "{text:?}"
+        );
+    }
+}
+
+/// G: a label no cell could be read as is an error.
+#[test]
+fn finding_g_labels_that_are_numbers_or_tokens_are_refused() {
+    for label in ["5", " 5 ", "-1", "9.0", "N/A", "na", ""] {
+        assert!(
+            matches!(
+                CellParser::new(Scale::CSAT_5).label(label, 1),
+                Err(Error::InvalidLabel { .. })
+            ),
+            "{label:?}"
+        );
+    }
+    let p = CellParser::new(Scale::CSAT_5)
+        .not_applicable(["skip"])
+        .label("N/A", 1)
+        .unwrap();
+    assert_eq!(p.parse("n/a").unwrap().rating().map(|r| r.value()), Some(1));
+    assert!(
+        CellParser::new(Scale::CSAT_5)
+            .not_applicable(["skip"])
+            .label("SKIP", 1)
+            .is_err()
+    );
+}
+
+/// G: a byte-order mark at the start of a cell is dropped.
+#[test]
+fn finding_g_leading_bom_is_stripped() {
+    let r = Scale::NPS.parse("\u{feff}5").unwrap();
+    assert_eq!(r.rating().map(|r| r.value()), Some(5));
+    assert_eq!(
+        Scale::NPS.parse("\u{feff}").unwrap(),
+        Response::NotApplicable
+    );
+    assert_eq!(
+        Scale::NPS.parse("\u{feff}N/A").unwrap(),
+        Response::NotApplicable
+    );
+}
+
+/// B: sizes asked for are bounded: an error naming the limit, not an abort.
+#[test]
+fn finding_b_sizes_are_bounded_by_named_limits() {
+    use cxmetrics::{GroupedTally, Sharded, Tally, Window};
+    for groups in [1usize << 28, 1 << 40, usize::MAX, u32::MAX as usize] {
+        match GroupedTally::with_groups(Scale::NPS, groups) {
+            Err(Error::TooLarge { limit, .. }) => {
+                assert_eq!(limit, GroupedTally::MAX_CELLS as u64);
+            }
+            other => panic!("{groups} groups: {other:?}"),
+        }
+    }
+    let mut g = GroupedTally::new(Scale::NPS);
+    assert!(matches!(g.resize(usize::MAX), Err(Error::TooLarge { .. })));
+    assert!(GroupedTally::with_groups(Scale::NPS, GroupedTally::MAX_CELLS / 11).is_ok());
+    let t = Tally::new(Scale::NPS);
+    for k in [usize::MAX, 1 << 40, Window::<Tally>::MAX_PERIODS + 1] {
+        assert!(
+            matches!(Window::new(t.clone(), k), Err(Error::TooLarge { .. })),
+            "{k}"
+        );
+    }
+    assert!(Window::new(t.clone(), Window::<Tally>::MAX_PERIODS).is_ok());
+    for shards in [usize::MAX, 1 << 40] {
+        let s: Sharded<u8, Tally> = Sharded::new(t.clone(), shards);
+        assert_eq!(s.shards(), Sharded::<u8, Tally>::MAX_SHARDS);
+        assert!(matches!(
+            Sharded::<u8, Tally>::try_new(t.clone(), shards),
+            Err(Error::TooLarge { .. })
+        ));
+    }
+}
+
+/// C: a window moved across the whole range of i64 does not overflow.
+#[test]
+fn finding_c_window_spans_the_ends_of_i64() {
+    use cxmetrics::{Tally, Window};
+    let mut w = Window::new(Tally::new(Scale::NPS), 3).unwrap();
+    w.get_mut(i64::MIN).unwrap().push_score(9u8).unwrap();
+    let left = w.advance_to(i64::MAX).unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].0, i64::MIN);
+    assert_eq!(w.latest(), Some(i64::MAX));
+    assert!(w.advance_to(i64::MAX).unwrap().is_empty());
+    w.get_mut(i64::MAX - 1).unwrap().push_score(10u8).unwrap();
+    assert!(w.get_mut(i64::MIN).is_err());
+    assert!(w.get(i64::MIN).is_none());
+    assert!(w.take(i64::MIN).is_err());
+    assert_eq!(w.total().unwrap().n(), 1);
+    let mut w = Window::new(Tally::new(Scale::NPS), 3).unwrap();
+    w.get_mut(i64::MAX).unwrap().push_score(9u8).unwrap();
+    assert!(w.get_mut(i64::MIN).is_err());
+    assert_eq!(w.periods().count(), 1);
+}
+
+/// H: an empty joint tally of two 1,001-point scales holds no cells, and
+/// a sparse one serializes sparsely and reads back equal.
+#[test]
+fn finding_h_joint_tally_memory_and_serde_follow_content() {
+    use cxmetrics::JointTally;
+    let big = Scale::new(0, 1000, cxmetrics::Polarity::HigherIsBetter).unwrap();
+    let mut t = JointTally::new(big, big);
+    assert_eq!(t.cells().len(), 1001 * 1001);
+    assert!(t.cells().all(|c| c.count == 0));
+    #[cfg(feature = "serde")]
+    {
+        let empty = serde_json::to_string(&t).unwrap();
+        assert!(empty.len() < 100_000, "{} bytes", empty.len());
+        assert_eq!(serde_json::from_str::<JointTally>(&empty).unwrap(), t);
+    }
+    t.extend_scores(&[3u16, 999], &[7u16, 0]).unwrap();
+    assert_eq!(
+        (t.count(3, 7), t.count(999, 0), t.count(0, 0)),
+        (Some(1), Some(1), Some(0))
+    );
+    #[cfg(feature = "serde")]
+    {
+        let two = serde_json::to_string(&t).unwrap();
+        assert!(two.len() < 100_000, "{} bytes", two.len());
+        let back: JointTally = serde_json::from_str(&two).unwrap();
+        assert_eq!(back, t);
+        assert_eq!(back.x_tally().unwrap(), t.x_tally().unwrap());
+        // A dense table stays dense and round-trips too.
+        let small = JointTally::from_scores(
+            Scale::CSAT_5,
+            Scale::CSAT_5,
+            &[1u8, 2, 3, 4, 5],
+            &[5u8, 4, 3, 2, 1],
+        )
+        .unwrap();
+        let text = serde_json::to_string(&small).unwrap();
+        assert_eq!(serde_json::from_str::<JointTally>(&text).unwrap(), small);
+        // Indices out of order or past the table are refused.
+        let bad = two.replacen("\"index\":[", "\"index\":[2000000,", 1);
+        assert!(serde_json::from_str::<JointTally>(&bad).is_err());
+    }
+    // Empty vs. non-empty compare unequal, merging an empty table changes nothing.
+    let mut e = JointTally::new(big, big);
+    assert_ne!(e, t);
+    e.merge(&t).unwrap();
+    assert_eq!(e, t);
+    e.merge(&JointTally::new(big, big)).unwrap();
+    assert_eq!(e, t);
+}
+
+use cxmetrics::interval::{self, IntervalSpec, NpsMethod, ProportionMethod};
+use cxmetrics::{ConfidenceLevel, Estimate, Nps, Tally};
+
+fn weighted(scale: Scale, scores: &[u8], weights: &[f64]) -> Tally {
+    let mut t = Tally::new(scale);
+    t.extend_weighted_scores(scores, weights).unwrap();
+    t
+}
+
+/// Runs `f` on another thread; fails if it takes more than `secs`.
+fn within<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(secs))
+        .expect("did not return in time (hang)")
+}
+
+/// The sanity rule every estimate obeys.
+fn assert_sane(e: &Estimate, range: (f64, f64)) {
+    assert!(e.validate().is_ok(), "{e:?}: {:?}", e.validate());
+    for x in [
+        e.value,
+        e.std_error,
+        e.interval.lower,
+        e.interval.upper,
+        e.effective_n,
+    ] {
+        assert!(x.is_finite(), "{e:?}");
+    }
+    assert!(e.interval.lower <= e.interval.upper, "{e:?}");
+    assert!(
+        e.interval.lower >= range.0 && e.interval.upper <= range.1,
+        "{e:?}"
+    );
+}
+
+/// A: the Bayes NPS interval of a weighted tally with one tiny weight
+/// returns, and is sane.
+#[test]
+fn finding_a_bayes_with_tiny_weights_returns() {
+    for (scores, weights) in [
+        ([8u8, 9], [1.0, 1.4e-147]),
+        ([8, 1], [1.0, 3.78e-124]),
+        ([8, 9], [1.0, 5e-324]),
+        ([9, 0], [1e-300, 1.0]),
+    ] {
+        let t = weighted(Scale::NPS, &scores, &weights);
+        for variance in [
+            cxmetrics::design::VarianceMethod::Linearized,
+            cxmetrics::design::VarianceMethod::Kish,
+        ] {
+            let t = t.clone();
+            let r = within(20, move || {
+                let spec = IntervalSpec::new(ConfidenceLevel::P95).variance(variance);
+                Nps::from_tally(&t)
+                    .unwrap()
+                    .estimate_with(NpsMethod::Bayes, spec)
+            });
+            if let Ok(e) = r {
+                assert_sane(&e, (-100.0, 100.0));
+            }
+        }
+    }
+}
+
+/// E: Tango on tallies from a GroupedTally: every `Ok` is sane.
+#[test]
+fn finding_e_tango_on_grouped_tallies_is_sane() {
+    use cxmetrics::GroupedTally;
+    for (scores, weights) in [
+        (vec![9u8, 0, 7], vec![1.0, 2.0, 0.5]),
+        (vec![10u8, 10], vec![1.0, 1.0]),
+        (vec![10u8], vec![3.0]),
+        (vec![0u8, 10], vec![1e-300, 1e300]),
+        (vec![9u8, 9, 0], vec![0.0, 1.0, 0.0]),
+    ] {
+        let mut g = GroupedTally::with_groups(Scale::NPS, 2).unwrap();
+        let ids = vec![1u32; scores.len()];
+        g.extend_weighted_scores(&ids, &scores, &weights).unwrap();
+        let t = g.tally(1).unwrap();
+        for v in [
+            cxmetrics::design::VarianceMethod::Kish,
+            cxmetrics::design::VarianceMethod::Linearized,
+        ] {
+            let r = Nps::from_tally(&t).unwrap().estimate_with(
+                NpsMethod::Tango,
+                IntervalSpec::new(ConfidenceLevel::P95).variance(v),
+            );
+            if let Ok(e) = r {
+                assert_sane(&e, (-100.0, 100.0));
+            }
+        }
+        let mut u = Tally::new(Scale::NPS);
+        u.extend_weighted_scores(&scores, &weights).unwrap();
+        assert_eq!(u, t);
+    }
+}
+
+/// C: the hypergeometric interval at populations near u64::MAX does not
+/// overflow; D: at large N it converges to Clopper–Pearson, ordered and
+/// containing the share.
+#[test]
+fn finding_c_d_hypergeometric_at_huge_populations() {
+    let level = ConfidenceLevel::P95;
+    let cp = interval::proportion(3, 10, ProportionMethod::ClopperPearson, level).unwrap();
+    for big_n in [
+        1_000_000_000_000u64,
+        1_000_000_000_000_000,
+        1 << 50,
+        1 << 62,
+        u64::MAX - 1,
+        u64::MAX,
+    ] {
+        let spec = IntervalSpec::new(level).population(big_n);
+        let e = interval::proportion(3, 10, ProportionMethod::Hypergeometric, spec).unwrap();
+        assert_sane(&e, (0.0, 1.0));
+        assert!(e.interval.contains(0.3), "{big_n}: {e:?}");
+        assert!(
+            (e.interval.lower - cp.interval.lower).abs() < 1e-6
+                && (e.interval.upper - cp.interval.upper).abs() < 1e-6,
+            "{big_n}: {:?} vs Clopper-Pearson {:?}",
+            e.interval,
+            cp.interval
+        );
+        let one = interval::proportion(1, 2, ProportionMethod::Hypergeometric, spec).unwrap();
+        assert_sane(&one, (0.0, 1.0));
+    }
+    // Exact arithmetic still at moderate N: 3 of 10 from 10^6 within 1e-5
+    // of Clopper-Pearson (FPC of 10 in 10^6).
+    let spec = IntervalSpec::new(level).population(1_000_000);
+    let e = interval::proportion(3, 10, ProportionMethod::Hypergeometric, spec).unwrap();
+    assert!((e.interval.lower - cp.interval.lower).abs() < 1e-4, "{e:?}");
+}
+
+/// D: Bayes NPS at n ≥ 2^53 is ordered and near the score.
+#[test]
+fn finding_d_bayes_nps_at_huge_counts() {
+    let level = IntervalSpec::new(ConfidenceLevel::P95);
+    for (p, a, d, score) in [
+        (1u64 << 52, 0, 1 << 52, 0.0),
+        (0, 0, 1 << 60, -100.0),
+        (3, u64::MAX - 9, 0, 0.0),
+        (1 << 53, 1 << 53, 0, 50.0),
+    ] {
+        let e = interval::nps(p, a, d, NpsMethod::Bayes, level).unwrap();
+        assert_sane(&e, (-100.0, 100.0));
+        assert!(
+            (e.interval.lower - score).abs() < 1e-3 && (e.interval.upper - score).abs() < 1e-3,
+            "({p}, {a}, {d}): {e:?}"
+        );
+    }
+}
+
+/// D: an interval that misses its estimate by an ulp reaches it (census,
+/// Kish, weights (15, 1)).
+#[test]
+fn finding_d_census_interval_contains_its_estimate() {
+    use cxmetrics::TopBox;
+    let t = weighted(Scale::CSAT_5, &[5, 1], &[15.0, 1.0]);
+    for m in [ProportionMethod::Wald, ProportionMethod::Wilson] {
+        let spec = IntervalSpec::new(ConfidenceLevel::P95)
+            .population(2)
+            .variance(cxmetrics::design::VarianceMethod::Kish);
+        let e = TopBox::top(&t, 2).unwrap().estimate_with(m, spec).unwrap();
+        assert!(e.interval.contains(e.value), "{e:?}");
+        assert_sane(&e, (0.0, 1.0));
+    }
+}
+
+/// D: weights all equal (other than 1) give exactly what weights of 1 give.
+#[test]
+fn finding_d_equal_weights_are_unweighted() {
+    let scores = [10u8, 9, 9, 8, 7, 6, 5, 3, 0, 10];
+    let ones = weighted(Scale::NPS, &scores, &[1.0; 10]);
+    for w in [2.0, 0.1, 1e-200, 1e200, 3.0] {
+        let t = weighted(Scale::NPS, &scores, &[w; 10]);
+        for m in [
+            NpsMethod::Wald,
+            NpsMethod::AdjustedWald,
+            NpsMethod::TrinomialT,
+            NpsMethod::Tango,
+            NpsMethod::Bayes,
+        ] {
+            let a = Nps::from_tally(&ones)
+                .unwrap()
+                .estimate_with(m, ConfidenceLevel::P95)
+                .unwrap();
+            let b = Nps::from_tally(&t)
+                .unwrap()
+                .estimate_with(m, ConfidenceLevel::P95)
+                .unwrap();
+            for (x, y) in [
+                (a.interval.lower, b.interval.lower),
+                (a.interval.upper, b.interval.upper),
+                (a.value, b.value),
+            ] {
+                assert!(
+                    (x - y).abs() <= 1e-9 * x.abs().max(1.0),
+                    "weight {w} {m:?}: {a:?} vs {b:?}"
+                );
+            }
+        }
+        // One answer: the same result (or the same error) at any weight.
+        let one = weighted(Scale::NPS, &[9], &[1.0]);
+        let heavy = weighted(Scale::NPS, &[9], &[w]);
+        for m in [
+            NpsMethod::Wald,
+            NpsMethod::AdjustedWald,
+            NpsMethod::TrinomialT,
+        ] {
+            let a = Nps::from_tally(&one)
+                .unwrap()
+                .estimate_with(m, ConfidenceLevel::P95);
+            let b = Nps::from_tally(&heavy)
+                .unwrap()
+                .estimate_with(m, ConfidenceLevel::P95);
+            assert_eq!(a.is_ok(), b.is_ok(), "weight {w} {m:?}: {a:?} vs {b:?}");
+        }
+    }
+}
+
+/// D: t quantiles monotone in p at huge df.
+#[test]
+fn finding_d_t_quantile_monotone_at_huge_df() {
+    use cxmetrics::dist::t_quantile;
+    for df in [1.65e40, 1e5, 1e20, 1e300] {
+        let mut last = f64::NEG_INFINITY;
+        for i in 1..2000 {
+            let p = f64::from(i) / 2000.0;
+            let t = t_quantile(p, df).unwrap();
+            assert!(t >= last, "df {df}: t({p}) = {t} < {last}");
+            last = t;
+        }
+    }
+}
+
+/// E: one-sample tests whose statistic is infinite, and other non-finite
+/// results, are named errors, never `Ok(inf)`.
+#[test]
+fn finding_e_non_finite_results_are_errors() {
+    use cxmetrics::{Mean, TopBox, one_sample};
+    let level = ConfidenceLevel::P95;
+    let r = one_sample::nps(&Nps::from_counts(1, 0, 0).unwrap(), -100.0, level);
+    assert!(matches!(r, Err(Error::NotRepresentable { .. })), "{r:?}");
+    let t = Tally::from_counts(Scale::CSAT_5, &[1, 0, 0, 1, 1]).unwrap();
+    for target in [1e-300, 5e-324, 0.0, 1.0] {
+        if let Ok(c) = one_sample::share(&TopBox::top(&t, 2).unwrap(), target, level) {
+            assert!(c.validate().is_ok(), "{c:?}");
+        }
+    }
+    for target in [1.7e308, -1.7e308, 1e300] {
+        if let Ok(c) = one_sample::mean(&Mean::from_tally(&t).unwrap(), target, level) {
+            assert!(c.validate().is_ok(), "{c:?}");
+        }
+    }
+    // A huge population correction: Jeffreys and Clopper-Pearson are a
+    // named error or sane, never NaN bounds.
+    for m in [ProportionMethod::Jeffreys, ProportionMethod::ClopperPearson] {
+        let spec =
+            IntervalSpec::new(ConfidenceLevel::new(0.99).unwrap()).population((1 << 26) + 38);
+        match interval::proportion(1, 1 << 26, m, spec) {
+            Ok(e) => assert_sane(&e, (0.0, 1.0)),
+            Err(e) => assert!(
+                matches!(
+                    e,
+                    Error::NotRepresentable { .. } | Error::InvalidArgument { .. }
+                ),
+                "{e:?}"
+            ),
+        }
+    }
+    // Weighted Pearson with one weight swamping the other: 0/0.
+    let j = cxmetrics::JointTally::from_weighted_scores(
+        Scale::CSAT_5,
+        Scale::CSAT_5,
+        &[1u8, 2],
+        &[1u8, 2],
+        &[1e300, 1e-300],
+    )
+    .unwrap();
+    let r = cxmetrics::association::weighted_pearson(&j, level);
+    assert!(r.as_ref().map_or(true, |a| a.value.is_finite()), "{r:?}");
+    assert!(r.is_err());
+    // Design effects never infinite: weights [1, 1, 1, 1, 1e-300].
+    let t = weighted(
+        Scale::CSAT_5,
+        &[5, 4, 2, 1, 3],
+        &[1.0, 1.0, 1.0, 1.0, 1e-300],
+    );
+    let e = TopBox::top(&t, 2).unwrap().estimate(level).unwrap();
+    assert_sane(&e, (0.0, 1.0));
+    if let Some(d) = e.design {
+        assert!(d.design_effective_n.is_none_or(f64::is_finite), "{d:?}");
+    }
+}
+
+/// E: raking and post-stratification to totals near the ends of f64 are
+/// errors naming the limit; raking that settles with a margin far off is
+/// not converged.
+#[test]
+fn finding_e_raking_and_post_stratification_totals() {
+    use cxmetrics::design::{RakeOptions, post_stratify, rake};
+    use cxmetrics::segment::Score;
+    let mut pairs: cxmetrics::Segmented<(u8, u8)> = cxmetrics::Segmented::new(Scale::CSAT_5);
+    pairs
+        .extend_scores(
+            &[(0, 0), (0, 1), (0, 1), (1, 0), (1, 1)],
+            &[5u8, 4, 2, 3, 1],
+        )
+        .unwrap();
+    for scale in [5e307, 1e308, 3.2e-312] {
+        let margins = [
+            [(0, 0.3 * scale), (1, 0.7 * scale)],
+            [(0, 0.6 * scale), (1, 0.4 * scale)],
+        ];
+        for options in [RakeOptions::default(), RakeOptions::r_compatible()] {
+            match rake(&pairs, &margins, options) {
+                Err(Error::InvalidArgument { .. } | Error::InvalidPopulationTotal { .. }) => {}
+                Ok(r) => {
+                    for score in [Score::Mean, Score::top_box(2)] {
+                        if let Ok(e) = r.estimate(score, ConfidenceLevel::P95) {
+                            assert_sane(&e, (0.0, 5.0));
+                        }
+                    }
+                }
+                Err(e) => panic!("{scale}: {e:?}"),
+            }
+        }
+    }
+    let mut cells = cxmetrics::Segmented::new(Scale::CSAT_5);
+    cells
+        .extend_scores(&["a", "b", "a", "b"], &[5u8, 2, 4, 1])
+        .unwrap();
+    for (ta, tb) in [(1e308, 1e308), (4e307, 4e307), (1.6e-312, 1.6e-312)] {
+        let r = post_stratify(&cells, [("a", ta), ("b", tb)]);
+        assert!(
+            matches!(
+                r,
+                Err(Error::InvalidArgument { .. } | Error::InvalidPopulationTotal { .. })
+            ),
+            "{ta}: {r:?}"
+        );
+    }
+    // Structural zeros: cell (1, 1) empty makes the margins unreachable.
+    let mut zeros: cxmetrics::Segmented<(u8, u8)> = cxmetrics::Segmented::new(Scale::CSAT_5);
+    zeros
+        .extend_scores(&[(0, 0), (0, 1), (1, 0)], &[5u8, 4, 2])
+        .unwrap();
+    let margins = [[(0, 100.0), (1, 900.0)], [(0, 100.0), (1, 900.0)]];
+    if let Ok(r) = rake(&zeros, &margins, RakeOptions::r_compatible()) {
+        let (_, off) = r.margin_error();
+        assert!(
+            !(r.converged() && off > 1.0),
+            "converged with a margin off by {off}"
+        );
+    }
+}
+
+/// F: deserialized results are checked; `Mean` round-trips.
+#[cfg(feature = "serde")]
+#[test]
+fn finding_f_deserialized_results_are_validated() {
+    use cxmetrics::compare::{self, Comparison};
+    use cxmetrics::plan::SampleSize;
+    use cxmetrics::segment::{Score, SegmentScore};
+    use cxmetrics::{Interval, Mean};
+    use serde_json::{Value, json};
+    // Mean round trip with its offset.
+    let t = weighted(Scale::CSAT_5, &[5, 1, 2], &[0.1, 0.7, 1.3]);
+    let m = Mean::from_tally(&t).unwrap();
+    let back: Mean = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
+    assert_eq!(back, m);
+    // Estimates.
+    let e = Nps::from_counts(45, 30, 25)
+        .unwrap()
+        .estimate_with(NpsMethod::Wald, ConfidenceLevel::P95)
+        .unwrap();
+    let v = serde_json::to_value(e).unwrap();
+    assert_eq!(serde_json::from_value::<Estimate>(v.clone()).unwrap(), e);
+    for (path, bad) in [
+        ("/interval/lower", json!(50.0)),
+        ("/value", json!(1e300)),
+        ("/value", json!(60.0)),
+        ("/std_error", json!(-1.0)),
+        ("/effective_n", json!(1e9)),
+        ("/unit", json!("share")),
+    ] {
+        let mut b = v.clone();
+        *b.pointer_mut(path).unwrap() = bad;
+        assert!(serde_json::from_value::<Estimate>(b).is_err(), "{path}");
+    }
+    assert!(serde_json::from_value::<Interval>(json!({"lower": 2.0, "upper": 1.0})).is_err());
+    // Comparisons.
+    let c = compare::nps(
+        &Nps::from_counts(45, 30, 25).unwrap(),
+        &Nps::from_counts(38, 35, 27).unwrap(),
+        ConfidenceLevel::P95,
+    )
+    .unwrap();
+    let v = serde_json::to_value(c).unwrap();
+    assert_eq!(serde_json::from_value::<Comparison>(v.clone()).unwrap(), c);
+    for p in [7.0, -1.0] {
+        let mut b = v.clone();
+        b["p_value"] = json!(p);
+        assert!(serde_json::from_value::<Comparison>(b).is_err(), "p {p}");
+    }
+    // Sample sizes.
+    assert!(serde_json::from_value::<SampleSize>(json!({"n": -5.0, "n_ceil": 0})).is_err());
+    assert!(serde_json::from_value::<SampleSize>(json!({"n": 5.5, "n_ceil": 6})).is_ok());
+    // Segment scores: n must be the estimate's.
+    let mut s = cxmetrics::Segmented::new(Scale::NPS);
+    s.extend_scores(&[1u8, 1], &[10u8, 0]).unwrap();
+    let row = &s.scores(Score::nps(), ConfidenceLevel::P95, 1)[0];
+    let mut v: Value = serde_json::to_value(row).unwrap();
+    assert!(serde_json::from_value::<SegmentScore<u8>>(v.clone()).is_ok());
+    v["n"] = json!(7);
+    assert!(serde_json::from_value::<SegmentScore<u8>>(v).is_err());
+    // A Scale nested in a Tally with an unknown field.
+    let text = r#"{"scale":{"lowest":1,"highest":5,"polarity":"higher_is_better","colour":"red"},"counts":[1,0,0,0,0],"weights":[1,0,0,0,0],"weights_squared":[1,0,0,0,0],"not_applicable":0}"#;
+    assert!(serde_json::from_str::<Tally>(text).is_err());
+}
