@@ -1,15 +1,15 @@
 //! Layer 7, **survey**: many questions answered by the same respondents.
 //!
-//! Owns the respondent-level [`Survey`](survey::Survey): questions declared
+//! Owns the respondent-level [`Survey`]: questions declared
 //! once (their scales, label sets and not-applicable tokens), the row's
 //! dimensions (a period, up to four group columns) and its weight, rows of
-//! text cells or typed values, and one [`SurveyReport`](report::SurveyReport)
+//! text cells or typed values, and one [`SurveyReport`]
 //! for whole rows and their cells. Its state is still tallies — per
 //! question × key, weighted and unweighted, and a joint tally per declared
 //! pair — so it merges exactly across threads and shards. From it come the
-//! [`Scorecard`](scorecard::Scorecard) (a row per period × group, the
+//! [`Scorecard`] (a row per period × group, the
 //! roll-ups and the total, every question's metrics with intervals) and
-//! per-group [`Trends`](trend::Trends) with the multiplicity family the
+//! per-group [`Trends`] with the multiplicity family the
 //! caller chooses.
 //!
 //! May import every layer below. Nothing imports it.
