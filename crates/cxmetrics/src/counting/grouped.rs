@@ -66,6 +66,25 @@ struct Weighted {
     pending: Vec<f64>,
 }
 
+impl Weighted {
+    /// The weighted part of unit-weight counts.
+    fn unit(counts: &[u64], groups: usize) -> Weighted {
+        let unit = |&c: &u64| {
+            let mut s = Sum::default();
+            s.add(c as f64);
+            s
+        };
+        Weighted {
+            positive: counts.to_vec(),
+            sums: counts.iter().map(unit).collect(),
+            squares: counts.iter().map(unit).collect(),
+            exponent: vec![0; groups],
+            factor: vec![1.0; groups],
+            pending: vec![0.0; groups],
+        }
+    }
+}
+
 /// A dense tally of many groups on one scale: for each group and point,
 /// the number of answers, the sum of weights, the sum of squared weights
 /// and the number of positive weights, plus each group's not-applicable
@@ -128,6 +147,13 @@ pub struct GroupedTally {
 /// Runs of one group shorter than this are counted by a scalar loop (the
 /// vector kernels' set-up outweighs their speed below it; measured).
 const SHORT_RUN: usize = 256;
+
+/// Rows of a weighted batch summed per cell in plain `f64` before they
+/// are folded into the compensated sums (a SQL engine's batch): at most
+/// 8,192 plain additions per fold, so a relative error of 2⁻⁴⁰ at worst
+/// and a few units in the last place in practice, as a [`Tally`]'s own
+/// weighted kernel (which folds every 2,048 answers).
+const WEIGHTED_BLOCK: usize = 8192;
 
 /// The most groups a [`GroupedTally`] holds (group ids are kept as `u32`).
 const MAX_GROUPS: usize = u32::MAX as usize;
@@ -693,36 +719,44 @@ impl GroupedTally {
         check_lengths("groups", groups.len(), "scores", scores.len())?;
         check_lengths("scores", scores.len(), "weights", weights.len())?;
         self.check_groups(groups)?;
-        count::check_weighted(scores, weights, &self.scale)?;
-        let index = count::indices(scores, &self.scale)?;
+        let max = count::check_weighted(scores, weights, &self.scale)?;
+        // Byte scores on a small scale are their own indices (checked in
+        // one vector pass); other score types are converted first.
+        let bytes = match (S::as_bytes(scores), count::small_byte_scale(&self.scale)) {
+            (Some(b), Some(lowest)) => {
+                count::check_small_bytes(b, &self.scale, lowest)?;
+                Some((b, lowest))
+            }
+            _ => None,
+        };
+        let converted = match bytes {
+            Some(_) => Vec::new(),
+            None => count::indices(scores, &self.scale)?,
+        };
         self.check_room(groups, 0)?;
         let points = self.points;
-        let w = self.weighted_part();
-        // Each group's exponent follows its own largest weight, as a
-        // Tally's does: find it, raise the group, then sum at 2^-e.
-        for (g, &x) in groups.iter().zip(weights) {
-            let m = &mut w.pending[g.index()];
-            *m = m.max(x);
-        }
-        for g in groups {
-            let g = g.index();
-            let m = w.pending[g];
-            if m > 0.0 {
-                if let Some(e) = exponent_of(m) {
-                    raise(w, g, points, e);
-                }
-                w.pending[g] = -1.0;
+        let (w, counts) = self.weighted_and_counts();
+        settle_exponents(w, groups, weights, points, max);
+        let cells = counts.len();
+        let mut batch = WeightedBatch {
+            w,
+            counts,
+            points,
+            // A table with a quarter of a block's cells or fewer is summed
+            // block by block (see `WEIGHTED_BLOCK`); a larger one takes one
+            // compensated add per answer (its scratch would outgrow the
+            // batch, and its cells see too few answers per block to gain).
+            block: if blocked(groups.len(), cells) {
+                vec![[0.0; 2]; cells]
+            } else {
+                Vec::new()
+            },
+        };
+        match bytes {
+            Some((b, lowest)) => {
+                batch.add(groups, b, |s| usize::from(s.wrapping_sub(lowest)), weights);
             }
-        }
-        for ((g, &i), &x) in groups.iter().zip(&index).zip(weights) {
-            let g = g.index();
-            w.pending[g] = 0.0;
-            add_weighted(w, g * points + usize::from(i), x, w.factor[g]);
-        }
-        for (g, &i) in groups.iter().zip(&index) {
-            if let Some(c) = self.counts.get_mut(g.index() * points + usize::from(i)) {
-                *c += 1;
-            }
+            None => batch.add(groups, &converted, usize::from, weights),
         }
         self.total += groups.len() as u128;
         Ok(())
@@ -973,25 +1007,20 @@ impl GroupedTally {
         Ok(())
     }
 
+    /// The weighted part (made if absent) beside the counts, to update
+    /// both in one pass.
+    fn weighted_and_counts(&mut self) -> (&mut Weighted, &mut [u64]) {
+        let counts = &mut self.counts;
+        let groups = self.not_applicable.len();
+        let w = self
+            .weighted
+            .get_or_insert_with(|| Box::new(Weighted::unit(counts, groups)));
+        (w, counts)
+    }
+
     /// The weighted part, made from the counts (unit weights) if absent.
     fn weighted_part(&mut self) -> &mut Weighted {
-        let counts = &self.counts;
-        let groups = self.not_applicable.len();
-        self.weighted.get_or_insert_with(|| {
-            let unit = |&c: &u64| {
-                let mut s = Sum::default();
-                s.add(c as f64);
-                s
-            };
-            Box::new(Weighted {
-                positive: counts.clone(),
-                sums: counts.iter().map(unit).collect(),
-                squares: counts.iter().map(unit).collect(),
-                exponent: vec![0; groups],
-                factor: vec![1.0; groups],
-                pending: vec![0.0; groups],
-            })
-        })
+        self.weighted_and_counts().0
     }
 
     /// Group `g`'s sums, to merge elsewhere or turn into a tally.
@@ -1057,6 +1086,130 @@ impl GroupedTally {
     }
 }
 
+/// Whether a batch of `rows` answers into a table of `cells` cells takes
+/// the blocked path (at least four answers per cell and block).
+fn blocked(rows: usize, cells: usize) -> bool {
+    cells <= rows.min(WEIGHTED_BLOCK) / 4
+}
+
+/// Raises every group of a weighted batch to the exponent of its largest
+/// weight in the batch (`max` being the batch's largest), before any sum
+/// is added: as a [`Tally`] does, each group's sums stay scaled by its own
+/// largest weight. When the table is small next to the batch and every
+/// group already holds weight at an exponent of at least the batch's, no
+/// group can change and the per-answer pass is skipped.
+fn settle_exponents<G: GroupIndex>(
+    w: &mut Weighted,
+    groups: &[G],
+    weights: &[f64],
+    points: usize,
+    max: f64,
+) {
+    let Some(top) = exponent_of(max) else {
+        // No positive weight: no exponent moves.
+        return;
+    };
+    let n = w.exponent.len();
+    if n.saturating_mul(points) <= groups.len()
+        && (0..n).all(|g| w.exponent[g] >= top && has_weight(w, g, points))
+    {
+        return;
+    }
+    for (g, &x) in groups.iter().zip(weights) {
+        let m = &mut w.pending[g.index()];
+        *m = m.max(x);
+    }
+    let settle = |w: &mut Weighted, g: usize| {
+        let m = w.pending[g];
+        if m != 0.0 {
+            if let Some(e) = exponent_of(m) {
+                raise(w, g, points, e);
+            }
+            w.pending[g] = 0.0;
+        }
+    };
+    if n <= groups.len() {
+        // Fewer groups than answers: visit each group once.
+        for g in 0..n {
+            settle(w, g);
+        }
+    } else {
+        for g in groups {
+            settle(w, g.index());
+        }
+    }
+}
+
+/// One weighted batch being added: the weighted part and the counts of a
+/// [`GroupedTally`], and the block scratch (empty for the per-answer path).
+struct WeightedBatch<'a> {
+    w: &'a mut Weighted,
+    counts: &'a mut [u64],
+    points: usize,
+    /// Σy and Σy² per cell of the block being summed (`y` = w·2^-e).
+    block: Vec<[f64; 2]>,
+}
+
+impl WeightedBatch<'_> {
+    /// Adds the answers (group, score index by `to_index`, weight), their
+    /// groups already raised; every item checked.
+    fn add<G: GroupIndex, I: Copy>(
+        &mut self,
+        groups: &[G],
+        index: &[I],
+        to_index: impl Fn(I) -> usize,
+        weights: &[f64],
+    ) {
+        let (w, counts, points) = (&mut *self.w, &mut *self.counts, self.points);
+        for ((gs, is), xs) in groups
+            .chunks(WEIGHTED_BLOCK)
+            .zip(index.chunks(WEIGHTED_BLOCK))
+            .zip(weights.chunks(WEIGHTED_BLOCK))
+        {
+            if self.block.is_empty() {
+                for ((g, &i), &x) in gs.iter().zip(is).zip(xs) {
+                    let g = g.index();
+                    let cell = g * points + to_index(i);
+                    add_weighted(w, cell, x, w.factor[g]);
+                    if let Some(c) = counts.get_mut(cell) {
+                        *c += 1;
+                    }
+                }
+                continue;
+            }
+            for ((g, &i), &x) in gs.iter().zip(is).zip(xs) {
+                let g = g.index();
+                let cell = g * points + to_index(i);
+                let y = x * w.factor[g];
+                if let (Some(b), Some(c), Some(p)) = (
+                    self.block.get_mut(cell),
+                    counts.get_mut(cell),
+                    w.positive.get_mut(cell),
+                ) {
+                    b[0] += y;
+                    b[1] += y * y;
+                    *c += 1;
+                    *p += u64::from(x > 0.0);
+                }
+            }
+            for ((b, s), q) in self.block.iter_mut().zip(&mut w.sums).zip(&mut w.squares) {
+                if b[0] != 0.0 || b[1] != 0.0 {
+                    s.add(b[0]);
+                    q.add(b[1]);
+                    *b = [0.0; 2];
+                }
+            }
+        }
+    }
+}
+
+/// Whether group `g` holds any positive weight.
+fn has_weight(w: &Weighted, g: usize, points: usize) -> bool {
+    w.sums[g * points..(g + 1) * points]
+        .iter()
+        .any(|s| s.value() > 0.0)
+}
+
 /// Makes group `g`'s exponent at least `e`, as [`Tally`] does: a group
 /// without positive weight takes `e`; a smaller exponent is raised and the
 /// sums scaled down by the exact power of two (what falls below the normal
@@ -1064,8 +1217,7 @@ impl GroupedTally {
 fn raise(w: &mut Weighted, g: usize, points: usize, e: i32) {
     let cells = g * points..(g + 1) * points;
     let old = w.exponent[g];
-    let has_weight = w.sums[cells.clone()].iter().any(|s| s.value() > 0.0);
-    if !has_weight {
+    if !has_weight(w, g, points) {
         w.exponent[g] = e;
     } else if e > old {
         let shift = old - e;
