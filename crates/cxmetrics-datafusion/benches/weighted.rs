@@ -75,10 +75,7 @@ fn write(n: usize, path: &PathBuf) {
         let ch: Vec<&str> = (0..len).map(|_| channels[next(8) as usize]).collect();
         let st: Vec<i32> = (0..len).map(|_| next(100) as i32).collect();
         let sc: Vec<i8> = (0..len).map(|_| next(11) as i8).collect();
-        let na: Vec<Option<i8>> = sc
-            .iter()
-            .map(|&s| (next(20) != 0).then_some(s))
-            .collect();
+        let na: Vec<Option<i8>> = sc.iter().map(|&s| (next(20) != 0).then_some(s)).collect();
         // Design weights from 0.2 to 5, as a raked sample's.
         let w: Vec<f64> = (0..len)
             .map(|_| 0.2 + next(4_801) as f64 / 1000.0)
@@ -112,7 +109,10 @@ fn queries(key: &str) -> Vec<(&'static str, String)> {
         )
     };
     vec![
-        ("nps", format!("SELECT {key}, nps(score) FROM t GROUP BY {key}")),
+        (
+            "nps",
+            format!("SELECT {key}, nps(score) FROM t GROUP BY {key}"),
+        ),
         (
             "count",
             format!("SELECT {key}, COUNT(score) FROM t GROUP BY {key}"),

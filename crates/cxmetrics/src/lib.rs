@@ -378,7 +378,7 @@
 //!
 //! # Where things live
 //!
-//! The source is six layers, bottom up; each folder imports only from the
+//! The source is seven layers, bottom up; each folder imports only from the
 //! folders before it in this list (CI checks it), so data flows one way:
 //!
 //! ```text
@@ -395,7 +395,11 @@
 //!              from a tally, and a call into inference for its interval
 //! analysis/    compare, one_sample, multiplicity, segment (Segmented,
 //!              trends, rankings), shrinkage, association, drivers, plan,
-//!              weighting (post-stratification, raking)
+//!              weighting (post-stratification, raking); live inference
+//!              (sequential, monitor) and complex designs (complex) are
+//!              re-exported from inference/ and analysis/
+//! survey/      Survey: many questions of the same respondents, periods,
+//!              groups and weights; Scorecard, Trends, SurveyReport
 //! ```
 //!
 //! This file is the map: the tour above and the re-exports below. When you
@@ -412,6 +416,8 @@
 //!   dispatch;
 //! - a **new analysis across estimates** (a test, a ranking, a report)
 //!   goes in `analysis/`;
+//! - a **new survey-wide report** (across questions, periods and groups
+//!   of one set of respondents) goes in `survey/`;
 //! - a **new SQL function** goes in the `cxmetrics-datafusion` crate
 //!   (`crates/cxmetrics-datafusion/src/`), which calls the public API of
 //!   this one; the core knows no engine.

@@ -327,18 +327,33 @@ pub fn pearson(joint: &JointTally, level: ConfidenceLevel) -> Result<Association
 }
 
 /// Pearson's correlation with survey weights: the weighted covariance over
-/// the weighted standard deviations. No interval or test: there is no
-/// standard one for weighted data (a design-based one would need the
-/// respondents, not the cells).
+/// the weighted standard deviations, with its design-based (linearized)
+/// standard error, interval and test, the respondents taken as a
+/// with-replacement sample with these weights (R `survey`'s
+/// `svydesign(ids = ~1, weights = ~w)`).
 ///
 /// # Formula
 ///
 /// ```text
-/// r_w = Σw(x − x̄_w)(y − ȳ_w) / √(Σw(x − x̄_w)² · Σw(y − ȳ_w)²)
+/// r_w = m_xy / √(m_xx · m_yy),  m_xy = Σw(x − x̄_w)(y − ȳ_w) / Σw, …
+/// uᵢ  = [(dxᵢdyᵢ − m_xy)/√(m_xx m_yy) − r/2 · ((dxᵢ² − m_xx)/m_xx + (dyᵢ² − m_yy)/m_yy)] / Σw
+/// SE² = n/(n − 1) · Σ (wᵢuᵢ)²          (n: every rated pair, zero weights included)
+/// interval: tanh(atanh(r) ∓ t · SE/(1 − r²)),  t on n₊ − 1 df (n₊: positive weights)
+/// test:     t = r / SE on n₊ − 1 df
 /// ```
 ///
-/// As R's `cov.wt(cbind(x, y), wt = w / sum(w), cor = TRUE)`, and the
-/// correlation from `survey::svyvar`.
+/// The value is R's `cov.wt(cbind(x, y), wt = w / sum(w), cor = TRUE)`;
+/// the SE is the delta method on `svyvar(~x + y, design)`
+/// (`svycontrast(…, quote(xy / sqrt(xx * yy)))`), which it equals to
+/// 1e-12 (tests/data/weighted_pearson_r.json, from
+/// `gen_weighted_pearson.R`). Each respondent's `wᵢuᵢ` depends only on its
+/// cell (x, y) and weight, so the cells' Σw and Σw² are enough. The
+/// interval is Fisher's z with the delta-method SE (so it stays inside
+/// −1..=1) and the design's degrees of freedom, R's `degf`.
+///
+/// With fewer than two rated pairs of positive weight there is no
+/// interval or test (`None`); with |r| = 1 the interval is r itself and
+/// there is no test.
 ///
 /// # Errors
 ///
@@ -356,6 +371,9 @@ pub fn pearson(joint: &JointTally, level: ConfidenceLevel) -> Result<Association
 /// let r = association::weighted_pearson(&j, ConfidenceLevel::P95)?;
 /// // Three pairs of weight 1, 2, 2: x̄ = ȳ = 2.2, Σw dx dy = 0.8, Σw dx² = Σw dy² = 2.8.
 /// assert!((r.value - 0.8 / 2.8).abs() < 1e-15);
+/// let i = r.interval.unwrap();
+/// assert!(i.lower < r.value && r.value < i.upper);
+/// assert_eq!(r.test.unwrap().df, Some(2.0)); // three positive weights
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 pub fn weighted_pearson(joint: &JointTally, level: ConfidenceLevel) -> Result<Association, Error> {
@@ -375,15 +393,76 @@ pub fn weighted_pearson(joint: &JointTally, level: ConfidenceLevel) -> Result<As
             n: g.n,
         });
     }
+    let squares: Vec<f64> = joint.cells().map(|c| c.weight_squared).collect();
+    let positive: u64 = g.positive.iter().sum();
+    let df = positive.saturating_sub(1);
+    let se = linearized_se(&g, &squares, r);
+    let (interval, std_error, test) = match se {
+        _ if r.abs() >= 1.0 => (Some(Interval { lower: r, upper: r }), None, None),
+        Some(se) if df >= 1 && se > 0.0 => {
+            let df = df as f64;
+            let t = level.t(df);
+            let interval = fisher_interval(r, t * se / ((1.0 - r) * (1.0 + r)));
+            let statistic = r / se;
+            let test = Test {
+                statistic,
+                df: Some(df),
+                p_value: t_two_sided(statistic, df),
+            };
+            (Some(interval), Some(se), Some(test))
+        }
+        _ => (None, None, None),
+    };
     Ok(Association {
         measure: Measure::WeightedPearson,
         value: r,
-        interval: None,
+        interval,
         level,
-        std_error: None,
-        test: None,
+        std_error,
+        test,
         n: g.n,
     })
+}
+
+/// The linearized SE of a weighted correlation from the cells' scaled
+/// weight sums and squares (see [`weighted_pearson`]); `None` when it is
+/// not defined (one pair) or not finite.
+fn linearized_se(g: &Grid, squares: &[f64], r: f64) -> Option<f64> {
+    if g.n < 2 {
+        return None;
+    }
+    let ny = g.ny();
+    let total: f64 = g.weights.iter().sum();
+    let at = |c: usize| (g.xs[c / ny], g.ys[c % ny]);
+    let cells = || g.weights.iter().enumerate().map(move |(c, &w)| (at(c), w));
+    let mx = cells().map(|((x, _), w)| w * x).sum::<f64>() / total;
+    let my = cells().map(|((_, y), w)| w * y).sum::<f64>() / total;
+    let moment = |f: &dyn Fn(f64, f64) -> f64| -> f64 {
+        cells()
+            .map(|((x, y), w)| w * f(x - mx, y - my))
+            .sum::<f64>()
+            / total
+    };
+    let (mxx, myy, mxy) = (
+        moment(&|dx, _| dx * dx),
+        moment(&|_, dy| dy * dy),
+        moment(&|dx, dy| dx * dy),
+    );
+    let s = (mxx * myy).sqrt();
+    let sum: f64 = cells()
+        .zip(squares)
+        .filter(|&(_, &q)| q > 0.0)
+        .map(|(((x, y), _), &q)| {
+            let (dx, dy) = (x - mx, y - my);
+            let u = ((dx * dy - mxy) / s
+                - r / 2.0 * ((dx * dx - mxx) / mxx + (dy * dy - myy) / myy))
+                / total;
+            u * u * q
+        })
+        .sum();
+    let n = g.n as f64;
+    let se = (n / (n - 1.0) * sum).sqrt();
+    se.is_finite().then_some(se)
 }
 
 /// Mid-ranks of points with the given counts (1-based, ties averaged).

@@ -175,9 +175,54 @@ pub fn adjust_comparisons(
     comparisons: &mut [Result<Comparison, Error>],
     method: Adjustment,
 ) -> Result<(), Error> {
-    let p: Vec<f64> = comparisons.iter().flatten().map(|c| c.p_value).collect();
+    adjust_family(comparisons.iter_mut().flatten().collect(), method)
+}
+
+/// [`adjust_comparisons`] for comparisons that travel with a label (a
+/// segment's key, a period, a question): the labels stay beside their
+/// results, in the order given.
+///
+/// # Example
+///
+/// ```
+/// use cxmetrics::multiplicity::{self, Adjustment};
+/// use cxmetrics::{ConfidenceLevel, Nps, compare};
+///
+/// let base = Nps::from_counts(50, 30, 20)?;
+/// let mut by_channel = vec![
+///     ("web", compare::nps(&Nps::from_counts(40, 30, 30)?, &base, ConfidenceLevel::P95)),
+///     ("app", compare::nps(&Nps::from_counts(52, 28, 20)?, &base, ConfidenceLevel::P95)),
+/// ];
+/// multiplicity::adjust_labeled(&mut by_channel, Adjustment::Holm)?;
+/// let (label, web) = &by_channel[0];
+/// assert_eq!(*label, "web");
+/// // Holm with two tests: the smaller p-value doubles.
+/// let web = web.as_ref().unwrap();
+/// assert!((web.adjusted_p_value.unwrap() - 2.0 * web.p_value).abs() < 1e-12);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`adjust_comparisons`].
+pub fn adjust_labeled<L>(
+    comparisons: &mut [(L, Result<Comparison, Error>)],
+    method: Adjustment,
+) -> Result<(), Error> {
+    adjust_family(
+        comparisons
+            .iter_mut()
+            .filter_map(|(_, c)| c.as_mut().ok())
+            .collect(),
+        method,
+    )
+}
+
+/// Sets the adjusted p-values of one family and the decisions that follow.
+fn adjust_family(family: Vec<&mut Comparison>, method: Adjustment) -> Result<(), Error> {
+    let p: Vec<f64> = family.iter().map(|c| c.p_value).collect();
     let adjusted = adjust(&p, method)?;
-    for (c, adj) in comparisons.iter_mut().flatten().zip(adjusted) {
+    for (c, adj) in family.into_iter().zip(adjusted) {
         c.adjusted_p_value = Some(adj);
         *c = c.decided();
     }

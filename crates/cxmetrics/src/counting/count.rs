@@ -6,6 +6,8 @@
 //! slices, and the caller adds them to a tally only when the whole batch
 //! was good, so batches stay all-or-nothing.
 
+use std::borrow::Cow;
+
 use crate::counting::kernel;
 use crate::counting::sum::{Sum, exponent_of, ldexp};
 use crate::foundation::error::Error;
@@ -17,6 +19,44 @@ use crate::foundation::scale::{Scale, ScoreValue};
 pub(crate) fn small_byte_scale(scale: &Scale) -> Option<u8> {
     let lowest = u8::try_from(scale.lowest()).ok()?;
     (scale.len() <= 16 && scale.highest() <= 255).then_some(lowest)
+}
+
+/// Scores the byte kernels count on `scale`, with its lowest point: `u8`
+/// scores as they are, and `i8` scores as their two's-complement bytes
+/// (one vectorised copy) when every point is below 128, where a negative
+/// score is a byte above every point and so refused as off the scale.
+/// `None` for other score types and scales.
+pub(crate) fn byte_scores<'a, S: ScoreValue>(
+    scores: &'a [S],
+    scale: &Scale,
+) -> Option<(Cow<'a, [u8]>, u8)> {
+    let lowest = small_byte_scale(scale)?;
+    if let Some(b) = S::as_bytes(scores) {
+        return Some((Cow::Borrowed(b), lowest));
+    }
+    let signed = S::as_signed_bytes(scores)?;
+    (scale.highest() < 128).then(|| {
+        let bytes: Vec<u8> = signed.iter().map(|&s| s.cast_unsigned()).collect();
+        (Cow::Owned(bytes), lowest)
+    })
+}
+
+/// Checks the bytes [`byte_scores`] gave; an off-scale score is named as
+/// the caller's type prints it (`-1`, not `255`).
+///
+/// # Errors
+///
+/// The first score off the scale, with its index.
+pub(crate) fn check_byte_scores<S: ScoreValue>(
+    scores: &[S],
+    bytes: &[u8],
+    scale: &Scale,
+    lowest: u8,
+) -> Result<(), Error> {
+    match check_small_bytes(bytes, scale, lowest) {
+        Ok(()) => Ok(()),
+        Err(e) => indices(scores, scale).and(Err(e)),
+    }
 }
 
 /// Adds the per-point counts of `scores` to `counts` (one entry per point).

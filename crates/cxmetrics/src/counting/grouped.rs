@@ -485,16 +485,17 @@ impl GroupedTally {
         // other score types on a scale of at most 16 points go there as
         // their indices (lowest 0); larger scales count index by index.
         let converted: Vec<u8>;
-        let (bytes, index) = match (S::as_bytes(scores), count::small_byte_scale(&self.scale)) {
-            (Some(b), Some(lowest)) => {
-                count::check_small_bytes(b, &self.scale, lowest)?;
-                (Some((b, lowest)), None)
+        let byte_scores = count::byte_scores(scores, &self.scale);
+        let (bytes, index) = match &byte_scores {
+            Some((b, lowest)) => {
+                count::check_byte_scores(scores, b, &self.scale, *lowest)?;
+                (Some((&b[..], *lowest)), None)
             }
-            _ if self.points <= 16 => {
+            None if self.points <= 16 => {
                 converted = count::byte_indices(scores, &self.scale)?;
                 (Some((converted.as_slice(), 0)), None)
             }
-            _ => (None, Some(count::indices(scores, &self.scale)?)),
+            None => (None, Some(count::indices(scores, &self.scale)?)),
         };
         self.check_room(groups, 0)?;
         if let Some((b, lowest)) = bytes {
@@ -720,16 +721,14 @@ impl GroupedTally {
         check_lengths("scores", scores.len(), "weights", weights.len())?;
         self.check_groups(groups)?;
         let max = count::check_weighted(scores, weights, &self.scale)?;
-        // Byte scores on a small scale are their own indices (checked in
-        // one vector pass); other score types are converted first.
-        let bytes = match (S::as_bytes(scores), count::small_byte_scale(&self.scale)) {
-            (Some(b), Some(lowest)) => {
-                count::check_small_bytes(b, &self.scale, lowest)?;
-                Some((b, lowest))
-            }
-            _ => None,
-        };
-        let converted = match bytes {
+        // Byte scores (`u8`, and `i8` below 128) on a small scale are
+        // their own indices (checked in one vector pass); other score
+        // types are converted first.
+        let bytes = count::byte_scores(scores, &self.scale);
+        if let Some((b, lowest)) = &bytes {
+            count::check_byte_scores(scores, b, &self.scale, *lowest)?;
+        }
+        let converted = match &bytes {
             Some(_) => Vec::new(),
             None => count::indices(scores, &self.scale)?,
         };
@@ -747,14 +746,20 @@ impl GroupedTally {
             // compensated add per answer (its scratch would outgrow the
             // batch, and its cells see too few answers per block to gain).
             block: if blocked(groups.len(), cells) {
-                vec![[0.0; 2]; cells]
+                vec![[0.0; 4]; cells]
             } else {
                 Vec::new()
             },
         };
-        match bytes {
+        match &bytes {
             Some((b, lowest)) => {
-                batch.add(groups, b, |s| usize::from(s.wrapping_sub(lowest)), weights);
+                let lowest = *lowest;
+                batch.add(
+                    groups,
+                    b,
+                    |s: u8| usize::from(s.wrapping_sub(lowest)),
+                    weights,
+                );
             }
             None => batch.add(groups, &converted, usize::from, weights),
         }
@@ -1146,8 +1151,9 @@ struct WeightedBatch<'a> {
     w: &'a mut Weighted,
     counts: &'a mut [u64],
     points: usize,
-    /// Σy and Σy² per cell of the block being summed (`y` = w·2^-e).
-    block: Vec<[f64; 2]>,
+    /// Σy, Σy², answers and positive weights per cell of the block being
+    /// summed (`y` = w·2^-e).
+    block: Vec<[f64; 4]>,
 }
 
 impl WeightedBatch<'_> {
@@ -1179,24 +1185,32 @@ impl WeightedBatch<'_> {
             }
             for ((g, &i), &x) in gs.iter().zip(is).zip(xs) {
                 let g = g.index();
-                let cell = g * points + to_index(i);
                 let y = x * w.factor[g];
-                if let (Some(b), Some(c), Some(p)) = (
-                    self.block.get_mut(cell),
-                    counts.get_mut(cell),
-                    w.positive.get_mut(cell),
-                ) {
-                    b[0] += y;
-                    b[1] += y * y;
-                    *c += 1;
-                    *p += u64::from(x > 0.0);
+                if let Some(b) = self.block.get_mut(g * points + to_index(i)) {
+                    // Σy, Σy², answers and positive weights of the cell, in
+                    // one 32-byte add (counts are exact in f64 far beyond a
+                    // block's 8,192).
+                    let add = [y, y * y, 1.0, f64::from(u8::from(x > 0.0))];
+                    for (b, a) in b.iter_mut().zip(add) {
+                        *b += a;
+                    }
                 }
             }
-            for ((b, s), q) in self.block.iter_mut().zip(&mut w.sums).zip(&mut w.squares) {
-                if b[0] != 0.0 || b[1] != 0.0 {
-                    s.add(b[0]);
-                    q.add(b[1]);
-                    *b = [0.0; 2];
+            let cells = self
+                .block
+                .iter_mut()
+                .zip(counts.iter_mut())
+                .zip(w.positive.iter_mut())
+                .zip(w.sums.iter_mut().zip(w.squares.iter_mut()));
+            for (((b, c), p), (s, q)) in cells {
+                if b[2] > 0.0 {
+                    *c += b[2] as u64;
+                    *p += b[3] as u64;
+                    if b[0] != 0.0 || b[1] != 0.0 {
+                        s.add(b[0]);
+                        q.add(b[1]);
+                    }
+                    *b = [0.0; 4];
                 }
             }
         }

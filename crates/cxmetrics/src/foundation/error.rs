@@ -200,7 +200,9 @@ pub enum Error {
     /// it is flagged rather than scored.
     #[error("{}, below the minimum of {min_n} for scoring", counted(*.n, "answer"))]
     BelowMinimumN {
-        /// The segment's rated answers.
+        /// The segment's rated answers; for weighted data, its effective
+        /// sample size (Kish's `(Σw)²/Σw²`) rounded down, which is what the
+        /// minimum is compared with.
         n: u64,
         /// The minimum asked for.
         min_n: u64,

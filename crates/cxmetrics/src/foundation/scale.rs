@@ -617,6 +617,14 @@ mod sealed {
             None
         }
 
+        /// The scores as signed bytes: `Some` only for `i8` (the counting
+        /// layer reads them as bytes on scales whose points are below 128,
+        /// where a negative score is a byte above every point).
+        fn as_signed_bytes(scores: &[Self]) -> Option<&[i8]> {
+            let _ = scores;
+            None
+        }
+
         /// `self − lowest` as an index when the score is a whole number at
         /// or above `lowest`, else a number of at least 2^32 (never an
         /// index): branch-free, so a batch converts in vector registers.
@@ -671,7 +679,7 @@ macro_rules! int_score {
         }
     )*};
 }
-int_score!(u16, u32, u64, usize, i8, i16, i32, i64, isize);
+int_score!(u16, u32, u64, usize, i16, i32, i64, isize);
 
 impl sealed::Sealed for u8 {
     fn as_bytes(scores: &[u8]) -> Option<&[u8]> {
@@ -684,6 +692,23 @@ impl sealed::Sealed for u8 {
     }
 }
 impl ScoreValue for u8 {
+    #[inline]
+    fn to_index(self, scale: &Scale) -> Result<usize, Error> {
+        scale.index_of_int(i128::from(self))
+    }
+}
+
+impl sealed::Sealed for i8 {
+    fn as_signed_bytes(scores: &[i8]) -> Option<&[i8]> {
+        Some(scores)
+    }
+
+    #[inline]
+    fn raw_offset(self, lowest: i32) -> u64 {
+        (i64::from(self) - i64::from(lowest)) as u64
+    }
+}
+impl ScoreValue for i8 {
     #[inline]
     fn to_index(self, scale: &Scale) -> Result<usize, Error> {
         scale.index_of_int(i128::from(self))

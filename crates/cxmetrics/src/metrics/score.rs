@@ -80,6 +80,20 @@ impl Score {
         Score::BottomBox(k, ProportionMethod::Wilson)
     }
 
+    /// The mean rating with its Student t interval: the same as
+    /// [`Score::Mean`], spelled like [`Score::nps`] and [`Score::top_box`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cxmetrics::segment::Score;
+    /// assert_eq!(Score::mean(), Score::Mean);
+    /// ```
+    #[must_use]
+    pub const fn mean() -> Score {
+        Score::Mean
+    }
+
     /// The score of one tally with its interval.
     ///
     /// # Errors

@@ -116,6 +116,18 @@ proptest! {
             let (e, f) = (g.effective_n(i).unwrap(), t.effective_n());
             prop_assert!((e - f).abs() <= 1e-9 * f.max(1.0), "{} vs {}", e, f);
         }
+        // The weighted part again as i8 scores (an Arrow Int8 column, read
+        // as bytes) and as i32 scores (converted index by index): the same
+        // tallies, bit for bit.
+        let signed: Vec<i8> = bytes.iter().map(|&s| s as i8).collect();
+        let ints: Vec<i32> = bytes.iter().map(|&s| i32::from(s)).collect();
+        let mut a = GroupedTally::with_groups(Scale::NPS, groups).unwrap();
+        let mut b = GroupedTally::with_groups(Scale::NPS, groups).unwrap();
+        a.extend_weighted_scores(&ids, &signed, &weights).unwrap();
+        b.extend_weighted_scores(&ids, &ints, &weights).unwrap();
+        for i in 0..groups {
+            prop_assert_eq!(a.tally(i).unwrap(), b.tally(i).unwrap());
+        }
     }
 
     #[test]
@@ -240,6 +252,27 @@ fn weights_far_outside_the_ordinary_range_neither_overflow_nor_underflow() {
     let t = g.tally(0).unwrap();
     assert_eq!(t.n(), 2);
     assert!((g.effective_n(0).unwrap() - 16.0 / 10.0).abs() < 1e-12);
+}
+
+#[test]
+fn negative_i8_scores_are_named_as_written_and_change_nothing() {
+    // i8 scores go through the byte kernels as their two's-complement
+    // bytes; a negative one (byte 255 for -1) must still be reported as -1,
+    // at its index, and leave the tallies as they were.
+    let mut g = GroupedTally::with_groups(Scale::NPS, 2).unwrap();
+    g.extend_weighted_scores(&[0usize, 1], &[9i8, 10], &[1.0, 2.0])
+        .unwrap();
+    let before = (g.tally(0).unwrap(), g.tally(1).unwrap());
+    for scores in [[3i8, -1, 4], [3, 11, 4], [3, i8::MIN, 4]] {
+        let err = g
+            .extend_weighted_scores(&[0usize, 1, 0], &scores, &[1.0, 1.0, 1.0])
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains(&scores[1].to_string()), "{text}");
+        let err = g.extend_scores(&[0usize, 1, 0], &scores).unwrap_err();
+        assert!(err.to_string().contains(&scores[1].to_string()), "{err}");
+    }
+    assert_eq!((g.tally(0).unwrap(), g.tally(1).unwrap()), before);
 }
 
 #[test]
