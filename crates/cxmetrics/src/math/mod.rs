@@ -1,9 +1,12 @@
 //! Layer 3, **math**: distributions and special functions.
 //!
 //! Owns [`dist`]: normal, Student t, beta, chi-squared and F quantiles and
-//! CDFs, the only code that calls `statrs`, every argument checked first.
+//! CDFs, the only code that calls `statrs`, every argument checked first;
+//! and `spline`: R's cubic spline and linear interpolation (crate-private,
+//! for the profile-likelihood interval).
 //!
 //! May import: `foundation` (for [`Error`](crate::Error)). Nothing here
 //! knows a survey; a new distribution or special function goes here.
 
 pub mod dist;
+pub(crate) mod spline;

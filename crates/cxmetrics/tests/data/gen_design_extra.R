@@ -9,7 +9,9 @@
 #
 # CI never runs R: the output is committed. Degenerate estimates (every
 # positive-weight answer the same) follow the rule of METHODS.md: se 0,
-# bounds equal to the estimate, no deff, no Korn-Graubard/logit bounds, no
+# bounds equal to the estimate, no deff, no Korn-Graubard/logit/likelihood
+# bounds (likelihood_lower/upper: svyciprop(method = "likelihood") at
+# convergence, a field beyond SCHEMA.md), no
 # t or p of a difference (R returns rounding noise there).
 
 suppressMessages(library(survey))
@@ -166,6 +168,15 @@ domain_case <- function(n, statistic, doms = 3, tweak = "none", layout = "none")
                                    control = glm.control(epsilon = 1e-15, maxit = 200)))
       b <- plogis(coef(g) + c(-1, 1) * qt((1 + level) / 2, df) * SE(g))
       ex$logit_lower <- unname(b[1]); ex$logit_upper <- unname(b[2])
+      # svyciprop(method = "likelihood") at convergence: its own fit stops
+      # at a relative deviance change of 1e-8 and its naive variance lags
+      # one iteration (bounds off by up to ~1e-4); NA where the profile
+      # does not reach the cutoff.
+      gl <- suppressWarnings(svyglm(y ~ 1, sub, family = quasibinomial,
+                                    control = glm.control(epsilon = 1e-300, maxit = 500)))
+      ci <- tryCatch(suppressWarnings(plogis(confint(gl, 1, level = level, method = "likelihood", ddf = df))),
+                     error = function(e) c(NA, NA))
+      if (all(is.finite(ci))) { ex$likelihood_lower <- unname(ci[1]); ex$likelihood_upper <- unname(ci[2]) }
     }
   }
   add_case("domain_estimate", input, ex)
@@ -528,6 +539,18 @@ for (calfun in c("linear", "raking")) {
     try_case(calibrated_case, sample(c(30, 200), 1), statistic, calfun, trim = sample(c("none", "plain"), 1), difference = TRUE)
   }
 }
+# More shares for the likelihood interval (appended last, so the cases
+# above keep their draws): every layout, n from 8 to 2,000, levels 0.5 to
+# 0.999.
+lev <- function() sample(c(0.5, 0.8, 0.9, 0.95, 0.99, 0.999), 1)
+for (layout in c("none", "strata", "clusters", "both")) {
+  for (n in c(8, 20, 60, 300, 2000)) {
+    for (statistic in c("top_box", "bottom_box")) try_case(domain_case, n, statistic, layout = layout)
+  }
+}
+try_case(domain_case, 300, "top_box", tweak = "extreme")
+try_case(domain_case, 300, "bottom_box", tweak = "huge")
+try_case(domain_case, 40, "top_box", tweak = "small_w")
 
 cat(js(list(schema = "cxmetrics-reference/1",
             generated_with = list(R = paste(R.version$major, R.version$minor, sep = "."),

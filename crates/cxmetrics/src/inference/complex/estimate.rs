@@ -3,6 +3,7 @@
 use crate::foundation::error::Error;
 use crate::inference::complex::values::ValueKind;
 use crate::math::dist;
+use crate::math::spline::{Spline, approx};
 
 /// A confidence interval's two bounds.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -36,6 +37,11 @@ pub enum IntervalMethod {
     /// expit(logit p ∓ t_df · se/(p(1 − p))), shares only (the closed form
     /// of `svyciprop(method = "logit")` at convergence).
     Logit,
+    /// The profile-likelihood interval of `svyciprop(method =
+    /// "likelihood")`, shares only: the quasi-binomial deviance profiled
+    /// over logit p and scaled by the design (Rao–Scott), read off R's
+    /// grid, spline and interpolation; see [`DesignEstimate::interval`].
+    Likelihood,
 }
 
 /// Checks a confidence level and returns (1 + level)/2.
@@ -133,7 +139,33 @@ impl DesignEstimate {
     /// intervals of a statistic that is not a share;
     /// [`Error::ZeroVariance`] for those two when the estimate is
     /// degenerate (R gives none); errors of the beta quantile when the
-    /// effective sample size is beyond its range.
+    /// effective sample size is beyond its range; for the likelihood
+    /// interval, [`Error::NotRepresentable`] when the profile does not
+    /// reach the cutoff (R: `NA`).
+    ///
+    /// # The likelihood interval
+    ///
+    /// R's `svyciprop(method = "likelihood")` fits `svyglm(y ~ 1, family =
+    /// quasibinomial)` and calls `confint(method = "likelihood")`, which
+    /// profiles the deviance D(β) of the intercept β = logit p:
+    ///
+    /// ```text
+    /// λ      = v · n / (p(1 − p))                (design SE² over the naive one)
+    /// α      = Φ(−t_df · √λ) / 2,  cutoff = ∓ Φ⁻¹(2α) = ∓ t_df · √λ
+    /// z(β)   = ±√((D(β) − D(β̂)) / φ),  D(β) − D(β̂) = 2n·[p ln(p/μ) + (1 − p) ln((1 − p)/(1 − μ))]
+    /// φ      = n₊ / (n₊ − 1)                      (svyvar of the Pearson residuals)
+    /// grid   β̂ ± k · (zmax/5) · se/(p(1 − p)),  k = 1..9 while |z| < zmax = t_{n−1, 1−α/2}
+    /// bounds expit of approx(spline(grid, z), cutoff)
+    /// ```
+    ///
+    /// with n the respondents (zero weights included), n₊ those of
+    /// positive weight and the spline R's FMM spline at 3 × the grid's
+    /// points. R stops its fit when the deviance changes by less than
+    /// 10⁻⁸ relative, and the naive variance in λ comes from the
+    /// iteration before the last, which moves R's bounds by up to about
+    /// 10⁻⁴ relative at small n; this is the interval at convergence,
+    /// equal to `confint(svyglm(…, control = glm.control(epsilon =
+    /// 1e-300, maxit = 500)), method = "likelihood", ddf = degf)` to 1e-9.
     pub fn interval(&self, method: IntervalMethod, level: f64) -> Result<Bounds, Error> {
         let clip_t = (self.kind != ValueKind::Mean).then_some(self.range);
         let (p, se) = (self.estimate, self.std_error);
@@ -143,17 +175,22 @@ impl DesignEstimate {
             IntervalMethod::TFull => {
                 bounds(p, t_crit(level, self.df_full, "t interval")? * se, clip_t)
             }
-            IntervalMethod::KornGraubard | IntervalMethod::Logit => {
+            IntervalMethod::KornGraubard | IntervalMethod::Logit | IntervalMethod::Likelihood => {
                 if self.kind != ValueKind::Share {
                     return Err(Error::InvalidDesign {
-                        reason: "Korn–Graubard and logit intervals apply to shares only".into(),
+                        reason:
+                            "Korn–Graubard, logit and likelihood intervals apply to shares only"
+                                .into(),
                     });
                 }
                 if self.degenerate || !(p > 0.0 && p < 1.0 && se > 0.0) {
                     return Err(Error::ZeroVariance {
-                        what: "a Korn–Graubard or logit interval",
+                        what: "a Korn–Graubard, logit or likelihood interval",
                         n: self.n,
                     });
+                }
+                if method == IntervalMethod::Likelihood {
+                    return self.likelihood_interval(level);
                 }
                 let t_df = t_crit(level, self.df, "a Korn–Graubard or logit interval")?;
                 if method == IntervalMethod::Logit {
@@ -173,6 +210,98 @@ impl DesignEstimate {
                     dist::beta_quantile(1.0 - alpha / 2.0, n_eff * p + 1.0, n_eff * (1.0 - p))?;
                 Ok(Bounds { lower, upper })
             }
+        }
+    }
+}
+
+impl DesignEstimate {
+    /// The profile-likelihood interval of a share that is neither 0 nor 1
+    /// with a positive SE (see [`DesignEstimate::interval`]).
+    fn likelihood_interval(&self, level: f64) -> Result<Bounds, Error> {
+        let (p, se) = (self.estimate, self.std_error);
+        let what = "a likelihood interval";
+        let t = t_crit(level, self.df, what)?;
+        let n = self.n as f64;
+        let q = p * (1.0 - p);
+        let lambda = se * se * n / q;
+        // α = Φ(−t√λ)/2; Φ(−x) is half the two-sided tail at x.
+        let alpha = dist::normal_two_sided(t * lambda.sqrt()) / 4.0;
+        let cutoff = dist::normal_quantile(2.0 * alpha)?;
+        // √F(1, n − 1) at upper tail α is |t_{n−1}| at α/2 (read from the
+        // lower tail: α can be far below the spacing of floats near 1).
+        if self.n < 2 {
+            return Err(Error::InvalidArgument {
+                name: what,
+                value: 0.0,
+                expected: "at least 1 degree of freedom",
+            });
+        }
+        let zmax = -dist::t_quantile(alpha / 2.0, (self.n - 1) as f64)?;
+        let step = zmax / 5.0 * se / q;
+        let b0 = (p / (1.0 - p)).ln();
+        let npos = self.n_positive as f64;
+        let phi = npos / (npos - 1.0);
+        let (ln_p, ln_q) = (p.ln(), (1.0 - p).ln());
+        // z(β): the signed root of the scaled deviance difference.
+        let z_at = |b: f64| -> f64 {
+            let (ln_mu, ln_1mu) = if b.abs() <= 30.0 {
+                (-(-b).exp().ln_1p(), -b.exp().ln_1p())
+            } else {
+                // R's logit link caps e^β at ε and 1/ε beyond |β| = 30
+                // (`logit_linkinv`), so the profile levels off there.
+                let e = if b > 0.0 {
+                    1.0 / f64::EPSILON
+                } else {
+                    f64::EPSILON
+                };
+                let mu = e / (1.0 + e);
+                (mu.ln(), (1.0 - mu).ln())
+            };
+            let dev = 2.0 * n * (p * (ln_p - ln_mu) + (1.0 - p) * (ln_q - ln_1mu));
+            (dev.max(0.0) / phi).sqrt() * (b - b0).signum()
+        };
+        let mut grid = vec![(b0, 0.0)];
+        for sign in [-1.0, 1.0] {
+            let mut z: f64 = 0.0;
+            let mut k = 1;
+            while k < 10 && z.abs() < zmax {
+                let b = b0 + sign * k as f64 * step;
+                z = z_at(b);
+                if !z.is_finite() || !b.is_finite() {
+                    return Err(Error::NotRepresentable {
+                        what,
+                        reason: format!("the profile deviance at logit p = {b} is not finite"),
+                    });
+                }
+                grid.push((b, z));
+                k += 1;
+            }
+        }
+        grid.sort_by(|a, b| a.0.total_cmp(&b.0));
+        grid.dedup_by(|a, b| a.0 == b.0);
+        let (bs, zs): (Vec<f64>, Vec<f64>) = grid.into_iter().unzip();
+        let spline = Spline::fmm(&bs, &zs).ok_or_else(|| Error::NotRepresentable {
+            what,
+            reason: format!("the profile grid around logit p = {b0} collapsed to a point"),
+        })?;
+        let (gb, gz) = spline.on_grid();
+        let expit = |x: f64| 1.0 / (1.0 + (-x).exp());
+        let bound = |c: f64| {
+            approx(&gz, &gb, c)
+                .map(expit)
+                .ok_or_else(|| Error::NotRepresentable {
+                    what,
+                    reason: format!("the profile does not reach the cutoff z = {c}"),
+                })
+        };
+        let (lower, upper) = (bound(cutoff)?, bound(-cutoff)?);
+        if lower <= p && p <= upper && (0.0..=1.0).contains(&lower) && upper <= 1.0 {
+            Ok(Bounds { lower, upper })
+        } else {
+            Err(Error::NotRepresentable {
+                what,
+                reason: format!("the bounds [{lower}, {upper}] do not hold the estimate {p}"),
+            })
         }
     }
 }
