@@ -620,3 +620,216 @@ fn finding_f_deserialized_results_are_validated() {
     let text = r#"{"scale":{"lowest":1,"highest":5,"polarity":"higher_is_better","colour":"red"},"counts":[1,0,0,0,0],"weights":[1,0,0,0,0],"weights_squared":[1,0,0,0,0],"not_applicable":0}"#;
     assert!(serde_json::from_str::<Tally>(text).is_err());
 }
+
+// Findings of the fuzz targets `complex` and `live` (issue 21, "fuzz
+// targets for every public surface"); each crashing input is kept in
+// fuzz/artifacts/<target>/ and replayed by fuzz_replay.rs.
+
+/// A JK1 design over four respondents whose weights are all `w`, replicate
+/// r dropping respondent r.
+fn jk1_with_weights(w: f64) -> cxmetrics::complex::ReplicateDesign {
+    use cxmetrics::complex::{ReplicateDesign, ReplicateKind};
+    let mut d =
+        ReplicateDesign::with_r_defaults(Scale::CSAT_5, ReplicateKind::Jk1, 3, false).unwrap();
+    for (i, s) in [5u8, 4, 2, 1].into_iter().enumerate() {
+        let rw: Vec<f64> = (0..3).map(|r| if r == i { 0.0 } else { w }).collect();
+        d.push(s, w, &rw, 0).unwrap();
+    }
+    d
+}
+
+/// complex: the Gram matrix of replicate weights of 1e200 overflowed (its
+/// entries became inf and NaN): the rank, and so `df`, came out 0, and
+/// the serialized design (NaN as null) did not read back. Weights of
+/// 1e-300 underflowed the same way. Columns now keep a power-of-two scale.
+#[test]
+fn fuzz_complex_replicate_gram_with_huge_or_tiny_weights() {
+    use cxmetrics::complex::{PointValues, Statistic};
+    let plain = jk1_with_weights(1.0);
+    assert_eq!((plain.rank(None), plain.df(None)), (3, 2));
+    let top2 = PointValues::new(Scale::CSAT_5, Statistic::TopBox(2)).unwrap();
+    let reference = plain.estimate(&top2, None).unwrap();
+    for w in [1e200, 1e-300, f64::MAX / 4.0, 5e-324] {
+        let d = jk1_with_weights(w);
+        assert_eq!((d.rank(None), d.df(None)), (3, 2), "weights {w}");
+        let e = d.estimate(&top2, None).unwrap();
+        assert_eq!(e.df, reference.df, "weights {w}");
+        assert!(
+            (e.estimate - reference.estimate).abs() < 1e-12,
+            "weights {w}"
+        );
+        // Merging halves gives the same rank.
+        let mut twice = d.clone();
+        twice.merge(&d).unwrap();
+        assert_eq!(twice.rank(None), 3, "weights {w}");
+    }
+    #[cfg(feature = "serde")]
+    for w in [1.0, 1e200, 1e-300] {
+        let d = jk1_with_weights(w);
+        let text = serde_json::to_string(&d).unwrap();
+        assert!(!text.contains("null"), "{text}");
+        let back: cxmetrics::complex::ReplicateDesign = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, d);
+        assert_eq!(back.df(None), 2);
+        // A payload of 0.3.0 and before (no exponents) still reads; one with
+        // exponents no double has is refused.
+        let at = text.find(",\"exponents\":[").unwrap();
+        let end = at + text[at..].find(']').unwrap() + 1;
+        let old = format!("{}{}", &text[..at], &text[end..]);
+        let read: cxmetrics::complex::ReplicateDesign = serde_json::from_str(&old).unwrap();
+        if w == 1.0 {
+            assert_eq!(read.df(None), 2);
+        }
+        let hostile = format!(
+            "{}{}{}",
+            &text[..at],
+            ",\"exponents\":[-2147483648,0,2147483647]",
+            &text[end..]
+        );
+        assert!(serde_json::from_str::<cxmetrics::complex::ReplicateDesign>(&hostile).is_err());
+    }
+}
+
+/// complex: a logit interval at a tiny level came out as the single point
+/// expit(logit p), an ulp off p; it now reaches p, as it does exactly.
+#[test]
+fn fuzz_complex_logit_interval_contains_its_estimate() {
+    use cxmetrics::complex::{DesignEstimate, IntervalMethod, ValueKind};
+    let e = DesignEstimate {
+        estimate: 0.007782101167315175,
+        std_error: 0.015443080137473695,
+        df: 1,
+        df_full: 1,
+        n: 2,
+        n_positive: 2,
+        deff_replace: None,
+        deff_srs: None,
+        degenerate: false,
+        kind: ValueKind::Share,
+        range: (0.0, 1.0),
+    };
+    for level in [1e-300, 1e-17, 1e-12, 0.5, 0.95] {
+        let b = e.interval(IntervalMethod::Logit, level).unwrap();
+        assert!(
+            b.lower <= e.estimate && e.estimate <= b.upper,
+            "level {level}: {b:?}"
+        );
+    }
+}
+
+/// complex: custom point values near f64::MAX gave an `Ok` estimate with
+/// an infinite standard error (and differences of inf); such results are
+/// now `NotRepresentable` errors, in every kind of design.
+#[test]
+fn fuzz_complex_overflowing_point_values_are_errors() {
+    use cxmetrics::complex::{
+        DesignKey, PointValues, ReplicateDesign, ReplicateKind, SurveyDesign,
+    };
+    let v = PointValues::custom(Scale::CSAT_5, &[-1e308, 1e308, 0.0, 0.0, 0.0]).unwrap();
+    let mut d = SurveyDesign::new(Scale::CSAT_5);
+    for (s, w, domain) in [
+        (1u8, 1.0, 0),
+        (2, 1.0, 0),
+        (1, 2.0, 1),
+        (2, 1.0, 1),
+        (2, 1.0, 2),
+    ] {
+        d.push(s, w, DesignKey::new().domain(domain)).unwrap();
+    }
+    let not_representable = |r: Result<(), Error>| {
+        assert!(matches!(r, Err(Error::NotRepresentable { .. })), "{r:?}");
+    };
+    not_representable(d.estimate(&v, None).map(drop));
+    not_representable(d.difference(&v, 2, 1, 0.95).map(drop));
+    let mut r =
+        ReplicateDesign::with_r_defaults(Scale::CSAT_5, ReplicateKind::Jk1, 2, false).unwrap();
+    r.push(1u8, 1.0, &[0.0, 2.0], 0).unwrap();
+    r.push(2u8, 1.0, &[2.0, 0.0], 0).unwrap();
+    assert!(r.estimate(&v, None).is_err());
+    // Values of an ordinary size still estimate.
+    let mean = PointValues::custom(Scale::CSAT_5, &[1.0, 2.0, 3.0, 4.0, 5.0]).unwrap();
+    let e = d.estimate(&mean, None).unwrap();
+    assert!(e.std_error.is_finite() && e.estimate >= 1.0 && e.estimate <= 5.0);
+}
+
+/// live (sequential): on a range of 1e-154 the mSPRT difference squared
+/// the range into the subnormals: its log-likelihood ratio was NaN and its
+/// confidence sequence a single point. The test is now computed on the
+/// unit range: the p-value and the interval (relative to the range) are
+/// those of the same data on [0, 1]; a range whose τ² is no positive f64
+/// is an error.
+#[test]
+fn fuzz_sequential_difference_on_a_tiny_range() {
+    use cxmetrics::sequential::{self, BoundedSample, SequenceMethod, SequenceSpec};
+    let spec = SequenceSpec::new(ConfidenceLevel::P95, 100.0).unwrap();
+    let on = |range: f64| {
+        let a = BoundedSample::from_counts(&[0.0, range], &[10, 5], 0.0, range).unwrap();
+        let b = BoundedSample::from_counts(&[0.0, range], &[3, 9], 0.0, range).unwrap();
+        (a, b)
+    };
+    let (a, b) = on(1.0);
+    let unit = sequential::difference(&a, &b, &spec).unwrap();
+    for range in [1e-154, 1e-100, 1e150] {
+        let (a, b) = on(range);
+        let d = sequential::difference(&a, &b, &spec).unwrap();
+        assert!(d.log_likelihood_ratio.is_finite(), "{d:?}");
+        assert!(d.tau2 > 0.0 && d.tau2.is_finite(), "{d:?}");
+        assert!((d.p_value - unit.p_value).abs() < 1e-12, "{range}: {d:?}");
+        assert!(d.interval.upper > d.interval.lower, "{range}: {d:?}");
+        assert!((d.interval.upper / range - unit.interval.upper).abs() < 1e-12);
+        // The asymptotic sequence does not collapse either.
+        let cs = sequential::mean(&a, &spec.method(SequenceMethod::Asymptotic)).unwrap();
+        assert!(cs.interval.upper > cs.interval.lower, "{range}: {cs:?}");
+    }
+    let (a, b) = on(1e-200);
+    assert!(matches!(
+        sequential::difference(&a, &b, &spec),
+        Err(Error::NotRepresentable { .. })
+    ));
+}
+
+/// live (sequential): `optimal_rho` of a target intrinsic time near the
+/// smallest doubles returned ρ = 0, which no boundary takes; it is now an
+/// error naming the value.
+#[test]
+fn fuzz_sequential_optimal_rho_underflow_is_an_error() {
+    use cxmetrics::sequential;
+    match sequential::optimal_rho(5e-324, 0.05) {
+        Err(Error::InvalidArgument { value, .. }) => assert_eq!(value, 5e-324),
+        other => panic!("{other:?}"),
+    }
+    assert!(sequential::optimal_rho(1000.0, 0.05).unwrap() > 0.0);
+}
+
+/// live (monitor): the CUSUM ARL at a shift far from one side (k = 0.25,
+/// h = 5, shift −10) was NaN: that side's chain almost never leaves its
+/// cell, and 1 − P(stay) rounded to 0. The diagonal now sums the two
+/// tails. A run length too long for the chain to resolve (k = 5, h = 200,
+/// which came out negative) is an error.
+#[test]
+fn fuzz_monitor_arl_far_from_its_side_is_finite() {
+    use cxmetrics::monitor::{CusumDesign, EwmaDesign};
+    for shift in [-10.0, -3.0, 0.0, 3.0, 10.0] {
+        for (k, h) in [(0.25, 5.0), (0.5, 4.0), (1.0, 0.5)] {
+            let arl = CusumDesign::new(k, h).unwrap().arl(shift).unwrap();
+            assert!(
+                arl.is_finite() && arl >= 1.0,
+                "k {k} h {h} shift {shift}: {arl}"
+            );
+        }
+        for (lambda, width) in [(0.1, 2.814), (0.01, 0.5), (1.0, 3.0)] {
+            let arl = EwmaDesign::new(lambda, width).unwrap().arl(shift).unwrap();
+            assert!(
+                arl.is_finite() && arl >= 1.0,
+                "λ {lambda} L {width} shift {shift}: {arl}"
+            );
+        }
+    }
+    match CusumDesign::new(5.0, 200.0).unwrap().arl(0.0) {
+        Ok(arl) => assert!(arl.is_finite() && arl >= 1.0, "{arl}"),
+        Err(e) => assert!(matches!(e, Error::NotRepresentable { .. }), "{e:?}"),
+    }
+    // The textbook values are unchanged.
+    let d = CusumDesign::new(0.5, 4.0).unwrap();
+    assert!((d.arl(0.0).unwrap() - 168.0).abs() / 168.0 < 0.01);
+}

@@ -57,13 +57,20 @@ pub(crate) fn cusum_one_sided(k: f64, h: f64, shift: f64, m: usize) -> f64 {
     for i in 0..m {
         let ci = i as f64 * w;
         for j in 0..m {
-            let p = if j == 0 {
-                phi(0.5 * w - ci + k - shift)
-            } else {
-                let cj = j as f64 * w;
-                phi(cj + 0.5 * w - ci + k - shift) - phi(cj - 0.5 * w - ci + k - shift)
+            // Cell j is (lo, hi] of the standardized increment (−∞ for
+            // cell 0); the diagonal 1 − P(i → i) is summed from the two
+            // tails, not subtracted from 1, so that a chain that almost
+            // never leaves its cell (a large shift away from this side)
+            // keeps a positive pivot and a finite, huge run length.
+            let cj = j as f64 * w;
+            let hi = cj + 0.5 * w - ci + k - shift;
+            let lo = cj - 0.5 * w - ci + k - shift;
+            a[i * m + j] = match (i == j, j == 0) {
+                (true, true) => phi(-hi),
+                (true, false) => phi(lo) + phi(-hi),
+                (false, true) => -phi(hi),
+                (false, false) => -(phi(hi) - phi(lo)),
             };
-            a[i * m + j] = if i == j { 1.0 - p } else { -p };
         }
     }
     run_length(a, m, 0)
@@ -93,9 +100,14 @@ pub(crate) fn ewma(lambda: f64, width: f64, shift: f64) -> f64 {
         let from = (1.0 - lambda) * centre(i);
         for j in 0..m {
             let cj = centre(j);
-            let p = phi((cj + 0.5 * w - from) / lambda - shift)
-                - phi((cj - 0.5 * w - from) / lambda - shift);
-            a[i * m + j] = if i == j { 1.0 - p } else { -p };
+            let hi = (cj + 0.5 * w - from) / lambda - shift;
+            let lo = (cj - 0.5 * w - from) / lambda - shift;
+            // 1 − P(i → i) from the two tails (see `cusum_one_sided`).
+            a[i * m + j] = if i == j {
+                phi(lo) + phi(-hi)
+            } else {
+                -(phi(hi) - phi(lo))
+            };
         }
     }
     run_length(a, m, m / 2)

@@ -231,10 +231,12 @@ impl CusumDesign {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`] unless |shift| ≤ 10.
+    /// [`Error::InvalidArgument`] unless |shift| ≤ 10;
+    /// [`Error::NotRepresentable`] when the chain cannot resolve the run
+    /// length (astronomically long: a large k with a large h).
     pub fn arl(&self, shift: f64) -> Result<f64, Error> {
         check_shift(shift)?;
-        Ok(arl::cusum(self.k, self.h, shift))
+        checked_arl(arl::cusum(self.k, self.h, shift), shift)
     }
 }
 
@@ -330,10 +332,12 @@ impl EwmaDesign {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`] unless |shift| ≤ 10.
+    /// [`Error::InvalidArgument`] unless |shift| ≤ 10;
+    /// [`Error::NotRepresentable`] when the chain cannot resolve the run
+    /// length (astronomically long).
     pub fn arl(&self, shift: f64) -> Result<f64, Error> {
         check_shift(shift)?;
-        Ok(arl::ewma(self.lambda, self.width, shift))
+        checked_arl(arl::ewma(self.lambda, self.width, shift), shift)
     }
 }
 
@@ -387,6 +391,23 @@ impl TryFrom<EwmaRepr> for EwmaDesign {
     }
 }
 
+/// A run length from the Markov chain, or the error when elimination
+/// could not resolve it: a run length is finite and at least one period,
+/// and one so long that the chain's matrix is singular in f64 comes out
+/// infinite, NaN or (by cancellation) negative.
+fn checked_arl(arl: f64, shift: f64) -> Result<f64, Error> {
+    if arl.is_finite() && arl >= 1.0 {
+        Ok(arl)
+    } else {
+        Err(Error::NotRepresentable {
+            what: "average run length",
+            reason: format!(
+                "at shift {shift} the run length is too long for the Markov chain to resolve in f64 (got {arl})"
+            ),
+        })
+    }
+}
+
 fn check_shift(shift: f64) -> Result<(), Error> {
     if (-10.0..=10.0).contains(&shift) {
         Ok(())
@@ -415,7 +436,7 @@ impl Chart {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`] unless |shift| ≤ 10.
+    /// As [`CusumDesign::arl`] and [`EwmaDesign::arl`].
     pub fn arl(&self, shift: f64) -> Result<f64, Error> {
         match self {
             Chart::Cusum(d) => d.arl(shift),

@@ -770,7 +770,7 @@ impl CalibratedDesign {
         );
         est.deff_replace = None;
         est.deff_srs = None;
-        Ok(est)
+        est.checked()
     }
 
     /// The difference a − b of the statistic between two domains of the

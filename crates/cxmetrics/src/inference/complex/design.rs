@@ -585,7 +585,9 @@ impl SurveyDesign {
     /// [`Error::ZeroTotalWeight`] when its weights are all 0 (R: NaN);
     /// [`Error::LonelyPsu`] for a stratum with one PSU under
     /// [`LonelyPsu::Fail`]; [`Error::InvalidDesign`] for population sizes
-    /// below a stratum's PSUs or clusters not nested.
+    /// below a stratum's PSUs or clusters not nested;
+    /// [`Error::NotRepresentable`] when the estimate or its variance
+    /// overflows `f64` (custom point values near `f64::MAX`).
     pub fn estimate(
         &self,
         values: &PointValues,
@@ -608,7 +610,7 @@ impl SurveyDesign {
             .collect();
         let v = self.variance(&views, &contributions, &selected)?;
         let df = self.df(domain);
-        Ok(finish_estimate(values, &sums, v, df, self.df(None), e))
+        finish_estimate(values, &sums, v, df, self.df(None), e).checked()
     }
 
     /// The design-based total Σ w g(x) of the whole sample or of one

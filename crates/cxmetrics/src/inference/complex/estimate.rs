@@ -34,7 +34,8 @@ pub enum IntervalMethod {
     /// quantiles at the effective n p(1 − p)/v, corrected by
     /// (t_{n−1}/t_df)².
     KornGraubard,
-    /// expit(logit p ∓ t_df · se/(p(1 − p))), shares only (the closed form
+    /// expit(logit p ∓ t_df · se/(p(1 − p))), shares only; it contains p
+    /// (the closed form
     /// of `svyciprop(method = "logit")` at convergence).
     Logit,
     /// The profile-likelihood interval of `svyciprop(method =
@@ -129,6 +130,26 @@ pub struct DesignEstimate {
 }
 
 impl DesignEstimate {
+    /// The estimate as the crate returns it: finite, with the point
+    /// estimate (a weighted mean of the point values, which rounding may
+    /// carry an ulp past them) inside the statistic's range, or an
+    /// [`Error::NotRepresentable`] naming what overflowed (point values
+    /// near `f64::MAX` with their weights).
+    pub(crate) fn checked(mut self) -> Result<DesignEstimate, Error> {
+        if !(self.estimate.is_finite() && self.std_error.is_finite()) {
+            return Err(Error::NotRepresentable {
+                what: "design-based estimate",
+                reason: format!(
+                    "estimate {} with standard error {} (point values of {:?})",
+                    self.estimate, self.std_error, self.range
+                ),
+            });
+        }
+        let (lo, hi) = self.range;
+        self.estimate = self.estimate.clamp(lo, hi);
+        Ok(self)
+    }
+
     /// The interval by `method` at confidence `level` (for example 0.95).
     ///
     /// # Errors
@@ -197,9 +218,11 @@ impl DesignEstimate {
                     let logit = (p / (1.0 - p)).ln();
                     let half = t_df * se / (p * (1.0 - p));
                     let expit = |x: f64| 1.0 / (1.0 + (-x).exp());
+                    // expit(logit p) may round an ulp away from p: the
+                    // bounds reach it, as the interval does exactly.
                     return Ok(Bounds {
-                        lower: expit(logit - half),
-                        upper: expit(logit + half),
+                        lower: expit(logit - half).min(p),
+                        upper: expit(logit + half).max(p),
                     });
                 }
                 let t_n = t_crit(level, self.n.saturating_sub(1), "a Korn–Graubard interval")?;
@@ -393,6 +416,17 @@ impl DomainDifference {
     ) -> Result<DomainDifference, Error> {
         let clip = Some((-span, span));
         let z = z_crit(level)?;
+        if ![estimate_a, estimate_b, difference, std_error, span]
+            .iter()
+            .all(|x| x.is_finite())
+        {
+            return Err(Error::NotRepresentable {
+                what: "design-based difference",
+                reason: format!(
+                    "estimates {estimate_a} and {estimate_b}, difference {difference} with standard error {std_error}"
+                ),
+            });
+        }
         let mut d = DomainDifference {
             estimate_a,
             estimate_b,

@@ -2,10 +2,17 @@
 //! which merges by addition.
 
 use crate::foundation::error::Error;
+use crate::inference::complex::design::pow2;
 
 /// Σᵢ rᵢ rᵢᵀ over the rows rᵢ of an n × R matrix, kept with compensated
 /// (Neumaier) sums so that merging shards in any order gives the same
 /// rank.
+///
+/// Column j is stored divided by 2^eⱼ, its values' largest power of two
+/// (entry (i, j) holds Σ aᵢaⱼ·2^−(eᵢ+eⱼ)), so replicate weights of any
+/// finite size (1e200, 1e-300) neither overflow nor underflow the sums;
+/// the rank is unchanged by scaling columns. The exponents depend only on
+/// the values seen, not their order.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct Gram {
@@ -13,6 +20,29 @@ pub(crate) struct Gram {
     rows: u64,
     sum: Vec<f64>,
     compensation: Vec<f64>,
+    /// eⱼ per column (missing in payloads of 0.3.0 and before: all 0).
+    #[cfg_attr(feature = "serde", serde(default))]
+    exponents: Vec<i32>,
+}
+
+/// x · 2^e, in steps so that no factor overflows.
+fn ldexp(mut x: f64, e: i32) -> f64 {
+    let mut e = e.clamp(-2400, 2400);
+    while e > 1000 {
+        x *= pow2(1000);
+        e -= 1000;
+    }
+    while e < -1000 {
+        x *= pow2(-1000);
+        e += 1000;
+    }
+    x * pow2(e)
+}
+
+/// The e with 2^(e−1) ≤ |x| < 2^e (about), for a finite x ≠ 0.
+fn exponent_of(x: f64) -> i32 {
+    // |log2| ≤ 1075 for every finite x ≠ 0: the cast is exact.
+    x.abs().log2().floor() as i32 + 1
 }
 
 impl Gram {
@@ -22,6 +52,7 @@ impl Gram {
             rows: 0,
             sum: vec![0.0; columns * columns],
             compensation: vec![0.0; columns * columns],
+            exponents: vec![0; columns],
         }
     }
 
@@ -37,14 +68,70 @@ impl Gram {
         }
     }
 
+    fn exponent(&self, j: usize) -> i32 {
+        self.exponents.get(j).copied().unwrap_or(0)
+    }
+
+    /// Whether column j has had no value other than 0 (its diagonal is 0,
+    /// and then so is every entry of its row and column).
+    fn column_is_empty(&self, j: usize) -> bool {
+        let at = j * self.columns + j;
+        self.sum.get(at).is_none_or(|&x| x == 0.0)
+            && self.compensation.get(at).is_none_or(|&x| x == 0.0)
+    }
+
+    /// Sets column j's exponent to `e`: an empty column takes it as it is,
+    /// others are rescaled (to a larger exponent only).
+    fn raise(&mut self, j: usize, e: i32) {
+        if self.exponents.len() != self.columns {
+            self.exponents.resize(self.columns, 0);
+        }
+        if self.column_is_empty(j) {
+            self.exponents[j] = e;
+            return;
+        }
+        let delta = e - self.exponent(j);
+        if delta <= 0 {
+            return;
+        }
+        let r = self.columns;
+        for i in 0..r {
+            // Entry (min(i, j), max(i, j)) of the upper triangle; the
+            // diagonal holds column j twice.
+            let at = if i <= j { i * r + j } else { j * r + i };
+            let by = if i == j { -2 * delta } else { -delta };
+            for v in [self.sum.get_mut(at), self.compensation.get_mut(at)]
+                .into_iter()
+                .flatten()
+            {
+                *v = ldexp(*v, by);
+            }
+        }
+        self.exponents[j] = e;
+    }
+
     /// Adds one row (upper triangle only; the rank reads it symmetrically).
     pub(crate) fn add_row(&mut self, row: &[f64]) {
         let r = self.columns;
-        for (i, &a) in row.iter().enumerate().take(r) {
+        for (j, &a) in row.iter().enumerate().take(r) {
+            if a != 0.0 && a.is_finite() {
+                let e = exponent_of(a);
+                if self.column_is_empty(j) || e > self.exponent(j) {
+                    self.raise(j, e);
+                }
+            }
+        }
+        let scaled: Vec<f64> = row
+            .iter()
+            .enumerate()
+            .take(r)
+            .map(|(j, &a)| ldexp(a, -self.exponent(j)))
+            .collect();
+        for (i, &a) in scaled.iter().enumerate() {
             if a == 0.0 {
                 continue;
             }
-            for (j, &b) in row.iter().enumerate().take(r).skip(i) {
+            for (j, &b) in scaled.iter().enumerate().skip(i) {
                 self.add(i * r + j, a * b);
             }
         }
@@ -60,9 +147,22 @@ impl Gram {
                 ),
             });
         }
+        let r = self.columns;
+        for j in 0..r {
+            if !other.column_is_empty(j)
+                && (self.column_is_empty(j) || other.exponent(j) > self.exponent(j))
+            {
+                self.raise(j, other.exponent(j));
+            }
+        }
+        // Other's entry (i, j) in this Gram's scale.
+        let shift: Vec<i32> = (0..r)
+            .map(|j| other.exponent(j) - self.exponent(j))
+            .collect();
         for (at, (s, c)) in other.sum.iter().zip(&other.compensation).enumerate() {
-            self.add(at, *s);
-            self.add(at, *c);
+            let by = shift[at / r] + shift[at % r];
+            self.add(at, ldexp(*s, by));
+            self.add(at, ldexp(*c, by));
         }
         self.rows += other.rows;
         Ok(())
@@ -74,6 +174,10 @@ impl Gram {
         self.columns == columns
             && self.sum.len() == columns * columns
             && self.compensation.len() == columns * columns
+            && (self.exponents.is_empty() || self.exponents.len() == columns)
+            // The powers of two of finite doubles: exponent arithmetic
+            // cannot overflow.
+            && self.exponents.iter().all(|e| (-1100..=1100).contains(e))
     }
 
     fn entry(&self, i: usize, j: usize) -> f64 {

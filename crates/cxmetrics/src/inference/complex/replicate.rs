@@ -405,7 +405,7 @@ impl ReplicateDesign {
         } else {
             self.variance(r.theta, &r.thetas)?
         };
-        Ok(DesignEstimate {
+        DesignEstimate {
             estimate: r.theta,
             std_error: v.sqrt(),
             df: self.df(domain),
@@ -417,7 +417,8 @@ impl ReplicateDesign {
             degenerate: r.degenerate,
             kind: values.kind(),
             range: values.range(),
-        })
+        }
+        .checked()
     }
 
     /// The difference a − b of the statistic between two domains, with the

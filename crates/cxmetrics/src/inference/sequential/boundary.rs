@@ -68,7 +68,8 @@ pub(crate) fn normal_mixture(v: f64, rho: f64, alpha: f64) -> f64 {
 /// # Errors
 ///
 /// [`Error::InvalidArgument`] unless 0 < α < 1 and `v_opt` is positive
-/// and finite.
+/// and finite, or when ρ would not be a positive finite number (`v_opt`
+/// near the smallest doubles).
 ///
 /// # Example
 ///
@@ -88,7 +89,18 @@ pub fn optimal_rho(v_opt: f64, alpha: f64) -> Result<f64, Error> {
             expected: "a positive finite number",
         });
     }
-    Ok(v_opt / rho_divisor(alpha))
+    let rho = v_opt / rho_divisor(alpha);
+    if rho > 0.0 && rho.is_finite() {
+        Ok(rho)
+    } else {
+        // v_opt near the subnormals (ρ underflows to 0), or α so near 1
+        // that the divisor vanishes.
+        Err(Error::InvalidArgument {
+            name: "target intrinsic time",
+            value: v_opt,
+            expected: "a target intrinsic time whose rho is a positive finite number",
+        })
+    }
 }
 
 /// The two-sided normal-mixture boundary on a sum,

@@ -142,7 +142,9 @@ impl fmt::Display for DifferenceSequence {
 ///
 /// # Errors
 ///
-/// [`Error::InvalidArgument`] when the samples' ranges differ.
+/// [`Error::InvalidArgument`] when the samples' ranges differ;
+/// [`Error::NotRepresentable`] when the mixture variance τ², in the unit
+/// squared, is not a positive `f64` (a range beyond about 1e±154).
 ///
 /// # Example
 ///
@@ -170,13 +172,27 @@ pub fn difference(
     let alpha = spec.confidence_level().alpha();
     let range = a.range();
     let theta = a.mean() - b.mean();
-    let v = a.regularized_variance() / a.n() as f64 + b.regularized_variance() / b.n() as f64;
     let m = spec.target_n();
-    let v_star = range * range / 4.0 * (2.0 / m);
-    let tau2 = rho_divisor(alpha) * v_star;
-    let log_lr = 0.5 * (v / (v + tau2)).ln() + tau2 * theta * theta / (2.0 * v * (v + tau2));
+    // The test is scale-free: computed on the samples mapped to [0, 1]
+    // (θ/R, V/R², τ²/R²), then scaled back, so that no range squares past
+    // f64 (overflow near 1e154, underflow near 1e-154).
+    let t = theta / range;
+    let v =
+        a.regularized_unit_variance() / a.n() as f64 + b.regularized_unit_variance() / b.n() as f64;
+    let tau2_unit = rho_divisor(alpha) * (0.25 * (2.0 / m));
+    let log_lr = 0.5 * (v / (v + tau2_unit)).ln() + tau2_unit * t * t / (2.0 * v * (v + tau2_unit));
     let p_value = (-log_lr).exp().min(1.0);
-    let w = (v * (v + tau2) / tau2 * ((tau2 / v).ln_1p() - 2.0 * alpha.ln())).sqrt();
+    let w = range
+        * (v * (v + tau2_unit) / tau2_unit * ((tau2_unit / v).ln_1p() - 2.0 * alpha.ln())).sqrt();
+    let tau2 = tau2_unit * range * range;
+    if !(tau2.is_finite() && tau2 > 0.0 && log_lr.is_finite() && w.is_finite()) {
+        return Err(Error::NotRepresentable {
+            what: "always-valid difference",
+            reason: format!(
+                "the mixture variance tau2 = {tau2} (range {range} squared) is not a positive f64"
+            ),
+        });
+    }
     let clip = |lo: f64, hi: f64| clipped(lo, hi, theta, (-range, range));
     let r = spec.pseudo_n();
     let ia = bounds_at(a, SequenceMethod::BetaBinomial, r, alpha / 2.0);

@@ -274,10 +274,14 @@ impl BoundedSample {
     /// The regularized variance ((upper − lower)²/4 + m2)/(n + 1): the
     /// sample variance with one pseudo-observation of the largest variance
     /// the range allows, positive even when every observation is equal
-    /// (Waudby-Smith & Ramdas 2024 regularize their plug-in the same way).
-    pub(crate) fn regularized_variance(&self) -> f64 {
+    /// (Waudby-Smith & Ramdas 2024 regularize their plug-in the same way),
+    /// here of the sample mapped to [0, 1] (divided by the range squared):
+    /// (1/4 + m2/R²)/(n + 1). Computed without squaring the range, it
+    /// neither overflows (a range near `f64::MAX`) nor underflows (a range
+    /// near 1e-160), and is at least 1/(4(n + 1)).
+    pub(crate) fn regularized_unit_variance(&self) -> f64 {
         let r = self.range();
-        (r * r / 4.0 + self.m2) / (self.n as f64 + 1.0)
+        (0.25 + self.m2 / r / r) / (self.n as f64 + 1.0)
     }
 }
 

@@ -456,7 +456,9 @@ pub fn asymptotic_mean(
     }
     let range = upper - lower;
     let nf = n as f64;
-    let sigma = ((range * range / 4.0 + nf * variance) / (nf + 1.0)).sqrt();
+    // σ̂ = R·√((1/4 + n·variance/R²)/(n + 1)): the range is not squared,
+    // so that it neither overflows nor underflows.
+    let sigma = range * ((0.25 + nf * (variance / range / range)) / (nf + 1.0)).sqrt();
     let w = radius(sigma, nf, spec.pseudo_n(), spec.level.alpha());
     let interval = clipped(mean - w, mean + w, mean, (lower, upper));
     Ok(ConfidenceSequence {
@@ -506,7 +508,9 @@ pub(crate) fn bounds_at(
             clip(mean - w, mean + w)
         }
         SequenceMethod::Asymptotic => {
-            let w = radius(sample.regularized_variance().sqrt(), n, r, alpha);
+            // On the unit range, then scaled: no overflow or underflow of
+            // the range squared.
+            let w = range * radius(sample.regularized_unit_variance().sqrt(), n, r, alpha);
             clip(mean - w, mean + w)
         }
         SequenceMethod::BetaBinomial => {
