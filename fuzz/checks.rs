@@ -2151,6 +2151,7 @@ fn check_design_estimate(
         IntervalMethod::TFull,
         IntervalMethod::KornGraubard,
         IntervalMethod::Logit,
+        IntervalMethod::Likelihood,
     ] {
         let df = match m {
             IntervalMethod::TFull => e.df_full,
@@ -2178,6 +2179,7 @@ fn check_design_estimate(
                 | IntervalMethod::T
                 | IntervalMethod::TFull
                 | IntervalMethod::Logit
+                | IntervalMethod::Likelihood
         ) {
             assert!(
                 b.lower <= e.estimate && e.estimate <= b.upper,
