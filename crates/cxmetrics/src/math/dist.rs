@@ -489,7 +489,41 @@ fn t_by_newton(c: f64, q: f64, df: f64) -> f64 {
     } else {
         lo.max(hi / 4.0)
     };
-    solve_increasing(f, lo, hi, start)
+    settle(|t| f(t).0, solve_increasing(f, lo, hi, start))
+}
+
+/// The first double at or after which the increasing `g` is ≥ 0, found by
+/// stepping an ulp at a time from the solver's root `x` (within a few
+/// ulps). A root defined this way moves monotonically with the target, so
+/// the quantile is monotone in p even where Newton's last step could land
+/// on either side (fuzz: the t quantile at p = 2e-81, 0.996 df, was an ulp
+/// out of order).
+fn settle(g: impl Fn(f64) -> f64, x: f64) -> f64 {
+    if !(x.is_finite() && x > 0.0) {
+        return x;
+    }
+    let mut x = x;
+    if g(x) >= 0.0 {
+        for _ in 0..16 {
+            let below = x.next_down();
+            if below <= 0.0 || g(below) < 0.0 || g(below).is_nan() {
+                break;
+            }
+            x = below;
+        }
+    } else {
+        for _ in 0..16 {
+            let above = x.next_up();
+            if !above.is_finite() {
+                break;
+            }
+            x = above;
+            if g(x) >= 0.0 {
+                break;
+            }
+        }
+    }
+    x
 }
 
 /// The Cornish–Fisher expansion of the t quantile in powers of 1/ν

@@ -833,3 +833,94 @@ fn fuzz_monitor_arl_far_from_its_side_is_finite() {
     let d = CusumDesign::new(0.5, 4.0).unwrap();
     assert!((d.arl(0.0).unwrap() - 168.0).abs() / 168.0 < 0.01);
 }
+
+#[test]
+fn fuzz_stats_t_quantile_monotone_in_the_far_tail() {
+    // fuzz/artifacts/stats/crash-95ff3c0e…: at 0.996 df the quantiles of
+    // two p-values 1.6e-15 apart near 2e-81 came out one ulp out of order
+    // (-3.19e80). Quantiles are now the first double whose computed tail
+    // reaches p, so they move monotonically with p.
+    let df = 0.99609375;
+    let lo = 2.0546950501119882e-81;
+    let mut p = lo;
+    let mut last = cxmetrics::dist::t_quantile(p, df).unwrap();
+    for _ in 0..64 {
+        p = p.next_up();
+        let t = cxmetrics::dist::t_quantile(p, df).unwrap();
+        assert!(last <= t, "t({p:e}) = {t:e} below {last:e}");
+        last = t;
+    }
+    // And across ordinary tails and df.
+    for df in [0.5, 0.99609375, 1.5, 3.0, 30.0] {
+        let mut last = f64::NEG_INFINITY;
+        let mut p = 1e-12;
+        while p < 0.5 {
+            let t = cxmetrics::dist::t_quantile(p, df).unwrap();
+            assert!(last <= t, "df {df}: t({p:e}) = {t:e} below {last:e}");
+            last = t;
+            p *= 1.37;
+        }
+    }
+}
+
+#[test]
+fn fuzz_complex_linear_calibration_mean_outside_the_scale_is_an_error() {
+    // fuzz/artifacts/complex/crash-c25e9131…: linear (GREG) calibration
+    // can give respondents negative weights, and a domain's mean of a
+    // 0..=10 question then left the scale (12.5), so the difference of two
+    // domains was 10.2 points, beyond the span. Such a mean is now an
+    // error naming the cause (the estimate used to be clamped silently).
+    use cxmetrics::complex::{
+        Calibration, CalibrationMethod, CalibrationOptions, DesignKey, PointValues, Statistic,
+    };
+    // Region (margin 0) and channel (margin 1) of six respondents, and
+    // population totals far from the sample's: g = 1 + x'λ goes negative.
+    let region: &[usize] = &[0, 0, 0, 1, 1, 1];
+    let channel: &[usize] = &[0, 1, 1, 0, 0, 1];
+    let cal = Calibration::new(
+        &[1.0; 6],
+        &[region, channel],
+        &[&[95.0, 5.0], &[5.0, 95.0]],
+        CalibrationMethod::Linear,
+        CalibrationOptions::default(),
+    )
+    .unwrap();
+    let w = cal.weights().to_vec();
+    assert!(w.iter().any(|&x| x < 0.0), "{w:?}");
+    let scores = [10u8, 10, 10, 0, 0, 10];
+    let keys: Vec<DesignKey> = (0..6u64).map(|i| DesignKey::new().domain(i % 2)).collect();
+    let design = cal.design(Scale::NPS, &scores, &keys).unwrap();
+    let values = PointValues::new(Scale::NPS, Statistic::Mean).unwrap();
+    let mut refused = 0;
+    for domain in [None, Some(0), Some(1)] {
+        let sel: Vec<usize> = (0..6)
+            .filter(|i| domain.is_none_or(|d| (*i as u64) % 2 == d))
+            .collect();
+        let (sw, swy) = sel.iter().fold((0.0, 0.0), |(a, b), &i| {
+            (a + w[i], b + w[i] * f64::from(scores[i]))
+        });
+        let mean = swy / sw;
+        match design.estimate(&values, domain) {
+            Ok(e) => {
+                assert!(
+                    (0.0..=10.0).contains(&mean),
+                    "{domain:?}: {mean} accepted as {e:?}"
+                );
+                assert!((e.estimate - mean).abs() <= 1e-9 * mean.abs().max(1.0));
+            }
+            Err(Error::NotRepresentable { reason, .. }) => {
+                assert!(
+                    !(0.0..=10.0).contains(&mean),
+                    "{domain:?}: {mean} refused: {reason}"
+                );
+                assert!(reason.contains("negative"), "{reason}");
+                refused += 1;
+            }
+            Err(e) => panic!("{domain:?}: {e}"),
+        }
+    }
+    assert!(refused >= 1, "no domain mean left the scale: weights {w:?}");
+    if let Ok(d) = design.difference(&values, 0, 1, 0.95) {
+        assert!(d.difference.abs() <= 10.0, "{d:?}");
+    }
+}

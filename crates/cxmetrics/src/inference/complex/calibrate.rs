@@ -9,7 +9,7 @@ use crate::foundation::scale::{Scale, ScoreValue};
 use crate::inference::complex::design::{
     CellView, Contribution, DesignKey, LonelyPsu, domain_sums, finish_estimate, linearized_variance,
 };
-use crate::inference::complex::estimate::{DesignEstimate, DomainDifference};
+use crate::inference::complex::estimate::{DesignEstimate, DomainDifference, within_range};
 use crate::inference::complex::values::{PointValues, scale_mismatch};
 
 /// The calibration function (R's `calfun`).
@@ -808,9 +808,11 @@ impl CalibratedDesign {
             }
         };
         let v = self.variance(&views, &extra, &[ra, rb], &e_of)?;
+        let range = values.range();
+        let (ma, mb) = (within_range(sa.mean, range)?, within_range(sb.mean, range)?);
         DomainDifference::new(
-            (sa.mean, sb.mean),
-            sa.mean - sb.mean,
+            (ma, mb),
+            ma - mb,
             v.sqrt(),
             df_of(&views, None),
             a == b,

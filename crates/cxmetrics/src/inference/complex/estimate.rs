@@ -67,6 +67,24 @@ pub(crate) fn t_crit(level: f64, df: u64, what: &'static str) -> Result<f64, Err
     dist::t_quantile(q, df as f64)
 }
 
+/// `value` clamped to `range` when it is off by rounding only; an error
+/// when it is truly outside (a mean under weights some of which are
+/// negative, as linear calibration can give).
+pub(crate) fn within_range(value: f64, (lo, hi): (f64, f64)) -> Result<f64, Error> {
+    let slack = 1e-9 * (hi - lo).abs().max(lo.abs()).max(hi.abs());
+    if value >= lo - slack && value <= hi + slack {
+        Ok(value.clamp(lo, hi))
+    } else {
+        Err(Error::NotRepresentable {
+            what: "design-based estimate",
+            reason: format!(
+                "the estimate {value} is outside {lo}..={hi}: some weights are negative \
+                 (linear calibration); use raking or trim the weights"
+            ),
+        })
+    }
+}
+
 /// The normal quantile at (1 + level)/2.
 pub(crate) fn z_crit(level: f64) -> Result<f64, Error> {
     dist::normal_quantile(upper_tail(level)?)
@@ -145,8 +163,7 @@ impl DesignEstimate {
                 ),
             });
         }
-        let (lo, hi) = self.range;
-        self.estimate = self.estimate.clamp(lo, hi);
+        self.estimate = within_range(self.estimate, self.range)?;
         Ok(self)
     }
 
