@@ -11,7 +11,8 @@
 //! - `nps` — `nps(score)`, beside `count` (`COUNT(score)`) and `plain`
 //!   (NPS written as `SUM(CASE …)`);
 //! - `nps_weighted` — `nps(score, weight)`, beside `sum_weight`
-//!   (`SUM(weight)`) and `plain_weighted`;
+//!   (`SUM(weight)`), `sum_weight_count` (`SUM(weight), COUNT(score)`:
+//!   the same two columns read) and `plain_weighted`;
 //! - `nps_weighted_f32` (an `f32` weight column) and `nps_weighted_nulls`
 //!   (NULL scores among the answers), for the profile.
 //!
@@ -125,6 +126,10 @@ fn queries(key: &str) -> Vec<(&'static str, String)> {
         (
             "sum_weight",
             format!("SELECT {key}, SUM(weight) FROM t GROUP BY {key}"),
+        ),
+        (
+            "sum_weight_count",
+            format!("SELECT {key}, SUM(weight), COUNT(score) FROM t GROUP BY {key}"),
         ),
         ("plain_weighted", plain("weight", "SUM(weight)")),
         (
