@@ -200,6 +200,10 @@ mod tests {
     }
 
     #[test]
+    #[allow(
+        clippy::excessive_precision,
+        reason = "R's values as it prints them with %.17g"
+    )]
     fn spline_equals_r() {
         // R 4.2.2: x <- c(-1.3, -0.2, 0.4, 1.1, 2.5, 2.6, 4);
         // y <- sin(x) * exp(x / 3); sp <- spline(x, y); sp$x and sp$y at
