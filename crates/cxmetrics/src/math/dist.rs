@@ -489,7 +489,13 @@ fn t_by_newton(c: f64, q: f64, df: f64) -> f64 {
     } else {
         lo.max(hi / 4.0)
     };
-    settle(|t| f(t).0, solve_increasing(f, lo, hi, start))
+    let t = solve_increasing(f, lo, hi, start);
+    if q < 1e-20 {
+        // Far tails, where Newton's last step is coarse next to the ulp.
+        settle(|t| f(t).0, t)
+    } else {
+        t
+    }
 }
 
 /// The first double at or after which the increasing `g` is ≥ 0, found by
