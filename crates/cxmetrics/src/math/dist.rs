@@ -359,7 +359,7 @@ pub(crate) fn beta_quantile_unchecked(p: f64, a: f64, b: f64) -> f64 {
     // neighbouring p could come out in the wrong order: settle on the
     // first double at which the computed I_x reaches p, so the quantile is
     // monotone in p.
-    first_crossing(|x| f(x).0, x.clamp(0.0, 1.0))
+    first_crossing(|x| f(x).0, x.clamp(0.0, 1.0), (0.0, 1.0))
 }
 
 /// ln of the smallest positive subnormal, 2^−1074.
@@ -369,17 +369,17 @@ const LN_MIN_SUBNORMAL: f64 = -744.440_072_210_958_2;
 /// approximation.
 const LN_TAIL_START: f64 = -10.0;
 
-/// The first double in 0..=1 at or after which the increasing `value` is
-/// ≥ 0, searched a few ulps either side of the root `x` (the root itself
-/// when the walk does not settle).
-fn first_crossing(value: impl Fn(f64) -> f64, x: f64) -> f64 {
+/// The first double in `lo..=hi` at or after which the increasing `value`
+/// is ≥ 0, searched a few ulps either side of the root `x` (the root
+/// itself when the walk does not settle).
+fn first_crossing(value: impl Fn(f64) -> f64, x: f64, (lo, hi): (f64, f64)) -> f64 {
     const STEPS: usize = 16;
     let mut x = x;
     if value(x) >= 0.0 {
         for _ in 0..STEPS {
             let down = x.next_down();
             let v = value(down);
-            if down < 0.0 || v.is_nan() || v < 0.0 {
+            if down < lo || v.is_nan() || v < 0.0 {
                 return x;
             }
             x = down;
@@ -387,7 +387,7 @@ fn first_crossing(value: impl Fn(f64) -> f64, x: f64) -> f64 {
     } else {
         for _ in 0..STEPS {
             let up = x.next_up();
-            if up > 1.0 {
+            if up > hi {
                 return x;
             }
             x = up;
@@ -490,46 +490,15 @@ fn t_by_newton(c: f64, q: f64, df: f64) -> f64 {
         lo.max(hi / 4.0)
     };
     let t = solve_increasing(f, lo, hi, start);
-    if q < 1e-20 {
-        // Far tails, where Newton's last step is coarse next to the ulp.
-        settle(|t| f(t).0, t)
+    if q < 1e-20 && t.is_finite() && t > 0.0 {
+        // Far tails, where Newton's last step is coarse next to the ulp:
+        // the first double whose computed tail reaches q, so the quantile
+        // is monotone in p (fuzz: at p = 2e-81 and 0.996 df two
+        // neighbouring quantiles came out an ulp out of order).
+        first_crossing(|t| f(t).0, t, (f64::MIN_POSITIVE, f64::MAX))
     } else {
         t
     }
-}
-
-/// The first double at or after which the increasing `g` is ≥ 0, found by
-/// stepping an ulp at a time from the solver's root `x` (within a few
-/// ulps). A root defined this way moves monotonically with the target, so
-/// the quantile is monotone in p even where Newton's last step could land
-/// on either side (fuzz: the t quantile at p = 2e-81, 0.996 df, was an ulp
-/// out of order).
-fn settle(g: impl Fn(f64) -> f64, x: f64) -> f64 {
-    if !(x.is_finite() && x > 0.0) {
-        return x;
-    }
-    let mut x = x;
-    if g(x) >= 0.0 {
-        for _ in 0..16 {
-            let below = x.next_down();
-            if below <= 0.0 || g(below) < 0.0 || g(below).is_nan() {
-                break;
-            }
-            x = below;
-        }
-    } else {
-        for _ in 0..16 {
-            let above = x.next_up();
-            if !above.is_finite() {
-                break;
-            }
-            x = above;
-            if g(x) >= 0.0 {
-                break;
-            }
-        }
-    }
-    x
 }
 
 /// The Cornish–Fisher expansion of the t quantile in powers of 1/ν

@@ -85,6 +85,11 @@ pub(crate) fn within_range(value: f64, (lo, hi): (f64, f64)) -> Result<f64, Erro
     }
 }
 
+/// The inverse logit 1/(1 + e^−x).
+fn expit(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
 /// The normal quantile at (1 + level)/2.
 pub(crate) fn z_crit(level: f64) -> Result<f64, Error> {
     dist::normal_quantile(upper_tail(level)?)
@@ -234,7 +239,6 @@ impl DesignEstimate {
                 if method == IntervalMethod::Logit {
                     let logit = (p / (1.0 - p)).ln();
                     let half = t_df * se / (p * (1.0 - p));
-                    let expit = |x: f64| 1.0 / (1.0 + (-x).exp());
                     // expit(logit p) may round an ulp away from p: the
                     // bounds reach it, as the interval does exactly.
                     return Ok(Bounds {
@@ -325,7 +329,6 @@ impl DesignEstimate {
             reason: format!("the profile grid around logit p = {b0} collapsed to a point"),
         })?;
         let (gb, gz) = spline.on_grid();
-        let expit = |x: f64| 1.0 / (1.0 + (-x).exp());
         let bound = |c: f64| {
             approx(&gz, &gb, c)
                 .map(expit)

@@ -1,8 +1,8 @@
 //! The numerical rank of a replicate-weight matrix from its Gram matrix,
 //! which merges by addition.
 
+use crate::counting::sum::{exponent_of, ldexp};
 use crate::foundation::error::Error;
-use crate::inference::complex::design::pow2;
 
 /// Σᵢ rᵢ rᵢᵀ over the rows rᵢ of an n × R matrix, kept with compensated
 /// (Neumaier) sums so that merging shards in any order gives the same
@@ -23,26 +23,6 @@ pub(crate) struct Gram {
     /// eⱼ per column (missing in payloads of 0.3.0 and before: all 0).
     #[cfg_attr(feature = "serde", serde(default))]
     exponents: Vec<i32>,
-}
-
-/// x · 2^e, in steps so that no factor overflows.
-fn ldexp(mut x: f64, e: i32) -> f64 {
-    let mut e = e.clamp(-2400, 2400);
-    while e > 1000 {
-        x *= pow2(1000);
-        e -= 1000;
-    }
-    while e < -1000 {
-        x *= pow2(-1000);
-        e += 1000;
-    }
-    x * pow2(e)
-}
-
-/// The e with 2^(e−1) ≤ |x| < 2^e (about), for a finite x ≠ 0.
-fn exponent_of(x: f64) -> i32 {
-    // |log2| ≤ 1075 for every finite x ≠ 0: the cast is exact.
-    x.abs().log2().floor() as i32 + 1
 }
 
 impl Gram {
@@ -114,11 +94,10 @@ impl Gram {
     pub(crate) fn add_row(&mut self, row: &[f64]) {
         let r = self.columns;
         for (j, &a) in row.iter().enumerate().take(r) {
-            if a != 0.0 && a.is_finite() {
-                let e = exponent_of(a);
-                if self.column_is_empty(j) || e > self.exponent(j) {
-                    self.raise(j, e);
-                }
+            if let Some(e) = exponent_of(a.abs())
+                && (self.column_is_empty(j) || e > self.exponent(j))
+            {
+                self.raise(j, e);
             }
         }
         let scaled: Vec<f64> = row
