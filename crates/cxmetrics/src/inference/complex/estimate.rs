@@ -473,6 +473,16 @@ impl DomainDifference {
         }
         if std_error > 0.0 && std_error.is_finite() {
             let t = difference / std_error;
+            if !t.is_finite() {
+                // A difference past f64 in units of its standard error
+                // (custom values near f64::MAX with a tiny SE).
+                return Err(Error::NotRepresentable {
+                    what: "design-based difference",
+                    reason: format!(
+                        "the t statistic of {difference} with standard error {std_error} overflows"
+                    ),
+                });
+            }
             d.t = Some(t);
             d.z_p_value = Some(dist::normal_two_sided(t));
             d.z_interval = Some(bounds(difference, z * std_error, clip)?);
