@@ -924,3 +924,33 @@ fn fuzz_complex_linear_calibration_mean_outside_the_scale_is_an_error() {
         assert!(d.difference.abs() <= 10.0, "{d:?}");
     }
 }
+
+#[test]
+fn fuzz_complex_calibrated_weights_whose_total_overflows_are_an_error() {
+    // fuzz/artifacts/complex/crash-1bb3b855…: every calibrated weight was
+    // finite but their total (N) was not, and `weight_sum()` returned
+    // infinity from an `Ok` calibration.
+    // The input itself is replayed from the artifacts; here, totals at the
+    // edge of f64 either calibrate to a finite N or are refused by name.
+    use cxmetrics::complex::{Calibration, CalibrationMethod, CalibrationOptions};
+    let levels: &[usize] = &[0, 1, 0, 1];
+    for (total, method) in [
+        (8.98e307, CalibrationMethod::Linear),
+        (8.98e307, CalibrationMethod::Raking),
+        (1.7e308, CalibrationMethod::Linear),
+    ] {
+        match Calibration::new(
+            &[1.0, 1e-300, 1e300, 1.0],
+            &[levels],
+            &[&[total, total]],
+            method,
+            CalibrationOptions::default(),
+        ) {
+            Ok(c) => {
+                assert!(c.weight_sum().is_finite(), "{c:?}");
+                assert!(c.weights().iter().all(|w| w.is_finite()), "{c:?}");
+            }
+            Err(e) => assert!(!e.to_string().is_empty()),
+        }
+    }
+}

@@ -369,6 +369,14 @@ impl Calibration {
             .zip(&cell_of)
             .map(|(w, &c)| w * g[c])
             .collect();
+        let total: f64 = calibrated.iter().sum();
+        if !calibrated.iter().all(|w| w.is_finite()) || !total.is_finite() {
+            // Weights each near f64::MAX: their total (N) is past f64.
+            return Err(Error::NotRepresentable {
+                what: "calibrated weights",
+                reason: format!("their total {total} is not a finite f64"),
+            });
+        }
         Ok(Calibration {
             method,
             weights: calibrated.clone(),
