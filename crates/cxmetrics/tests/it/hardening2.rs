@@ -864,6 +864,62 @@ fn fuzz_stats_t_quantile_monotone_in_the_far_tail() {
 }
 
 #[test]
+fn fuzz_stats_normal_quantile_monotone_where_erfc_was_one_minus_erf() {
+    // fuzz/artifacts/stats/crash-d1a14586…: at 3.8e25 df (the normal
+    // quantile, in effect) t(4.767922794117647e-4) = -3.303874659860411 came
+    // out above t(4.767922794117717e-4) = -3.303874659860429, some 40 ulps out
+    // of order: erfc(x) for 0.5 < x < 2.5 was 1 - erf(x), good to only about
+    // 1e-13 relative near x = 2.3. It is now Cody's rational approximation.
+    let df = 3.8e25;
+    let (lo, hi) = (4.767922794117647e-4, 4.767922794117717e-4);
+    let a = cxmetrics::dist::t_quantile(lo, df).unwrap();
+    let b = cxmetrics::dist::t_quantile(hi, df).unwrap();
+    assert!(a <= b, "t({lo:e}) = {a:e} above t({hi:e}) = {b:e}");
+    // Every p in a band around it, a few ulps apart, and a geometric sweep
+    // across the tails that used 1 - erf (p from 1e-8 to 0.3).
+    let mut last = f64::NEG_INFINITY;
+    let mut p = lo * (1.0 - 1e-12);
+    while p < lo * (1.0 + 1e-12) {
+        let z = cxmetrics::dist::normal_quantile(p).unwrap();
+        assert!(last <= z, "z({p:e}) = {z:e} below {last:e}");
+        last = z;
+        p = p.next_up().next_up().next_up();
+    }
+    let mut last = f64::NEG_INFINITY;
+    let mut p = 1e-8;
+    while p < 0.3 {
+        let z = cxmetrics::dist::normal_quantile(p).unwrap();
+        let t = cxmetrics::dist::t_quantile(p, df).unwrap();
+        assert!(last <= z, "z({p:e}) = {z:e} below {last:e}");
+        assert!(
+            (t - z).abs() <= 1e-12 * z.abs(),
+            "t {t:e} vs z {z:e} at {p:e}"
+        );
+        last = z;
+        p *= 1.0 + 1.0 / 4096.0;
+    }
+    // Found on the way: at df >= 1e5 the quantile of a
+    // lower tail p came from the normal quantile of 0.5 + (0.5 - p), which
+    // rounds, about 1e-5 relative off at p = 1e-12. Against R 4 `qt` and
+    // `qnorm` (printed to 17 digits):
+    for (p, t_r, z_r) in [
+        (1e-8, -5.6120468343692824, -5.6120012441747900),
+        (1e-12, -7.0345726084112563, -7.0344838253011321),
+        (1e-15, -7.9414725184035069, -7.9413453261709952),
+    ] {
+        let t = cxmetrics::dist::t_quantile(p, 1e6).unwrap();
+        let z = cxmetrics::dist::normal_quantile(p).unwrap();
+        assert!(((t - t_r) / t_r).abs() < 1e-13, "qt({p:e}, 1e6) = {t:e}");
+        assert!(((z - z_r) / z_r).abs() < 1e-14, "qnorm({p:e}) = {z:e}");
+        // The upper tail: 1 - p rounds, but its tail 1 - (1 - p) is exact,
+        // and the quantile is odd in it.
+        let upper = cxmetrics::dist::t_quantile(1.0 - p, 1e6).unwrap();
+        let mirrored = cxmetrics::dist::t_quantile(1.0 - (1.0 - p), 1e6).unwrap();
+        assert_eq!(upper, -mirrored);
+    }
+}
+
+#[test]
 fn fuzz_complex_linear_calibration_mean_outside_the_scale_is_an_error() {
     // fuzz/artifacts/complex/crash-c25e9131…: linear (GREG) calibration
     // can give respondents negative weights, and a domain's mean of a
