@@ -386,34 +386,83 @@ const LN_MIN_SUBNORMAL: f64 = -744.440_072_210_958_2;
 /// approximation.
 const LN_TAIL_START: f64 = -10.0;
 
-/// The first double in `lo..=hi` at or after which the increasing `value`
-/// is ≥ 0, searched a few ulps either side of the root `x` (the root
-/// itself when the walk does not settle).
+/// The first double in `lo..=hi` (both ≥ 0) at or after which the
+/// increasing `value` is ≥ 0, found from the root `x`: a galloping walk away
+/// from `x` (1, 2, 4, … ulps) to bracket the sign change, then bisection over
+/// the doubles between. Computed values are monotone only as a staircase
+/// (ln x, for one, stays put for a hundred ulps of x and then jumps), so the
+/// crossing can lie well past a fixed few ulps; finding it exactly keeps the
+/// quantiles built on it monotone in p. The root itself when the walk does
+/// not bracket a crossing within 2⁴⁰ ulps (a value that is NaN, or not
+/// increasing, there).
 fn first_crossing(value: impl Fn(f64) -> f64, x: f64, (lo, hi): (f64, f64)) -> f64 {
-    const STEPS: usize = 16;
-    let mut x = x;
-    if value(x) >= 0.0 {
-        for _ in 0..STEPS {
-            let down = x.next_down();
-            let v = value(down);
-            if down < lo || v.is_nan() || v < 0.0 {
+    const DOUBLINGS: u32 = 40;
+    if !(x >= 0.0 && lo >= 0.0 && lo <= x && x <= hi) || hi.is_nan() {
+        return x;
+    }
+    // Non-negative doubles are ordered as their bit patterns.
+    let at = |bits: u64| value(f64::from_bits(bits));
+    let (lo_bits, hi_bits, x_bits) = (lo.to_bits(), hi.to_bits(), x.to_bits());
+    let x_value = at(x_bits);
+    if x_value.is_nan() {
+        return x;
+    }
+    // `below` is a double whose value is < 0 (or `lo` - 1 conceptually),
+    // `above` one whose value is ≥ 0.
+    let (mut below, mut above) = if x_value >= 0.0 {
+        let mut above = x_bits;
+        let mut step = 1_u64;
+        let below = loop {
+            if above == lo_bits {
+                return f64::from_bits(above);
+            }
+            let next = above.saturating_sub(step).max(lo_bits);
+            let v = at(next);
+            if v.is_nan() {
                 return x;
             }
-            x = down;
-        }
+            if v < 0.0 {
+                break next;
+            }
+            above = next;
+            if step >= 1 << DOUBLINGS {
+                return x;
+            }
+            step *= 2;
+        };
+        (below, above)
     } else {
-        for _ in 0..STEPS {
-            let up = x.next_up();
-            if up > hi {
+        let mut below = x_bits;
+        let mut step = 1_u64;
+        let above = loop {
+            if below == hi_bits {
+                return f64::from_bits(below);
+            }
+            let next = below.saturating_add(step).min(hi_bits);
+            let v = at(next);
+            if v.is_nan() {
                 return x;
             }
-            x = up;
-            if value(x) >= 0.0 {
+            if v >= 0.0 {
+                break next;
+            }
+            below = next;
+            if step >= 1 << DOUBLINGS {
                 return x;
             }
+            step *= 2;
+        };
+        (below, above)
+    };
+    while above - below > 1 {
+        let mid = below + (above - below) / 2;
+        if at(mid) >= 0.0 {
+            above = mid;
+        } else {
+            below = mid;
         }
     }
-    x
+    f64::from_bits(above)
 }
 
 /// Splits p into (c, q, sign) with c = |p − ½| and q = ½ − c, both exact;

@@ -1014,3 +1014,83 @@ fn fuzz_complex_calibrated_weights_whose_total_overflows_are_an_error() {
         }
     }
 }
+
+#[test]
+fn fuzz_complex_trimmed_weights_whose_total_overflows_are_an_error() {
+    // fuzz/artifacts/complex/crash-319f9a25…: a calibration to a total just
+    // under f64::MAX was fine, but trimming it moved weight between
+    // respondents and their sum rounded past f64::MAX: an `Ok` trimmed
+    // calibration with `weight_sum()` infinite. Such a trim is now
+    // `Error::NotRepresentable`; every other keeps the total.
+    use cxmetrics::Error;
+    use cxmetrics::complex::{Calibration, CalibrationMethod, CalibrationOptions};
+    let levels: &[usize] = &[0, 1, 0, 1, 0, 1];
+    let half = f64::MAX / 2.0;
+    let c = Calibration::new(
+        &[1.0, 2.0, 3.0, 1.0, 5.0, 1.0],
+        &[levels],
+        &[&[half, half]],
+        CalibrationMethod::Linear,
+        CalibrationOptions::default(),
+    )
+    .unwrap();
+    assert!(c.weight_sum().is_finite());
+    // The case found by hand from the fuzz report: each weight trimmed to at
+    // most 1.68e307 and the excess shared out tips the sum over.
+    assert!(matches!(
+        c.trim(0.0, 1.68e307, false),
+        Err(Error::NotRepresentable { .. })
+    ));
+    let mut refused = 0;
+    for i in 0..40 {
+        for j in 0..40 {
+            let lower = f64::from(i) * 1.3e306;
+            let upper = lower + f64::from(j + 1) * 2.1e306;
+            match c.trim(lower, upper, j % 2 == 0) {
+                Ok(t) => {
+                    let total = t.weight_sum();
+                    assert!(total.is_finite(), "{lower:e}..={upper:e}: {t:?}");
+                    assert!((total - c.weight_sum()).abs() <= 1e-12 * c.weight_sum());
+                }
+                Err(Error::NotRepresentable { .. }) => refused += 1,
+                Err(Error::InvalidDesign { .. }) => {} // every weight outside, or no settling
+                Err(e) => panic!("{lower:e}..={upper:e}: {e}"),
+            }
+        }
+    }
+    assert!(refused > 0);
+}
+
+#[test]
+fn fuzz_stats_beta_quantile_monotone_across_a_staircase_tail() {
+    // fuzz/artifacts/stats/crash-ce16f38e…: Beta(5.625, 5.625) quantiles at
+    // p = 8.854494587438969e-163 and the next p two ulps up came out 25 ulps
+    // out of order (2.9225140496473e-29). The computed I_x there is a
+    // staircase in x (its front factor is exp(a ln x), and ln x moves in
+    // steps a hundred ulps of x wide), so the first crossing lay beyond the
+    // 16 ulps the settling walked. It now gallops and bisects to the exact
+    // first crossing.
+    let (a, b) = (5.625, 5.625);
+    let mut p: f64 = 8.854494587438969e-163;
+    for _ in 0..8 {
+        p = p.next_down();
+    }
+    let mut last = 0.0;
+    for _ in 0..256 {
+        let x = cxmetrics::dist::beta_quantile(p, a, b).unwrap();
+        assert!(last <= x, "beta({p:e}) = {x:e} below {last:e}");
+        last = x;
+        p = p.next_up();
+    }
+    // And geometric sweeps through the power-law tail at several shapes.
+    for (a, b) in [(5.625, 5.625), (0.5, 3.0), (2.0, 40.0), (12.0, 0.7)] {
+        let mut last = 0.0;
+        let mut p = 1e-200;
+        while p < 1e-20 {
+            let x = cxmetrics::dist::beta_quantile(p, a, b).unwrap();
+            assert!(last <= x, "({a}, {b}): beta({p:e}) = {x:e} below {last:e}");
+            last = x;
+            p *= 1.0 + 1.0 / 64.0;
+        }
+    }
+}

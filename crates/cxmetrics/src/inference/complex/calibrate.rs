@@ -369,14 +369,7 @@ impl Calibration {
             .zip(&cell_of)
             .map(|(w, &c)| w * g[c])
             .collect();
-        let total: f64 = calibrated.iter().sum();
-        if !calibrated.iter().all(|w| w.is_finite()) || !total.is_finite() {
-            // Weights each near f64::MAX: their total (N) is past f64.
-            return Err(Error::NotRepresentable {
-                what: "calibrated weights",
-                reason: format!("their total {total} is not a finite f64"),
-            });
-        }
+        check_total("calibrated weights", &calibrated)?;
         Ok(Calibration {
             method,
             weights: calibrated.clone(),
@@ -404,7 +397,8 @@ impl Calibration {
     /// [`Error::InvalidArgument`] for bounds with `lower > upper` or NaN;
     /// [`Error::InvalidDesign`] when every weight is outside the bounds or
     /// strict trimming does not settle within 100,000 rounds (R overflows
-    /// its stack).
+    /// its stack); [`Error::NotRepresentable`] when the trimmed weights'
+    /// total passes `f64` (weights near `f64::MAX`).
     pub fn trim(&self, lower: f64, upper: f64, strict: bool) -> Result<Calibration, Error> {
         if lower.is_nan() || upper.is_nan() || lower > upper {
             return Err(Error::InvalidArgument {
@@ -447,6 +441,7 @@ impl Calibration {
                 });
             }
         }
+        check_total("trimmed weights", &w)?;
         let mut out = self.clone();
         out.trimmed = out.trimmed || w != self.weights;
         out.weights = w;
@@ -936,4 +931,20 @@ fn df_of(views: &[CellView], d: Option<u64>) -> u64 {
         }
     }
     (psus + clusters.len() as u64).saturating_sub(strata.len() as u64)
+}
+
+/// `Error::NotRepresentable` unless every weight and their total
+/// ([`Calibration::weight_sum`], summed in the same order) are finite: weights
+/// each near `f64::MAX` can total past it, and trimming, which moves weight
+/// between respondents, can tip such a total over by rounding alone.
+fn check_total(what: &'static str, weights: &[f64]) -> Result<(), Error> {
+    let total: f64 = weights.iter().sum();
+    if weights.iter().all(|w| w.is_finite()) && total.is_finite() {
+        Ok(())
+    } else {
+        Err(Error::NotRepresentable {
+            what,
+            reason: format!("their total {total} is not a finite f64"),
+        })
+    }
 }
