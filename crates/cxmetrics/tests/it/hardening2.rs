@@ -1094,3 +1094,24 @@ fn fuzz_stats_beta_quantile_monotone_across_a_staircase_tail() {
         }
     }
 }
+
+#[test]
+fn fuzz_live_ewma_with_a_subnormal_width_is_an_error() {
+    // fuzz/artifacts/live/crash-59239fd7…: EwmaDesign::new(0.1, 5e-324) was
+    // `Ok` with a control limit L·√(λ/(2 − λ)) of exactly 0. A width that
+    // is not a normal f64 is now refused by name; the smallest normal one
+    // keeps a positive limit.
+    use cxmetrics::monitor::EwmaDesign;
+    for width in [5e-324, 1e-310, f64::MIN_POSITIVE.next_down()] {
+        let err = EwmaDesign::new(0.1, width).unwrap_err();
+        assert!(err.to_string().contains("EWMA limit width"), "{err}");
+    }
+    for lambda in [0.01, 0.1, 1.0] {
+        let d = EwmaDesign::new(lambda, f64::MIN_POSITIVE).unwrap();
+        assert!(d.limit() > 0.0, "{d:?}");
+        // L·√(λ/(2 − λ)), by hand at λ = 1: the limit is L itself.
+        if lambda == 1.0 {
+            assert_eq!(d.limit(), f64::MIN_POSITIVE);
+        }
+    }
+}

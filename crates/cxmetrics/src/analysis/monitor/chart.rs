@@ -269,7 +269,8 @@ impl EwmaDesign {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`] unless 0.01 ≤ λ ≤ 1 and 0 < L ≤ 10.
+    /// [`Error::InvalidArgument`] unless 0.01 ≤ λ ≤ 1 and 0 < L ≤ 10 with
+    /// L a normal (not subnormal) `f64`, so that the limit is positive.
     pub fn new(lambda: f64, width: f64) -> Result<EwmaDesign, Error> {
         if !(0.01..=1.0).contains(&lambda) {
             return Err(Error::InvalidArgument {
@@ -278,11 +279,12 @@ impl EwmaDesign {
                 expected: "a number from 0.01 to 1",
             });
         }
-        if !(width > 0.0 && width <= 10.0) {
+        // A subnormal L would leave the limit L·√(λ/(2 − λ)) at 0.
+        if !((f64::MIN_POSITIVE..=10.0).contains(&width)) {
             return Err(Error::InvalidArgument {
                 name: "EWMA limit width L",
                 value: width,
-                expected: "a number above 0 and at most 10",
+                expected: "a number from f64::MIN_POSITIVE (2.2e-308, not subnormal) to 10",
             });
         }
         Ok(EwmaDesign { lambda, width })
