@@ -407,52 +407,48 @@ fn first_crossing(value: impl Fn(f64) -> f64, x: f64, (lo, hi): (f64, f64)) -> f
     if x_value.is_nan() {
         return x;
     }
-    // `below` is a double whose value is < 0 (or `lo` - 1 conceptually),
-    // `above` one whose value is ≥ 0.
+    // From `start` toward `end` by 1, 2, 4, … doubles until the sign of the
+    // value leaves `start`'s side: the last double on that side and the
+    // first past it (the two equal when the walk reaches `end` first);
+    // `None` on a NaN or when 2^DOUBLINGS ulps bracket nothing.
+    let gallop = |start: u64, end: u64, start_above: bool| -> Option<(u64, u64)> {
+        let (mut from, mut step) = (start, 1_u64);
+        loop {
+            if from == end {
+                return Some((from, from));
+            }
+            let next = if end < from {
+                from.saturating_sub(step).max(end)
+            } else {
+                from.saturating_add(step).min(end)
+            };
+            let v = at(next);
+            if v.is_nan() {
+                return None;
+            }
+            if (v >= 0.0) != start_above {
+                return Some((from, next));
+            }
+            from = next;
+            if step >= 1 << DOUBLINGS {
+                return None;
+            }
+            step *= 2;
+        }
+    };
+    // `below` is a double whose value is < 0, `above` one whose value is ≥ 0.
     let (mut below, mut above) = if x_value >= 0.0 {
-        let mut above = x_bits;
-        let mut step = 1_u64;
-        let below = loop {
-            if above == lo_bits {
-                return f64::from_bits(above);
-            }
-            let next = above.saturating_sub(step).max(lo_bits);
-            let v = at(next);
-            if v.is_nan() {
-                return x;
-            }
-            if v < 0.0 {
-                break next;
-            }
-            above = next;
-            if step >= 1 << DOUBLINGS {
-                return x;
-            }
-            step *= 2;
-        };
-        (below, above)
+        match gallop(x_bits, lo_bits, true) {
+            None => return x,
+            Some((above, below)) if above == below => return f64::from_bits(above),
+            Some((above, below)) => (below, above),
+        }
     } else {
-        let mut below = x_bits;
-        let mut step = 1_u64;
-        let above = loop {
-            if below == hi_bits {
-                return f64::from_bits(below);
-            }
-            let next = below.saturating_add(step).min(hi_bits);
-            let v = at(next);
-            if v.is_nan() {
-                return x;
-            }
-            if v >= 0.0 {
-                break next;
-            }
-            below = next;
-            if step >= 1 << DOUBLINGS {
-                return x;
-            }
-            step *= 2;
-        };
-        (below, above)
+        match gallop(x_bits, hi_bits, false) {
+            None => return x,
+            Some((below, above)) if below == above => return f64::from_bits(below),
+            Some(pair) => pair,
+        }
     };
     while above - below > 1 {
         let mid = below + (above - below) / 2;
