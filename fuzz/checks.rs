@@ -782,7 +782,7 @@ pub fn stats(data: &[u8]) {
                 if let (Ok(a), Ok(b)) = (dist::t_quantile(lo, x), dist::t_quantile(hi, x)) {
                     assert!(
                         a <= b,
-                        "t not monotone: t({lo}, {x}) = {a} > t({hi}, {x}) = {b}"
+                        "t not monotone: t({lo:e}, {x:e}) = {a:e} > t({hi:e}, {x:e}) = {b:e}"
                     );
                 }
                 if let (Ok(a), Ok(b)) =
@@ -790,7 +790,7 @@ pub fn stats(data: &[u8]) {
                 {
                     assert!(
                         a <= b,
-                        "beta not monotone: ({lo}, {x}, {y}) = {a} > ({hi}) = {b}"
+                        "beta not monotone: ({lo:e}, {x:e}, {y:e}) = {a:e} > ({hi:e}) = {b:e}"
                     );
                 }
             }

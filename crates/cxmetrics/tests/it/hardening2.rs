@@ -1115,3 +1115,91 @@ fn fuzz_live_ewma_with_a_subnormal_width_is_an_error() {
         }
     }
 }
+
+#[test]
+fn fuzz_live_cusum_whose_statistic_overflows_is_an_error() {
+    // fuzz/artifacts/live/crash-ca921b86…: a CUSUM on a baseline whose sd is
+    // the smallest normal double standardised a mean of 3.5 to z ≈ 1.7e308;
+    // two such periods summed to an infinite statistic, returned in an `Ok`
+    // point with an alert. The period is now `NotRepresentable` and the
+    // chart is left as it was.
+    use cxmetrics::Unit;
+    use cxmetrics::monitor::{Baseline, ChangeMonitor, Chart, ChartScore, CusumDesign};
+    let baseline = Baseline::new(0.0, f64::MIN_POSITIVE, Unit::ScalePoints).unwrap();
+    let chart = Chart::Cusum(CusumDesign::new(0.5, 5.0).unwrap());
+    let mut m = ChangeMonitor::new(ChartScore::Mean, baseline, chart).unwrap();
+    // z = 3.5 / 2.2e-308 ≈ 1.58e308: finite, so the first period is fine.
+    let first = m.observe_value(1, 3.5, 1).unwrap();
+    let z = 3.5 / f64::MIN_POSITIVE;
+    assert_eq!(first.z, Some(z));
+    // By hand: the upper sum max(0, 0 + z − k), the lower one 0.
+    assert_eq!(first.upper, (z - 0.5).max(0.0));
+    assert_eq!(first.lower, 0.0);
+    // The second would sum to 2z − 2k = ∞.
+    let err = m.observe_value(2, 3.5, 1).unwrap_err();
+    assert!(matches!(err, Error::NotRepresentable { .. }), "{err}");
+    assert!(err.to_string().contains("chart statistic"), "{err}");
+    // The chart is unchanged: a value back at the baseline brings the upper
+    // sum down by k from its first value.
+    let back = m.observe_value(3, 0.0, 1).unwrap();
+    assert_eq!(back.upper, first.upper - 0.5);
+    assert!(back.upper.is_finite() && back.lower == 0.0);
+}
+
+#[test]
+fn fuzz_stats_beta_quantile_monotone_with_a_huge_or_a_tiny_shape() {
+    use cxmetrics::dist::beta_quantile;
+    // fuzz/artifacts/stats/crash-deca6c60…: Beta(2.26e6, 8.125) at
+    // p = 2.8e-202 gave 0.531 (Newton on I_x crawled one e-fold per step
+    // from the normal start and ran out of steps), below the 0.99966 of
+    // p = 6.4e-314. The solve is now on ln I_x.
+    let (a, b) = (2.2616344399612485e6, 8.125);
+    let lo = beta_quantile(6.3659873724e-314, a, b).unwrap();
+    let hi = beta_quantile(2.8177690387291804e-202, a, b).unwrap();
+    assert!(lo <= hi, "{lo:e} > {hi:e}");
+    // fuzz/artifacts/stats/crash-d0054503…: with b = 8.8e-309 every
+    // I_x(a, b) is of the order of b, and 1 − I_{1−x}(b, a) cancelled to 0
+    // or noise of 1e-14: p = 5.1e-308 gave 0.894 and p = 8.5e-190 gave
+    // 0.684. The tiny shape's side is now a first-order expansion.
+    let (a2, b2) = (0.2183380126953125, 8.81304618022717e-309);
+    let lo2 = beta_quantile(5.074877058349882e-308, a2, b2).unwrap();
+    let hi2 = beta_quantile(8.537841331046625e-190, a2, b2).unwrap();
+    assert!(lo2 <= hi2, "{lo2:e} > {hi2:e}");
+    // No double below 1 has I_x ≥ 8.5e-190 (I_x ≤ b·(−ln(1 − x) + …) ≈
+    // 3e-307 at most), so that quantile is exactly 1.
+    assert_eq!(hi2, 1.0);
+    // Sweeps across the whole lower tail (p from 1e-320 to ½, a factor
+    // 1.9 apart) for these shapes and their mirror images, each monotone.
+    for (a, b) in [
+        (a, b),
+        (b, a),
+        (a2, b2),
+        (b2, a2),
+        (0.2183380126953125, 1e-18),
+        (1e-12, 3.0),
+        (1e12, 0.5),
+    ] {
+        let mut last = 0.0_f64;
+        let mut p = 1e-320;
+        while p < 0.5 {
+            let q = beta_quantile(p, a, b).unwrap();
+            assert!(
+                last <= q,
+                "Beta({a:e}, {b:e}): q({p:e}) = {q:e} below {last:e}"
+            );
+            last = q;
+            p *= 1.9;
+        }
+        // And the upper tail, from ½ towards 1 (while 1 − tail is below 1).
+        let mut tail = 0.5;
+        while 1.0 - tail < 1.0 {
+            let q = beta_quantile(1.0 - tail, a, b).unwrap();
+            assert!(
+                last <= q,
+                "Beta({a:e}, {b:e}): q(1 − {tail:e}) = {q:e} below {last:e}"
+            );
+            last = q;
+            tail /= 1.9;
+        }
+    }
+}

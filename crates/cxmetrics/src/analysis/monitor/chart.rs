@@ -638,7 +638,8 @@ impl ChangeMonitor {
     ///
     /// [`Error::InvalidArgument`] when `period` is not after the last one
     /// observed, or for a weighted tally; the score's own errors (a tally of the wrong scale
-    /// for NPS, a bad box). A tally with no rated answers is not an error:
+    /// for NPS, a bad box), and those of
+    /// [`observe_value`](Self::observe_value). A tally with no rated answers is not an error:
     /// the chart stays as it was.
     pub fn observe(&mut self, period: i64, tally: &Tally) -> Result<ChartPoint, Error> {
         if tally.n() == 0 {
@@ -657,7 +658,9 @@ impl ChangeMonitor {
     /// [`Error::InvalidArgument`] when `period` is not after the last one,
     /// `value` is not finite or infinitely many standard errors from the
     /// baseline, `n` is 0, or the baseline's unit is not the
-    /// score's.
+    /// score's; [`Error::NotRepresentable`] when the chart's statistic
+    /// would overflow f64 (values some 10³⁰⁸ standard errors out, with a
+    /// baseline sd near the smallest double), the chart then unchanged.
     pub fn observe_value(&mut self, period: i64, value: f64, n: u64) -> Result<ChartPoint, Error> {
         self.check_period(period)?;
         if !value.is_finite() {
@@ -682,17 +685,29 @@ impl ChangeMonitor {
                 expected: "a value within a finite number of standard errors of the baseline",
             });
         }
-        match self.chart {
-            Chart::Cusum(d) => {
-                self.upper = (self.upper + z - d.k).max(0.0);
-                self.lower = (self.lower - z - d.k).max(0.0);
-            }
+        let (upper, lower) = match self.chart {
+            Chart::Cusum(d) => (
+                (self.upper + z - d.k).max(0.0),
+                (self.lower - z - d.k).max(0.0),
+            ),
             Chart::Ewma(d) => {
                 let e = d.lambda * z + (1.0 - d.lambda) * self.upper;
-                self.upper = e;
-                self.lower = -e;
+                (e, -e)
             }
+        };
+        if !(upper.is_finite() && lower.is_finite()) {
+            // A CUSUM sums standardized values: with a baseline sd near
+            // the smallest double, two of them overflow (fuzz). The chart
+            // is left as it was.
+            return Err(Error::NotRepresentable {
+                what: "chart statistic",
+                reason: format!(
+                    "period {period}: value {value} is {z:e} standard errors from the baseline, and the chart's statistic overflows f64"
+                ),
+            });
         }
+        self.upper = upper;
+        self.lower = lower;
         self.periods += 1;
         self.last_period = Some(period);
         let limit = self.chart.limit();
