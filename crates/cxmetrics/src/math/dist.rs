@@ -45,7 +45,7 @@ use statrs::function::erf as statrs_erf;
 
 use crate::foundation::error::Error;
 
-use super::small_shape::complement_for_tiny_shape;
+use super::small_shape::{complement_for_tiny_shape, integral_in_log_tail};
 
 /// The standard normal quantile Φ⁻¹(p).
 ///
@@ -100,6 +100,13 @@ pub fn t_quantile(p: f64, df: f64) -> Result<f64, Error> {
 }
 
 /// The quantile of the beta distribution Beta(a, b): x with I_x(a, b) = p.
+///
+/// The first double at which the computed I_x reaches p, so the quantile
+/// is monotone in p; within about 1e-14 relative of the exact quantile
+/// (checked against mpmath in far tails, with shapes from 10⁻³⁰⁰ to 10¹²),
+/// except where the quantile itself is ill-conditioned (with both shapes
+/// tiny the density is nearly 0 between its two spikes, and an ulp of p
+/// moves x by 10⁵ ulps). A quantile below the smallest subnormal is 0.
 ///
 /// # Errors
 ///
@@ -685,17 +692,41 @@ fn beta_inc_ln(a: f64, b: f64, x: f64, y: f64) -> (f64, f64) {
     if y <= 0.0 {
         return (0.0, f64::NEG_INFINITY);
     }
-    let other_side = |direct: f64, tiny_shape_complement: Option<f64>| match tiny_shape_complement {
-        Some(value) => value.ln(),
-        None => (-direct.exp()).ln_1p(),
-    };
     if fraction_gives_lower_side(a, b, x) {
         let ln_w = (ln_front(a, b, x, y) + (continued_fraction(a, b, x) / a).ln()).min(0.0);
-        (ln_w, other_side(ln_w, complement_for_tiny_shape(a, b, x)))
+        let ln_w1 = ln_past_mean_small_shape(b, a, y, x).unwrap_or_else(|| (-ln_w.exp()).ln_1p());
+        (ln_w, ln_w1)
     } else {
         let ln_w1 = (ln_front(b, a, y, x) + (continued_fraction(b, a, y) / b).ln()).min(0.0);
-        (other_side(ln_w1, complement_for_tiny_shape(b, a, y)), ln_w1)
+        let ln_w = ln_past_mean_small_shape(a, b, x, y).unwrap_or_else(|| (-ln_w1.exp()).ln_1p());
+        (ln_w, ln_w1)
     }
+}
+
+/// ln I_x(a, b), given x and y = 1 − x, for b < 1 and x at or past the
+/// mean-like point x₀ = (a+1)/(a+b+2), where 1 minus the complement would cancel (with a
+/// small b, I_x stays as small as b up to x = 1): I_{x₀}(a, b) by the
+/// continued fraction plus the density's integral from x₀ to x
+/// ([`integral_in_log_tail`]), both positive. `None` elsewhere.
+fn ln_past_mean_small_shape(a: f64, b: f64, x: f64, y: f64) -> Option<f64> {
+    if !(b < 1.0 && y > 0.0) {
+        return None;
+    }
+    let (x0, y0) = ((a + 1.0) / (a + b + 2.0), (b + 1.0) / (a + b + 2.0));
+    // u = −ln(1 − t) at x₀ and at x.
+    let (u0, u1) = (-y0.ln(), -y.ln());
+    if !(x >= x0 && u1 >= u0) {
+        return None;
+    }
+    let ln_at_x0 = ln_front(a, b, x0, y0) + (continued_fraction(a, b, x0) / a).ln();
+    let ln_rest = integral_in_log_tail(a, b, u0, u1).ln() - ln_beta(a, b);
+    let (big, small) = if ln_at_x0 >= ln_rest {
+        (ln_at_x0, ln_rest)
+    } else {
+        (ln_rest, ln_at_x0)
+    };
+    let ln_w = (big + (small - big).exp().ln_1p()).min(0.0);
+    ln_w.is_finite().then_some(ln_w)
 }
 
 /// The continued fraction for I_x(a, b) by the modified Lentz method

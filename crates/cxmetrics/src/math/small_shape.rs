@@ -1,14 +1,22 @@
-//! The incomplete beta ratio when one shape is tiny, where the usual
-//! complement 1 − I would cancel to nothing.
+//! The incomplete beta ratio when one shape is small, where the usual
+//! complement 1 − I would cancel.
 //!
-//! With a shape a below 10⁻¹⁵ (and below 10⁻¹⁵ times the other shape),
-//! nearly all of Beta(a, b)'s mass sits at 0, I_x(a, b) is 1 − O(a) for
-//! every x, and 1 − I_x(a, b) = I_{1−x}(b, a) is of the order of a: one
-//! minus a value that rounds to 1 is 0, or rounding noise. TOMS 708's
-//! `apser` (Didonato & Morris 1992) gives it to first order in a, which is
-//! exact to double precision at such a:
-//! I_{1−x}(b, a) = −a (ln x + ψ(b) + γ + x − bx + Σ_{j≥2} t_j / j), with
-//! t_j = t_{j−1} (x − bx/j), t_1 = x − bx.
+//! With a shape b below 1, Beta(a, b) piles its mass up near 1: past the
+//! mean-like point x₀ = (a+1)/(a+b+2), where the continued fraction is
+//! evaluated for the complement I_{1−x}(b, a), I_x(a, b) itself can be as
+//! small as b, and 1 minus the complement leaves rounding noise. Two ways
+//! round it:
+//!
+//! - [`complement_for_tiny_shape`]: TOMS 708's `apser` (Didonato & Morris
+//!   1992), first order in the shape, exact to double precision for a shape
+//!   below 10⁻¹⁵ and cheap:
+//!   I_{1−x}(b, a) = −a (ln x + ψ(b) + γ + x − bx + Σ_{j≥2} t_j / j), with
+//!   t_j = t_{j−1} (x − bx/j), t_1 = x − bx.
+//! - [`integral_in_log_tail`]: for any b below 1, the integral of the
+//!   density from x₀ to x after the substitution u = −ln(1 − t), where it
+//!   is a slowly decaying exponential (integrated exactly) plus a term that
+//!   decays like e^{−u} (integrated by Gauss–Legendre): I_x(a, b) is then
+//!   I_{x₀}(a, b) plus a sum of positive parts, accurate relatively.
 
 /// Euler's constant γ.
 const EULER_GAMMA: f64 = 0.577_215_664_901_532_9;
@@ -42,6 +50,53 @@ pub(crate) fn complement_for_tiny_shape(a: f64, b: f64, x: f64) -> Option<f64> {
     }
     let value = -a * (c + s);
     (value > 0.0 && value <= 1.0).then_some(value)
+}
+
+/// ∫ from u₀ to u₁ of (1 − e^{−u})^{a−1} e^{−bu} du, for 0 < u₀ ≤ u₁ and
+/// b ≥ 0: that is ∫ t^{a−1} (1 − t)^{b−1} dt from 1 − e^{−u₀} to
+/// 1 − e^{−u₁}. Split as ∫ e^{−bu} du, exact, plus
+/// ∫ ((1 − e^{−u})^{a−1} − 1) e^{−bu} du, whose integrand decays like
+/// e^{−u}: Gauss–Legendre on panels no wider than 2 or half their distance
+/// from the log singularity at u = 0, up to 45 past u₀ (the rest is below
+/// e^{−45} of the first part). NaN for arguments outside that range.
+pub(crate) fn integral_in_log_tail(a: f64, b: f64, u0: f64, u1: f64) -> f64 {
+    if !(a > 0.0 && b >= 0.0 && u0 > 0.0 && u1 >= u0 && u1.is_finite()) {
+        return f64::NAN;
+    }
+    let width = u1 - u0;
+    let r = b * width;
+    // (e^{−b u₀} − e^{−b u₁}) / b, and its limit u₁ − u₀ as b → 0.
+    let flat = if r < 1e-8 {
+        width * (1.0 - 0.5 * r)
+    } else {
+        -(-r).exp_m1() / b
+    } * (-b * u0).exp();
+    let bump = |u: f64| ((a - 1.0) * (-(-u).exp()).ln_1p()).exp_m1() * (-b * u).exp();
+    let end = u1.min(u0 + 45.0);
+    let (mut lo, mut sum) = (u0, 0.0);
+    while lo < end {
+        let hi = (lo + (0.5 * lo).min(2.0)).min(end);
+        sum += gauss_legendre(&bump, lo, hi);
+        lo = hi;
+    }
+    flat + sum
+}
+
+/// The 10-point Gauss–Legendre rule on [lo, hi]: exact for polynomials up
+/// to degree 19.
+fn gauss_legendre(f: &impl Fn(f64) -> f64, lo: f64, hi: f64) -> f64 {
+    const NODES: [(f64, f64); 5] = [
+        (0.148_874_338_981_631_22, 0.295_524_224_714_752_87),
+        (0.433_395_394_129_247_2, 0.269_266_719_309_996_35),
+        (0.679_409_568_299_024_4, 0.219_086_362_515_982_04),
+        (0.865_063_366_688_984_5, 0.149_451_349_150_580_6),
+        (0.973_906_528_517_171_7, 0.066_671_344_308_688_14),
+    ];
+    let (mid, half) = (0.5 * (lo + hi), 0.5 * (hi - lo));
+    half * NODES
+        .iter()
+        .map(|&(node, weight)| weight * (f(mid - half * node) + f(mid + half * node)))
+        .sum::<f64>()
 }
 
 /// The digamma function ψ(x) = d ln Γ(x)/dx for x > 0: the recurrence
@@ -92,6 +147,31 @@ mod tests {
                 "{x}: {got} vs {want}"
             );
         }
+    }
+
+    #[test]
+    fn log_tail_integral_matches_closed_forms() {
+        // a = 1: ∫ e^{−bu} du exactly; b = 0 too: u₁ − u₀.
+        let got = integral_in_log_tail(1.0, 0.5, 1.0, 3.0);
+        let want = ((-0.5_f64).exp() - (-1.5_f64).exp()) / 0.5;
+        assert!((got - want).abs() <= 1e-15 * want, "{got} vs {want}");
+        assert_eq!(integral_in_log_tail(1.0, 0.0, 1.0, 3.5), 2.5);
+        // a = 2, b = 0.5: ∫ t (1 − t)^{−1/2} dt = [−2(1−t)^{1/2} + (2/3)(1−t)^{3/2}],
+        // from t₀ = 1 − e^{−u₀} to t₁ = 1 − e^{−u₁}, by hand.
+        let (u0, u1) = (0.5_f64, 30.0_f64);
+        let antiderivative = |u: f64| {
+            let s = (-u).exp();
+            -2.0 * s.sqrt() + 2.0 / 3.0 * s.powf(1.5)
+        };
+        let want = antiderivative(u1) - antiderivative(u0);
+        let got = integral_in_log_tail(2.0, 0.5, u0, u1);
+        assert!((got - want).abs() <= 1e-15 * want, "{got} vs {want}");
+        // a = ½, b = 1: ∫ t^{−1/2} dt = 2(√t₁ − √t₀).
+        let t = |u: f64| -(-u).exp_m1();
+        let want = 2.0 * (t(u1).sqrt() - t(u0).sqrt());
+        let got = integral_in_log_tail(0.5, 1.0, u0, u1);
+        assert!((got - want).abs() <= 1e-14 * want, "{got} vs {want}");
+        assert!(integral_in_log_tail(1.0, 0.5, 3.0, 1.0).is_nan());
     }
 
     #[test]

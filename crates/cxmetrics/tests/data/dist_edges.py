@@ -86,6 +86,10 @@ beta_cases = [
     (1e-20, 0.2183380126953125, 1e-18),
     (1e-19, 0.2183380126953125, 1e-18),
     (0.4, 1e-300, 1.5),
+    # A small shape (1e-15 to 1): past the mean-like point 1 − I cancelled
+    # (1e-4 relative off at Beta(3, 1e-12)); now the density's integral.
+    (5e-8, 0.5, 1e-8), (3e-8, 0.5, 1e-8), (1e-4, 2.0, 1e-3),
+    (5e-4, 2.0, 1e-3), (1e-12, 3.0, 1e-12), (1 - 5e-8, 1e-8, 0.5),
 ]
 import sys
 class Slow(Exception):

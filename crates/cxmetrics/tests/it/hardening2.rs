@@ -1160,7 +1160,8 @@ fn fuzz_stats_beta_quantile_monotone_with_a_huge_or_a_tiny_shape() {
     // fuzz/artifacts/stats/crash-d0054503…: with b = 8.8e-309 every
     // I_x(a, b) is of the order of b, and 1 − I_{1−x}(b, a) cancelled to 0
     // or noise of 1e-14: p = 5.1e-308 gave 0.894 and p = 8.5e-190 gave
-    // 0.684. The tiny shape's side is now a first-order expansion.
+    // 0.684. That side is now I at the mean-like point plus the density's
+    // integral beyond it (with a tiny shape, a first-order expansion).
     let (a2, b2) = (0.2183380126953125, 8.81304618022717e-309);
     let lo2 = beta_quantile(5.074877058349882e-308, a2, b2).unwrap();
     let hi2 = beta_quantile(8.537841331046625e-190, a2, b2).unwrap();
@@ -1177,6 +1178,9 @@ fn fuzz_stats_beta_quantile_monotone_with_a_huge_or_a_tiny_shape() {
         (b2, a2),
         (0.2183380126953125, 1e-18),
         (1e-12, 3.0),
+        (3.0, 1e-12),
+        (0.5, 1e-8),
+        (2.0, 1e-3),
         (1e12, 0.5),
     ] {
         let mut last = 0.0_f64;
