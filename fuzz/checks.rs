@@ -2660,7 +2660,10 @@ fn calibrated_design(
     };
     if let Ok(d) = twice {
         if let (Ok(x), Ok(y)) = (design.estimate(values, None), d.estimate(values, None)) {
-            assert!((x.estimate - y.estimate).abs() <= 1e-9 * span.max(1e-300));
+            assert!(
+                (x.estimate - y.estimate).abs() <= 1e-9 * span.max(1e-300),
+                "a design merged with itself moved its estimate: {x:?} vs {y:?}"
+            );
         }
     }
 }

@@ -1207,3 +1207,67 @@ fn fuzz_stats_beta_quantile_monotone_with_a_huge_or_a_tiny_shape() {
         }
     }
 }
+
+#[test]
+fn fuzz_complex_calibrated_design_merged_past_f64_is_an_error() {
+    // fuzz/artifacts/complex/crash-6b971d25…: a calibrated design whose
+    // weights were near 1e307, merged with itself, summed its weights to
+    // infinity and returned a share of 0 (standard error 0) as `Ok`, where
+    // the design alone gives 0.48. An estimate whose weights' total
+    // overflows is now `Error::NotRepresentable`, and so is a merge whose
+    // cells' weights sum past f64 (the design then unchanged).
+    use cxmetrics::complex::{
+        CalibratedDesign, Calibration, CalibrationMethod, CalibrationOptions, DesignKey,
+        PointValues, Statistic,
+    };
+    let levels: &[usize] = &[0, 1, 0, 1, 0, 1];
+    // Level 0 (respondents 0, 2, 4) all promoters at 10.
+    let scores = [10u8, 0, 10, 3, 10, 9];
+    let keys = vec![DesignKey::new(); 6];
+    let values = PointValues::new(Scale::NPS, Statistic::TopBox(2)).unwrap();
+    // The design, and its top-2 share by hand from the calibrated weights.
+    let design = |totals: [f64; 2]| -> (CalibratedDesign, f64) {
+        let cal = Calibration::new(
+            &[1.0, 2.0, 3.0, 1.0, 5.0, 1.0],
+            &[levels],
+            &[&totals],
+            CalibrationMethod::Linear,
+            CalibrationOptions::default(),
+        )
+        .unwrap();
+        let w = cal.weights();
+        let top: f64 = (0..6).filter(|&i| scores[i] >= 9).map(|i| w[i]).sum();
+        let all: f64 = w.iter().sum();
+        (cal.design(Scale::NPS, &scores, &keys).unwrap(), top / all)
+    };
+    let max = f64::MAX;
+    // Totals 0.4 MAX each: one design is fine; twice it weighs 1.6 MAX.
+    let (d, share) = design([0.4 * max, 0.4 * max]);
+    let alone = d.estimate(&values, None).unwrap();
+    assert!(
+        (alone.estimate - share).abs() <= 1e-15,
+        "{alone:?} vs {share}"
+    );
+    let mut twice = d.clone();
+    twice.merge(&d).unwrap();
+    let err = twice.estimate(&values, None).unwrap_err();
+    assert!(matches!(err, Error::NotRepresentable { .. }), "{err}");
+    // Level 0 at MAX/2, all of it at the point 10 of one cell: twice that
+    // is MAX exactly, three times passes it.
+    let (d, _) = design([max / 2.0, max / 2.0]);
+    let mut twice = d.clone();
+    twice.merge(&d).unwrap();
+    let mut thrice = twice.clone();
+    let err = thrice.merge(&d).unwrap_err();
+    assert!(matches!(err, Error::NotRepresentable { .. }), "{err}");
+    assert_eq!(thrice, twice, "a failed merge leaves the design as it was");
+    // Small enough, a design merged with itself keeps its estimate.
+    let (d, share) = design([max / 8.0, max / 8.0]);
+    let mut twice = d.clone();
+    twice.merge(&d).unwrap();
+    let merged = twice.estimate(&values, None).unwrap();
+    assert!(
+        (merged.estimate - share).abs() <= 1e-15,
+        "{merged:?} vs {share}"
+    );
+}

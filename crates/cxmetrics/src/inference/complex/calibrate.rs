@@ -626,16 +626,48 @@ impl CalCell {
         }
     }
 
-    fn add(&mut self, other: &CalCell) {
-        for x in 0..self.w.len() {
-            self.count[x] += other.count[x];
-            self.nonzero[x] += other.nonzero[x];
-            self.w[x] += other.w[x];
-            self.w2[x] += other.w2[x];
-            self.u[x] += other.u[x];
-            self.u2[x] += other.u2[x];
-            self.cross[x] += other.cross[x];
+    /// Adds another cell's sums; on error `self` is unchanged.
+    fn add(&mut self, other: &CalCell) -> Result<(), Error> {
+        let mut next = self.clone();
+        for x in 0..next.w.len() {
+            for (mine, theirs, what) in [
+                (
+                    &mut next.count[x],
+                    other.count[x],
+                    "respondents in a calibrated cell",
+                ),
+                (
+                    &mut next.nonzero[x],
+                    other.nonzero[x],
+                    "positive weights in a calibrated cell",
+                ),
+            ] {
+                *mine = mine.checked_add(theirs).ok_or(Error::CountOverflow {
+                    what,
+                    count: *mine,
+                    added: theirs,
+                })?;
+            }
+            next.w[x] += other.w[x];
+            next.u[x] += other.u[x];
+            next.w2[x] += other.w2[x];
+            next.u2[x] += other.u2[x];
+            next.cross[x] += other.cross[x];
+            // The weights' own sums must stay finite; their squares may
+            // already be infinite for weights near 1e154 and beyond (the
+            // estimates then refuse them by name).
+            if !(next.w[x].is_finite() && next.u[x].is_finite()) {
+                return Err(Error::NotRepresentable {
+                    what: "merged calibrated design",
+                    reason: format!(
+                        "the weights of point {x} sum past f64 ({} and {})",
+                        next.w[x], next.u[x]
+                    ),
+                });
+            }
         }
+        *self = next;
+        Ok(())
     }
 }
 
@@ -715,7 +747,9 @@ impl CalibratedDesign {
     /// # Errors
     ///
     /// [`Error::InvalidDesign`] when the calibrations differ;
-    /// [`Error::ScaleMismatch`]; [`Error::CountOverflow`].
+    /// [`Error::ScaleMismatch`]; [`Error::CountOverflow`];
+    /// [`Error::NotRepresentable`] when a cell's weights sum past f64.
+    /// On error `self` is unchanged.
     pub fn merge(&mut self, other: &CalibratedDesign) -> Result<(), Error> {
         if self.g != other.g || self.model != other.model {
             return Err(Error::InvalidDesign {
@@ -728,7 +762,7 @@ impl CalibratedDesign {
         let mut next = self.clone();
         for (k, c) in &other.cells {
             match next.cells.get_mut(k) {
-                Some(mine) => mine.add(c),
+                Some(mine) => mine.add(c)?,
                 None => {
                     next.cells.insert(*k, c.clone());
                 }

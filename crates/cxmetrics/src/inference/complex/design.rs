@@ -772,6 +772,15 @@ pub(crate) fn domain_sums(
     if w <= 0.0 {
         return Err(Error::ZeroTotalWeight { n });
     }
+    if !w.is_finite() {
+        // Unscaled weights (a calibrated design's) near f64::MAX: their
+        // total overflows, and the mean would be ∞/∞ (fuzz: a calibrated
+        // design merged with itself gave a share of 0 as `Ok`).
+        return Err(Error::NotRepresentable {
+            what: "design estimate",
+            reason: format!("the weights of {n} respondents sum past f64"),
+        });
+    }
     let mut distinct = (0..points).filter(|&x| positive_at[x] > 0).map(|x| g[x]);
     let first = distinct.next();
     let degenerate = distinct.all(|v| Some(v) == first);
@@ -779,6 +788,12 @@ pub(crate) fn domain_sums(
         (true, Some(v)) => v,
         _ => (0..points).map(|x| w_at[x] * g[x]).sum::<f64>() / w,
     };
+    if !mean.is_finite() {
+        return Err(Error::NotRepresentable {
+            what: "design estimate",
+            reason: format!("the weighted sum of the values of {n} respondents passes f64"),
+        });
+    }
     let spread = (0..points)
         .map(|x| w_at[x] * (g[x] - mean).powi(2))
         .sum::<f64>()
