@@ -1271,3 +1271,59 @@ fn fuzz_complex_calibrated_design_merged_past_f64_is_an_error() {
         "{merged:?} vs {share}"
     );
 }
+
+/// Fuzz (complex): a replicate design whose tally held one weight 2^-530
+/// times the largest did not read back from its own JSON. The weight's
+/// square is subnormal and keeps only a few digits, so the stored squared
+/// sum sits above the weight sum squared by more than the relative
+/// rounding allowance; the check now allows 2^-1022 per answer that way
+/// too, as it already did the other way.
+#[cfg(feature = "serde")]
+#[test]
+fn fuzz_complex_tally_with_a_subnormal_squared_weight_reads_back() {
+    // The fuzzer's weight (stored as 1.2906205817731713e-160 at exponent
+    // 3, squared 1.666e-320 where 1.6655e-320 is its square), then weights from 2^-545 to 2^-505 times the largest with
+    // mantissas spread over [1, 2): squares that round up and down.
+    let mut tiny = vec![1.2906205817731713e-160 * 8.0];
+    for k in 505..=545 {
+        for i in 0..16 {
+            let m = 1.0 + (f64::from(i) * 0.618_033_988_749_894_9).fract();
+            tiny.push(m * 2f64.powi(-k));
+        }
+    }
+    let mut refused_before = 0;
+    for &w in &tiny {
+        // The tiny weight after one of 2 (exponent 1), then one of 15.1875
+        // (exponent 3): the rescale by 2^-4 rounds its already subnormal
+        // square a second time, up to 0.75 of a subnormal step off.
+        let mut t = weighted(Scale::CSAT_5, &[1], &[2.0]);
+        t.extend_weighted_scores(&[3], &[w / 4.0]).unwrap();
+        t.extend_weighted_scores(&[4], &[15.1875]).unwrap();
+        let text = serde_json::to_string(&t).unwrap();
+        let back: Tally =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("weight {w:e}: {e}\n{text}"));
+        assert_eq!(back, t);
+        // Some stored squared sums are above the weight sum squared by
+        // more than 1e-9 relative (what the old check refused).
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let (sw, sw2) = (
+            v["weights"][2].as_f64().unwrap(),
+            v["weights_squared"][2].as_f64().unwrap(),
+        );
+        if sw2 > sw * sw * (1.0 + 1e-9) {
+            refused_before += 1;
+        }
+    }
+    assert!(refused_before >= 1, "{refused_before} of {}", tiny.len());
+    // A squared sum that is impossible by more than the allowance is still
+    // refused: one answer of weight 1 cannot have a squared sum of 2.
+    let text = serde_json::to_string(&weighted(Scale::CSAT_5, &[3], &[1.0]))
+        .unwrap()
+        .replace(
+            "\"weights_squared\":[0.0,0.0,1.0",
+            "\"weights_squared\":[0.0,0.0,2.0",
+        );
+    assert!(text.contains("[0.0,0.0,2.0"), "{text}");
+    let err = serde_json::from_str::<Tally>(&text).unwrap_err();
+    assert!(err.to_string().contains("squared-weight sum"), "{err}");
+}
