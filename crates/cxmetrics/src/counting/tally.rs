@@ -1344,10 +1344,12 @@ impl Tally {
 /// Checks that a point's scaled weight sums could come from `positive`
 /// positive weights among `c`: positive ≤ c, both sums zero without
 /// positive weights, and w²/positive ≤ Σw² ≤ (Σw)² (Cauchy–Schwarz) within
-/// a relative rounding allowance of 1e-9, plus an absolute one of
-/// 2^-1022 per answer both ways for squares that fell into or below the
-/// subnormal range (squares of weights under 2^-511 times the largest keep
-/// only a few digits, or none).
+/// a relative rounding allowance of 1e-9, plus absolute ones for squares
+/// that fell into or below the subnormal range (squares of weights under
+/// 2^-511 times the largest keep only a few digits, or none): below, up to
+/// 2^-1022 per answer lost; above, half a subnormal step per answer's
+/// square and per merge or rescale (each merge brings at least one
+/// answer), so (2·positive + 1)·2^-1074.
 fn check_point_sums(
     c: u64,
     positive: u64,
@@ -1373,7 +1375,8 @@ fn check_point_sums(
         return Err("positive-weight answers but every weight sum is 0");
     }
     let upper = (w + lost_weight) * (w + lost_weight);
-    if w2 > upper * (1.0 + ROUNDING) + lost_square {
+    let rounded_up = (2.0 * positive as f64 + 1.0) * 2f64.powi(-1074);
+    if w2 > upper * (1.0 + ROUNDING) + rounded_up {
         return Err("squared-weight sum is impossible: larger than the squared weight sum");
     }
     if w * w > (positive as f64 * (w2 + lost_square)) * (1.0 + ROUNDING) {

@@ -1327,3 +1327,98 @@ fn fuzz_complex_tally_with_a_subnormal_squared_weight_reads_back() {
     let err = serde_json::from_str::<Tally>(&text).unwrap_err();
     assert!(err.to_string().contains("squared-weight sum"), "{err}");
 }
+
+/// Fuzz (complex): a linear calibration of 37 weights to a single total of
+/// `f64::MAX` returned `Ok` with every weight finite but an infinite
+/// misfit: the margin total (the cell's weight times its g) rounded past
+/// f64. Such totals are `NotRepresentable`; totals that fit calibrate
+/// exactly.
+#[test]
+fn fuzz_complex_calibrated_margin_total_past_f64_is_an_error() {
+    use cxmetrics::complex::{Calibration, CalibrationMethod, CalibrationOptions};
+    // The fuzzer's weights (fuzz/artifacts/complex/crash-0f4cd108…).
+    let mut weights = vec![4.8125, 9.342562992043943e-67, 0.625, 2.888314587501384e-16];
+    weights.extend([
+        15.1875, 2.625, 1.875, 14.375, 14.375, 14.375, 14.375, 3.0625,
+    ]);
+    weights.extend([14.375; 11]);
+    weights.extend([3.9375, 14.25, 14.375, 14.375, 14.375, 14.375, 14.375]);
+    weights.extend([6.1875, 0.0, 14.375, 14.375, 14.375, 14.375, 14.375]);
+    assert_eq!(weights.len(), 37);
+    let level = vec![0usize; 37];
+    let max = f64::MAX;
+    let mut refused = 0;
+    for method in [CalibrationMethod::Linear, CalibrationMethod::Raking] {
+        for total in [
+            max,
+            max * (1.0 - 1e-16),
+            max * 0.999_999_9,
+            max / 4.0,
+            1e300,
+        ] {
+            match Calibration::new(
+                &weights,
+                &[&level],
+                &[&[total]],
+                method,
+                CalibrationOptions::default(),
+            ) {
+                Ok(c) => {
+                    assert!(c.misfit().is_finite() && c.misfit() >= 0.0, "{c:?}");
+                    // One cell: every weight scales by total / Σw, so the
+                    // calibrated total is the target.
+                    let sum = c.weight_sum();
+                    assert!((sum - total).abs() <= 1e-12 * total, "{sum} vs {total}");
+                }
+                Err(e) => {
+                    assert!(matches!(e, Error::NotRepresentable { .. }), "{e}");
+                    assert!(total > max / 2.0, "{total} refused: {e}");
+                    refused += 1;
+                }
+            }
+        }
+    }
+    // The fuzzer's case itself is refused.
+    assert!(refused >= 1);
+    let err = Calibration::new(
+        &weights,
+        &[&level],
+        &[&[max]],
+        CalibrationMethod::Linear,
+        CalibrationOptions::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::NotRepresentable { .. }), "{err}");
+}
+
+/// Fuzz (deserialize): the allowance for subnormal squares, first set at
+/// 2^-1022 per answer, let a tally of 2.1e18 answers read back with a
+/// squared weight sum of 1.1e-295 for a weight sum of 3.8e-192 (whose
+/// square is 0 in f64). The allowance is now what rounding can add: half a
+/// subnormal step per square and per merge, (2·positive + 1)·2^-1074.
+#[cfg(feature = "serde")]
+#[test]
+fn fuzz_deserialize_squared_weight_sum_far_above_its_bound_is_refused() {
+    let base = serde_json::to_value(weighted(Scale::CSAT_5, &[3, 5], &[1.0, 1.5])).unwrap();
+    let with = |count: u64, w: f64, w2: f64| {
+        let mut v = base.clone();
+        v["counts"][0] = count.into();
+        v["positive"][0] = count.into();
+        v["weights"][0] = w.into();
+        v["weights_squared"][0] = w2.into();
+        serde_json::from_value::<Tally>(v)
+    };
+    let count = 2_115_012_111_662_645_133;
+    let err = with(count, 3.777390020189708e-192, 1.1054462155566394e-295).unwrap_err();
+    assert!(err.to_string().contains("squared-weight sum"), "{err}");
+    // Within the bound reads back: the same sums with the squared sum at
+    // count steps of 2^-1074 (about 1.0e-305) and at 0.
+    let step = 2f64.powi(-1074);
+    for w2 in [0.0, count as f64 * step] {
+        let t = with(count, 3.777390020189708e-192, w2).unwrap();
+        let s = t.point_sums().next().unwrap();
+        assert_eq!((s.count, s.weight_squared), (count, w2));
+    }
+    // Past it by a factor of 4 is refused.
+    assert!(with(count, 3.777390020189708e-192, 8.0 * count as f64 * step).is_err());
+}

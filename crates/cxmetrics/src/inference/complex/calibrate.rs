@@ -160,7 +160,9 @@ impl Calibration {
     /// for a level out of range or without positive weight while its
     /// total is positive (the calibration equations have no solution);
     /// [`Error::RakingNotConverged`] when asked for and raking did not
-    /// converge.
+    /// converge; [`Error::NotRepresentable`] when the calibrated weights,
+    /// their total or the margin totals they give pass `f64` (totals near
+    /// `f64::MAX`).
     pub fn new(
         weights: &[f64],
         margins: &[&[usize]],
@@ -291,12 +293,30 @@ impl Calibration {
         let relative_misfit = |t: &[f64]| {
             t.iter()
                 .zip(&target)
-                .map(|(a, b)| (b - a).abs() / (1.0 + b.abs()))
+                // Divided first, so totals near f64::MAX of opposite
+                // signs cannot overflow the difference.
+                .map(|(a, b)| {
+                    let d = 1.0 + b.abs();
+                    (b / d - a / d).abs()
+                })
                 .fold(0.0f64, f64::max)
+        };
+        // Totals or a Jacobian past f64 (targets near f64::MAX) are not a
+        // singular system: say what overflowed.
+        let finite = |t: &[f64], jac: &[f64]| {
+            if t.iter().chain(jac).all(|x| x.is_finite()) {
+                Ok(())
+            } else {
+                Err(Error::NotRepresentable {
+                    what: "calibration equations",
+                    reason: "the weighted margin totals or their derivatives pass f64".into(),
+                })
+            }
         };
         let (g, converged, iterations, misfit) = match method {
             CalibrationMethod::Linear => {
                 let (t, xtwx) = totals(&|_| 1.0);
+                finite(&t, &xtwx)?;
                 let rhs: Vec<f64> = target.iter().zip(&t).map(|(a, b)| a - b).collect();
                 let lambda = solve(xtwx, rhs).ok_or_else(singular)?;
                 let g: Vec<f64> = model.iter().map(|x| 1.0 + dot(x, &lambda)).collect();
@@ -313,6 +333,7 @@ impl Calibration {
                 let mut misfit;
                 loop {
                     let (t, jac) = totals(&|c| g[c]);
+                    finite(&t, &jac)?;
                     misfit = relative_misfit(&t);
                     if misfit < options.epsilon {
                         converged = true;
@@ -326,19 +347,29 @@ impl Calibration {
                     let step = solve(jac, rhs).ok_or_else(singular)?;
                     // Damped Newton: halve the step while the misfit grows
                     // (full steps whenever they help, as R takes).
-                    let mut factor = 1.0;
+                    // A step that would take a g past e^700 (a target far
+                    // beyond the weights' total) starts shortened to that.
+                    let longest = step.iter().fold(0.0f64, |m, s| m.max(s.abs()));
+                    let mut factor = if longest > 700.0 {
+                        700.0 / longest
+                    } else {
+                        1.0
+                    };
+                    let mut halvings = 0;
                     loop {
                         let trial: Vec<f64> =
                             eta.iter().zip(&step).map(|(e, s)| e + factor * s).collect();
                         let gt = g_of(&trial);
                         let (tt, _) = totals(&|c| gt[c]);
                         let m = relative_misfit(&tt);
-                        if (m.is_finite() && m <= misfit) || factor < 1e-10 {
+                        // At most 34 halvings (a factor near 1e-10).
+                        if (m.is_finite() && m <= misfit) || halvings >= 34 {
                             eta = trial;
                             g = gt;
                             break;
                         }
                         factor /= 2.0;
+                        halvings += 1;
                     }
                 }
                 if !converged && options.require_convergence {
@@ -363,6 +394,15 @@ impl Calibration {
         };
         if g.iter().any(|x| !x.is_finite()) {
             return Err(singular());
+        }
+        // Margin totals past f64 (a cell's weight times its g rounding
+        // over f64::MAX) leave the misfit infinite: no calibration to
+        // report.
+        if !misfit.is_finite() {
+            return Err(Error::NotRepresentable {
+                what: "calibrated margin totals",
+                reason: format!("they pass f64 (misfit {misfit})"),
+            });
         }
         let calibrated: Vec<f64> = weights
             .iter()
